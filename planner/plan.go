@@ -1,0 +1,140 @@
+package planner
+
+import (
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+)
+
+// FormatVersion is the version of the saved plan and of the --json document.
+const FormatVersion = "1"
+
+// ActionType is what the executor does to one resource.
+type ActionType string
+
+const (
+	Create   ActionType = "create"   // create a server, volume, keypair (or the new half of a replace)
+	Resize   ActionType = "resize"   // change a server's spec/flavor
+	Start    ActionType = "start"    // power on
+	Stop     ActionType = "stop"     // power off
+	Shelve   ActionType = "shelve"   // NHN shelve (stops compute billing)
+	Unshelve ActionType = "unshelve" // NHN unshelve
+	Attach   ActionType = "attach"   // attach a volume to its server
+	Detach   ActionType = "detach"   // detach a volume from its server
+	Update   ActionType = "update"   // in place: security groups, protection, metadata, volume size
+	Rename   ActionType = "rename"   // from a moved block
+	Delete   ActionType = "delete"   // delete (or the old half of a replace)
+	MakeImg  ActionType = "image"    // create an image from a server
+	Adopt    ActionType = "adopt"    // record an owned resource found in the cloud but missing from the state
+)
+
+// Plan is everything apply needs, and nothing else: plain data, written to
+// disk as JSON, round-tripping exactly.
+type Plan struct {
+	FormatVersion        string `json:"format_version"`
+	FleetVersion         string `json:"fleet_version"` // the fleet binary that made it; apply refuses others
+	Fleet                string `json:"fleet"`
+	StateLineage         string `json:"state_lineage"`         // apply refuses another state
+	StateSerial          uint64 `json:"state_serial"`          // apply refuses if the state moved on
+	SpecDigest           string `json:"spec_digest"`           // spec.Fleet.Digest
+	InventoryFingerprint string `json:"inventory_fingerprint"` // sha256 over the refreshed inventory
+
+	Actions  []Action  `json:"actions"`            // in a topological order, ties broken by ID
+	Drift    []Drift   `json:"drift,omitempty"`    // sorted by address
+	Rollouts []Rollout `json:"rollouts,omitempty"` // sorted by group
+	Summary  Summary   `json:"summary"`
+}
+
+// Action is one step. DependsOn holds the IDs of actions that must finish
+// (and reach their target state) before this one starts.
+type Action struct {
+	ID       string         `json:"id"`                 // unique: "<type> <address>", "delete <address> (replaced)"
+	Type     ActionType     `json:"type"`               //
+	Kind     providers.Kind `json:"kind"`               // of the resource acted on
+	Address  string         `json:"address"`            // server/web-1, volume/web-1/data, ...
+	Provider string         `json:"provider"`           // provider name in the fleet file
+	CloudID  string         `json:"cloud_id,omitempty"` // existing resource; "" when the executor resolves it from the state at run time
+
+	// Parameters, by Type and Kind. Addresses, not ids: resources created
+	// earlier in the same apply get their ids only at run time.
+	Server     *spec.Server      `json:"server,omitempty"`          // create server: the desired server
+	Volume     *spec.Volume      `json:"volume,omitempty"`          // create volume
+	Keypair    *spec.Keypair     `json:"keypair,omitempty"`         // create keypair
+	Image      *spec.Image       `json:"image,omitempty"`           // image
+	ServerAddr string            `json:"server_address,omitempty"`  // volume create/attach/detach; image: the source server
+	NewType    string            `json:"new_type,omitempty"`        // resize
+	NewName    string            `json:"new_name,omitempty"`        // rename: new server name
+	NewAddress string            `json:"new_address,omitempty"`     // rename: new address
+	Protect    *bool             `json:"protect,omitempty"`         // update
+	SecGroups  []string          `json:"security_groups,omitempty"` // update: the complete new list
+	Metadata   map[string]string `json:"metadata,omitempty"`        // update: the complete new user metadata
+	VolumeSize int               `json:"volume_size,omitempty"`     // update volume: grow to this size
+	Adopted    *AdoptedResource  `json:"adopted,omitempty"`         // adopt: what was found
+
+	Replace   bool     `json:"replace,omitempty"`    // half of a create-then-delete replacement
+	Group     string   `json:"group,omitempty"`      // server group, for rollouts
+	Batch     int      `json:"batch,omitempty"`      // rollout batch, 1-based; 0 when not batched
+	DependsOn []string `json:"depends_on,omitempty"` // sorted
+
+	// Blocked is set when the action must not run (a protected server would
+	// be deleted or replaced). A plan with a blocked action cannot be applied.
+	Blocked string `json:"blocked,omitempty"`
+
+	// Changes and Reason explain the action to people only; the executor
+	// must not read them.
+	Changes []FieldChange `json:"changes,omitempty"` // sorted by Path
+	Reason  string        `json:"reason,omitempty"`
+}
+
+// AdoptedResource is an owned resource found in the cloud but not in the state.
+type AdoptedResource struct {
+	Server  *providers.Server  `json:"server,omitempty"`
+	Volume  *providers.Volume  `json:"volume,omitempty"`
+	Image   *providers.Image   `json:"image,omitempty"`
+	Keypair *providers.Keypair `json:"keypair,omitempty"`
+}
+
+// FieldChange is one attribute that differs.
+type FieldChange struct {
+	Path          string `json:"path"` // type, power, image, network.subnet, volumes.data.size, ...
+	From          string `json:"from"`
+	To            string `json:"to"`
+	ForcesReplace bool   `json:"forces_replace,omitempty"`
+}
+
+// Drift is something the refresh found changed outside fleet.
+type Drift struct {
+	Address string        `json:"address"`
+	Kind    string        `json:"kind"` // changed, deleted
+	Changes []FieldChange `json:"changes,omitempty"`
+}
+
+// Rollout is how one server group's disruptive actions are batched.
+type Rollout struct {
+	Group          string `json:"group"`
+	MaxUnavailable int    `json:"max_unavailable"`
+	Batches        int    `json:"batches"`
+	Servers        int    `json:"servers"` // servers with disruptive actions
+}
+
+// Summary counts actions by type, as shown in the summary line.
+type Summary struct {
+	Create   int `json:"create"`
+	Resize   int `json:"resize"`
+	Start    int `json:"start"`
+	Stop     int `json:"stop"`
+	Shelve   int `json:"shelve"`
+	Unshelve int `json:"unshelve"`
+	Attach   int `json:"attach"`
+	Detach   int `json:"detach"`
+	Update   int `json:"update"`
+	Rename   int `json:"rename"`
+	Replace  int `json:"replace"`
+	Delete   int `json:"delete"`
+	Image    int `json:"image"`
+	Adopt    int `json:"adopt"`
+	Blocked  int `json:"blocked"`
+	Drift    int `json:"drift"`
+}
+
+// HasChanges reports whether applying the plan would do anything.
+func (p *Plan) HasChanges() bool { return len(p.Actions) > 0 }

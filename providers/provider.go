@@ -1,0 +1,282 @@
+package providers
+
+import (
+	"context"
+
+	"github.com/fleet-iac/fleet/spec"
+)
+
+// Provider manages the resources of one fleet in one cloud account and region.
+//
+// Every method takes a request struct and returns a response struct, so that
+// adding a field never breaks an implementation. Mutating methods return as
+// soon as the cloud has accepted the request; Wait then blocks until the
+// resource reaches its target state. Errors wrap ErrNotFound, ErrConflict or
+// are an *APIError, so callers can decide with errors.Is / errors.As.
+type Provider interface {
+	// Inventory lists every resource that carries this fleet's owner tag,
+	// page by page through the cloud's list APIs (never one call per
+	// resource). Untagged resources are never returned.
+	Inventory(ctx context.Context, req InventoryRequest) (InventoryResponse, error)
+
+	// Create creates exactly one resource (one of the request's pointer
+	// fields is set) and tags it with req.Owner. It returns the cloud id as
+	// soon as the cloud has accepted the request.
+	Create(ctx context.Context, req CreateRequest) (CreateResponse, error)
+
+	// Update performs exactly one in-place change on an existing resource.
+	// An update that is already in effect (attach to the server it is
+	// attached to, start a running server) succeeds without a call.
+	Update(ctx context.Context, req UpdateRequest) (UpdateResponse, error)
+
+	// Delete deletes one resource. It returns an error wrapping ErrNotFound
+	// when the resource does not exist; the executor treats that as done.
+	Delete(ctx context.Context, req DeleteRequest) (DeleteResponse, error)
+
+	// Wait blocks until the resource reaches req.Target, the context ends, or
+	// the resource fails (an error wrapping ErrFailed). Waits of one provider
+	// share one poller: each poll interval lists what is in flight once.
+	Wait(ctx context.Context, req WaitRequest) (WaitResponse, error)
+}
+
+// Kind is the kind of a managed resource; it is also the first segment of
+// its address.
+type Kind string
+
+const (
+	KindServer  Kind = "server"
+	KindVolume  Kind = "volume"
+	KindImage   Kind = "image"
+	KindKeypair Kind = "keypair"
+)
+
+// Owner is fleet's tag on a cloud resource: the fleet name and the
+// resource's address. Inventory returns only resources whose Fleet matches.
+type Owner struct {
+	Fleet   string `json:"fleet"`
+	Address string `json:"address"`
+}
+
+// InventoryRequest asks for the owned inventory.
+type InventoryRequest struct {
+	Fleet   string // owner tag to filter on
+	Catalog bool   // also return the cloud's catalog (types, zones) for plan-time checks
+}
+
+// InventoryResponse is everything the fleet owns in this provider, each list
+// sorted by Owner.Address then ID.
+type InventoryResponse struct {
+	Servers  []Server
+	Volumes  []Volume
+	Images   []Image
+	Keypairs []Keypair
+	Catalog  *Catalog // nil unless requested
+}
+
+// Catalog is what the cloud offers, for checks the planner makes before
+// anything is created.
+type Catalog struct {
+	Types []TypeInfo // sorted by Name
+	Zones []string   // sorted
+}
+
+// TypeInfo is one server spec (NCP) or flavor (NHN).
+type TypeInfo struct {
+	Name     string `json:"name"`      // spec code / flavor name
+	ID       string `json:"id"`        // product code / flavor id
+	Family   string `json:"family"`    // NCP product type (STAND, HICPU, ...); NHN flavor prefix (m2, u2, ...)
+	DiskType string `json:"disk_type"` // NCP disk detail type (SSD, HDD); "" for NHN
+	CPUs     int    `json:"cpus"`
+	MemoryMB int    `json:"memory_mb"`
+}
+
+// Server is a server as the cloud reports it, in fleet's terms.
+type Server struct {
+	ID             string            `json:"id"`
+	Name           string            `json:"name"`
+	Owner          Owner             `json:"owner"`
+	Image          string            `json:"image"`                   // image code/id as fleet files write it
+	ImageAliases   []string          `json:"image_aliases,omitempty"` // other names of the same image (NCP product code vs image no)
+	Type           string            `json:"type"`                    // NCP spec code; NHN flavor name
+	Zone           string            `json:"zone,omitempty"`
+	VPC            string            `json:"vpc,omitempty"`
+	Subnet         string            `json:"subnet,omitempty"`
+	SecurityGroups []string          `json:"security_groups,omitempty"` // sorted
+	IP             string            `json:"ip,omitempty"`
+	PublicIP       string            `json:"public_ip,omitempty"`
+	Key            string            `json:"key,omitempty"`
+	Power          string            `json:"power"`            // spec.PowerRunning/Stopped/Shelved, or "" while in transition
+	Status         string            `json:"status"`           // the cloud's own status code, for display
+	Busy           bool              `json:"busy,omitempty"`   // an operation is in progress
+	Failed         bool              `json:"failed,omitempty"` // the cloud reports a failure state
+	Protect        bool              `json:"protect,omitempty"`
+	RootVolume     *RootVolume       `json:"root_volume,omitempty"`
+	Metadata       map[string]string `json:"metadata,omitempty"` // user metadata only: no owner tags, no cloud-filled keys
+	Attached       []string          `json:"attached,omitempty"` // ids of attached additional volumes, sorted
+	Extra          map[string]string `json:"extra,omitempty"`    // cloud-specific settings fleet manages (init_script, placement_group, billing, ...)
+}
+
+// RootVolume is the boot disk as reported.
+type RootVolume struct {
+	Size      int    `json:"size"` // GB
+	Type      string `json:"type,omitempty"`
+	Encrypted bool   `json:"encrypted,omitempty"`
+}
+
+// Volume is an additional block storage volume.
+type Volume struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Owner    Owner  `json:"owner"`
+	Size     int    `json:"size"` // GB
+	Type     string `json:"type,omitempty"`
+	Zone     string `json:"zone,omitempty"`
+	ServerID string `json:"server_id,omitempty"` // attached to; "" when detached
+	Status   string `json:"status"`
+	Busy     bool   `json:"busy,omitempty"`
+}
+
+// Image is a server image made from a server.
+type Image struct {
+	ID             string `json:"id"`
+	Name           string `json:"name"`
+	Owner          Owner  `json:"owner"`
+	SourceServerID string `json:"source_server_id,omitempty"`
+	Status         string `json:"status"`
+	Ready          bool   `json:"ready"`
+}
+
+// Keypair is a login key (NCP) or keypair (NHN). NCP login keys carry no
+// tag: a keypair is owned when the fleet file declares its name.
+type Keypair struct {
+	Name        string `json:"name"`
+	Owner       Owner  `json:"owner"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+}
+
+// CreateRequest creates one resource: exactly one pointer field is set.
+type CreateRequest struct {
+	Owner   Owner
+	Server  *ServerCreate
+	Volume  *VolumeCreate
+	Image   *ImageCreate
+	Keypair *KeypairCreate
+}
+
+// ServerCreate is a server to create. Spec carries every field of the fleet
+// file; the ids fleet resolved before the call are beside it.
+type ServerCreate struct {
+	Spec    *spec.Server
+	ImageID string // set when Spec.Image is "image/NAME": the cloud id of that image
+}
+
+// VolumeCreate is an additional volume. On clouds that create volumes
+// attached (NCP XEN) ServerID is used at create time; elsewhere the volume is
+// created in the server's zone and attached by a later Update.
+type VolumeCreate struct {
+	Name     string
+	Size     int // GB
+	Type     string
+	Zone     string
+	ServerID string
+}
+
+// ImageCreate makes an image from a server.
+type ImageCreate struct {
+	Name     string
+	ServerID string
+}
+
+// KeypairCreate imports a public key, or generates a key when PublicKey is "".
+type KeypairCreate struct {
+	Name      string
+	PublicKey string
+}
+
+// CreateResponse carries the new resource's cloud id.
+type CreateResponse struct {
+	ID         string
+	PrivateKey string // generated keypairs only; shown once, never stored
+}
+
+// UpdateRequest changes one thing about an existing resource: exactly one
+// change field is set.
+type UpdateRequest struct {
+	Kind    Kind
+	ID      string
+	Address string // for error messages
+
+	Resize         *Resize         // server: new type (spec code / flavor name)
+	Power          *PowerChange    // server: start, stop, shelve, unshelve
+	Attach         *Attachment     // volume: attach to a server
+	Detach         *Attachment     // volume: detach from a server
+	Rename         *Rename         // server: new name and owner address
+	Protect        *bool           // server: termination protection
+	SecurityGroups *SecurityGroups // server: the complete new list
+	Metadata       *Metadata       // server: the complete new user metadata
+	ExtendVolume   *int            // volume: new size in GB (grow only)
+}
+
+// Resize changes a server's type.
+type Resize struct{ Type string }
+
+// PowerChange moves a server to spec.PowerRunning, PowerStopped or PowerShelved.
+type PowerChange struct{ To string }
+
+// Attachment names a volume and a server.
+type Attachment struct{ VolumeID, ServerID string }
+
+// Rename gives a server a new name and owner address.
+type Rename struct {
+	Name  string
+	Owner Owner
+}
+
+// SecurityGroups is a server's complete list of security groups / ACGs.
+type SecurityGroups struct{ Names []string }
+
+// Metadata is a server's complete user metadata.
+type Metadata struct{ Values map[string]string }
+
+// UpdateResponse is empty today; it exists so fields can be added.
+type UpdateResponse struct{}
+
+// DeleteRequest deletes one resource.
+type DeleteRequest struct {
+	Kind    Kind
+	ID      string
+	Address string
+}
+
+// DeleteResponse is empty today.
+type DeleteResponse struct{}
+
+// Target is a state to wait for.
+type Target string
+
+const (
+	TargetRunning   Target = "running"   // server running, no operation in progress
+	TargetStopped   Target = "stopped"   // server stopped, no operation in progress
+	TargetShelved   Target = "shelved"   // server shelved (NHN SHELVED_OFFLOADED)
+	TargetIdle      Target = "idle"      // no operation in progress, whatever the power state
+	TargetAttached  Target = "attached"  // volume attached to WaitRequest.ServerID
+	TargetAvailable Target = "available" // volume detached and usable; image ready
+	TargetGone      Target = "gone"      // the resource no longer exists
+)
+
+// WaitRequest waits for one resource to reach a target.
+type WaitRequest struct {
+	Kind     Kind
+	ID       string
+	Address  string
+	Target   Target
+	ServerID string // TargetAttached: the server the volume must be attached to
+	Type     string // servers: also wait until the type equals this (resize)
+}
+
+// WaitResponse carries the resource as last seen.
+type WaitResponse struct {
+	Server *Server
+	Volume *Volume
+	Image  *Image
+}

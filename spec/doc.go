@@ -1,0 +1,8 @@
+// Package spec owns the fleet file: its typed form, loading YAML with the
+// source position of every value, ${VAR} expansion, count expansion into
+// addressed instances, semantic checks, and the diagnostics that report
+// problems with file, line and column.
+//
+// spec never talks to a cloud, reads state or touches the network: validate
+// must work offline, without credentials.
+package spec

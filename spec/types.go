@@ -1,0 +1,193 @@
+package spec
+
+// Fleet is a loaded, expanded fleet: what the user declared, with every
+// server group expanded into its instances. Slices are sorted by name so
+// that everything built from a Fleet is deterministic.
+type Fleet struct {
+	Version   int
+	Name      string               // owner tag: fleet only touches resources carrying it
+	Providers map[string]*Provider // by provider name; iterate with ProviderNames
+	State     StateConfig
+	Groups    []*ServerGroup // as declared, sorted by name
+	Servers   []*Server      // expanded instances, sorted by name
+	Keypairs  []*Keypair     // sorted by name
+	Images    []*Image       // sorted by name
+	Moved     []Moved        // in file order
+	Files     []string       // the files it was loaded from, sorted
+	Digest    string         // sha256 over the files' bytes, in Files order ("sha256:<hex>")
+}
+
+// Provider is one entry of the providers block.
+type Provider struct {
+	Name     string
+	Type     string // ProviderNCloud or ProviderNHNCloud
+	Region   string
+	Tenant   string // NHN tenant id; OS_TENANT_ID when empty
+	Endpoint string // "" (real cloud), "embedded" (in-process simulator) or a URL
+	Range    Range
+}
+
+// Provider types.
+const (
+	ProviderNCloud   = "ncloud"
+	ProviderNHNCloud = "nhncloud"
+)
+
+// EndpointEmbedded starts the simulators in-process with data under .fleet/sim/.
+const EndpointEmbedded = "embedded"
+
+// StateConfig is the state block.
+type StateConfig struct {
+	Backend string // "local" (default) or "postgres"
+	Path    string // local: the state file; default fleet.lock beside the first fleet file
+	DSN     string // postgres: from the file (after ${VAR}) or FLEET_PG_DSN; never printed
+	Range   Range
+}
+
+// ServerGroup is one entry of the servers block before count expansion.
+type ServerGroup struct {
+	Name    string
+	Count   int  // number of instances
+	Counted bool // count was written: instances are NAME-1..NAME-N, otherwise one instance NAME
+	Rollout *Rollout
+	Range   Range
+}
+
+// Rollout bounds how many servers of a group may be disrupted at once.
+type Rollout struct {
+	MaxUnavailable int  // absolute number, or percent when Percent is set
+	Percent        bool // MaxUnavailable is a percentage of Count
+}
+
+// Limit returns the number of servers of a group of size n that may be
+// unavailable at once (at least 1).
+func (r *Rollout) Limit(n int) int {
+	if r == nil {
+		return n
+	}
+	m := r.MaxUnavailable
+	if r.Percent {
+		m = n * r.MaxUnavailable / 100
+	}
+	if m < 1 {
+		m = 1
+	}
+	return m
+}
+
+// Power states a server may be declared in.
+const (
+	PowerRunning = "running"
+	PowerStopped = "stopped"
+	PowerShelved = "shelved" // NHN only
+)
+
+// Server is one expanded server instance, e.g. web-2 of group web.
+type Server struct {
+	Name           string // instance name: web-2, or web without count
+	Group          string // the group it came from: web
+	Index          int    // 1-based position in the group, 0 without count
+	Provider       string // provider name (key of Fleet.Providers)
+	Image          string // image id/code, or "image/NAME" for a declared image
+	Type           string // NCP spec code (or product code); NHN flavor name
+	Zone           string
+	Network        Network
+	Key            string // NCP login key / NHN keypair name
+	Power          string // PowerRunning (default), PowerStopped, PowerShelved
+	Protect        bool
+	RootVolume     *RootVolume
+	Volumes        []Volume // sorted by name
+	UserData       string   // NHN: plain text; base64-encoded by the provider
+	Metadata       map[string]string
+	PublicIP       bool   // NCP associateWithPublicIp
+	InitScript     string // NCP initScriptNo
+	PlacementGroup string // NCP placementGroupNo
+	Billing        string // "", "hourly" (MTRAT), "monthly" (FXSUM)
+	Description    string // NCP serverDescription prefix (fleet appends its owner tag)
+	Partitions     []Partition
+	Rollout        *Rollout // the group's rollout
+	Range          Range    // where the group was declared
+}
+
+// Address is the server's state address: server/NAME.
+func (s *Server) Address() string { return "server/" + s.Name }
+
+// Network places a server.
+type Network struct {
+	VPC            string
+	Subnet         string
+	SecurityGroups []string // NCP ACG numbers; NHN security group names
+	IP             string   // fixed private IP, optional
+}
+
+// RootVolume describes the boot disk.
+type RootVolume struct {
+	Size      int // GB; 0 means the image or flavor default
+	Type      string
+	Encrypted bool
+}
+
+// Volume is an additional block storage volume attached to a server.
+type Volume struct {
+	Name string
+	Size int // GB
+	Type string
+}
+
+// VolumeAddress is the state address of a server's volume: volume/SERVER/NAME.
+func VolumeAddress(server, volume string) string { return "volume/" + server + "/" + volume }
+
+// Partition is an NCP blockDevicePartitionList entry.
+type Partition struct {
+	MountPoint string
+	Size       int // GB
+}
+
+// Keypair is one entry of the keypairs block.
+type Keypair struct {
+	Name          string
+	Provider      string
+	PublicKeyFile string // relative to the fleet file
+	PublicKey     string // the file's contents, read at load time
+	Range         Range
+}
+
+// Address is keypair/NAME.
+func (k *Keypair) Address() string { return "keypair/" + k.Name }
+
+// Image is one entry of the images block: an image made from a server.
+type Image struct {
+	Name  string
+	From  string // server instance name
+	Range Range
+}
+
+// Address is image/NAME.
+func (i *Image) Address() string { return "image/" + i.Name }
+
+// Moved renames a server: the state entry and the cloud server keep their id.
+type Moved struct {
+	From  string // address, e.g. server/web-3
+	To    string
+	Range Range
+}
+
+// ProviderNames returns the provider names sorted.
+func (f *Fleet) ProviderNames() []string {
+	names := make([]string, 0, len(f.Providers))
+	for n := range f.Providers {
+		names = append(names, n)
+	}
+	sortStrings(names)
+	return names
+}
+
+// Server returns the instance with the given name, or nil.
+func (f *Fleet) Server(name string) *Server {
+	for _, s := range f.Servers {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
