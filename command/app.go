@@ -58,13 +58,24 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if errors.As(err, &ec) {
 		return int(ec)
 	}
-	fmt.Fprintf(stderr, "Error: %v\n", err)
+	printError(stderr, err)
 	return ExitError
 }
 
 // commands lists every command, in the order --help shows them.
 func commands(io *Streams) []*cli.Command {
 	return []*cli.Command{
+		validateCommand(io),
+		planCommand(io),
+		applyCommand(io),
+		destroyCommand(io),
+		showCommand(io),
+		stateCommand(io),
+		graphCommand(io),
+		importCommand(io),
+		unlockCommand(io),
+		schemaCommand(io),
+		simCommand(io),
 		versionCommand(io),
 	}
 }

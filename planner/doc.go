@@ -6,4 +6,99 @@
 //
 // planner never calls a provider's mutating methods; it only reads inventory
 // handed to it.
+//
+// # API
+//
+//	Build(Input) (*Plan, spec.Diagnostics)   // deterministic
+//	InventoryFingerprint(map[string]providers.InventoryResponse) string
+//	(*Plan).CheckFresh(st, fleet, fingerprint, fleetVersion) error   // wraps ErrStale
+//	Save(path, *Plan) error; Load(path) (*Plan, error)               // JSON, atomic, 0600
+//	RenderText(w, p, Style{Color}); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
+//	(*Plan).SummaryLine(), HasChanges(), Applyable()
+//	Action.Symbol(), Label(), Detail(); Drift.Line(); Rollout.Line()  // the text forms, for other views
+//
+// Build returns a plan even when its diagnostics hold errors (a blocked
+// protected server, a cycle, a type the catalog does not offer, a --target
+// that matches nothing) so that it can be shown; such a plan must not be
+// applied. Blocked actions carry Action.Blocked and Plan.Applyable is false.
+//
+// # Matching
+//
+// Resources are matched by address, never by list position: a state entry
+// is matched to the inventory by its cloud id; an inventory record that no
+// state entry matches but that carries the fleet's tag is adopted at its
+// owner address (an adopt action records it; the rest of the plan diffs it
+// like any other). Keypairs carry no tag on either cloud, so only declared
+// keypair names are adopted; a keypair's cloud id (state ID) is its name. A provider missing from Input.Inventory was
+// not refreshed: the state is taken as the truth, with no drift and no
+// adoption. moved blocks become rename actions; the executor moves the state
+// entries of server/FROM and volume/FROM/* to the new addresses.
+//
+// # What a change does
+//
+// One table, serverRules in replace.go, says per attribute and per cloud
+// whether a change is made in place (type → resize; power → start, stop,
+// shelve, unshelve; security groups, metadata (NHN) and protection (NCP) →
+// update) or forces a replacement (image, zone, vpc, subnet, ip, key, root
+// volume, public_ip, init_script, placement_group, billing, partitions,
+// user_data on NHN, security groups on NCP). A resize becomes a replace when
+// NCP would change product type or disk type, or NHN would resize a u2
+// flavor. Attributes the fleet file leaves unset, or that the inventory does
+// not report, are never compared. Providers report NCP's init_script,
+// placement_group, billing ("hourly"/"monthly") and partitions
+// ("/mnt:100,..." sorted) and NHN's user data sha256 in Server.Extra under
+// the keys "init_script", "placement_group", "billing", "partitions" and
+// "user_data_sha256".
+//
+// Volumes grow in place: detach, update (VolumeSize), attach again, since
+// neither cloud extends a volume in use. A shrink or a type change replaces
+// them. A replaced server's volumes move to the new server (detach
+// from the old one once the new one exists, attach to the new one), unless
+// the server changes zone, in which case they are replaced too.
+//
+// # Order
+//
+// Action.DependsOn holds the edges; Plan.Actions is in a topological order,
+// ties broken by id. Keypairs and images come before the servers that use
+// them; a server before its volumes, a volume before its attachment; stop →
+// resize → start on both clouds (NCP resizes only stopped servers and NHN
+// stops an active server to resize it, so one model serves both); detach
+// before the volume's and the server's delete; stop before delete on NCP; a
+// replacement's new resource (Replace, ID "create ADDR") before the old one
+// is stopped, detached and deleted (Replace, ID "delete ADDR (replaced)",
+// CloudID the old id); a rename before any other change of that server; an
+// image after its source server is at its target. Cycles are reported as
+// errors, each as "a → b → a" (each action waits for the next), starting at
+// the shortest, then alphabetically first, id.
+//
+// # Run-time resolution
+//
+// Actions on existing resources carry CloudID. Actions on resources created
+// in the same apply carry addresses (ServerAddr) with CloudID or ServerID
+// empty: the executor resolves them from the state when the action runs. The
+// create half of a replacement records the new id at the address; the
+// actions on the old server keep its id in CloudID (ServerID for detach). An
+// update action may set several of Protect, SecGroups, Metadata and
+// VolumeSize: one provider Update per field set.
+//
+// # Rollouts
+//
+// For a group with a rollout, the disruptive actions of each server (resize
+// of a running server with its stop and start; all of a replacement,
+// including its volume moves; stop; shelve) carry Batch numbers, servers
+// taken in group order, at most Rollout.Limit(count) per batch. The first
+// actions of the server at position i depend on the last actions of the
+// server at position i-limit (the same lane of the previous batch), so the
+// DAG alone never has more than limit servers of the group disrupted; the
+// executor additionally starts a batch only when the whole previous batch
+// is done (a barrier it derives from Batch), which keeps the plan linear in
+// size rather than limit² edges per batch. New servers and other in-place
+// changes are not batched. Plan.Rollouts lists "rollout web: 3 batches of 2".
+//
+// # Protect
+//
+// A server with protect: true in the fleet file (or protected in the cloud or
+// in the state, when the file no longer declares it) that the plan would
+// delete or replace keeps its actions, each with Blocked set, and an error
+// diagnostic names it and the fix.
 package planner

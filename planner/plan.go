@@ -61,6 +61,7 @@ type Action struct {
 	Keypair    *spec.Keypair     `json:"keypair,omitempty"`         // create keypair
 	Image      *spec.Image       `json:"image,omitempty"`           // image
 	ServerAddr string            `json:"server_address,omitempty"`  // volume create/attach/detach; image: the source server
+	ServerID   string            `json:"server_id,omitempty"`       // the server's cloud id when known at plan time (always for detach); "" means resolve ServerAddr from the state at run time
 	NewType    string            `json:"new_type,omitempty"`        // resize
 	NewName    string            `json:"new_name,omitempty"`        // rename: new server name
 	NewAddress string            `json:"new_address,omitempty"`     // rename: new address

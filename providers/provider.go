@@ -61,6 +61,17 @@ type Owner struct {
 type InventoryRequest struct {
 	Fleet   string // owner tag to filter on
 	Catalog bool   // also return the cloud's catalog (types, zones) for plan-time checks
+
+	// Known lists resources the state records (fleet import adopts untagged
+	// resources): they are returned too, tagged or not, with Owner as found.
+	// Still never a call per resource: they are picked out of the same pages.
+	Known []Known
+}
+
+// Known is a resource the state records.
+type Known struct {
+	Kind Kind
+	ID   string
 }
 
 // InventoryResponse is everything the fleet owns in this provider, each list

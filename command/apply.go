@@ -1,0 +1,152 @@
+package command
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fleet-iac/fleet/executor"
+	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/state"
+)
+
+func applyFlags() []cli.Flag {
+	return []cli.Flag{
+		fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
+		&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required without a terminal, unless applying a saved plan)"},
+		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once (servers being waited on are not limited)"},
+		&cli.BoolFlag{Name: "json", Usage: "progress as one JSON event per line"},
+	}
+}
+
+func applyCommand(s *Streams) *cli.Command {
+	return &cli.Command{
+		Name:      "apply",
+		Usage:     "make the cloud match the fleet file (or apply a saved plan)",
+		ArgsUsage: "[PLAN]",
+		Flags:     applyFlags(),
+		Action: func(c *cli.Context) error {
+			return runApply(c, s, false)
+		},
+	}
+}
+
+func destroyCommand(s *Streams) *cli.Command {
+	return &cli.Command{
+		Name:  "destroy",
+		Usage: "delete everything fleet manages for this fleet file",
+		Flags: applyFlags(),
+		Action: func(c *cli.Context) error {
+			return runApply(c, s, true)
+		},
+	}
+}
+
+func runApply(c *cli.Context, s *Streams, destroy bool) error {
+	ctx, cancel := signalContext()
+	defer cancel()
+	u := uiFor(c, s)
+	planFile := c.Args().First()
+	if c.Args().Len() > 1 {
+		return userError("too many arguments", "Usage: fleet apply [-f FILE] [PLAN]")
+	}
+	operation := "apply"
+	if destroy {
+		operation = "destroy"
+	}
+	if planFile == "" && !c.Bool("auto-approve") && !u.interactive {
+		return userError(operation+" needs approval, and there is no terminal to ask on",
+			"Re-run with --auto-approve, or save a plan with \"fleet plan --out PLAN\" and run \"fleet apply PLAN\".")
+	}
+	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), true)
+	if err != nil {
+		return err
+	}
+	defer ws.Close()
+	unlock, err := lockState(ctx, ws.backend, operation, c.Duration("lock-timeout"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+
+	var plan *planner.Plan
+	var st *state.State
+	if planFile != "" {
+		if plan, st, err = ws.loadFreshPlan(ctx, planFile); err != nil {
+			return err
+		}
+	} else {
+		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), destroy: destroy, refresh: true})
+		if err != nil {
+			return err
+		}
+		if !c.Bool("json") {
+			if err := planner.RenderText(s.Out, plan, planner.Style{Color: u.color}); err != nil {
+				return err
+			}
+		}
+		if !plan.HasChanges() {
+			return nil
+		}
+		if !c.Bool("auto-approve") {
+			q := "\nDo you want to perform these actions?"
+			if destroy {
+				q = "\nDo you really want to destroy all resources of fleet " + ws.fleet.Name + "?"
+			}
+			if !confirm(s, q) {
+				fmt.Fprintf(s.Out, "\n%s cancelled.\n", operation)
+				return exitCode(ExitError)
+			}
+		}
+		fmt.Fprintln(s.Out)
+	}
+	return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Bool("json"))
+}
+
+// loadFreshPlan loads a saved plan and refuses it if the state, the fleet
+// files, the inventory or fleet itself moved since it was made.
+func (ws *workspace) loadFreshPlan(ctx context.Context, path string) (*planner.Plan, *state.State, error) {
+	plan, err := planner.Load(path)
+	if err != nil {
+		return nil, nil, userError(fmt.Sprintf("cannot read saved plan %s", path), err.Error())
+	}
+	st, err := ws.backend.Read(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read state: %w", err)
+	}
+	inv, err := ws.refresh(ctx, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), Version); err != nil {
+		return nil, nil, userError("Saved plan is stale", err.Error()+"\n\nMake a new plan with \"fleet plan --out "+path+"\" and apply that.")
+	}
+	return plan, st, nil
+}
+
+func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, jsonEvents bool) error {
+	var obs executor.Observer
+	if jsonEvents {
+		obs = executor.NewJSONObserver(ws.io.Out)
+	} else {
+		obs = executor.NewTextObserver(ws.io.Out, executor.Style{Color: ws.ui.color})
+	}
+	res, err := executor.Apply(ctx, executor.Options{
+		Plan: plan, Providers: ws.providers, Backend: ws.backend, State: st,
+		Parallelism: parallelism, Observer: obs,
+	})
+	if !jsonEvents {
+		fmt.Fprintf(ws.io.Out, "\n%s\n", res.Tally.String())
+	}
+	if err != nil {
+		return err
+	}
+	if len(res.Failed) > 0 {
+		for _, f := range res.Failed {
+			fmt.Fprintf(ws.io.Err, "Error: %s: %v\n", f.Address, f.Err)
+		}
+		return exitCode(ExitError)
+	}
+	return nil
+}

@@ -1,0 +1,198 @@
+package command
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/fatih/color"
+
+	"github.com/fleet-iac/fleet/spec"
+)
+
+// Diagnostic output formats.
+const (
+	formatHuman   = "human"
+	formatCompact = "compact"
+	formatJSON    = "json"
+)
+
+// diagStyle colours the human form. Each Color has colour switched on or
+// off explicitly, so fatih/color's global NoColor is never read or set.
+type diagStyle struct {
+	err, warn, bold, caret *color.Color
+}
+
+func newDiagStyle(enabled bool) diagStyle {
+	s := diagStyle{
+		err:   color.New(color.FgRed, color.Bold),
+		warn:  color.New(color.FgYellow, color.Bold),
+		bold:  color.New(color.Bold),
+		caret: color.New(color.FgRed),
+	}
+	for _, c := range []*color.Color{s.err, s.warn, s.bold, s.caret} {
+		if enabled {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+	}
+	return s
+}
+
+// writeDiagnostics renders diagnostics in one of three formats, sorted:
+//   - "human": "Error: summary", where it is (file, line, column and
+//     FILE:LINE:COL), the numbered source line with carets under the value,
+//     then the detail; sources maps file names to their bytes (from
+//     spec.LoadResult.Sources) and may be nil or miss a file;
+//   - "compact": one "FILE:LINE:COL: error: summary" line each;
+//   - "json": one terraform-shaped document {"format_version", "valid",
+//     "error_count", "warning_count", "diagnostics": [...]}.
+//
+// color is the decision made once per run (ui.color); it only affects
+// "human". Any other format is rendered as "human".
+func writeDiagnostics(w io.Writer, diags spec.Diagnostics, sources map[string][]byte, format string, color bool) error {
+	sorted := append(spec.Diagnostics(nil), diags...)
+	sorted.Sort()
+	switch format {
+	case formatJSON:
+		return writeDiagnosticsJSON(w, sorted)
+	case formatCompact:
+		var b strings.Builder
+		for _, d := range sorted {
+			if d.Range != nil {
+				b.WriteString(d.Range.String() + ": ")
+			}
+			b.WriteString(string(d.Severity) + ": " + d.Summary + "\n")
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	style := newDiagStyle(color)
+	var b strings.Builder
+	for _, d := range sorted {
+		writeHumanDiagnostic(&b, d, sources, style)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeHumanDiagnostic(b *strings.Builder, d spec.Diagnostic, sources map[string][]byte, style diagStyle) {
+	label := style.err.Sprint("Error:")
+	if d.Severity == spec.SeverityWarning {
+		label = style.warn.Sprint("Warning:")
+	}
+	fmt.Fprintf(b, "%s %s\n", label, style.bold.Sprint(d.Summary))
+	if r := d.Range; r != nil {
+		fmt.Fprintf(b, "\n  on %s line %d, column %d (%s):\n", r.Filename, r.Start.Line, r.Start.Column, r)
+		writeSnippet(b, *r, sources[r.Filename], style)
+	}
+	if d.Detail != "" {
+		fmt.Fprintf(b, "\n%s\n", d.Detail)
+	}
+	b.WriteString("\n")
+}
+
+// writeSnippet prints the source line the range starts on and carets
+// under the range (to the end of that line when it spans several).
+func writeSnippet(b *strings.Builder, r spec.Range, src []byte, style diagStyle) {
+	line, ok := sourceLine(src, r.Start.Line)
+	if !ok {
+		return
+	}
+	gutter := fmt.Sprintf("  %d: ", r.Start.Line)
+	fmt.Fprintf(b, "%s%s\n", gutter, line)
+	// Copy tabs from the line and count wide characters twice, so the
+	// carets stay under the value in any terminal.
+	var pad strings.Builder
+	width := 0
+	col := 1
+	for _, c := range line {
+		switch {
+		case col < r.Start.Column && c == '\t':
+			pad.WriteByte('\t')
+		case col < r.Start.Column:
+			pad.WriteString(strings.Repeat(" ", cellWidth(c)))
+		case r.End.Line != r.Start.Line || r.End.Column <= r.Start.Column || col < r.End.Column:
+			width += cellWidth(c)
+		}
+		col++
+	}
+	width = max(width, 1)
+	fmt.Fprintf(b, "%s%s%s\n", strings.Repeat(" ", len(gutter)), pad.String(), style.caret.Sprint(strings.Repeat("^", width)))
+}
+
+// cellWidth is how many terminal cells a character takes: two for the
+// wide East Asian scripts (Hangul, CJK, full-width forms), else one.
+func cellWidth(r rune) int {
+	switch {
+	case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
+		r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60,
+		r >= 0xFFE0 && r <= 0xFFE6, r >= 0x20000 && r <= 0x3FFFD:
+		return 2
+	}
+	return 1
+}
+
+// sourceLine returns 1-based line n of src, printable: invalid UTF-8 and
+// control characters other than tab are shown as U+FFFD.
+func sourceLine(src []byte, n int) (string, bool) {
+	if src == nil || n < 1 {
+		return "", false
+	}
+	for i := 1; i < n; i++ {
+		j := bytes.IndexByte(src, '\n')
+		if j < 0 {
+			return "", false
+		}
+		src = src[j+1:]
+	}
+	if j := bytes.IndexByte(src, '\n'); j >= 0 {
+		src = src[:j]
+	}
+	src = bytes.TrimSuffix(src, []byte{'\r'})
+	const maxLine = 500
+	var b strings.Builder
+	for i, r := range string(src) {
+		if i >= maxLine {
+			b.WriteString("...")
+			break
+		}
+		if r == utf8.RuneError || (r < 0x20 && r != '\t') || r == 0x7f {
+			r = utf8.RuneError
+		}
+		b.WriteRune(r)
+	}
+	return b.String(), true
+}
+
+// jsonDiagnostics is the document of --format json; its field names are
+// terraform's (validate -json), so tools that read those read fleet's.
+type jsonDiagnostics struct {
+	FormatVersion string            `json:"format_version"`
+	Valid         bool              `json:"valid"`
+	ErrorCount    int               `json:"error_count"`
+	WarningCount  int               `json:"warning_count"`
+	Diagnostics   []spec.Diagnostic `json:"diagnostics"`
+}
+
+func writeDiagnosticsJSON(w io.Writer, diags spec.Diagnostics) error {
+	doc := jsonDiagnostics{FormatVersion: "1.0", Diagnostics: []spec.Diagnostic(diags)}
+	if doc.Diagnostics == nil {
+		doc.Diagnostics = []spec.Diagnostic{}
+	}
+	for _, d := range diags {
+		if d.Severity == spec.SeverityError {
+			doc.ErrorCount++
+		} else {
+			doc.WarningCount++
+		}
+	}
+	doc.Valid = doc.ErrorCount == 0
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}

@@ -1,0 +1,32 @@
+package command
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/fleet-iac/fleet/planner"
+)
+
+func graphCommand(s *Streams) *cli.Command {
+	return &cli.Command{
+		Name:  "graph",
+		Usage: "print the plan's dependency graph as Graphviz DOT",
+		Flags: []cli.Flag{fileFlag(), targetFlag(),
+			&cli.BoolFlag{Name: "refresh", Value: true, Usage: "read the live inventory"},
+			&cli.BoolFlag{Name: "destroy", Usage: "graph the destroy plan"},
+		},
+		Action: func(c *cli.Context) error {
+			ctx, cancel := signalContext()
+			defer cancel()
+			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), c.Bool("refresh"))
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			plan, _, err := ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), destroy: c.Bool("destroy"), refresh: c.Bool("refresh")})
+			if err != nil {
+				return err
+			}
+			return planner.RenderDOT(s.Out, plan)
+		},
+	}
+}

@@ -1,0 +1,147 @@
+package command
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/state"
+)
+
+func importCommand(s *Streams) *cli.Command {
+	return &cli.Command{
+		Name:      "import",
+		Usage:     "adopt an existing server, volume, image or keypair into the state",
+		ArgsUsage: "ADDR CLOUD_ID",
+		Flags:     []cli.Flag{fileFlag(), lockTimeoutFlag(), noColorFlag()},
+		Action: func(c *cli.Context) error {
+			if c.Args().Len() != 2 {
+				return userError("import needs an address and a cloud id", "Usage: fleet import ADDR CLOUD_ID, e.g. fleet import server/web-1 1003")
+			}
+			addr, id := c.Args().Get(0), c.Args().Get(1)
+			ctx, cancel := signalContext()
+			defer cancel()
+			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), true)
+			if err != nil {
+				return err
+			}
+			defer ws.Close()
+			kind, provName, err := ws.addressProvider(addr)
+			if err != nil {
+				return err
+			}
+			unlock, err := lockState(ctx, ws.backend, "import", c.Duration("lock-timeout"))
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			st, err := ws.backend.Read(ctx)
+			if err != nil {
+				return fmt.Errorf("read state: %w", err)
+			}
+			if r := st.Lookup(addr); r != nil {
+				return userError(fmt.Sprintf("%s is already in the state (id %s)", addr, r.ID),
+					"Remove it first with \"fleet state rm "+addr+"\" if you mean to point it at another resource.")
+			}
+			inv, err := ws.providers[provName].Inventory(ctx, providers.InventoryRequest{
+				Fleet: ws.fleet.Name, Known: []providers.Known{{Kind: kind, ID: id}},
+			})
+			if err != nil {
+				return fmt.Errorf("read provider %q: %w", provName, err)
+			}
+			res, ok := findResource(inv, kind, id)
+			if !ok {
+				return userError(fmt.Sprintf("no %s with id %s in provider %q", kind, id, provName),
+					"Check the id in the cloud console or API; fleet import takes the cloud's own id.")
+			}
+			res.Address, res.Provider = addr, provName
+			st.Fleet = ws.fleet.Name
+			st.Put(res)
+			if err := ws.backend.Write(ctx, st); err != nil {
+				return fmt.Errorf("write state: %w", err)
+			}
+			fmt.Fprintf(s.Out, "Imported %s (id %s). Run \"fleet plan\" to see how it differs from the fleet file.\n", addr, id)
+			return nil
+		},
+	}
+}
+
+// addressProvider finds the kind and provider of an address the fleet file declares.
+func (ws *workspace) addressProvider(addr string) (providers.Kind, string, error) {
+	kind, name, err := spec.ParseAddress(addr)
+	if err != nil {
+		return "", "", userError(fmt.Sprintf("invalid address %q", addr), err.Error())
+	}
+	notDeclared := func() error {
+		return userError(fmt.Sprintf("%s is not declared in the fleet file", addr),
+			"Declare it first, so fleet knows which provider it belongs to and what it should look like.")
+	}
+	switch providers.Kind(kind) {
+	case providers.KindServer:
+		if srv := ws.fleet.Server(name); srv != nil {
+			return providers.KindServer, srv.Provider, nil
+		}
+	case providers.KindVolume:
+		server, vol, _ := strings.Cut(name, "/")
+		if srv := ws.fleet.Server(server); srv != nil {
+			for _, v := range srv.Volumes {
+				if v.Name == vol {
+					return providers.KindVolume, srv.Provider, nil
+				}
+			}
+		}
+	case providers.KindKeypair:
+		for _, k := range ws.fleet.Keypairs {
+			if k.Name == name {
+				return providers.KindKeypair, k.Provider, nil
+			}
+		}
+	case providers.KindImage:
+		for _, im := range ws.fleet.Images {
+			if im.Name == name {
+				if srv := ws.fleet.Server(im.From); srv != nil {
+					return providers.KindImage, srv.Provider, nil
+				}
+			}
+		}
+	}
+	return "", "", notDeclared()
+}
+
+func findResource(inv providers.InventoryResponse, kind providers.Kind, id string) (state.Resource, bool) {
+	r := state.Resource{Kind: kind, ID: id}
+	switch kind {
+	case providers.KindServer:
+		for i := range inv.Servers {
+			if inv.Servers[i].ID == id {
+				r.Server = &inv.Servers[i]
+				return r, true
+			}
+		}
+	case providers.KindVolume:
+		for i := range inv.Volumes {
+			if inv.Volumes[i].ID == id {
+				r.Volume = &inv.Volumes[i]
+				return r, true
+			}
+		}
+	case providers.KindImage:
+		for i := range inv.Images {
+			if inv.Images[i].ID == id {
+				r.Image = &inv.Images[i]
+				return r, true
+			}
+		}
+	case providers.KindKeypair:
+		for i := range inv.Keypairs {
+			if inv.Keypairs[i].Name == id {
+				r.Keypair = &inv.Keypairs[i]
+				return r, true
+			}
+		}
+	}
+	return r, false
+}

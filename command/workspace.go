@@ -1,0 +1,233 @@
+package command
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/providers/ncloud"
+	"github.com/fleet-iac/fleet/providers/nhncloud"
+	"github.com/fleet-iac/fleet/providers/sim"
+	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// workspace is what most commands need: the loaded fleet, its state
+// backend, and (when asked for) a client per provider.
+type workspace struct {
+	io        *Streams
+	ui        ui
+	fleet     *spec.Fleet
+	sources   map[string][]byte
+	backend   state.Backend
+	providers map[string]providers.Provider
+	embedded  *sim.Server // the in-process simulator, when a provider uses endpoint: embedded
+	logger    *slog.Logger
+}
+
+// loadFleet loads and checks the fleet files, printing diagnostics. It
+// returns exitCode(1) after printing when the files are invalid.
+func loadFleet(io *Streams, u ui, files []string) (*spec.Fleet, map[string][]byte, error) {
+	if len(files) == 0 {
+		files = []string{defaultFleetFile}
+	}
+	res := spec.Load(files, spec.LoadOptions{Getenv: lookupEnv})
+	if len(res.Diagnostics) > 0 {
+		writeDiagnostics(io.Err, res.Diagnostics, res.Sources, "human", u.color)
+	}
+	if res.Diagnostics.HasErrors() {
+		return nil, nil, exitCode(ExitError)
+	}
+	return res.Fleet, res.Sources, nil
+}
+
+const defaultFleetFile = "fleet.yaml"
+
+func lookupEnv(name string) (string, bool) {
+	v := getenv(name)
+	if v == "" {
+		return os.LookupEnv(name)
+	}
+	return v, true
+}
+
+// openWorkspace loads the fleet and opens its state backend; with
+// withProviders it also starts the embedded simulator if needed and builds
+// one client per provider.
+func openWorkspace(ctx context.Context, io *Streams, u ui, files []string, withProviders bool) (*workspace, error) {
+	fleet, sources, err := loadFleet(io, u, files)
+	if err != nil {
+		return nil, err
+	}
+	ws := &workspace{io: io, ui: u, fleet: fleet, sources: sources, logger: newLogger(io)}
+	if ws.backend, err = openBackend(ctx, fleet); err != nil {
+		return nil, err
+	}
+	if withProviders {
+		if err := ws.openProviders(ctx); err != nil {
+			ws.Close()
+			return nil, err
+		}
+	}
+	return ws, nil
+}
+
+// Close stops the embedded simulator and closes the backend.
+func (ws *workspace) Close() {
+	if ws.embedded != nil {
+		ws.embedded.Close()
+	}
+	if c, ok := ws.backend.(interface{ Close() }); ok {
+		c.Close()
+	}
+}
+
+func openBackend(ctx context.Context, fleet *spec.Fleet) (state.Backend, error) {
+	switch fleet.State.Backend {
+	case "", "local":
+		return state.NewLocal(fleet.State.Path), nil
+	case "postgres":
+		dsn := fleet.State.DSN
+		if dsn == "" {
+			dsn = getenv("FLEET_PG_DSN")
+		}
+		if dsn == "" {
+			return nil, userError("no PostgreSQL connection string",
+				"The state block says backend: postgres. Set FLEET_PG_DSN (or state.dsn: ${VAR}) to a PostgreSQL connection string.")
+		}
+		return state.NewPostgres(ctx, dsn, fleet.Name)
+	default:
+		return nil, fmt.Errorf("unknown state backend %q", fleet.State.Backend)
+	}
+}
+
+// simDir is where the embedded simulator keeps its data: .fleet/sim beside
+// the fleet file.
+func (ws *workspace) simDir() string {
+	base := "."
+	if len(ws.fleet.Files) > 0 {
+		base = filepath.Dir(ws.fleet.Files[0])
+	}
+	return filepath.Join(base, ".fleet", "sim")
+}
+
+func (ws *workspace) openProviders(ctx context.Context) error {
+	ws.providers = map[string]providers.Provider{}
+	for _, name := range ws.fleet.ProviderNames() {
+		p := ws.fleet.Providers[name]
+		if p.Endpoint == spec.EndpointEmbedded && ws.embedded == nil {
+			s, err := sim.Start(sim.Config{Dir: ws.simDir(), Behaviour: embeddedBehaviour(ws.io.Err)})
+			if err != nil {
+				return fmt.Errorf("start embedded simulator: %w", err)
+			}
+			ws.embedded = s
+		}
+		prov, err := ws.openProvider(ctx, p)
+		if err != nil {
+			return err
+		}
+		ws.providers[name] = prov
+	}
+	return nil
+}
+
+func (ws *workspace) openProvider(ctx context.Context, p *spec.Provider) (providers.Provider, error) {
+	switch p.Type {
+	case spec.ProviderNCloud:
+		cfg := ncloud.ConfigFromEnv(getenv)
+		cfg.Region = p.Region
+		cfg.Logger = ws.logger
+		switch p.Endpoint {
+		case spec.EndpointEmbedded:
+			cfg.Endpoint = ws.embedded.URL
+			cfg.AccessKey, cfg.SecretKey = ws.embedded.NCP.Credentials()
+		case "":
+		default:
+			cfg.Endpoint = p.Endpoint
+		}
+		if cfg.AccessKey == "" || cfg.SecretKey == "" {
+			return nil, userError(fmt.Sprintf("no NCP credentials for provider %q", p.Name),
+				"Set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY, or use endpoint: embedded to try fleet against the simulator.")
+		}
+		return ncloud.New(cfg)
+	case spec.ProviderNHNCloud:
+		cfg := nhncloud.ConfigFromEnv(getenv)
+		if p.Region != "" {
+			cfg.Region = p.Region
+		}
+		if p.Tenant != "" {
+			cfg.TenantID = p.Tenant
+		}
+		cfg.Logger = ws.logger
+		switch p.Endpoint {
+		case spec.EndpointEmbedded:
+			cfg.AuthURL = ws.embedded.NHN.AuthURL(ws.embedded.URL)
+			cfg.Username, cfg.Password, cfg.TenantID = ws.embedded.NHN.Credentials()
+		case "":
+		default:
+			cfg.AuthURL = p.Endpoint
+		}
+		if cfg.Username == "" || cfg.Password == "" || cfg.TenantID == "" {
+			return nil, userError(fmt.Sprintf("no NHN Cloud credentials for provider %q", p.Name),
+				"Set OS_USERNAME, OS_PASSWORD (the API password) and OS_TENANT_ID, or use endpoint: embedded to try fleet against the simulator.")
+		}
+		return nhncloud.New(ctx, cfg)
+	default:
+		return nil, fmt.Errorf("provider %q: unknown type %q", p.Name, p.Type)
+	}
+}
+
+// refresh reads every provider's owned inventory, concurrently, including
+// the resources the state records (imported ones carry no tag).
+func (ws *workspace) refresh(ctx context.Context, st *state.State) (map[string]providers.InventoryResponse, error) {
+	known := map[string][]providers.Known{}
+	if st != nil {
+		for _, r := range st.Resources {
+			known[r.Provider] = append(known[r.Provider], providers.Known{Kind: r.Kind, ID: r.ID})
+		}
+	}
+	names := make([]string, 0, len(ws.providers))
+	for n := range ws.providers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]providers.InventoryResponse, len(names))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, n := range names {
+		g.Go(func() error {
+			inv, err := ws.providers[n].Inventory(gctx, providers.InventoryRequest{Fleet: ws.fleet.Name, Catalog: true, Known: known[n]})
+			if err != nil {
+				return fmt.Errorf("refresh provider %q: %w", n, err)
+			}
+			out[i] = inv
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	inv := make(map[string]providers.InventoryResponse, len(names))
+	for i, n := range names {
+		inv[n] = out[i]
+	}
+	return inv, nil
+}
+
+func newLogger(io *Streams) *slog.Logger {
+	level := strings.ToLower(getenv("FLEET_LOG"))
+	if level != "debug" && level != "info" {
+		return slog.New(slog.DiscardHandler)
+	}
+	lv := slog.LevelInfo
+	if level == "debug" {
+		lv = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(io.Err, &slog.HandlerOptions{Level: lv}))
+}

@@ -1,0 +1,150 @@
+package executor
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// do runs the action and returns the cloud id of the resource acted on.
+func (s *step) do() (string, error) {
+	a := s.a
+	switch a.Type {
+	case planner.Create:
+		switch a.Kind {
+		case providers.KindServer:
+			return s.createServer()
+		case providers.KindVolume:
+			return s.createVolume()
+		case providers.KindKeypair:
+			return s.createKeypair()
+		case providers.KindImage:
+			return s.createImage()
+		}
+	case planner.MakeImg:
+		return s.createImage()
+	case planner.Adopt:
+		return s.adopt()
+	case planner.Rename:
+		return s.rename()
+	case planner.Delete:
+		return s.delete()
+	case planner.Resize:
+		return s.resize()
+	case planner.Start, planner.Unshelve:
+		return s.power(spec.PowerRunning, providers.TargetRunning)
+	case planner.Stop:
+		return s.power(spec.PowerStopped, providers.TargetStopped)
+	case planner.Shelve:
+		return s.power(spec.PowerShelved, providers.TargetShelved)
+	case planner.Attach:
+		return s.attach()
+	case planner.Detach:
+		return s.detach()
+	case planner.Update:
+		return s.update()
+	}
+	return "", fmt.Errorf("cannot %s a %s", a.Type, a.Kind)
+}
+
+// owner is the tag the resource carries in the cloud.
+func (s *step) owner(address string) providers.Owner {
+	return providers.Owner{Fleet: s.w.opt.Plan.Fleet, Address: address}
+}
+
+// record returns a copy of the state's resource at address.
+func (s *step) record(address string) (state.Resource, bool) {
+	var r state.Resource
+	var ok bool
+	s.w.j.read(func(st *state.State) {
+		if p := st.Lookup(address); p != nil {
+			r, ok = *p, true
+		}
+	})
+	return r, ok
+}
+
+// idOf resolves an address to its cloud id from the state: resources
+// created earlier in the same apply get their ids only at run time.
+func (s *step) idOf(address string) (string, error) {
+	r, ok := s.record(address)
+	if !ok || r.ID == "" {
+		return "", fmt.Errorf("%s has no cloud id in the state", address)
+	}
+	return r.ID, nil
+}
+
+// targetID is the cloud id of the resource the action acts on.
+func (s *step) targetID() (string, error) {
+	if s.a.CloudID != "" {
+		return s.a.CloudID, nil
+	}
+	return s.idOf(s.a.Address)
+}
+
+// serverAddr is the address of the server a volume or image action names.
+func (s *step) serverAddr() string {
+	if s.a.ServerAddr != "" {
+		return s.a.ServerAddr
+	}
+	if s.a.Kind == providers.KindVolume { // volume/SERVER/NAME
+		if parts := strings.Split(s.a.Address, "/"); len(parts) == 3 {
+			return "server/" + parts[1]
+		}
+	}
+	if s.a.Image != nil {
+		return "server/" + s.a.Image.From
+	}
+	return ""
+}
+
+// refresh replaces the attributes recorded for the action's resource with
+// what the wait saw, or patches the recorded ones when it saw nothing.
+func (s *step) refresh(seen providers.WaitResponse, patch func(*state.Resource)) func(*state.State) {
+	return func(st *state.State) {
+		p := st.Lookup(s.a.Address)
+		if p == nil {
+			return
+		}
+		r := *p
+		switch {
+		case seen.Server != nil && r.Kind == providers.KindServer:
+			srv := *seen.Server
+			r.Server = &srv
+		case seen.Volume != nil && r.Kind == providers.KindVolume:
+			v := *seen.Volume
+			r.Volume = &v
+		case seen.Image != nil && r.Kind == providers.KindImage:
+			img := *seen.Image
+			r.Image = &img
+		default:
+			if patch != nil {
+				// Copy before patching: stored attributes may be shared
+				// with a snapshot being written.
+				r.Server, r.Volume = cloneServer(r.Server), cloneVolume(r.Volume)
+				patch(&r)
+			}
+		}
+		st.Put(r)
+	}
+}
+
+func cloneServer(s *providers.Server) *providers.Server {
+	if s == nil {
+		return nil
+	}
+	c := *s
+	return &c
+}
+
+func cloneVolume(v *providers.Volume) *providers.Volume {
+	if v == nil {
+		return nil
+	}
+	c := *v
+	return &c
+}

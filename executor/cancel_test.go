@@ -1,0 +1,90 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/providers"
+)
+
+func TestCancelFinishesInFlightCallsAndStartsNothing(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var actions []planner.Action
+	for i := range 100 {
+		actions = append(actions, createServer(fmt.Sprintf("web-%d", i+1)))
+	}
+	var mu sync.Mutex
+	var created []string
+	prov := &fakeProvider{
+		CreateF: func(_ context.Context, req providers.CreateRequest) (providers.CreateResponse, error) {
+			mu.Lock()
+			created = append(created, req.Owner.Address)
+			n := len(created)
+			mu.Unlock()
+			if n == 5 {
+				cancel() // SIGINT while this call is in flight
+				time.Sleep(20 * time.Millisecond)
+			}
+			return providers.CreateResponse{ID: "id-" + req.Owner.Address}, nil
+		},
+		WaitF: func(ctx context.Context, req providers.WaitRequest) (providers.WaitResponse, error) {
+			<-ctx.Done() // builds take longer than anyone waits
+			return providers.WaitResponse{}, ctx.Err()
+		},
+	}
+	r := applyWith(t, ctx, newPlan(actions...), prov, nil, nil, 2)
+	if !errors.Is(r.err, ErrInterrupted) || !errors.Is(r.err, context.Canceled) {
+		t.Fatalf("error %v, want an interrupted apply", r.err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(created) < 5 || len(created) > 6 {
+		t.Errorf("%d create calls, want 5 or 6 (the parallelism was 2)", len(created))
+	}
+	// Every server the cloud created is recorded; nothing is pending.
+	final := r.backend.stored(t)
+	for _, addr := range created {
+		if res := final.Lookup(addr); res == nil || res.ID != "id-"+addr {
+			t.Errorf("%s was created but is not recorded: %v", addr, res)
+		}
+	}
+	if len(final.Resources) != len(created) || len(final.Intents) != 0 {
+		t.Errorf("stored %d resources and intents %v, want %d and none", len(final.Resources), final.Intents, len(created))
+	}
+	want := Tally{Interrupted: len(created), NotStarted: 100 - len(created)}
+	if r.res.Tally.String() != want.String() {
+		t.Errorf("tally %q, want %q", r.res.Tally, want)
+	}
+	for _, ev := range r.events.of(ActionNotStarted) {
+		if !errors.Is(ev.Err, ErrInterrupted) {
+			t.Errorf("%s not started because %v", ev.ActionID, ev.Err)
+		}
+	}
+}
+
+func TestStateWriteFailureStopsTheApply(t *testing.T) {
+	// The second write, the one recording the first server's id, fails.
+	b := &memBackend{failAt: 2}
+	p := newPlan(createServer("a"), createServer("b", "create server/a"), createServer("c", "create server/b"))
+	prov := &fakeProvider{}
+	r := applyWith(t, context.Background(), p, prov, b, nil, 1)
+	if r.err == nil || r.err.Error() != "save state: disk full" {
+		t.Fatalf("error %v, want the failed write", r.err)
+	}
+	if got, want := r.res.Tally.String(), "Apply: 1 failed, 2 not started."; got != want {
+		t.Errorf("tally %q, want %q", got, want)
+	}
+	if calls := prov.calls(); len(calls) != 1 || calls[0] != "create server/a" {
+		t.Errorf("calls %q, want only the first create", calls)
+	}
+	// Clearing the intent wrote the whole document again, id included.
+	if res := b.stored(t).Lookup("server/a"); res == nil || res.ID != "id-server/a" {
+		t.Errorf("server/a stored as %v", res)
+	}
+}

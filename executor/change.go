@@ -1,0 +1,265 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// rename renames the server in the cloud (name and owner tag), then moves
+// its state entry to the new address.
+func (s *step) rename() (string, error) {
+	id, err := s.targetID()
+	if err != nil {
+		return "", err
+	}
+	to := s.owner(s.a.NewAddress)
+	err = s.call("update", func(ctx context.Context) error {
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address,
+			Rename: &providers.Rename{Name: s.a.NewName, Owner: to}})
+		return err
+	})
+	if err != nil {
+		return id, err
+	}
+	return id, s.finish(func(st *state.State) {
+		p := st.Lookup(s.a.Address)
+		if p == nil {
+			return
+		}
+		r := *p
+		r.Address = s.a.NewAddress
+		if r.Server != nil {
+			r.Server = cloneServer(r.Server)
+			r.Server.Name, r.Server.Owner = s.a.NewName, to
+		}
+		st.Remove(s.a.Address)
+		st.Put(r)
+	})
+}
+
+// delete deletes the resource, waits until it is gone and removes it from
+// the state; a resource already gone counts as deleted.
+func (s *step) delete() (string, error) {
+	id, err := s.targetID()
+	if err != nil {
+		return "", err
+	}
+	gone := false
+	err = s.call("delete", func(ctx context.Context) error {
+		_, err := s.prov.Delete(ctx, providers.DeleteRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address})
+		if errors.Is(err, providers.ErrNotFound) {
+			gone = true // already gone: what the action wanted
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return id, err
+	}
+	if !gone && s.a.Kind != providers.KindKeypair {
+		_, err := s.wait(providers.WaitRequest{Kind: s.a.Kind, ID: id, Target: providers.TargetGone})
+		if err != nil && !errors.Is(err, providers.ErrNotFound) {
+			return id, fmt.Errorf("wait for %s to be gone: %w", s.a.Address, err)
+		}
+	}
+	return id, s.finish(func(st *state.State) {
+		// The new half of a replace may hold the address by now.
+		if p := st.Lookup(s.a.Address); p != nil && p.ID == id {
+			st.Remove(s.a.Address)
+		}
+	})
+}
+
+// resize changes the server's type and waits until the cloud reports it.
+func (s *step) resize() (string, error) {
+	id, err := s.targetID()
+	if err != nil {
+		return "", err
+	}
+	err = s.call("update", func(ctx context.Context) error {
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.a.Address,
+			Resize: &providers.Resize{Type: s.a.NewType}})
+		return err
+	})
+	if err != nil {
+		return id, err
+	}
+	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: providers.TargetIdle, Type: s.a.NewType})
+	if err != nil {
+		return id, fmt.Errorf("wait for %s to be %s: %w", s.a.Address, s.a.NewType, err)
+	}
+	return id, s.finish(s.refresh(seen, func(r *state.Resource) {
+		if r.Server != nil {
+			r.Server.Type, r.Server.Busy = s.a.NewType, false
+		}
+	}))
+}
+
+// power starts, stops, shelves or unshelves the server.
+func (s *step) power(to string, target providers.Target) (string, error) {
+	id, err := s.targetID()
+	if err != nil {
+		return "", err
+	}
+	return id, s.powerOf(id, to, target)
+}
+
+// powerOf moves server id to power state to and waits for target.
+func (s *step) powerOf(id, to string, target providers.Target) error {
+	err := s.call("update", func(ctx context.Context) error {
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.a.Address,
+			Power: &providers.PowerChange{To: to}})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: target})
+	if err != nil {
+		return fmt.Errorf("wait for %s to be %s: %w", s.a.Address, target, err)
+	}
+	return s.finish(s.refresh(seen, func(r *state.Resource) {
+		if r.Server != nil {
+			r.Server.Power, r.Server.Busy = to, false
+		}
+	}))
+}
+
+// attach attaches the volume to its server and waits until it is.
+func (s *step) attach() (string, error) {
+	vid, err := s.targetID()
+	if err != nil {
+		return "", err
+	}
+	sid, err := s.idOf(s.serverAddr())
+	if err != nil {
+		return vid, fmt.Errorf("server of %s: %w", s.a.Address, err)
+	}
+	err = s.call("update", func(ctx context.Context) error {
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: s.a.Address,
+			Attach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
+		return err
+	})
+	if err != nil {
+		return vid, err
+	}
+	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Target: providers.TargetAttached, ServerID: sid})
+	if err != nil {
+		return vid, fmt.Errorf("wait for %s to be attached: %w", s.a.Address, err)
+	}
+	return vid, s.finish(s.refresh(seen, func(r *state.Resource) {
+		if r.Volume != nil {
+			r.Volume.ServerID, r.Volume.Busy = sid, false
+		}
+	}))
+}
+
+// detach detaches the volume from its server and waits until it is free.
+func (s *step) detach() (string, error) {
+	vid, err := s.targetID()
+	if err != nil {
+		return "", err
+	}
+	// The server is the one the plan names, or the one the state saw the
+	// volume attached to.
+	sid, err := s.idOf(s.serverAddr())
+	if err != nil {
+		r, _ := s.record(s.a.Address)
+		if r.Volume == nil || r.Volume.ServerID == "" {
+			return vid, fmt.Errorf("server of %s: %w", s.a.Address, err)
+		}
+		sid = r.Volume.ServerID
+	}
+	err = s.call("update", func(ctx context.Context) error {
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: s.a.Address,
+			Detach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
+		return err
+	})
+	if err != nil {
+		return vid, err
+	}
+	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Target: providers.TargetAvailable})
+	if err != nil {
+		return vid, fmt.Errorf("wait for %s to be detached: %w", s.a.Address, err)
+	}
+	return vid, s.finish(s.refresh(seen, func(r *state.Resource) {
+		if r.Volume != nil {
+			r.Volume.ServerID, r.Volume.Busy = "", false
+		}
+	}))
+}
+
+// update makes the action's in-place changes, one call each, in a fixed
+// order.
+func (s *step) update() (string, error) {
+	id, err := s.targetID()
+	if err != nil {
+		return "", err
+	}
+	a := s.a
+	var reqs []providers.UpdateRequest
+	base := providers.UpdateRequest{Kind: a.Kind, ID: id, Address: a.Address}
+	if a.Protect != nil {
+		r := base
+		r.Protect = a.Protect
+		reqs = append(reqs, r)
+	}
+	if a.SecGroups != nil {
+		r := base
+		r.SecurityGroups = &providers.SecurityGroups{Names: a.SecGroups}
+		reqs = append(reqs, r)
+	}
+	if a.Metadata != nil {
+		r := base
+		r.Metadata = &providers.Metadata{Values: a.Metadata}
+		reqs = append(reqs, r)
+	}
+	if a.VolumeSize > 0 {
+		r := base
+		size := a.VolumeSize
+		r.ExtendVolume = &size
+		reqs = append(reqs, r)
+	}
+	for _, req := range reqs {
+		err := s.call("update", func(ctx context.Context) error {
+			_, err := s.prov.Update(ctx, req)
+			return err
+		})
+		if err != nil {
+			return id, err
+		}
+	}
+	var seen providers.WaitResponse
+	if a.VolumeSize > 0 {
+		// The volume is busy while it grows: wait until it is usable again,
+		// where it was.
+		wr := providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetAvailable}
+		if r, _ := s.record(a.Address); r.Volume != nil && r.Volume.ServerID != "" {
+			wr.Target, wr.ServerID = providers.TargetAttached, r.Volume.ServerID
+		}
+		if seen, err = s.wait(wr); err != nil {
+			return id, fmt.Errorf("wait for %s to be %s: %w", a.Address, wr.Target, err)
+		}
+	}
+	return id, s.finish(s.refresh(seen, func(r *state.Resource) {
+		if r.Server != nil {
+			if a.Protect != nil {
+				r.Server.Protect = *a.Protect
+			}
+			if a.SecGroups != nil {
+				r.Server.SecurityGroups = slices.Sorted(slices.Values(a.SecGroups))
+			}
+			if a.Metadata != nil {
+				r.Server.Metadata = a.Metadata
+			}
+		}
+		if r.Volume != nil && a.VolumeSize > 0 {
+			r.Volume.Size = a.VolumeSize
+		}
+	}))
+}

@@ -1,0 +1,195 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// createServer creates the server, records its id at once, waits for it to
+// run, and then brings it to its declared power state.
+func (s *step) createServer() (string, error) {
+	srv := s.a.Server
+	req := &providers.ServerCreate{Spec: srv}
+	if strings.HasPrefix(srv.Image, "image/") {
+		id, err := s.idOf(srv.Image)
+		if err != nil {
+			return "", fmt.Errorf("image of %s: %w", s.a.Address, err)
+		}
+		req.ImageID = id
+	}
+	var resp providers.CreateResponse
+	err := s.call("create", func(ctx context.Context) (err error) {
+		resp, err = s.prov.Create(ctx, providers.CreateRequest{Owner: s.owner(s.a.Address), Server: req})
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	id := resp.ID
+	// Record the id before waiting: a crash during the build must not lose it.
+	rec := state.Resource{Address: s.a.Address, Kind: providers.KindServer, Provider: s.a.Provider, ID: id, Server: desiredServer(id, srv, s.owner(s.a.Address))}
+	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
+		return id, err
+	}
+	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: providers.TargetRunning})
+	if err != nil {
+		return id, fmt.Errorf("wait for %s to run: %w", s.a.Address, err)
+	}
+	switch srv.Power {
+	case spec.PowerStopped, spec.PowerShelved:
+		// Both clouds build servers running; the declared power state is a
+		// second call, under its own intent.
+		if err := s.commit(s.refresh(seen, nil)); err != nil {
+			return id, err
+		}
+		return id, s.powerOf(id, srv.Power, targetOfPower[srv.Power])
+	}
+	return id, s.finish(s.refresh(seen, nil))
+}
+
+var targetOfPower = map[string]providers.Target{
+	spec.PowerRunning: providers.TargetRunning,
+	spec.PowerStopped: providers.TargetStopped,
+	spec.PowerShelved: providers.TargetShelved,
+}
+
+// desiredServer is what the state records of a server between its create
+// call and the first time fleet sees it.
+func desiredServer(id string, srv *spec.Server, owner providers.Owner) *providers.Server {
+	sgs := slices.Clone(srv.Network.SecurityGroups)
+	slices.Sort(sgs)
+	return &providers.Server{
+		ID: id, Name: srv.Name, Owner: owner, Image: srv.Image, Type: srv.Type, Zone: srv.Zone,
+		VPC: srv.Network.VPC, Subnet: srv.Network.Subnet, SecurityGroups: sgs, IP: srv.Network.IP,
+		Key: srv.Key, Protect: srv.Protect, Busy: true,
+	}
+}
+
+// createVolume creates a server's volume in the server's zone and records
+// its id before waiting.
+func (s *step) createVolume() (string, error) {
+	vol := s.a.Volume
+	srvAddr := s.serverAddr()
+	srvRec, ok := s.record(srvAddr)
+	if !ok || srvRec.ID == "" {
+		return "", fmt.Errorf("server of %s: %s has no cloud id in the state", s.a.Address, srvAddr)
+	}
+	req := &providers.VolumeCreate{
+		Name:     strings.TrimPrefix(srvAddr, "server/") + "-" + vol.Name,
+		Size:     vol.Size,
+		Type:     vol.Type,
+		ServerID: srvRec.ID,
+	}
+	if srvRec.Server != nil {
+		req.Zone = srvRec.Server.Zone
+	}
+	var resp providers.CreateResponse
+	err := s.call("create", func(ctx context.Context) (err error) {
+		resp, err = s.prov.Create(ctx, providers.CreateRequest{Owner: s.owner(s.a.Address), Volume: req})
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	id := resp.ID
+	rec := state.Resource{Address: s.a.Address, Kind: providers.KindVolume, Provider: s.a.Provider, ID: id,
+		Volume: &providers.Volume{ID: id, Name: req.Name, Owner: s.owner(s.a.Address), Size: vol.Size, Type: vol.Type, Zone: req.Zone, Busy: true}}
+	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
+		return id, err
+	}
+	// Where the plan attaches the volume with its own action, the cloud
+	// creates it detached; otherwise it attaches it at create (NCP).
+	wr := providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetAttached, ServerID: srvRec.ID}
+	if s.w.attachLater[s.a.Address] {
+		wr = providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetAvailable}
+	}
+	seen, err := s.wait(wr)
+	if err != nil {
+		return id, fmt.Errorf("wait for %s to be %s: %w", s.a.Address, wr.Target, err)
+	}
+	return id, s.finish(s.refresh(seen, func(r *state.Resource) {
+		r.Volume.Busy = false
+		if wr.Target == providers.TargetAttached {
+			r.Volume.ServerID = srvRec.ID
+		}
+	}))
+}
+
+// createKeypair imports (or generates) a keypair; it is usable at once.
+func (s *step) createKeypair() (string, error) {
+	kp := s.a.Keypair
+	var resp providers.CreateResponse
+	err := s.call("create", func(ctx context.Context) (err error) {
+		resp, err = s.prov.Create(ctx, providers.CreateRequest{Owner: s.owner(s.a.Address),
+			Keypair: &providers.KeypairCreate{Name: kp.Name, PublicKey: kp.PublicKey}})
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	id := resp.ID
+	if id == "" {
+		id = kp.Name // keypairs are named, not numbered, on both clouds
+	}
+	rec := state.Resource{Address: s.a.Address, Kind: providers.KindKeypair, Provider: s.a.Provider, ID: id,
+		Keypair: &providers.Keypair{Name: kp.Name, Owner: s.owner(s.a.Address)}}
+	return id, s.finish(func(st *state.State) { st.Put(rec) })
+}
+
+// createImage makes an image from its source server and waits until it is
+// ready.
+func (s *step) createImage() (string, error) {
+	img := s.a.Image
+	srvID, err := s.idOf(s.serverAddr())
+	if err != nil {
+		return "", fmt.Errorf("source of %s: %w", s.a.Address, err)
+	}
+	var resp providers.CreateResponse
+	err = s.call("create", func(ctx context.Context) (err error) {
+		resp, err = s.prov.Create(ctx, providers.CreateRequest{Owner: s.owner(s.a.Address),
+			Image: &providers.ImageCreate{Name: img.Name, ServerID: srvID}})
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	id := resp.ID
+	rec := state.Resource{Address: s.a.Address, Kind: providers.KindImage, Provider: s.a.Provider, ID: id,
+		Image: &providers.Image{ID: id, Name: img.Name, Owner: s.owner(s.a.Address), SourceServerID: srvID}}
+	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
+		return id, err
+	}
+	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindImage, ID: id, Target: providers.TargetAvailable})
+	if err != nil {
+		return id, fmt.Errorf("wait for %s to be available: %w", s.a.Address, err)
+	}
+	return id, s.finish(s.refresh(seen, nil))
+}
+
+// adopt records a resource the plan found in the cloud; it calls nothing.
+func (s *step) adopt() (string, error) {
+	ad := s.a.Adopted
+	r := state.Resource{Address: s.a.Address, Kind: s.a.Kind, Provider: s.a.Provider}
+	switch {
+	case ad.Server != nil:
+		srv := *ad.Server
+		r.ID, r.Server = srv.ID, &srv
+	case ad.Volume != nil:
+		v := *ad.Volume
+		r.ID, r.Volume = v.ID, &v
+	case ad.Image != nil:
+		img := *ad.Image
+		r.ID, r.Image = img.ID, &img
+	case ad.Keypair != nil:
+		kp := *ad.Keypair
+		r.ID, r.Keypair = kp.Name, &kp
+	}
+	s.begin()
+	return r.ID, s.commit(func(st *state.State) { st.Put(r) })
+}

@@ -1,0 +1,26 @@
+// Package executor applies a planner.Plan: it walks the plan's DAG calling
+// the providers, waits each action to its target state before its
+// dependants start, and saves the state after every step.
+//
+//	res, err := executor.Apply(ctx, executor.Options{Plan: p, Providers: byName,
+//		Backend: b, State: st, Observer: executor.NewTextObserver(os.Stdout, executor.Style{})})
+//	fmt.Println(res.Tally) // "Apply: 12 created, 1 failed, 3 skipped."
+//
+// Crash safety: before each mutating call the action's intent is stored;
+// a create's cloud id is stored as soon as the call returns, before the
+// wait; the intent is cleared with the final write. Writes arriving
+// together share one backend write.
+//
+// Parallelism bounds provider calls in flight, not resources being waited
+// on. A failed action skips its dependants (only the root cause is listed
+// in Result.Failed) while independent branches finish. Rollout batches of a
+// server group run one after another whatever edges the plan carries; a
+// failure stops that group's rollout and its later batches end "not
+// started". Cancelling ctx starts nothing new, lets calls in flight finish
+// and records them.
+//
+// Apply's error is non-nil only when it refused the plan, could not save
+// the state, or was cancelled. Progress goes to an Observer as plain
+// Events; TextObserver and JSONObserver render them. executor never reads
+// the fields of an action that only explain it (Changes, Reason).
+package executor

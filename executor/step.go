@@ -1,0 +1,189 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// errHalted ends an action that was about to make a call when the apply
+// was cancelled.
+var errHalted = errors.New("apply stopped before this call")
+
+// stateError is a failure to save the state; it stops the apply.
+type stateError struct{ err error }
+
+func (e *stateError) Error() string { return e.err.Error() }
+func (e *stateError) Unwrap() error { return e.err }
+
+// step is one action being run.
+type step struct {
+	w    *walker
+	ctx  context.Context // the apply's: ends on interrupt
+	i    int             // node index: plan order
+	n    *node
+	a    *planner.Action
+	prov providers.Provider
+
+	open bool // an intent of this action is stored and not yet cleared
+	keep bool // the last call's outcome is unknown: leave its intent for the next plan
+
+	mu      sync.Mutex // guards the fields below against the still-running timer
+	started bool
+	start   time.Time
+	timer   *time.Timer
+	over    bool
+}
+
+// run runs node i's action to its end and says how it ended.
+func (w *walker) run(ctx context.Context, i int) finished {
+	n := &w.g.nodes[i]
+	s := &step{w: w, ctx: ctx, i: i, n: n, a: n.action, prov: w.opt.Providers[n.action.Provider]}
+	id, err := s.do()
+	if s.open && !s.keep {
+		// The call was made and its outcome is known (even if waiting
+		// failed): the intent has served its purpose.
+		if ferr := s.finish(nil); ferr != nil && err == nil {
+			err = ferr
+		}
+	}
+	started, elapsed := s.stop()
+	f := finished{node: i, cloudID: id, elapsed: elapsed, out: outSucceeded, err: err}
+	var se *stateError
+	switch {
+	case err == nil:
+	case errors.As(err, &se):
+		f.out, f.stateErr = outFailed, se
+	case ctx.Err() != nil && (errors.Is(err, errHalted) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+		// Stopped by the walk: the cause says why (interrupted, or the
+		// state could not be saved).
+		f.out, f.err = outInterrupted, haltReason(ctx)
+		if !started {
+			f.out = outNotStarted
+		}
+	default:
+		f.out = outFailed
+	}
+	return f
+}
+
+// haltReason says why the walk stopped ctx: the state could not be saved,
+// or the apply was interrupted (the parent context may end before the walk
+// names its reason).
+func haltReason(ctx context.Context) error {
+	cause := context.Cause(ctx)
+	var se *stateError
+	if errors.Is(cause, ErrInterrupted) || errors.As(cause, &se) {
+		return cause
+	}
+	return fmt.Errorf("%w: %w", ErrInterrupted, cause)
+}
+
+// begin reports the action as started, once, and arms the still-running
+// reports.
+func (s *step) begin() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return
+	}
+	s.started = true
+	s.start = s.w.opt.Clock()
+	s.w.emit(Event{Kind: ActionStarted, Time: s.start, ActionID: s.a.ID, Address: s.a.Address, Type: s.a.Type})
+	s.timer = time.AfterFunc(s.w.opt.SlowAfter, s.tick)
+}
+
+func (s *step) tick() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.over {
+		return
+	}
+	now := s.w.opt.Clock()
+	s.w.emit(Event{Kind: ActionStillRunning, Time: now, ActionID: s.a.ID, Address: s.a.Address, Type: s.a.Type, Elapsed: now.Sub(s.start)})
+	s.timer.Reset(s.w.opt.SlowAfter)
+}
+
+// stop ends the still-running reports; nothing is reported after it.
+func (s *step) stop() (started bool, elapsed time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.over = true
+	if !s.started {
+		return false, 0
+	}
+	s.timer.Stop()
+	return true, s.w.opt.Clock().Sub(s.start)
+}
+
+// call makes one mutating provider call: it stores the intent first, then
+// takes a parallelism slot for the call alone. The call itself is never
+// cancelled, so an interrupted apply still learns, and records, what the
+// cloud did.
+func (s *step) call(op string, f func(ctx context.Context) error) error {
+	if s.ctx.Err() != nil {
+		return errHalted
+	}
+	in := state.Intent{Action: s.a.ID, Address: s.a.Address, Provider: s.a.Provider, Op: op, Started: s.w.opt.Clock()}
+	if err := s.commit(func(st *state.State) { putIntent(st, in) }); err != nil {
+		return err
+	}
+	s.open, s.keep = true, false
+	if err := s.w.slots.acquire(s.ctx, s.n.height, s.i); err != nil {
+		return errHalted
+	}
+	s.begin()
+	err := f(context.WithoutCancel(s.ctx))
+	s.w.slots.release()
+	if err != nil && !definitive(err) {
+		s.keep = true
+	}
+	return err
+}
+
+// definitive reports whether a failed call certainly changed nothing, so
+// its intent can be cleared: the cloud refused it outright.
+func definitive(err error) bool {
+	if errors.Is(err, providers.ErrNotFound) || errors.Is(err, providers.ErrConflict) {
+		return true
+	}
+	var ae *providers.APIError
+	return errors.As(err, &ae) && !ae.Retryable && ae.Status >= http.StatusBadRequest && ae.Status < http.StatusInternalServerError
+}
+
+// wait waits without holding a slot.
+func (s *step) wait(req providers.WaitRequest) (providers.WaitResponse, error) {
+	if req.Address == "" {
+		req.Address = s.a.Address
+	}
+	return s.prov.Wait(s.ctx, req)
+}
+
+// commit changes the state and waits until it is stored.
+func (s *step) commit(change func(*state.State)) error {
+	if err := s.w.j.commit(change); err != nil {
+		return &stateError{err}
+	}
+	return nil
+}
+
+// finish records the action's result and clears its intent in one write.
+func (s *step) finish(change func(*state.State)) error {
+	err := s.commit(func(st *state.State) {
+		if change != nil {
+			change(st)
+		}
+		dropIntent(st, s.a.ID)
+	})
+	if err == nil {
+		s.open = false
+	}
+	return err
+}

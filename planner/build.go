@@ -1,0 +1,185 @@
+package planner
+
+import (
+	"sort"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// Input is everything a plan is computed from.
+type Input struct {
+	Fleet *spec.Fleet  // the desired fleet; required
+	State *state.State // nil is an empty state
+
+	// Inventory is the refreshed inventory by provider name. A provider
+	// missing from the map was not refreshed (plan --refresh=false): its
+	// resources are taken from the state as they were last seen, no drift
+	// is reported and nothing is adopted.
+	Inventory map[string]providers.InventoryResponse
+
+	// ProviderTypes maps provider names to spec.ProviderNCloud or
+	// spec.ProviderNHNCloud for providers the fleet file no longer declares
+	// (their resources are still in the state). Fleet.Providers wins.
+	ProviderTypes map[string]string
+
+	Targets      []string // --target addresses; each must match something
+	Destroy      bool     // plan the deletion of everything fleet manages
+	FleetVersion string   // the running binary's version, recorded in the plan
+}
+
+// Build computes the plan. It is deterministic: the same input gives the
+// same plan. Problems come back as diagnostics; a plan is returned even
+// when they contain errors (blocked actions, cycles, unknown types), so that
+// it can be shown, but such a plan must not be applied.
+func Build(in Input) (*Plan, spec.Diagnostics) {
+	b := newBuilder(in)
+	b.loadCurrent()
+	b.applyMoved()
+	b.checkCatalog()
+	b.planKeypairs()
+	b.planImages()
+	b.planServers()
+	b.planVolumes()
+	b.wire()
+	b.applyTargets()
+	b.planRollouts()
+	b.reportBlocked()
+	b.finish()
+	return b.plan, b.diags
+}
+
+// builder holds the working set of one Build.
+type builder struct {
+	in    Input
+	fleet *spec.Fleet
+	types map[string]string // provider name → provider type
+	plan  *Plan
+	diags spec.Diagnostics
+
+	cur      map[string]*current   // by address
+	curAddrs []string              // sorted keys of cur
+	curByID  map[string]*current   // by provider + "\x00" + cloud id, servers and volumes
+	attached map[string][]*current // current volumes by provider + "\x00" + server id
+
+	desiredServers map[string]*spec.Server // by address
+	desiredVolumes map[string]desiredVolume
+	servers        map[string]*serverPlan // by desired or current server address
+
+	actions []*Action
+	byID    map[string]*Action
+	base    map[string][]string // address → actions every other change of it waits for (adopt, rename)
+}
+
+// desiredVolume is one volume of one desired server.
+type desiredVolume struct {
+	server *spec.Server
+	volume spec.Volume
+}
+
+func newBuilder(in Input) *builder {
+	fleet := in.Fleet
+	if fleet == nil {
+		fleet = &spec.Fleet{}
+	}
+	b := &builder{
+		in:             in,
+		fleet:          fleet,
+		types:          map[string]string{},
+		cur:            map[string]*current{},
+		curByID:        map[string]*current{},
+		attached:       map[string][]*current{},
+		desiredServers: map[string]*spec.Server{},
+		desiredVolumes: map[string]desiredVolume{},
+		servers:        map[string]*serverPlan{},
+		byID:           map[string]*Action{},
+		base:           map[string][]string{},
+	}
+	for name, t := range in.ProviderTypes {
+		b.types[name] = t
+	}
+	for name, p := range fleet.Providers {
+		if p != nil {
+			b.types[name] = p.Type
+		}
+	}
+	b.plan = &Plan{
+		FormatVersion:        FormatVersion,
+		FleetVersion:         in.FleetVersion,
+		Fleet:                fleet.Name,
+		SpecDigest:           fleet.Digest,
+		InventoryFingerprint: InventoryFingerprint(in.Inventory),
+		Actions:              []Action{},
+	}
+	if in.State != nil {
+		b.plan.StateLineage = in.State.Lineage
+		b.plan.StateSerial = in.State.Serial
+	}
+	if !in.Destroy {
+		for _, s := range fleet.Servers {
+			b.desiredServers[s.Address()] = s
+			for _, v := range s.Volumes {
+				b.desiredVolumes[spec.VolumeAddress(s.Name, v.Name)] = desiredVolume{server: s, volume: v}
+			}
+		}
+	}
+	return b
+}
+
+// add records an action and returns its id. Ids are unique by construction
+// ("<type> <address>", plus " (replaced)" for the old half of a replace).
+func (b *builder) add(a *Action) string {
+	if a.ID == "" {
+		a.ID = string(a.Type) + " " + a.Address
+	}
+	if prev, ok := b.byID[a.ID]; ok {
+		// The same step reached from two paths (a detach needed both by a
+		// volume delete and by its server's delete): one action, merged deps.
+		prev.DependsOn = append(prev.DependsOn, a.DependsOn...)
+		return prev.ID
+	}
+	a.DependsOn = append(a.DependsOn, b.base[a.Address]...)
+	b.actions = append(b.actions, a)
+	b.byID[a.ID] = a
+	return a.ID
+}
+
+// dependOn adds edges: id waits for each of deps ("" entries are skipped).
+func (b *builder) dependOn(id string, deps ...string) {
+	a := b.byID[id]
+	for _, d := range deps {
+		if d != "" && d != id {
+			a.DependsOn = append(a.DependsOn, d)
+		}
+	}
+}
+
+// cloud returns the provider type of a provider name ("" when unknown).
+func (b *builder) cloud(provider string) string { return b.types[provider] }
+
+// refreshed reports whether the provider's inventory was refreshed.
+func (b *builder) refreshed(provider string) bool {
+	_, ok := b.in.Inventory[provider]
+	return ok
+}
+
+// errorf appends an error diagnostic about one address.
+func (b *builder) errorf(addr, summary, detail string) {
+	b.diags = append(b.diags, spec.Diagnostic{Severity: spec.SeverityError, Summary: summary, Detail: detail, Address: addr})
+}
+
+// warnf appends a warning diagnostic about one address.
+func (b *builder) warnf(addr, summary, detail string) {
+	b.diags = append(b.diags, spec.Diagnostic{Severity: spec.SeverityWarning, Summary: summary, Detail: detail, Address: addr})
+}
+
+// sortedKeys returns a map's keys sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,208 @@
+package planner
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// current is one resource as it is now: from the refreshed inventory when
+// its provider was refreshed, otherwise from the state as last seen.
+type current struct {
+	Address  string
+	Kind     providers.Kind
+	Provider string
+	ID       string
+	Server   *providers.Server
+	Volume   *providers.Volume
+	Image    *providers.Image
+	Keypair  *providers.Keypair
+	Adopted  bool // found in the cloud, not in the state: an adopt action records it
+}
+
+// inventoryIndex finds one provider's inventory records by cloud id.
+type inventoryIndex struct {
+	servers  map[string]*providers.Server
+	volumes  map[string]*providers.Volume
+	images   map[string]*providers.Image
+	keypairs map[string]*providers.Keypair // by name: keypairs have no other id
+	used     map[string]bool               // kind + "\x00" + id of records matched to the state
+}
+
+func indexInventory(inv providers.InventoryResponse) *inventoryIndex {
+	x := &inventoryIndex{
+		servers:  make(map[string]*providers.Server, len(inv.Servers)),
+		volumes:  make(map[string]*providers.Volume, len(inv.Volumes)),
+		images:   make(map[string]*providers.Image, len(inv.Images)),
+		keypairs: make(map[string]*providers.Keypair, len(inv.Keypairs)),
+		used:     map[string]bool{},
+	}
+	for i := range inv.Servers {
+		x.servers[inv.Servers[i].ID] = &inv.Servers[i]
+	}
+	for i := range inv.Volumes {
+		x.volumes[inv.Volumes[i].ID] = &inv.Volumes[i]
+	}
+	for i := range inv.Images {
+		x.images[inv.Images[i].ID] = &inv.Images[i]
+	}
+	for i := range inv.Keypairs {
+		x.keypairs[inv.Keypairs[i].Name] = &inv.Keypairs[i]
+	}
+	return x
+}
+
+// loadCurrent matches the state to the inventory by cloud id, records
+// drift, and turns owned records missing from the state into adopt actions.
+func (b *builder) loadCurrent() {
+	idx := map[string]*inventoryIndex{}
+	for _, name := range sortedKeys(b.in.Inventory) {
+		idx[name] = indexInventory(b.in.Inventory[name])
+	}
+	if st := b.in.State; st != nil {
+		for i := range st.Resources {
+			b.matchState(&st.Resources[i], idx[st.Resources[i].Provider])
+		}
+	}
+	for _, name := range sortedKeys(b.in.Inventory) {
+		b.adoptUnmatched(name, b.in.Inventory[name], idx[name])
+	}
+	b.reindex()
+}
+
+// matchState turns one state entry into its current form.
+func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
+	c := &current{Address: r.Address, Kind: r.Kind, Provider: r.Provider, ID: r.ID}
+	if x == nil { // not refreshed: trust the state
+		c.Server, c.Volume, c.Image, c.Keypair = r.Server, r.Volume, r.Image, r.Keypair
+		b.cur[c.Address] = c
+		return
+	}
+	found := false
+	switch r.Kind {
+	case providers.KindServer:
+		if s, ok := x.servers[r.ID]; ok {
+			c.Server, found = s, true
+			b.recordDrift(r.Address, serverDrift(r.Server, s))
+		}
+	case providers.KindVolume:
+		if v, ok := x.volumes[r.ID]; ok {
+			c.Volume, found = v, true
+			b.recordDrift(r.Address, volumeDrift(r.Volume, v))
+		}
+	case providers.KindImage:
+		if im, ok := x.images[r.ID]; ok {
+			c.Image, found = im, true
+		}
+	case providers.KindKeypair:
+		if k, ok := x.keypairs[r.ID]; ok {
+			c.Keypair, found = k, true
+			b.recordDrift(r.Address, keypairDrift(r.Keypair, k))
+		}
+	}
+	if !found {
+		b.plan.Drift = append(b.plan.Drift, Drift{Address: r.Address, Kind: DriftDeleted})
+		return
+	}
+	x.used[string(r.Kind)+"\x00"+r.ID] = true
+	b.cur[c.Address] = c
+}
+
+// adoptUnmatched adopts the owned records of one provider that no state
+// entry matched. A record whose address the state already holds under
+// another id is a duplicate: reported, never adopted or deleted silently.
+func (b *builder) adoptUnmatched(provider string, inv providers.InventoryResponse, x *inventoryIndex) {
+	var found []*current
+	for i := range inv.Servers {
+		s := &inv.Servers[i]
+		if !x.used[string(providers.KindServer)+"\x00"+s.ID] {
+			found = append(found, &current{Address: s.Owner.Address, Kind: providers.KindServer, Provider: provider, ID: s.ID, Server: s})
+		}
+	}
+	for i := range inv.Volumes {
+		v := &inv.Volumes[i]
+		if !x.used[string(providers.KindVolume)+"\x00"+v.ID] {
+			found = append(found, &current{Address: v.Owner.Address, Kind: providers.KindVolume, Provider: provider, ID: v.ID, Volume: v})
+		}
+	}
+	for i := range inv.Images {
+		im := &inv.Images[i]
+		if !x.used[string(providers.KindImage)+"\x00"+im.ID] {
+			found = append(found, &current{Address: im.Owner.Address, Kind: providers.KindImage, Provider: provider, ID: im.ID, Image: im})
+		}
+	}
+	declared := map[string]bool{}
+	for _, k := range b.fleet.Keypairs {
+		declared[k.Name] = true
+	}
+	for i := range inv.Keypairs {
+		k := &inv.Keypairs[i]
+		// Keypairs carry no owner tag on either cloud: one is fleet's only
+		// when the fleet file declares its name, so no stranger's key is
+		// ever adopted (and then deleted).
+		if !x.used[string(providers.KindKeypair)+"\x00"+k.Name] && declared[k.Name] {
+			found = append(found, &current{Address: "keypair/" + k.Name, Kind: providers.KindKeypair, Provider: provider, ID: k.Name, Keypair: k})
+		}
+	}
+	sort.SliceStable(found, func(i, j int) bool {
+		if found[i].Address != found[j].Address {
+			return found[i].Address < found[j].Address
+		}
+		return found[i].ID < found[j].ID
+	})
+	for _, c := range found {
+		if !strings.HasPrefix(c.Address, string(c.Kind)+"/") {
+			b.warnf(c.Address, "ignored a "+string(c.Kind)+" with a malformed owner address",
+				"cloud id "+c.ID+" in provider "+provider+" carries this fleet's tag with address \""+c.Address+"\"; fix or remove the tag in the console")
+			continue
+		}
+		if prev, ok := b.cur[c.Address]; ok {
+			b.warnf(c.Address, "found a second "+string(c.Kind)+" tagged "+c.Address,
+				"cloud id "+c.ID+" carries the same address as "+prev.ID+", which the state holds; fleet leaves it alone: delete it in the console, or remove its tag")
+			continue
+		}
+		c.Adopted = true
+		b.cur[c.Address] = c
+		b.base[c.Address] = []string{b.add(&Action{
+			Type: Adopt, Kind: c.Kind, Address: c.Address, Provider: provider, CloudID: c.ID,
+			Adopted: &AdoptedResource{Server: c.Server, Volume: c.Volume, Image: c.Image, Keypair: c.Keypair},
+			Reason:  "owned by this fleet but missing from the state",
+		})}
+	}
+}
+
+// reindex rebuilds the lookups derived from cur.
+func (b *builder) reindex() {
+	b.curAddrs = sortedKeys(b.cur)
+	b.curByID = make(map[string]*current, len(b.cur))
+	b.attached = map[string][]*current{}
+	for _, a := range b.curAddrs {
+		c := b.cur[a]
+		if c.Kind == providers.KindServer || c.Kind == providers.KindVolume {
+			b.curByID[c.Provider+"\x00"+string(c.Kind)+"\x00"+c.ID] = c
+		}
+	}
+	for _, a := range b.curAddrs {
+		c := b.cur[a]
+		if c.Kind == providers.KindVolume && c.Volume != nil && c.Volume.ServerID != "" {
+			k := c.Provider + "\x00" + c.Volume.ServerID
+			b.attached[k] = append(b.attached[k], c)
+		}
+	}
+}
+
+// attachedTo returns the current server a volume is attached to, or nil
+// when it is detached or its server is gone.
+func (b *builder) attachedTo(v *current) *current {
+	if v.Volume == nil || v.Volume.ServerID == "" {
+		return nil
+	}
+	return b.curByID[v.Provider+"\x00"+string(providers.KindServer)+"\x00"+v.Volume.ServerID]
+}
+
+// volumesOf returns the current volumes attached to a current server.
+func (b *builder) volumesOf(s *current) []*current {
+	return b.attached[s.Provider+"\x00"+s.ID]
+}

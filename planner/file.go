@@ -1,0 +1,77 @@
+package planner
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Save writes the plan to path as JSON, atomically (temp file in the same
+// directory, fsync, rename) and readable by its owner only: a plan names
+// the fleet's servers and addresses.
+func Save(path string, p *Plan) error {
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	data = append(data, '\n')
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("save plan: %w", err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op once renamed
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return fmt.Errorf("save plan: %w", err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("save plan: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("save plan: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save plan: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("save plan: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		// Persist the rename; some filesystems refuse fsync on a directory,
+		// and the file itself is already durable.
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// Load reads a plan saved by Save. It refuses another format version and
+// unknown fields: a plan is only ever applied by the fleet that made it.
+func Load(path string) (*Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load plan: %w", err)
+	}
+	var head struct {
+		FormatVersion string `json:"format_version"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("load plan %s: not a fleet plan: %w", path, err)
+	}
+	if head.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("load plan %s: format version %q is not supported (this fleet reads %q); run fleet plan again", path, head.FormatVersion, FormatVersion)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p Plan
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("load plan %s: %w", path, err)
+	}
+	return &p, nil
+}

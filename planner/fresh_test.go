@@ -1,0 +1,181 @@
+package planner
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// richPlan is a plan that uses most fields: replacements, rollouts,
+// adoption, drift, blocked actions, every parameter kind.
+func richPlan(t *testing.T) *Plan {
+	t.Helper()
+	var all []*Plan
+	for _, name := range []string{"rollout", "replace_image", "adopt", "drift", "protect_blocked", "volumes", "create_from_empty", "moved_rename"} {
+		sc := scenarios()[name]
+		sc.in.FleetVersion = "test"
+		p, _ := Build(sc.in)
+		all = append(all, p)
+	}
+	p := all[0]
+	for _, q := range all[1:] {
+		p.Actions = append(p.Actions, q.Actions...)
+		p.Drift = append(p.Drift, q.Drift...)
+	}
+	return p
+}
+
+func TestSaveLoadRoundTrip(t *testing.T) {
+	p := richPlan(t)
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := Save(path, p); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	got, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(p, got); d != "" {
+		t.Errorf("round trip (-saved +loaded):\n%s", d)
+	}
+	// Saving over an existing plan leaves no temp files behind.
+	if err := Save(path, got); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Errorf("directory holds %d entries, want only the plan", len(entries))
+	}
+}
+
+func TestLoadRefuses(t *testing.T) {
+	tests := map[string]struct {
+		body string
+		want string
+	}{
+		"other format version": {`{"format_version": "0", "actions": []}`, `format version "0" is not supported`},
+		"not json":             {`plan`, "not a fleet plan"},
+		"unknown field":        {`{"format_version": "1", "surprise": true}`, `unknown field "surprise"`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "plan.json")
+			if err := os.WriteFile(path, []byte(tc.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(path)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckFresh(t *testing.T) {
+	f := webAndDB(nil, nil)
+	st, inv := world(f)
+	fp := InventoryFingerprint(inv)
+	p, _ := Build(Input{Fleet: f, State: st, Inventory: inv, FleetVersion: "1.2.0"})
+	if p.InventoryFingerprint != fp {
+		t.Fatalf("plan fingerprint %s, want %s", p.InventoryFingerprint, fp)
+	}
+	moved := func(edit func(*state.State)) *state.State {
+		c := *st
+		edit(&c)
+		return &c
+	}
+	otherFleet := *f
+	otherFleet.Digest = "sha256:fleet-v2"
+	inv2 := map[string]providers.InventoryResponse{}
+	for k, v := range inv {
+		inv2[k] = v
+	}
+	r := inv2["ncp"]
+	r.Servers = append([]providers.Server(nil), r.Servers...)
+	r.Servers[0].Power = spec.PowerStopped
+	inv2["ncp"] = r
+
+	tests := map[string]struct {
+		st      *state.State
+		fleet   *spec.Fleet
+		fp      string
+		version string
+		want    []string // substrings; none means fresh
+	}{
+		"fresh":          {st, f, fp, "1.2.0", nil},
+		"serial moved":   {moved(func(s *state.State) { s.Serial++ }), f, fp, "1.2.0", []string{"serial 7, now 8"}},
+		"other lineage":  {moved(func(s *state.State) { s.Lineage = "other" }), f, fp, "1.2.0", []string{"another state"}},
+		"spec changed":   {st, &otherFleet, fp, "1.2.0", []string{"fleet files changed"}},
+		"cloud changed":  {st, f, InventoryFingerprint(inv2), "1.2.0", []string{"inventory fingerprint"}},
+		"other version":  {st, f, fp, "1.3.0", []string{"made by fleet 1.2.0, this is fleet 1.3.0"}},
+		"all at once":    {moved(func(s *state.State) { s.Serial = 9 }), &otherFleet, "sha256:x", "2.0.0", []string{"version", "serial", "fleet files", "inventory"}},
+		"state now gone": {nil, f, fp, "1.2.0", []string{"another state"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := p.CheckFresh(tc.st, tc.fleet, tc.fp, tc.version)
+			if len(tc.want) == 0 {
+				if err != nil {
+					t.Fatalf("got %v, want fresh", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrStale) {
+				t.Fatalf("got %v, want ErrStale", err)
+			}
+			if !strings.HasPrefix(err.Error(), "saved plan is stale: ") {
+				t.Errorf("error %q", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestInventoryFingerprint(t *testing.T) {
+	_, inv := world(webAndDB(nil, nil))
+	base := InventoryFingerprint(inv)
+	if !strings.HasPrefix(base, "sha256:") || len(base) != len("sha256:")+64 {
+		t.Fatalf("fingerprint %q", base)
+	}
+	// List order does not matter; the catalog does not count.
+	shuffled := map[string]providers.InventoryResponse{}
+	for k, v := range inv {
+		s := append([]providers.Server(nil), v.Servers...)
+		for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
+			s[i], s[j] = s[j], s[i]
+		}
+		v.Servers = s
+		shuffled[k] = v
+	}
+	if got := InventoryFingerprint(withCatalog(shuffled)); got != base {
+		t.Errorf("reordered inventory with catalog: %s, want %s", got, base)
+	}
+	// A provider not refreshed changes it; so does any attribute.
+	delete(shuffled, "nhn")
+	if InventoryFingerprint(shuffled) == base {
+		t.Error("dropping a provider kept the fingerprint")
+	}
+	_, inv2 := world(webAndDB(func(s *spec.Server) { s.Type = "s4-g2-s50" }, nil))
+	if InventoryFingerprint(inv2) == base {
+		t.Error("a type change kept the fingerprint")
+	}
+}

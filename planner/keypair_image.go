@@ -1,0 +1,114 @@
+package planner
+
+import (
+	"github.com/fleet-iac/fleet/providers"
+)
+
+// planKeypairs creates declared keypairs that do not exist and deletes
+// recorded ones nothing declares. Keypairs are never changed in place: a
+// new public key under the same name shows as drift.
+func (b *builder) planKeypairs() {
+	declared := map[string]bool{}
+	if !b.in.Destroy {
+		for _, k := range b.fleet.Keypairs {
+			addr := k.Address()
+			declared[addr] = true
+			if _, ok := b.cur[addr]; ok {
+				continue
+			}
+			kc := *k
+			b.add(&Action{Type: Create, Kind: providers.KindKeypair, Address: addr, Provider: k.Provider, Keypair: &kc})
+		}
+	}
+	for _, addr := range b.curAddrs {
+		c := b.cur[addr]
+		if c.Kind == providers.KindKeypair && !declared[addr] {
+			b.add(&Action{Type: Delete, Kind: providers.KindKeypair, Address: addr, Provider: c.Provider, CloudID: c.ID})
+		}
+	}
+}
+
+// planImages makes declared images that do not exist and deletes recorded
+// ones nothing declares. An image is never remade: its server changing
+// later does not change it.
+func (b *builder) planImages() {
+	declared := map[string]bool{}
+	if !b.in.Destroy {
+		for _, im := range b.fleet.Images {
+			addr := im.Address()
+			declared[addr] = true
+			if _, ok := b.cur[addr]; ok {
+				continue
+			}
+			provider := ""
+			if s := b.fleet.Server(im.From); s != nil {
+				provider = s.Provider
+			}
+			ic := *im
+			b.add(&Action{Type: MakeImg, Kind: providers.KindImage, Address: addr, Provider: provider,
+				Image: &ic, ServerAddr: "server/" + im.From})
+		}
+	}
+	for _, addr := range b.curAddrs {
+		c := b.cur[addr]
+		if c.Kind == providers.KindImage && !declared[addr] {
+			b.add(&Action{Type: Delete, Kind: providers.KindImage, Address: addr, Provider: c.Provider, CloudID: c.ID})
+		}
+	}
+}
+
+// wire adds the edges between resources of different kinds: keypairs and
+// images before the servers that use them, an image after its source server
+// is at its target, detaches before the delete of the server they leave,
+// servers deleted before the keypair they use.
+func (b *builder) wire() {
+	for _, addr := range sortedKeys(b.servers) {
+		sp := b.servers[addr]
+		if sp.blocked != "" {
+			b.markBlocked(sp)
+		}
+		if sp.create != "" {
+			d := sp.desired
+			b.dependOn(sp.create, b.ifExists("create keypair/"+d.Key))
+			if len(d.Image) > len("image/") && d.Image[:len("image/")] == "image/" {
+				b.dependOn(sp.create, b.ifExists("image "+d.Image))
+			}
+		}
+		if sp.deleteID != "" {
+			old := sp.cur
+			for _, v := range b.volumesOf(old) {
+				b.dependOn(sp.deleteID, b.detach(v, old, sp.replaced))
+			}
+			if old.Server != nil && old.Server.Key != "" {
+				if del := b.ifExists("delete keypair/" + old.Server.Key); del != "" {
+					b.dependOn(del, sp.deleteID)
+				}
+			}
+		}
+	}
+	for _, im := range b.fleet.Images {
+		id := b.ifExists("image " + im.Address())
+		if id == "" {
+			continue
+		}
+		src := "server/" + im.From
+		a := b.byID[id]
+		if sp := b.servers[src]; sp != nil && sp.create == "" && sp.cur != nil {
+			a.ServerID = sp.cur.ID
+		}
+		a.DependsOn = append(a.DependsOn, b.base[src]...)
+		for _, other := range b.actions {
+			if other.Address == src && !(other.Replace && other.Type != Create) {
+				a.DependsOn = append(a.DependsOn, other.ID)
+			}
+		}
+	}
+}
+
+// ifExists returns id when an action with that id exists, else "".
+func (b *builder) ifExists(id string) string {
+	if _, ok := b.byID[id]; ok {
+		return id
+	}
+	return ""
+}

@@ -1,0 +1,116 @@
+package planner
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/fleet-iac/fleet/providers"
+)
+
+// jsonPlan is the public --json document. It is kept apart from Plan so
+// that the saved plan can change without breaking readers: fields are only
+// ever added, and format_version says which layout a reader gets.
+type jsonPlan struct {
+	FormatVersion        string       `json:"format_version"`
+	FleetVersion         string       `json:"fleet_version"`
+	Fleet                string       `json:"fleet"`
+	State                jsonState    `json:"state"`
+	SpecDigest           string       `json:"spec_digest"`
+	InventoryFingerprint string       `json:"inventory_fingerprint"`
+	HasChanges           bool         `json:"has_changes"`
+	Applyable            bool         `json:"applyable"`
+	Actions              []jsonAction `json:"actions"`
+	Drift                []Drift      `json:"drift"`
+	Rollouts             []Rollout    `json:"rollouts"`
+	Summary              Summary      `json:"summary"`
+	SummaryLine          string       `json:"summary_line"`
+}
+
+type jsonState struct {
+	Lineage string `json:"lineage"`
+	Serial  uint64 `json:"serial"`
+}
+
+// jsonAction is one action. Actions is terraform's list form: ["create"],
+// ["update"], ["delete"], ["read"] for adopt, and ["create","delete"] on
+// both halves of a create-then-delete replacement, so that readers can look
+// for "delete" alone.
+type jsonAction struct {
+	ID         string         `json:"id"`
+	Address    string         `json:"address"`
+	Kind       providers.Kind `json:"kind"`
+	Provider   string         `json:"provider"`
+	Type       ActionType     `json:"type"`
+	Actions    []string       `json:"actions"`
+	CloudID    string         `json:"cloud_id,omitempty"`
+	NewAddress string         `json:"new_address,omitempty"`
+	Replace    bool           `json:"replace,omitempty"`
+	Group      string         `json:"group,omitempty"`
+	Batch      int            `json:"batch,omitempty"`
+	Blocked    string         `json:"blocked,omitempty"`
+	Changes    []FieldChange  `json:"changes"`
+	Reason     string         `json:"reason,omitempty"`
+	DependsOn  []string       `json:"depends_on"`
+}
+
+// terraformActions maps an action to terraform's action list.
+func terraformActions(a *Action) []string {
+	switch {
+	case a.Replace:
+		return []string{"create", "delete"}
+	case a.Type == Create || a.Type == MakeImg:
+		return []string{"create"}
+	case a.Type == Delete:
+		return []string{"delete"}
+	case a.Type == Adopt:
+		return []string{"read"}
+	default:
+		return []string{"update"}
+	}
+}
+
+// RenderJSON writes the plan as one versioned JSON document, actions in
+// execution order.
+func RenderJSON(w io.Writer, p *Plan) error {
+	doc := jsonPlan{
+		FormatVersion:        FormatVersion,
+		FleetVersion:         p.FleetVersion,
+		Fleet:                p.Fleet,
+		State:                jsonState{Lineage: p.StateLineage, Serial: p.StateSerial},
+		SpecDigest:           p.SpecDigest,
+		InventoryFingerprint: p.InventoryFingerprint,
+		HasChanges:           p.HasChanges(),
+		Applyable:            p.Applyable(),
+		Actions:              make([]jsonAction, len(p.Actions)),
+		Drift:                p.Drift,
+		Rollouts:             p.Rollouts,
+		Summary:              p.Summary,
+		SummaryLine:          p.SummaryLine(),
+	}
+	if doc.Drift == nil {
+		doc.Drift = []Drift{}
+	}
+	if doc.Rollouts == nil {
+		doc.Rollouts = []Rollout{}
+	}
+	for i := range p.Actions {
+		a := &p.Actions[i]
+		ja := jsonAction{
+			ID: a.ID, Address: a.Address, Kind: a.Kind, Provider: a.Provider, Type: a.Type,
+			Actions: terraformActions(a), CloudID: a.CloudID, NewAddress: a.NewAddress, Replace: a.Replace,
+			Group: a.Group, Batch: a.Batch, Blocked: a.Blocked, Changes: a.Changes, Reason: a.Reason,
+			DependsOn: a.DependsOn,
+		}
+		if ja.Changes == nil {
+			ja.Changes = []FieldChange{}
+		}
+		if ja.DependsOn == nil {
+			ja.DependsOn = []string{}
+		}
+		doc.Actions[i] = ja
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}

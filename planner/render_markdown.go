@@ -1,0 +1,83 @@
+package planner
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// mdFoldActions is the number of actions above which the table is folded.
+const mdFoldActions = 50
+
+// RenderMarkdown writes the plan as a pull-request comment: the summary
+// line, a table of actions, the drift and the rollout batches.
+func RenderMarkdown(w io.Writer, p *Plan) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### fleet plan: `%s`\n\n", p.Fleet)
+	fmt.Fprintf(&b, "**%s**\n", p.SummaryLine())
+	if n := p.Summary.Blocked; n > 0 {
+		fmt.Fprintf(&b, "\n> [!CAUTION]\n> %d %s blocked by `protect: true`; this plan cannot be applied.\n", n, plural(n, "resource is", "resources are"))
+	}
+	if len(p.Drift) > 0 {
+		fmt.Fprintf(&b, "\n#### Drift (changed outside fleet)\n\n| Address | Drift | Changes |\n| --- | --- | --- |\n")
+		for _, d := range p.Drift {
+			changes := ""
+			if d.Kind == DriftChanged {
+				changes = mdCode(describeChanges(d.Changes))
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdCode(d.Address), d.Kind, changes)
+		}
+	}
+	if p.HasChanges() {
+		batches := batchCounts(p)
+		b.WriteString("\n#### Actions\n\n")
+		// Long tables fold away so the comment stays readable (and under
+		// the forges' comment size limits).
+		folded := len(p.Actions) > mdFoldActions
+		if folded {
+			fmt.Fprintf(&b, "<details><summary>%d actions</summary>\n\n", len(p.Actions))
+		}
+		b.WriteString("| | Address | Action | Changes | Notes |\n| --- | --- | --- | --- | --- |\n")
+		for _, a := range displayOrder(p) {
+			var notes []string
+			if a.Reason != "" {
+				notes = append(notes, mdEscape(a.Reason))
+			}
+			if a.Batch > 0 {
+				notes = append(notes, fmt.Sprintf("batch %d/%d", a.Batch, batches[a.Group]))
+			}
+			if a.Blocked != "" {
+				notes = append(notes, "**blocked** by "+mdCode(a.Blocked))
+			}
+			changes := ""
+			if len(a.Changes) > 0 {
+				changes = mdCode(describeChanges(a.Changes))
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdCode(a.Symbol()), mdCode(a.Address), a.Label(), changes, strings.Join(notes, "; "))
+		}
+		if folded {
+			b.WriteString("\n</details>\n")
+		}
+	}
+	if len(p.Rollouts) > 0 {
+		b.WriteString("\n#### Rollout\n\n")
+		for _, r := range p.Rollouts {
+			fmt.Fprintf(&b, "- %s\n", r.Line())
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// mdCode renders s as inline code inside a table cell.
+func mdCode(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "`" + strings.ReplaceAll(strings.ReplaceAll(s, "`", "'"), "|", `\|`) + "`"
+}
+
+// mdEscape keeps table cells intact.
+func mdEscape(s string) string {
+	return strings.ReplaceAll(s, "|", `\|`)
+}

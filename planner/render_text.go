@@ -1,0 +1,221 @@
+package planner
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Style is how text output is drawn. The CLI decides it once (--no-color,
+// NO_COLOR, whether stdout is a terminal); renderers never look at global
+// colour state.
+type Style struct {
+	Color bool
+}
+
+// SGR colour codes used by the text renderer.
+const (
+	sgrReset   = "\x1b[0m"
+	sgrBold    = "\x1b[1m"
+	sgrRed     = "\x1b[31m"
+	sgrGreen   = "\x1b[32m"
+	sgrYellow  = "\x1b[33m"
+	sgrMagenta = "\x1b[35m"
+	sgrCyan    = "\x1b[36m"
+)
+
+// paint wraps s in an SGR code when colour is on.
+func (s Style) paint(code, text string) string {
+	if !s.Color || text == "" {
+		return text
+	}
+	return code + text + sgrReset
+}
+
+// Symbol is the one-column marker of an action: + create, - delete, -/+
+// replace (the new half), ~ in-place change, <= adopt.
+func (a *Action) Symbol() string {
+	switch {
+	case a.Replace && a.Type == Create:
+		return "-/+"
+	case a.Type == Create || a.Type == MakeImg:
+		return "+"
+	case a.Type == Delete:
+		return "-"
+	case a.Type == Adopt:
+		return "<="
+	default:
+		return "~"
+	}
+}
+
+// Label names the action for people: "replace" for a replacement's new
+// half, "<type> (replaced)" for the steps on the old resource.
+func (a *Action) Label() string {
+	switch {
+	case a.Replace && a.Type == Create:
+		return "replace"
+	case a.Replace:
+		return string(a.Type) + " (replaced)"
+	}
+	return string(a.Type)
+}
+
+// Detail is the explanation after the label: the attribute changes, the
+// reason, the batch and the blocked marker.
+func (a *Action) Detail() string {
+	var parts []string
+	if len(a.Changes) > 0 {
+		parts = append(parts, describeChanges(a.Changes))
+	}
+	if a.Reason != "" {
+		parts = append(parts, "— "+a.Reason)
+	}
+	return strings.Join(parts, " ")
+}
+
+func describeChanges(changes []FieldChange) string {
+	out := make([]string, len(changes))
+	for i, c := range changes {
+		out[i] = c.Path + ": " + c.From + " → " + c.To
+		if c.ForcesReplace {
+			out[i] += " (forces replacement)"
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// symbolColor is the colour of an action's symbol.
+func symbolColor(sym string) string {
+	switch sym {
+	case "+":
+		return sgrGreen
+	case "-":
+		return sgrRed
+	case "-/+":
+		return sgrMagenta
+	case "<=":
+		return sgrCyan
+	default:
+		return sgrYellow
+	}
+}
+
+// displayOrder returns the plan's actions sorted for reading: by address
+// (a rename by the address it gives, so it heads that server's lines), then
+// in execution order.
+func displayOrder(p *Plan) []*Action {
+	out := make([]*Action, len(p.Actions))
+	for i := range p.Actions {
+		out[i] = &p.Actions[i]
+	}
+	key := func(a *Action) string {
+		if a.NewAddress != "" {
+			return a.NewAddress
+		}
+		return a.Address
+	}
+	sort.SliceStable(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
+	return out
+}
+
+// batchCounts returns the number of batches of each group's rollout.
+func batchCounts(p *Plan) map[string]int {
+	m := map[string]int{}
+	for _, r := range p.Rollouts {
+		m[r.Group] = r.Batches
+	}
+	return m
+}
+
+// RolloutLine describes one group's batches: "rollout web: 3 batches of 2".
+func (r Rollout) Line() string {
+	noun := "batches"
+	if r.Batches == 1 {
+		noun = "batch"
+	}
+	return fmt.Sprintf("rollout %s: %d %s of %d", r.Group, r.Batches, noun, r.MaxUnavailable)
+}
+
+// DriftLine describes one drift entry's changes for people.
+func (d Drift) Line() string {
+	if d.Kind == DriftDeleted {
+		return "deleted outside fleet"
+	}
+	return describeChanges(d.Changes)
+}
+
+// RenderText writes the plan as a reviewer reads it: the drift first, one
+// line per action, the rollout batches and the summary line. The output
+// depends on nothing but p and style.
+func RenderText(w io.Writer, p *Plan, style Style) error {
+	var b strings.Builder
+	if len(p.Drift) > 0 {
+		b.WriteString(style.paint(sgrBold, "Drift: changed outside fleet since the last apply") + "\n")
+		width := 0
+		for _, d := range p.Drift {
+			width = max(width, len(d.Address))
+		}
+		for _, d := range p.Drift {
+			sym := "~"
+			if d.Kind == DriftDeleted {
+				sym = "-"
+			}
+			fmt.Fprintf(&b, "  %s %-*s  %s\n", style.paint(symbolColor(sym), sym), width, d.Address, d.Line())
+		}
+		b.WriteString("\n")
+	}
+	if p.HasChanges() {
+		b.WriteString(style.paint(sgrBold, "fleet will:") + "\n")
+		actions := displayOrder(p)
+		aw, lw := 0, 0
+		for _, a := range actions {
+			aw = max(aw, len(a.Address))
+			lw = max(lw, len(a.Label()))
+		}
+		batches := batchCounts(p)
+		for _, a := range actions {
+			sym := a.Symbol()
+			line := fmt.Sprintf("  %s %-*s  %-*s", padRight(style.paint(symbolColor(sym), sym), sym, 3), aw, a.Address, lw, a.Label())
+			if d := a.Detail(); d != "" {
+				line += "  " + d
+			}
+			if a.Batch > 0 {
+				line += fmt.Sprintf("  [batch %d/%d]", a.Batch, batches[a.Group])
+			}
+			if a.Blocked != "" {
+				line += "  " + style.paint(sgrBold+sgrRed, "BLOCKED by "+a.Blocked)
+			}
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+		}
+		b.WriteString("\n")
+	}
+	for _, r := range p.Rollouts {
+		b.WriteString(r.Line() + "\n")
+	}
+	if len(p.Rollouts) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString(style.paint(sgrBold, p.SummaryLine()) + "\n")
+	if n := p.Summary.Blocked; n > 0 {
+		b.WriteString(style.paint(sgrRed, fmt.Sprintf("%d %s blocked by protect: true; this plan cannot be applied.", n, plural(n, "resource is", "resources are"))) + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// padRight pads a possibly coloured string to width by its plain length.
+func padRight(painted, plain string, width int) string {
+	if n := width - len(plain); n > 0 {
+		return painted + strings.Repeat(" ", n)
+	}
+	return painted
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

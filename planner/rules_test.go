@@ -1,0 +1,297 @@
+package planner
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+)
+
+func TestResizeRule(t *testing.T) {
+	cat := withCatalog(emptyInventory())
+	tests := map[string]struct {
+		cloud, from, to string
+		cat             *providers.Catalog
+		replace         bool
+	}{
+		"ncp same family, catalog":      {spec.ProviderNCloud, "s2-g2-s50", "s4-g2-s50", cat["ncp"].Catalog, false},
+		"ncp other family, catalog":     {spec.ProviderNCloud, "s2-g2-s50", "c2-g2-s50", cat["ncp"].Catalog, true},
+		"ncp same family, derived":      {spec.ProviderNCloud, "s2-g3", "s8-g3", nil, false},
+		"ncp other generation, derived": {spec.ProviderNCloud, "s2-g2-s50", "s2-g3", nil, true},
+		"ncp other family, derived":     {spec.ProviderNCloud, "m4-g3", "c4-g3", nil, true},
+		"ncp product codes, same class": {spec.ProviderNCloud, "SVR.VSVR.STAND.C002.M008.NET.SSD.B050.G002", "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002", nil, false},
+		"ncp product codes, other disk": {spec.ProviderNCloud, "SVR.VSVR.STAND.C002.M008.NET.SSD.B050.G002", "SVR.VSVR.STAND.C004.M016.NET.HDD.B050.G002", nil, true},
+		"ncp spec code to its product":  {spec.ProviderNCloud, "s2-g2-s50", "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002", cat["ncp"].Catalog, false},
+		"nhn within m2":                 {spec.ProviderNHNCloud, "m2.c4m8", "m2.c8m16", cat["nhn"].Catalog, false},
+		"nhn m2 to c2 (no catalog)":     {spec.ProviderNHNCloud, "m2.c4m8", "c2.c8m8", nil, false},
+		"nhn into u2":                   {spec.ProviderNHNCloud, "m2.c4m8", "u2.c2m4", cat["nhn"].Catalog, true},
+		"nhn out of u2":                 {spec.ProviderNHNCloud, "u2.c2m4", "m2.c4m8", nil, true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			why := resizeRule(tc.cloud, tc.from, tc.to, tc.cat)
+			if (why != "") != tc.replace {
+				t.Errorf("resizeRule(%s → %s) = %q, want replace %v", tc.from, tc.to, why, tc.replace)
+			}
+		})
+	}
+}
+
+func TestPowerSteps(t *testing.T) {
+	tests := map[string]struct {
+		from, to string
+		want     []ActionType
+	}{
+		"running to stopped": {spec.PowerRunning, spec.PowerStopped, []ActionType{Stop}},
+		"running to shelved": {spec.PowerRunning, spec.PowerShelved, []ActionType{Shelve}},
+		"stopped to running": {spec.PowerStopped, spec.PowerRunning, []ActionType{Start}},
+		"stopped to shelved": {spec.PowerStopped, spec.PowerShelved, []ActionType{Shelve}},
+		"shelved to running": {spec.PowerShelved, spec.PowerRunning, []ActionType{Unshelve}},
+		"shelved to stopped": {spec.PowerShelved, spec.PowerStopped, []ActionType{Unshelve, Stop}},
+		"in transition":      {"", spec.PowerStopped, nil},
+		"already there":      {spec.PowerStopped, spec.PowerStopped, nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, powerSteps(tc.from, tc.to)); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestAttributeEffects checks the table through Build: one attribute
+// changed on a matching world gives the planned action per cloud.
+func TestAttributeEffects(t *testing.T) {
+	type edit struct {
+		desired func(*spec.Server)
+		live    func(*providers.Server)
+	}
+	tests := map[string]struct {
+		ncp  bool // the NCP web server, else the NHN db
+		edit edit
+		want []string
+	}{
+		"ncp security groups replace": {true, edit{desired: func(s *spec.Server) { s.Network.SecurityGroups = []string{"43", "44"} }},
+			[]string{"create server/web", "stop server/web (replaced)", "delete server/web (replaced)"}},
+		"nhn security groups update": {false, edit{desired: func(s *spec.Server) { s.Network.SecurityGroups = []string{"default", "web"} }},
+			[]string{"update server/db"}},
+		"nhn metadata update": {false, edit{desired: func(s *spec.Server) { s.Metadata = map[string]string{"role": "db"} }},
+			[]string{"update server/db"}},
+		"ncp metadata ignored":      {true, edit{desired: func(s *spec.Server) { s.Metadata = map[string]string{"role": "web"} }}, nil},
+		"ncp protect update":        {true, edit{desired: func(s *spec.Server) { s.Protect = true }}, []string{"update server/web"}},
+		"nhn protect is fleet-only": {false, edit{desired: func(s *spec.Server) { s.Protect = true }}, nil},
+		"ncp init script replace": {true, edit{desired: func(s *spec.Server) { s.InitScript = "9" }, live: func(s *providers.Server) { s.Extra = map[string]string{"init_script": "8"} }},
+			[]string{"create server/web", "stop server/web (replaced)", "delete server/web (replaced)"}},
+		"ncp init script not reported":  {true, edit{desired: func(s *spec.Server) { s.InitScript = "9" }}, nil},
+		"ncp billing default is hourly": {true, edit{live: func(s *providers.Server) { s.Extra = map[string]string{"billing": "hourly"} }}, nil},
+		"nhn user data replace": {false, edit{desired: func(s *spec.Server) { s.UserData = "#!/bin/sh\n" }, live: func(s *providers.Server) { s.Extra = map[string]string{"user_data_sha256": ""} }},
+			[]string{"create server/db", "delete server/db (replaced)"}},
+		"nhn key replace": {false, edit{desired: func(s *spec.Server) { s.Key = "other" }},
+			[]string{"create server/db", "delete server/db (replaced)"}},
+		"root volume size replace": {false, edit{desired: func(s *spec.Server) { s.RootVolume.Size = 100 }},
+			[]string{"create server/db", "delete server/db (replaced)"}},
+		"unset zone not compared": {true, edit{desired: func(s *spec.Server) { s.Zone = "" }}, nil},
+		"failed server replaced": {false, edit{live: func(s *providers.Server) { s.Failed, s.Status = true, "ERROR" }},
+			[]string{"create server/db", "delete server/db (replaced)"}},
+		"unreported security groups not compared": {true, edit{live: func(s *providers.Server) { s.SecurityGroups = nil }}, nil},
+		"unreported image not compared":           {true, edit{live: func(s *providers.Server) { s.Image = "" }}, nil},
+		"image alias matches":                     {true, edit{desired: func(s *spec.Server) { s.Image = "25495367" }, live: func(s *providers.Server) { s.ImageAliases = []string{"25495367"} }}, nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			mk := nhnServer
+			grp := "db"
+			if tc.ncp {
+				mk, grp = ncpServer, "web"
+			}
+			noVol := func(s *spec.Server) { s.Volumes = nil }
+			g0, s0 := groupOf(grp, 1, nil, mk, noVol)
+			st, inv := world(fleetOf(g0, s0))
+			if tc.edit.live != nil {
+				provider := s0[0].Provider
+				tc.edit.live(invServer(inv, provider, grp))
+				tc.edit.live(st.Lookup("server/" + grp).Server)
+			}
+			g1, s1 := groupOf(grp, 1, nil, mk, func(s *spec.Server) {
+				noVol(s)
+				if tc.edit.desired != nil {
+					tc.edit.desired(s)
+				}
+			})
+			p, diags := Build(Input{Fleet: fleetOf(g1, s1), State: st, Inventory: inv})
+			noErrors(t, diags)
+			wantIDs(t, p, tc.want...)
+		})
+	}
+}
+
+func TestCloseNames(t *testing.T) {
+	known := []string{"m2.c4m8", "m2.c8m16", "u2.c2m4", "x1.c32m256", "kr-pub-a", "kr-pub-b"}
+	tests := map[string]struct {
+		value string
+		want  []string
+	}{
+		"typo":         {"m2.c4m9", []string{"m2.c4m8", "m2.c8m16", "u2.c2m4"}},
+		"zone":         {"kr-pub-c", []string{"kr-pub-a", "kr-pub-b"}},
+		"nothing near": {"gpu.huge", []string{}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			if d := cmp.Diff(tc.want, closeNames(tc.value, known, 3)); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestUnknownZone(t *testing.T) {
+	dg, db := groupOf("db", 1, nil, nhnServer, func(s *spec.Server) { s.Zone = "kr-pub-c" })
+	_, diags := Build(Input{Fleet: fleetOf(dg, db), Inventory: withCatalog(emptyInventory())})
+	wantError(t, diags, `unknown zone "kr-pub-c"`)
+	wantError(t, diags, `did you mean "kr-pub-a", "kr-pub-b"?`)
+}
+
+func TestTargetGroup(t *testing.T) {
+	st, inv := world(webAndDB(nil, nil))
+	f := webAndDB(func(s *spec.Server) { s.Type = "s4-g2-s50"; s.Volumes[0].Size = 200 }, func(s *spec.Server) { s.Type = "m2.c8m16" })
+	p, diags := Build(Input{Fleet: f, State: st, Inventory: inv, Targets: []string{"server/web"}})
+	noErrors(t, diags)
+	for _, a := range p.Actions {
+		if a.Address == "server/db" {
+			t.Errorf("db not targeted but planned: %s", a.ID)
+		}
+	}
+	if p.Summary.Resize != 3 || p.Summary.Update != 3 {
+		t.Errorf("summary %+v", p.Summary)
+	}
+}
+
+func TestSummaryLineOrder(t *testing.T) {
+	p := &Plan{Actions: []Action{{ID: "x"}}, Summary: Summary{Create: 3, Resize: 1, Stop: 1, Attach: 2, Delete: 1}}
+	if got, want := p.SummaryLine(), "Plan: 3 to create, 1 to resize, 1 to stop, 2 to attach, 1 to delete."; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// Colour is on only when asked for, and only as SGR codes around the
+// symbols, headings and blocked markers.
+func TestRenderTextColor(t *testing.T) {
+	sc := scenarios()["protect_blocked"]
+	p, _ := Build(sc.in)
+	var plain, colored bytes.Buffer
+	if err := RenderText(&plain, p, Style{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := RenderText(&colored, p, Style{Color: true}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "\x1b[") {
+		t.Error("plain output holds escape codes")
+	}
+	for _, want := range []string{sgrMagenta + "-/+" + sgrReset, sgrRed + "-" + sgrReset, sgrBold + sgrRed + "BLOCKED by protect: true" + sgrReset, sgrBold + "fleet will:" + sgrReset} {
+		if !strings.Contains(colored.String(), want) {
+			t.Errorf("coloured output lacks %q", want)
+		}
+	}
+	stripped := strings.NewReplacer(sgrReset, "", sgrBold, "", sgrRed, "", sgrGreen, "", sgrYellow, "", sgrMagenta, "", sgrCyan, "").Replace(colored.String())
+	if stripped != plain.String() {
+		t.Errorf("coloured output differs from plain beyond the codes:\n%s", cmp.Diff(plain.String(), stripped))
+	}
+}
+
+func TestStateEdgeCases(t *testing.T) {
+	t.Run("undeclared provider", func(t *testing.T) {
+		st, inv := world(webAndDB(nil, nil))
+		f := webAndDB(nil, nil)
+		f.Servers = removeServer(f.Servers, "db")
+		f.Groups = f.Groups[1:]
+		f.Keypairs = nil
+		delete(f.Providers, "nhn")
+		delete(inv, "nhn")
+		_, diags := Build(Input{Fleet: f, State: st, Inventory: inv})
+		wantError(t, diags, `provider "nhn" is not declared`)
+	})
+	t.Run("duplicate tagged server", func(t *testing.T) {
+		f := webAndDB(nil, nil)
+		st, inv := world(f)
+		r := inv["ncp"]
+		dup := cloneServer(r.Servers[0])
+		dup.ID = "id-web-1-dup"
+		r.Servers = append(r.Servers, dup)
+		inv["ncp"] = r
+		p, diags := Build(Input{Fleet: f, State: st, Inventory: inv})
+		if diags.HasErrors() || len(diags) != 1 || !strings.Contains(diags[0].Summary, "second server tagged server/web-1") {
+			t.Errorf("diags: %s", renderDiags(diags))
+		}
+		wantIDs(t, p)
+	})
+	t.Run("moved with both addresses present", func(t *testing.T) {
+		f := webAndDB(nil, nil)
+		st, inv := world(f)
+		f.Moved = []spec.Moved{{From: "server/web-1", To: "server/web-2"}}
+		_, diags := Build(Input{Fleet: f, State: st, Inventory: inv})
+		wantError(t, diags, "both exist")
+	})
+	t.Run("moved already applied", func(t *testing.T) {
+		f := webAndDB(nil, nil)
+		st, inv := world(f)
+		f.Moved = []spec.Moved{{From: "server/old", To: "server/web-1"}}
+		p, diags := Build(Input{Fleet: f, State: st, Inventory: inv})
+		noErrors(t, diags)
+		wantIDs(t, p)
+	})
+	t.Run("undeclared keypair is never adopted", func(t *testing.T) {
+		f := webAndDB(nil, nil)
+		st, inv := world(f)
+		r := inv["ncp"]
+		r.Keypairs = append(r.Keypairs, providers.Keypair{Name: "someone-elses"})
+		inv["ncp"] = r
+		p, diags := Build(Input{Fleet: f, State: st, Inventory: inv})
+		noErrors(t, diags)
+		wantIDs(t, p)
+	})
+	t.Run("shelved on ncp", func(t *testing.T) {
+		wg, web := groupOf("web", 1, nil, ncpServer, func(s *spec.Server) { s.Power = spec.PowerShelved })
+		_, diags := Build(Input{Fleet: fleetOf(wg, web), Inventory: emptyInventory()})
+		wantError(t, diags, "NHN Cloud only")
+	})
+}
+
+// A blocked server outside the --target set is neither planned nor reported.
+func TestTargetLeavesBlockedAlone(t *testing.T) {
+	sc := scenarios()["protect_blocked"]
+	sc.in.Targets = []string{"server/web-1", "server/db"}
+	p, diags := Build(sc.in)
+	noErrors(t, diags)
+	if p.Summary.Blocked != 0 {
+		t.Errorf("blocked %d", p.Summary.Blocked)
+	}
+}
+
+func TestRenderMarkdownFolds(t *testing.T) {
+	tests := map[string]struct {
+		servers int
+		folded  bool
+	}{
+		"short table": {mdFoldActions, false},
+		"long table":  {mdFoldActions + 1, true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			wg, web := groupOf("web", tc.servers, nil, ncpServer, func(s *spec.Server) { s.Volumes = nil })
+			p, _ := Build(Input{Fleet: fleetOf(wg, web), Inventory: emptyInventory()})
+			var buf bytes.Buffer
+			if err := RenderMarkdown(&buf, p); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(buf.String(), "<details><summary>"); got != tc.folded {
+				t.Errorf("%d actions: folded %v, want %v", len(p.Actions), got, tc.folded)
+			}
+		})
+	}
+}

@@ -1,0 +1,340 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+)
+
+// serverPlan collects what the plan does to one server address, for the
+// edges other resources need.
+type serverPlan struct {
+	addr       string
+	desired    *spec.Server // nil when the server is to be deleted
+	cur        *current     // nil when the server is to be created
+	create     string       // create of the new server: fresh, or a replacement
+	replaced   bool
+	zoneMove   bool     // the replacement is in another zone: its volumes cannot follow it
+	deleteID   string   // delete of the current server (undesired or replaced)
+	stopID     string   // stop of the current server before it is deleted (NCP)
+	powerOff   string   // stop/shelve of a new server once its volumes are attached
+	batched    []string // actions a rollout batches: the disruptive ones
+	blocked    string   // protect marker when the plan may not delete or replace it
+	blockedWhy string   // the detail of the blocked diagnostic
+}
+
+// planServers diffs every desired server against its current form and
+// deletes current servers nothing declares.
+func (b *builder) planServers() {
+	for _, addr := range sortedKeys(b.desiredServers) {
+		d := b.desiredServers[addr]
+		sp := &serverPlan{addr: addr, desired: d}
+		b.servers[addr] = sp
+		if d.Power == spec.PowerShelved && b.cloud(d.Provider) != spec.ProviderNHNCloud {
+			b.errorf(addr, addr+": power shelved is NHN Cloud only",
+				"provider "+d.Provider+" is not nhncloud; use running or stopped")
+		}
+		c, ok := b.cur[addr]
+		switch {
+		case !ok:
+			b.createServer(sp, false)
+		case c.Kind != providers.KindServer || c.Server == nil:
+			b.errorf(addr, addr+": the state holds a "+string(c.Kind)+" here", "remove it with \"fleet state rm "+addr+"\"")
+		default:
+			sp.cur = c
+			diff := b.diffServer(d, c)
+			if diff.replace {
+				b.replaceServer(sp, diff)
+			} else {
+				b.changeServer(sp, diff)
+			}
+		}
+	}
+	for _, addr := range b.curAddrs {
+		c := b.cur[addr]
+		if c.Kind != providers.KindServer || b.desiredServers[addr] != nil {
+			continue
+		}
+		sp := &serverPlan{addr: addr, cur: c}
+		b.servers[addr] = sp
+		b.deleteServer(sp)
+	}
+}
+
+// createServer creates sp.desired, then powers it off when it should not run.
+func (b *builder) createServer(sp *serverPlan, replace bool) {
+	d := sp.desired
+	copyD := *d
+	sp.create = b.add(&Action{
+		Type: Create, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
+		Server: &copyD, Group: d.Group, Replace: replace,
+	})
+	switch desiredPower(d) {
+	case spec.PowerStopped:
+		sp.powerOff = b.add(&Action{Type: Stop, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
+			Group: d.Group, DependsOn: []string{sp.create}, Reason: "declared stopped",
+			Changes: []FieldChange{{Path: "power", From: spec.PowerRunning, To: spec.PowerStopped}}})
+	case spec.PowerShelved:
+		sp.powerOff = b.add(&Action{Type: Shelve, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
+			Group: d.Group, DependsOn: []string{sp.create}, Reason: "declared shelved",
+			Changes: []FieldChange{{Path: "power", From: spec.PowerRunning, To: spec.PowerShelved}}})
+	}
+}
+
+// changeServer makes in-place changes: one chain for resize and power
+// (stop → resize → start, on both clouds: NCP requires a stopped server and
+// NHN stops an active one itself, so one model serves both), and one update
+// for security groups, protection and metadata.
+func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
+	d, c := sp.desired, sp.cur
+	var typeCh *FieldChange
+	var upd []FieldChange
+	for i := range diff.changes {
+		ch := &diff.changes[i]
+		switch ch.Path {
+		case "type":
+			typeCh = ch
+		case "power":
+		default:
+			upd = append(upd, *ch)
+		}
+	}
+	prev := ""
+	p := c.Server.Power
+	// step adds the next action of the chain; power actions show the power
+	// change they make.
+	step := func(t ActionType, reason string, disruptive bool) {
+		a := &Action{Type: t, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+			Group: d.Group, Reason: reason}
+		if prev != "" {
+			a.DependsOn = []string{prev}
+		}
+		if t == Resize {
+			a.NewType = d.Type
+			if typeCh != nil {
+				a.Changes = []FieldChange{*typeCh}
+			}
+		} else {
+			to := powerAfter(t)
+			a.Changes = []FieldChange{{Path: "power", From: orNone(p), To: to}}
+			p = to
+		}
+		prev = b.add(a)
+		if disruptive {
+			sp.batched = append(sp.batched, prev)
+		}
+	}
+	want := desiredPower(d)
+	if diff.resize {
+		running := p == spec.PowerRunning || p == ""
+		if p == spec.PowerShelved {
+			step(Unshelve, "resize needs an active or stopped server", false)
+			running = true
+		}
+		if running {
+			step(Stop, "before resize", true)
+		}
+		step(Resize, "", running)
+		for _, t := range powerSteps(p, want) {
+			step(t, "", running || t == Stop || t == Shelve)
+		}
+	} else if diff.power {
+		for _, t := range powerSteps(p, want) {
+			step(t, "", t == Stop || t == Shelve)
+		}
+	}
+	if diff.update && len(upd) > 0 {
+		a := &Action{Type: Update, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+			Group: d.Group, Changes: upd}
+		for _, ch := range upd {
+			switch {
+			case ch.Path == "protect":
+				v := d.Protect
+				a.Protect = &v
+			case ch.Path == "network.security_groups":
+				a.SecGroups = append([]string{}, d.Network.SecurityGroups...)
+			case strings.HasPrefix(ch.Path, "metadata."):
+				a.Metadata = copyMap(d.Metadata)
+			}
+		}
+		b.add(a)
+	}
+}
+
+// powerAfter is the power state a power action leaves a server in.
+func powerAfter(t ActionType) string {
+	switch t {
+	case Stop:
+		return spec.PowerStopped
+	case Shelve:
+		return spec.PowerShelved
+	default:
+		return spec.PowerRunning
+	}
+}
+
+// powerSteps lists the power actions that take a server from one state to
+// another ("" is a transition in progress: left alone).
+func powerSteps(from, to string) []ActionType {
+	switch {
+	case from == to || from == "":
+		return nil
+	case to == spec.PowerStopped && from == spec.PowerShelved:
+		return []ActionType{Unshelve, Stop}
+	case to == spec.PowerStopped:
+		return []ActionType{Stop}
+	case to == spec.PowerShelved:
+		return []ActionType{Shelve}
+	case from == spec.PowerShelved:
+		return []ActionType{Unshelve}
+	default:
+		return []ActionType{Start}
+	}
+}
+
+// replaceServer creates the new server before the old one goes, so that
+// capacity never drops by more than the rollout allows. The old server is
+// unprotected (NCP), stopped (NCP terminates only stopped servers), has its
+// volumes detached (wire) and is deleted.
+func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
+	d, c := sp.desired, sp.cur
+	sp.replaced = true
+	b.createServer(sp, true)
+	create := b.byID[sp.create]
+	create.Changes = diff.changes
+	create.Reason = diff.reason
+	create.CloudID = ""
+	for _, ch := range diff.changes {
+		if ch.Path == "zone" {
+			sp.zoneMove = true
+		}
+	}
+	sp.batched = append(sp.batched, sp.create)
+	if sp.powerOff != "" {
+		sp.batched = append(sp.batched, sp.powerOff)
+	}
+	ncp := b.cloud(c.Provider) != spec.ProviderNHNCloud
+	deps := []string{sp.create}
+	if ncp && c.Server.Protect && !d.Protect { // when d.Protect, the replacement is blocked below
+		off := false
+		id := b.add(&Action{ID: "update " + sp.addr + " (replaced)", Type: Update, Kind: providers.KindServer, Address: sp.addr,
+			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, Protect: &off, DependsOn: []string{sp.create},
+			Changes: []FieldChange{{Path: "protect", From: "true", To: "false"}}, Reason: "lift termination protection of the replaced server"})
+		deps = append(deps, id)
+		sp.batched = append(sp.batched, id)
+	}
+	if ncp && c.Server.Power != spec.PowerStopped {
+		sp.stopID = b.add(&Action{ID: "stop " + sp.addr + " (replaced)", Type: Stop, Kind: providers.KindServer, Address: sp.addr,
+			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, DependsOn: []string{sp.create},
+			Reason: "NCP terminates only stopped servers"})
+		deps = append(deps, sp.stopID)
+		sp.batched = append(sp.batched, sp.stopID)
+	}
+	sp.deleteID = b.add(&Action{ID: "delete " + sp.addr + " (replaced)", Type: Delete, Kind: providers.KindServer, Address: sp.addr,
+		Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, DependsOn: deps})
+	sp.batched = append(sp.batched, sp.deleteID)
+	if d.Protect {
+		b.block(sp, "protect: true", fmt.Sprintf("the plan would replace it (%s)", describeForced(diff.changes)),
+			"set protect: false on it, apply, then make this change; or revert the change")
+	}
+}
+
+// deleteServer deletes a server nothing declares any more: stopped first on
+// NCP, detached from its volumes (wire).
+func (b *builder) deleteServer(sp *serverPlan) {
+	c := sp.cur
+	var deps []string
+	if b.cloud(c.Provider) != spec.ProviderNHNCloud && c.Server != nil && c.Server.Power != spec.PowerStopped {
+		sp.stopID = b.add(&Action{Type: Stop, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+			Reason: "NCP terminates only stopped servers"})
+		deps = append(deps, sp.stopID)
+	}
+	sp.deleteID = b.add(&Action{Type: Delete, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+		DependsOn: deps})
+	if b.protected(c) {
+		why := "it is no longer declared in the fleet file"
+		if b.in.Destroy {
+			why = "destroy deletes everything"
+		}
+		b.block(sp, "protect: true", "the plan would delete it: "+why,
+			"declare it again with protect: false and apply before removing it, or forget it with \"fleet state rm "+sp.addr+"\"")
+	}
+}
+
+// protected reports whether a current server is protected, by the cloud's
+// termination protection or by protect: true as last recorded in the state.
+func (b *builder) protected(c *current) bool {
+	if c.Server != nil && c.Server.Protect {
+		return true
+	}
+	if b.in.State != nil {
+		if r := b.in.State.Lookup(c.Address); r != nil && r.Server != nil && r.Server.Protect {
+			return true
+		}
+	}
+	return false
+}
+
+// block reports a protected server the plan would delete or replace, and
+// marks the actions that would do it; markBlocked marks them again once the
+// volume moves of a replacement exist.
+func (b *builder) block(sp *serverPlan, marker, what, fix string) {
+	sp.blocked = marker
+	sp.blockedWhy = what + "; protect: true forbids deleting or replacing it. To proceed: " + fix + "."
+	b.markBlocked(sp)
+}
+
+// reportBlocked reports each blocked server whose actions survived
+// --target, in address order.
+func (b *builder) reportBlocked() {
+	for _, addr := range sortedKeys(b.servers) {
+		sp := b.servers[addr]
+		if sp.blocked == "" {
+			continue
+		}
+		for _, id := range append([]string{sp.stopID, sp.deleteID}, sp.batched...) {
+			if a, ok := b.byID[id]; ok && a.Blocked != "" {
+				b.errorf(sp.addr, sp.addr+" is protected", sp.blockedWhy)
+				break
+			}
+		}
+	}
+}
+
+// markBlocked marks every action of a blocked server's deletion, or of its
+// whole replacement (none of it may run).
+func (b *builder) markBlocked(sp *serverPlan) {
+	ids := []string{sp.stopID, sp.deleteID}
+	if sp.replaced {
+		ids = sp.batched
+	}
+	for _, id := range ids {
+		if id != "" {
+			b.byID[id].Blocked = sp.blocked
+		}
+	}
+}
+
+// describeForced lists the changes that force a replacement.
+func describeForced(changes []FieldChange) string {
+	var parts []string
+	for _, ch := range changes {
+		if ch.ForcesReplace {
+			parts = append(parts, ch.Path+": "+ch.From+" → "+ch.To)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func copyMap(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,116 @@
+package ncloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/fleet-iac/fleet/providers"
+)
+
+// maxBackoff caps one backoff sleep.
+const maxBackoff = 30 * time.Second
+
+// client speaks the vserver API: signing, the request budget, retries.
+type client struct {
+	cfg     Config
+	base    string // gateway root + /vserver/v2
+	limiter *rate.Limiter
+	calls   atomic.Int64
+}
+
+func newClient(cfg Config) *client {
+	burst := int(cfg.RequestsPerSecond)
+	if burst < 1 {
+		burst = 1
+	}
+	return &client{
+		cfg:     cfg,
+		base:    cfg.Endpoint + "/vserver/v2",
+		limiter: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), burst),
+	}
+}
+
+// call runs op with retries on every retryable failure. Use it for reads and
+// for mutations that are safe to repeat.
+func (c *client) call(ctx context.Context, op string, f *form, out any) error {
+	return c.retry(ctx, op, f, out, true)
+}
+
+// callOnce retries only failures that prove the cloud did nothing: a 429
+// from the gateway and the service's "try again" codes. A 5xx or a timeout
+// is returned, because the call may have taken effect (a create that must
+// not be repeated blindly).
+func (c *client) callOnce(ctx context.Context, op string, f *form, out any) error {
+	return c.retry(ctx, op, f, out, false)
+}
+
+func (c *client) retry(ctx context.Context, op string, f *form, out any, ambiguousOK bool) error {
+	for attempt := 0; ; attempt++ {
+		if err := c.limiter.Wait(ctx); err != nil {
+			return fmt.Errorf("ncloud %s: %w", op, err)
+		}
+		err := c.send(ctx, op, f, out)
+		var ae *providers.APIError
+		if err == nil || !errors.As(err, &ae) || !ae.Retryable || attempt >= c.cfg.MaxRetries {
+			return err
+		}
+		if !ambiguousOK && ambiguous(ae) {
+			return err
+		}
+		if err := sleep(ctx, c.backoff(attempt, ae.RetryAfter)); err != nil {
+			return fmt.Errorf("ncloud %s: %w (after %v)", op, err, ae)
+		}
+	}
+}
+
+// ambiguous reports whether a failed call may still have taken effect.
+func ambiguous(e *providers.APIError) bool {
+	if e.Status == http.StatusTooManyRequests {
+		return false
+	}
+	if e.Status >= 400 && e.Status < 500 {
+		return false // a "try again" code: refused before acting
+	}
+	return true // 5xx, or no answer at all
+}
+
+// backoff is exponential with jitter (half to all of the step), and never
+// shorter than what the server asked for in Retry-After.
+func (c *client) backoff(attempt int, retryAfter time.Duration) time.Duration {
+	step := c.cfg.RetryWait << attempt
+	if step > maxBackoff || step <= 0 {
+		step = maxBackoff
+	}
+	d := step/2 + rand.N(step/2+1)
+	if retryAfter > d {
+		d = retryAfter
+	}
+	return d
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// withAddress names the fleet address an error concerns.
+func withAddress(err error, addr string) error {
+	var ae *providers.APIError
+	if errors.As(err, &ae) && ae.Address == "" {
+		ae.Address = addr
+	}
+	return err
+}

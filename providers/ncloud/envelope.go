@@ -1,0 +1,162 @@
+package ncloud
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fleet-iac/fleet/providers"
+)
+
+// flexString accepts a JSON string or number: some documented examples send
+// returnCode as a number where the API sends a string.
+type flexString string
+
+func (s *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = flexString(v)
+		return nil
+	}
+	if string(b) == "null" {
+		*s = ""
+		return nil
+	}
+	*s = flexString(b)
+	return nil
+}
+
+// common is what every successful inner object carries.
+type common struct {
+	RequestID     string     `json:"requestId"`
+	ReturnCode    flexString `json:"returnCode"`
+	ReturnMessage string     `json:"returnMessage"`
+}
+
+// gatewayError is the API Gateway layer: {"error":{"errorCode",...}}.
+type gatewayError struct {
+	Error *struct {
+		ErrorCode flexString `json:"errorCode"`
+		Message   string     `json:"message"`
+		Details   string     `json:"details"`
+	} `json:"error"`
+}
+
+// serviceError is the vserver layer: {"responseError":{"returnCode",...}},
+// with the responseCode/responseMessage variant seen in the wild.
+type serviceError struct {
+	ResponseError *struct {
+		ReturnCode      flexString `json:"returnCode"`
+		ReturnMessage   string     `json:"returnMessage"`
+		ResponseCode    flexString `json:"responseCode"`
+		ResponseMessage string     `json:"responseMessage"`
+		RequestID       string     `json:"requestId"`
+	} `json:"responseError"`
+}
+
+// retryCodes are the service codes that mean "try again": a temporary
+// failure (1000), an operation in progress (1100031), concurrent ACG or NIC
+// changes (1007009, 1002035).
+var retryCodes = map[string]bool{"1000": true, "1100031": true, "1007009": true, "1002035": true}
+
+// decode turns one HTTP answer into out or an *providers.APIError and
+// returns the request id when the answer had one.
+func decode(op string, resp *http.Response, body []byte, out any) (string, error) {
+	if resp.StatusCode == http.StatusOK {
+		inner, err := unwrap(op, body)
+		if err == nil {
+			var c common
+			if err = json.Unmarshal(inner, &c); err == nil {
+				if c.ReturnCode != "" && c.ReturnCode != "0" {
+					return c.RequestID, apiError(op, resp, string(c.ReturnCode), c.ReturnMessage, c.RequestID)
+				}
+				if out != nil {
+					if err := json.Unmarshal(inner, out); err != nil {
+						return c.RequestID, &providers.APIError{Provider: "ncloud", Operation: op, Status: resp.StatusCode, RequestID: c.RequestID, Message: "decoding the answer: " + err.Error()}
+					}
+				}
+				return c.RequestID, nil
+			}
+		}
+		return "", &providers.APIError{Provider: "ncloud", Operation: op, Status: resp.StatusCode, Message: "decoding the answer: " + err.Error()}
+	}
+	var ge gatewayError
+	if json.Unmarshal(body, &ge) == nil && ge.Error != nil {
+		msg := ge.Error.Message
+		if ge.Error.Details != "" {
+			msg += " (" + ge.Error.Details + ")"
+		}
+		return "", apiError(op, resp, string(ge.Error.ErrorCode), msg, "")
+	}
+	var se serviceError
+	if json.Unmarshal(body, &se) == nil && se.ResponseError != nil {
+		r := se.ResponseError
+		code, msg := r.ReturnCode, r.ReturnMessage
+		if code == "" {
+			code, msg = r.ResponseCode, r.ResponseMessage
+		}
+		return r.RequestID, apiError(op, resp, string(code), msg, r.RequestID)
+	}
+	return "", apiError(op, resp, "", snippet(body), "")
+}
+
+// unwrap returns the inner object of {"<op>Response": {...}}.
+func unwrap(op string, body []byte) (json.RawMessage, error) {
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, err
+	}
+	if inner, ok := env[op+"Response"]; ok {
+		return inner, nil
+	}
+	return nil, fmt.Errorf("no %sResponse object", op)
+}
+
+func apiError(op string, resp *http.Response, code, msg, reqID string) *providers.APIError {
+	e := &providers.APIError{
+		Provider:  "ncloud",
+		Operation: op,
+		Status:    resp.StatusCode,
+		Code:      code,
+		Message:   msg,
+		RequestID: reqID,
+	}
+	e.Retryable = resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 || retryCodes[code]
+	e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+	return e
+}
+
+// retryAfter parses Retry-After as seconds or an HTTP date.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// snippet is the start of an unrecognised body, for the error message.
+func snippet(body []byte) string {
+	s := strings.TrimSpace(string(body))
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	if s == "" {
+		return "empty answer"
+	}
+	return s
+}

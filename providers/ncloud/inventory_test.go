@@ -1,0 +1,150 @@
+package ncloud
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fleet-iac/fleet/providers"
+)
+
+func TestInventory(t *testing.T) {
+	f := newFake(t)
+	web := strings.NewReplacer(`"initScriptNo": ""`, `"initScriptNo": "63194"`,
+		`"placementGroupNo": ""`, `"placementGroupNo": "812", "blockDevicePartitionList": [{"mountPoint": "/data", "partitionSize": "50"}, {"mountPoint": "/", "partitionSize": "50"}]`,
+	).Replace(serverJSON("1", "web-1", "front fleet:shop server/web-1", "RUN", "NULL"))
+	other := serverJSON("2", "web-1", "fleet:blog server/web-1", "RUN", "NULL")
+	hand := serverJSON("3", "manual", "made by hand", "RUN", "NULL")
+	f.on("getServerInstanceList", ok("getServerInstanceList", serverList(hand, other, web)))
+	f.on("getBlockStorageInstanceList", ok("getBlockStorageInstanceList", volumeList(
+		volumeJSON("10", "1", "BASIC", "", "ATTAC", "NULL", 50),
+		volumeJSON("11", "1", "SVRBS", "fleet:shop volume/web-1/data", "ATTAC", "NULL", 100),
+		volumeJSON("12", "3", "SVRBS", "", "ATTAC", "NULL", 100),
+	)))
+	f.on("getNetworkInterfaceList", ok("getNetworkInterfaceList", `"totalRows": 1, "networkInterfaceList": [{"networkInterfaceNo": "930", "instanceNo": "1", "ip": "10.0.1.11", "deviceName": "eth0", "accessControlGroupNoList": ["44", "43"]}]`))
+	f.on("getMemberServerImageInstanceList", ok("getMemberServerImageInstanceList", `"totalRows": 2, "memberServerImageInstanceList": [
+		{"memberServerImageInstanceNo": "2264", "memberServerImageName": "golden", "memberServerImageDescription": "fleet:shop image/golden", "originalServerInstanceNo": "1", "memberServerImageInstanceStatus": {"code": "CREAT"}, "memberServerImageInstanceOperation": {"code": "NULL"}},
+		{"memberServerImageInstanceNo": "2265", "memberServerImageName": "theirs", "memberServerImageInstanceStatus": {"code": "CREAT"}}]`))
+	f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 1, "loginKeyList": [{"keyName": "prod-key", "fingerprint": "eb:8d"}]`))
+	f.on("getServerSpecList", ok("getServerSpecList", `"totalRows": 2, "serverSpecList": [
+		{"serverSpecCode": "s4-g2-s50", "serverProductCode": "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002", "cpuCount": 4, "memorySize": 17179869184},
+		{"serverSpecCode": "c2-g3", "serverProductCode": "SVR.VSVR.HICPU.C002.M004.G003", "cpuCount": 2, "memorySize": 4294967296}]`))
+	f.on("getZoneList", ok("getZoneList", `"zoneList": [{"zoneName": "KR-2", "zoneCode": "KR-2"}, {"zoneName": "KR-1", "zoneCode": "KR-1"}]`))
+	p := f.provider(nil)
+
+	got, err := p.Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop", Catalog: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := providers.InventoryResponse{
+		Servers: []providers.Server{{
+			ID: "1", Name: "web-1", Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"},
+			Image: "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", ImageAliases: []string{"16187005"}, Type: "s2-g2-s50",
+			Zone: "KR-1", VPC: "75", Subnet: "36", SecurityGroups: []string{"43", "44"}, IP: "10.0.1.11", Key: "prod-key",
+			Power: "running", Status: "RUN", RootVolume: &providers.RootVolume{Size: 50, Type: "SSD"},
+			Attached: []string{"11"}, Extra: map[string]string{"description": "front", "init_script": "63194", "placement_group": "812", "partitions": "/:50,/data:50"},
+		}},
+		Volumes:  []providers.Volume{{ID: "11", Name: "vol-11", Owner: providers.Owner{Fleet: "shop", Address: "volume/web-1/data"}, Size: 100, Type: "SSD", Zone: "KR-1", ServerID: "1", Status: "ATTAC"}},
+		Images:   []providers.Image{{ID: "2264", Name: "golden", Owner: providers.Owner{Fleet: "shop", Address: "image/golden"}, SourceServerID: "1", Status: "CREAT", Ready: true}},
+		Keypairs: []providers.Keypair{{Name: "prod-key", Owner: providers.Owner{Address: "keypair/prod-key"}, Fingerprint: "eb:8d"}},
+		Catalog: &providers.Catalog{
+			Types: []providers.TypeInfo{
+				{Name: "c2-g3", ID: "SVR.VSVR.HICPU.C002.M004.G003", Family: "HICPU", CPUs: 2, MemoryMB: 4096},
+				{Name: "s4-g2-s50", ID: "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002", Family: "STAND", DiskType: "SSD", CPUs: 4, MemoryMB: 16384},
+			},
+			Zones: []string{"KR-1", "KR-2"},
+		},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("inventory (-want +got):\n%s", d)
+	}
+	if n := p.Calls(); n != 7 {
+		t.Errorf("inventory with catalog took %d calls, want 7", n)
+	}
+	if form := f.last("getServerInstanceList"); form.Get("pageNo") != "1" || form.Get("pageSize") != "1000" {
+		t.Errorf("server list not paged with a large page: %v", form)
+	}
+}
+
+func TestListPages(t *testing.T) {
+	const total = 2500
+	f := newFake(t)
+	f.on("getServerInstanceList", func(form url.Values) (int, string) {
+		var no, size int
+		fmt.Sscan(form.Get("pageNo"), &no)
+		fmt.Sscan(form.Get("pageSize"), &size)
+		var items []string
+		for i := (no - 1) * size; i < min(no*size, total); i++ {
+			items = append(items, fmt.Sprintf(`{"serverInstanceNo": "%d"}`, i))
+		}
+		return ok("getServerInstanceList", fmt.Sprintf(`"totalRows": %d, "serverInstanceList": [%s]`, total, strings.Join(items, ",")))(form)
+	})
+	p := f.provider(nil)
+	list, err := p.c.servers(context.Background(), filters(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != total || list[total-1].ServerInstanceNo != "2499" {
+		t.Errorf("got %d servers", len(list))
+	}
+	if n := p.Calls(); n != 3 {
+		t.Errorf("%d servers took %d calls, want 3", total, n)
+	}
+}
+
+// TestInventoryWithoutInterfaceAPI: a gateway that does not route
+// getNetworkInterfaceList costs the private IPs, not the inventory.
+func TestInventoryWithoutInterfaceAPI(t *testing.T) {
+	f := newFake(t)
+	f.on("getServerInstanceList", ok("getServerInstanceList", serverList(serverJSON("1", "web-1", "fleet:shop server/web-1", "RUN", "NULL"))))
+	f.on("getBlockStorageInstanceList", ok("getBlockStorageInstanceList", volumeList()))
+	f.on("getNetworkInterfaceList", answer(404, `{"error":{"errorCode":"300","message":"Not Found Exception"}}`))
+	f.on("getMemberServerImageInstanceList", ok("getMemberServerImageInstanceList", `"totalRows": 0, "memberServerImageInstanceList": []`))
+	f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 0, "loginKeyList": []`))
+	got, err := f.provider(nil).Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Servers) != 1 || got.Servers[0].IP != "" || got.Servers[0].SecurityGroups != nil {
+		t.Errorf("servers = %+v, want one without IP and ACGs", got.Servers)
+	}
+}
+
+func TestInventoryFailsOnListError(t *testing.T) {
+	f := newFake(t)
+	f.on("getServerInstanceList", ok("getServerInstanceList", serverList(serverJSON("1", "web-1", "fleet:shop server/web-1", "RUN", "NULL"))))
+	f.on("getBlockStorageInstanceList", answer(401, `{"error":{"errorCode":"210","message":"Permission Denied"}}`))
+	_, err := f.provider(nil).Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop"})
+	if err == nil || !strings.Contains(err.Error(), "Permission Denied") {
+		t.Fatalf("err = %v, want the cloud's message", err)
+	}
+}
+
+// TestInventoryKnown: resources the state records come back tagged or not,
+// picked out of the same pages.
+func TestInventoryKnown(t *testing.T) {
+	f := newFake(t)
+	f.on("getServerInstanceList", ok("getServerInstanceList", serverList(serverJSON("3", "manual", "made by hand", "RUN", "NULL"), serverJSON("4", "other", "", "RUN", "NULL"))))
+	f.on("getBlockStorageInstanceList", ok("getBlockStorageInstanceList", volumeList(volumeJSON("12", "3", "SVRBS", "", "ATTAC", "NULL", 100), volumeJSON("13", "4", "SVRBS", "", "ATTAC", "NULL", 100))))
+	f.on("getNetworkInterfaceList", ok("getNetworkInterfaceList", `"totalRows": 0, "networkInterfaceList": []`))
+	f.on("getMemberServerImageInstanceList", ok("getMemberServerImageInstanceList", `"totalRows": 0, "memberServerImageInstanceList": []`))
+	f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 0, "loginKeyList": []`))
+	p := f.provider(nil)
+	got, err := p.Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop", Known: []providers.Known{{Kind: providers.KindServer, ID: "3"}, {Kind: providers.KindVolume, ID: "12"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Servers) != 1 || got.Servers[0].ID != "3" || got.Servers[0].Owner != (providers.Owner{}) {
+		t.Errorf("servers = %+v, want only the known untagged server 3", got.Servers)
+	}
+	if len(got.Volumes) != 1 || got.Volumes[0].ID != "12" {
+		t.Errorf("volumes = %+v, want only the known volume 12", got.Volumes)
+	}
+	if p.Calls() != 5 {
+		t.Errorf("calls = %d, want 5", p.Calls())
+	}
+}

@@ -1,0 +1,170 @@
+package ncloudsim
+
+import (
+	"strconv"
+	"time"
+)
+
+// data is everything the simulator persists. Maps marshal with sorted
+// keys, so the file is deterministic.
+type data struct {
+	Seq     int64                   `json:"seq"`    // last id handed out; all resources share it
+	IPSeq   int64                   `json:"ip_seq"` // last public IP handed out
+	Servers map[string]*server      `json:"servers"`
+	Volumes map[string]*volume      `json:"volumes"`
+	Images  map[string]*memberImage `json:"member_images"`
+	Keys    map[string]*loginKey    `json:"login_keys"`
+}
+
+func newData() *data {
+	d := &data{}
+	d.fill()
+	return d
+}
+
+// fill makes the maps a loaded file left out.
+func (d *data) fill() {
+	if d.Servers == nil {
+		d.Servers = map[string]*server{}
+	}
+	if d.Volumes == nil {
+		d.Volumes = map[string]*volume{}
+	}
+	if d.Images == nil {
+		d.Images = map[string]*memberImage{}
+	}
+	if d.Keys == nil {
+		d.Keys = map[string]*loginKey{}
+	}
+}
+
+// firstID is where the id sequence starts: 8-digit numbers like the API's.
+const firstID = 20000000
+
+func (d *data) nextID() string {
+	d.Seq++
+	return strconv.FormatInt(firstID+d.Seq, 10)
+}
+
+// server is one server instance. Status and Op are the current codes; Due
+// is when the current transition ends (zero when settled).
+type server struct {
+	No             string      `json:"no"`
+	Region         string      `json:"region"`
+	Zone           string      `json:"zone"`
+	Name           string      `json:"name"`
+	Description    string      `json:"description"`
+	Spec           string      `json:"spec"`
+	ImageNo        string      `json:"image_no"`
+	ImageProduct   string      `json:"image_product"`
+	MemberImage    string      `json:"member_image,omitempty"`
+	LoginKey       string      `json:"login_key,omitempty"`
+	Protect        bool        `json:"protect"`
+	Fee            string      `json:"fee"`
+	InitScript     string      `json:"init_script,omitempty"`
+	VPC            string      `json:"vpc"`
+	Subnet         string      `json:"subnet"`
+	NICs           []nic       `json:"nics"`
+	PlacementGroup string      `json:"placement_group,omitempty"`
+	Encrypted      bool        `json:"encrypted,omitempty"`
+	WantPublicIP   bool        `json:"want_public_ip,omitempty"`
+	PublicIPNo     string      `json:"public_ip_no,omitempty"`
+	PublicIP       string      `json:"public_ip,omitempty"`
+	RAID           string      `json:"raid,omitempty"`
+	FabricPool     string      `json:"fabric_pool,omitempty"`
+	GPUDriver      bool        `json:"gpu_driver,omitempty"`
+	Partitions     []partition `json:"partitions,omitempty"`
+	Status         string      `json:"status"`
+	Op             string      `json:"op"`
+	Due            time.Time   `json:"due"`
+	SetupUntil     time.Time   `json:"setup_until"`
+	PendingSpec    string      `json:"pending_spec,omitempty"`
+	FailBuild      bool        `json:"fail_build,omitempty"`
+	Created        time.Time   `json:"created"`
+	Uptime         time.Time   `json:"uptime"`
+}
+
+type nic struct {
+	No     string   `json:"no"`
+	Order  int      `json:"order"`
+	Subnet string   `json:"subnet"`
+	IP     string   `json:"ip,omitempty"`
+	ACGs   []string `json:"acgs"`
+}
+
+type partition struct {
+	MountPoint string `json:"mountPoint"`
+	Size       string `json:"partitionSize"`
+}
+
+// op returns the visible operation: SETUP overlays NULL for a while after
+// a build or a storage detach (ncp.md §3.2, PR #383).
+func (s *server) op(now time.Time) string {
+	if s.Op == "NULL" && now.Before(s.SetupUntil) {
+		return "SETUP"
+	}
+	return s.Op
+}
+
+// volume is one block storage instance; BASIC volumes come with servers.
+type volume struct {
+	No          string    `json:"no"`
+	Region      string    `json:"region"`
+	Zone        string    `json:"zone"`
+	Server      string    `json:"server,omitempty"`
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	Type        string    `json:"type"` // BASIC or SVRBS
+	SizeGB      int64     `json:"size_gb"`
+	PendingGB   int64     `json:"pending_gb,omitempty"`
+	DiskDetail  string    `json:"disk_detail"` // SSD or HDD
+	VolumeType  string    `json:"volume_type"` // SSD/HDD (XEN), FB1/CB1/FB2/CB2 (KVM)
+	Hypervisor  string    `json:"hypervisor"`
+	Device      string    `json:"device,omitempty"`
+	Status      string    `json:"status"`
+	Op          string    `json:"op"`
+	Due         time.Time `json:"due"`
+	Deleting    bool      `json:"deleting,omitempty"`
+	Encrypted   bool      `json:"encrypted,omitempty"`
+	Protect     bool      `json:"protect,omitempty"`
+	Snapshot    string    `json:"snapshot,omitempty"`
+	Created     time.Time `json:"created"`
+}
+
+// memberImage is a server image made from a server (XEN only).
+type memberImage struct {
+	No           string    `json:"no"`
+	Region       string    `json:"region"`
+	Name         string    `json:"name"`
+	Description  string    `json:"description,omitempty"`
+	Server       string    `json:"server"`
+	ImageProduct string    `json:"image_product"`
+	ImageNo      string    `json:"image_no"`
+	Spec         string    `json:"spec"`
+	Volumes      int       `json:"volumes"`
+	TotalBytes   int64     `json:"total_bytes"`
+	Status       string    `json:"status"`
+	Op           string    `json:"op"`
+	Due          time.Time `json:"due"`
+	Created      time.Time `json:"created"`
+}
+
+// loginKey is an account-wide SSH key pair; only the public half is kept.
+type loginKey struct {
+	Name        string    `json:"name"`
+	PublicKey   string    `json:"public_key"`
+	Fingerprint string    `json:"fingerprint"`
+	Created     time.Time `json:"created"`
+}
+
+const gb = int64(1) << 30
+
+// kst is the offset NCP writes its dates in.
+var kst = time.FixedZone("KST", 9*3600)
+
+func ncpDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(kst).Format("2006-01-02T15:04:05-0700")
+}

@@ -1,0 +1,59 @@
+package ncloudsim
+
+// vpcOps are the VPC API's operations (/vpc/v2/) fleet reads.
+var vpcOps = map[string]operation{
+	"getVpcList":      getVpcList,
+	"getVpcDetail":    getVpcDetail,
+	"getSubnetList":   getSubnetList,
+	"getSubnetDetail": getSubnetDetail,
+}
+
+// vserverOps are the Server (VPC) API's operations (/vserver/v2/).
+var vserverOps = map[string]operation{
+	"getServerInstanceList":       getServerInstanceList,
+	"getServerInstanceDetail":     getServerInstanceDetail,
+	"createServerInstances":       createServerInstances,
+	"startServerInstances":        startServerInstances,
+	"stopServerInstances":         stopServerInstances,
+	"rebootServerInstances":       rebootServerInstances,
+	"terminateServerInstances":    terminateServerInstances,
+	"changeServerInstanceSpec":    changeServerInstanceSpec,
+	"setProtectServerTermination": setProtectServerTermination,
+	"changeServerInstanceName":    changeServerInstanceName,
+
+	"getServerSpecList":         getServerSpecList,
+	"getServerProductList":      getServerProductList,
+	"getServerImageProductList": getServerImageProductList,
+	"getServerImageList":        getServerImageList,
+
+	"createBlockStorageInstance":    createBlockStorageInstance,
+	"getBlockStorageInstanceList":   getBlockStorageInstanceList,
+	"getBlockStorageInstanceDetail": getBlockStorageInstanceDetail,
+	"attachBlockStorageInstance":    attachBlockStorageInstance,
+	"detachBlockStorageInstances":   detachBlockStorageInstances,
+	"deleteBlockStorageInstances":   deleteBlockStorageInstances,
+	"changeBlockStorageVolumeSize":  changeBlockStorageVolumeSize,
+	"changeBlockStorageInstance":    changeBlockStorageVolumeSize,
+
+	"createMemberServerImageInstance":    createMemberServerImageInstance,
+	"getMemberServerImageInstanceList":   getMemberServerImageInstanceList,
+	"getMemberServerImageInstanceDetail": getMemberServerImageInstanceDetail,
+	"deleteMemberServerImageInstances":   deleteMemberServerImageInstances,
+
+	"createLoginKey":  createLoginKey,
+	"importLoginKey":  importLoginKey,
+	"getLoginKeyList": getLoginKeyList,
+	"deleteLoginKeys": deleteLoginKeys,
+
+	"getAccessControlGroupList":   getAccessControlGroupList,
+	"getAccessControlGroupDetail": getAccessControlGroupDetail,
+	"getRegionList":               getRegionList,
+	"getZoneList":                 getZoneList,
+}
+
+func init() {
+	// The VPC lists are also answered under /vserver/v2 (see prefixVPC).
+	for name, op := range vpcOps {
+		vserverOps[name] = op
+	}
+}

@@ -1,0 +1,320 @@
+package ncloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/fleet-iac/fleet/providers"
+)
+
+// poller is the one loop that watches everything in flight. Each interval
+// it lists the servers, volumes and images being waited on, one filtered
+// list call per kind however many waiters there are, and wakes each waiter
+// whose resource reached its target, failed or vanished. It runs only while
+// someone waits.
+type poller struct {
+	c        *client
+	interval time.Duration
+
+	mu      sync.Mutex
+	waiters map[*waiter]struct{}
+	running bool
+	last    time.Time // start of the last poll round
+}
+
+type waiter struct {
+	req  providers.WaitRequest
+	full bool            // the caller wants the server's IP and ACGs too
+	done chan waitResult // buffered: the poller never blocks on it
+}
+
+type waitResult struct {
+	res providers.WaitResponse
+	err error
+}
+
+func newPoller(c *client, interval time.Duration) *poller {
+	return &poller{c: c, interval: interval, waiters: map[*waiter]struct{}{}}
+}
+
+// Wait blocks until the resource reaches req.Target (see poller). Login
+// keys have no status: create and delete take effect at once.
+func (p *Provider) Wait(ctx context.Context, req providers.WaitRequest) (providers.WaitResponse, error) {
+	switch req.Kind {
+	case providers.KindServer, providers.KindVolume, providers.KindImage:
+	case providers.KindKeypair:
+		return providers.WaitResponse{}, nil
+	default:
+		return providers.WaitResponse{}, fmt.Errorf("ncloud: wait for %s: unknown kind %q", req.Address, req.Kind)
+	}
+	if !validTarget(req) {
+		return providers.WaitResponse{}, fmt.Errorf("ncloud: %s: a %s cannot reach %q on NCP: %w", req.Address, req.Kind, req.Target, providers.ErrConflict)
+	}
+	return p.poller.wait(ctx, req, true)
+}
+
+func validTarget(req providers.WaitRequest) bool {
+	switch req.Kind {
+	case providers.KindServer:
+		return slices.Contains([]providers.Target{providers.TargetRunning, providers.TargetStopped, providers.TargetIdle, providers.TargetGone}, req.Target)
+	case providers.KindVolume:
+		return slices.Contains([]providers.Target{providers.TargetAttached, providers.TargetAvailable, providers.TargetIdle, providers.TargetGone}, req.Target)
+	case providers.KindImage:
+		return slices.Contains([]providers.Target{providers.TargetAvailable, providers.TargetIdle, providers.TargetGone}, req.Target)
+	}
+	return false
+}
+
+// wait registers one waiter. full asks for the server's interface details,
+// which waits inside composite operations do without.
+func (p *poller) wait(ctx context.Context, req providers.WaitRequest, full bool) (providers.WaitResponse, error) {
+	w := &waiter{req: req, full: full, done: make(chan waitResult, 1)}
+	p.mu.Lock()
+	p.waiters[w] = struct{}{}
+	if !p.running {
+		p.running = true
+		go p.loop()
+	}
+	p.mu.Unlock()
+	select {
+	case r := <-w.done:
+		return r.res, r.err
+	case <-ctx.Done():
+		p.mu.Lock()
+		delete(p.waiters, w)
+		p.mu.Unlock()
+		return providers.WaitResponse{}, fmt.Errorf("ncloud: waiting for %s to be %s: %w", req.Address, req.Target, ctx.Err())
+	}
+}
+
+func (p *poller) loop() {
+	for {
+		p.mu.Lock()
+		// Keep one round per interval even across loops that stop and
+		// start again as waits come and go.
+		delay := p.interval - time.Since(p.last)
+		p.mu.Unlock()
+		if delay > 0 {
+			time.Sleep(delay)
+		}
+		p.mu.Lock()
+		if len(p.waiters) == 0 {
+			p.running = false
+			p.mu.Unlock()
+			return
+		}
+		p.last = time.Now()
+		byKind := map[providers.Kind][]*waiter{}
+		for w := range p.waiters {
+			byKind[w.req.Kind] = append(byKind[w.req.Kind], w)
+		}
+		p.mu.Unlock()
+		for _, kind := range []providers.Kind{providers.KindServer, providers.KindVolume, providers.KindImage} {
+			if ws := byKind[kind]; len(ws) > 0 {
+				p.round(kind, ws)
+			}
+		}
+	}
+}
+
+// round lists one kind once and settles the waiters it can.
+func (p *poller) round(kind providers.Kind, ws []*waiter) {
+	ids := make([]string, 0, len(ws))
+	for _, w := range ws {
+		ids = append(ids, w.req.ID)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	ctx := context.Background() // not one waiter's: the round serves them all
+	var (
+		check   func(*waiter) (providers.WaitResponse, bool, error)
+		servers []serverInstance
+		err     error
+	)
+	switch kind {
+	case providers.KindServer:
+		servers, err = p.c.servers(ctx, filters(func(f *form) { f.list("serverInstanceNoList", ids) }))
+		check = func(w *waiter) (providers.WaitResponse, bool, error) {
+			return checkServer(w.req, find(servers, w.req.ID, serverID))
+		}
+	case providers.KindVolume:
+		var list []blockStorageInstance
+		list, err = p.c.volumes(ctx, filters(func(f *form) { f.list("blockStorageInstanceNoList", ids) }))
+		check = func(w *waiter) (providers.WaitResponse, bool, error) {
+			return checkVolume(w.req, find(list, w.req.ID, volumeID))
+		}
+	case providers.KindImage:
+		var list []memberServerImage
+		list, err = p.c.images(ctx, filters(func(f *form) { f.list("memberServerImageInstanceNoList", ids) }))
+		check = func(w *waiter) (providers.WaitResponse, bool, error) {
+			return checkImage(w.req, find(list, w.req.ID, imageID))
+		}
+	}
+	var ae *providers.APIError
+	if errors.As(err, &ae) && ae.Retryable {
+		// Still failing after the client's retries: an outage, not an
+		// answer about the resources. Try again next round; each waiter's
+		// context bounds how long.
+		p.c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "ncloud poll failed; retrying next round", slog.String("error", err.Error()))
+		return
+	}
+	type outcome struct {
+		w *waiter
+		r waitResult
+	}
+	var outs []outcome
+	for _, w := range ws {
+		var r waitResult
+		if err != nil {
+			r.err = withAddress(err, w.req.Address)
+		} else {
+			var done bool
+			if r.res, done, r.err = check(w); !done && r.err == nil {
+				continue
+			}
+		}
+		outs = append(outs, outcome{w, r})
+	}
+	// Servers that arrived get their private IP and ACGs, which the server
+	// object lacks, from one interface list for all of them.
+	var arrived []*providers.Server
+	for _, o := range outs {
+		if o.w.full && o.r.err == nil && o.r.res.Server != nil {
+			arrived = append(arrived, o.r.res.Server)
+		}
+	}
+	if len(arrived) > 0 {
+		p.addInterfaces(ctx, arrived, servers)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, o := range outs {
+		if _, ok := p.waiters[o.w]; !ok {
+			continue // gave up meanwhile
+		}
+		delete(p.waiters, o.w)
+		o.w.done <- o.r
+	}
+}
+
+// addInterfaces fills IP and SecurityGroups of srvs with one filtered
+// interface list. They are extras: a failure leaves them empty, since the
+// wait itself has succeeded and Inventory reports them anyway.
+func (p *poller) addInterfaces(ctx context.Context, srvs []*providers.Server, list []serverInstance) {
+	var nos []string
+	for _, s := range srvs {
+		if w := find(list, s.ID, serverID); w != nil {
+			nos = append(nos, w.NetworkInterfaceNoList...)
+		}
+	}
+	if len(nos) == 0 {
+		return
+	}
+	slices.Sort(nos)
+	nics, err := p.c.interfaces(ctx, slices.Compact(nos))
+	if err != nil {
+		p.c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "ncloud interface lookup failed", slog.String("error", err.Error()))
+		return
+	}
+	for _, s := range srvs {
+		if w := find(list, s.ID, serverID); w != nil {
+			setInterface(s, nicOf(*w, nics))
+		}
+	}
+}
+
+func serverID(s *serverInstance) string       { return s.ServerInstanceNo }
+func volumeID(v *blockStorageInstance) string { return v.BlockStorageInstanceNo }
+func imageID(m *memberServerImage) string     { return m.MemberServerImageInstanceNo }
+
+func find[T any](list []T, id string, idOf func(*T) string) *T {
+	for i := range list {
+		if idOf(&list[i]) == id {
+			return &list[i]
+		}
+	}
+	return nil
+}
+
+// gone settles a wait whose resource is not listed.
+func gone(req providers.WaitRequest) (providers.WaitResponse, bool, error) {
+	if req.Target == providers.TargetGone {
+		return providers.WaitResponse{}, true, nil
+	}
+	return providers.WaitResponse{}, true, notFound(req.Kind, req.ID, req.Address)
+}
+
+func failed(req providers.WaitRequest, status string) error {
+	return fmt.Errorf("ncloud: %s: %s %s is in failure state %s: %w", req.Address, req.Kind, req.ID, status, providers.ErrFailed)
+}
+
+// checkServer maps the server codes to targets (shared/api/ncp.md §3):
+// running is RUN with no operation, stopped is NSTOP with no operation.
+func checkServer(req providers.WaitRequest, s *serverInstance) (providers.WaitResponse, bool, error) {
+	if s == nil {
+		return gone(req)
+	}
+	desc, o, _ := serverOwner(*s)
+	srv := toServer(*s, o, desc, nil, nil)
+	res := providers.WaitResponse{Server: &srv}
+	if req.Target == providers.TargetGone {
+		return res, false, nil
+	}
+	if srv.Failed {
+		return res, true, failed(req, s.Status.Code)
+	}
+	typeOK := req.Type == "" || req.Type == s.ServerSpecCode || req.Type == s.ServerProductCode
+	switch req.Target {
+	case providers.TargetRunning:
+		return res, srv.Power == "running" && typeOK, nil
+	case providers.TargetStopped:
+		return res, srv.Power == "stopped" && typeOK, nil
+	}
+	return res, !srv.Busy && typeOK, nil // TargetIdle
+}
+
+func checkVolume(req providers.WaitRequest, v *blockStorageInstance) (providers.WaitResponse, bool, error) {
+	if v == nil {
+		return gone(req)
+	}
+	_, o, _ := parseTag(v.BlockStorageDescription)
+	vol := toVolume(*v, o)
+	res := providers.WaitResponse{Volume: &vol}
+	if req.Target == providers.TargetGone {
+		return res, false, nil
+	}
+	if v.Status.Code == "DT_FL" {
+		return res, true, failed(req, v.Status.Code)
+	}
+	if vol.Busy {
+		return res, false, nil
+	}
+	switch req.Target {
+	case providers.TargetAttached:
+		return res, v.Status.Code == "ATTAC" && (req.ServerID == "" || v.ServerInstanceNo == req.ServerID), nil
+	case providers.TargetAvailable:
+		return res, v.Status.Code == "CREAT", nil
+	}
+	return res, v.Status.Code == "CREAT" || v.Status.Code == "ATTAC", nil // TargetIdle
+}
+
+func checkImage(req providers.WaitRequest, m *memberServerImage) (providers.WaitResponse, bool, error) {
+	if m == nil {
+		return gone(req)
+	}
+	_, o, _ := parseTag(m.MemberServerImageDescription)
+	im := toImage(*m, o)
+	res := providers.WaitResponse{Image: &im}
+	if req.Target == providers.TargetGone {
+		return res, false, nil
+	}
+	if m.Status.Code == "CREFL" {
+		return res, true, failed(req, m.Status.Code)
+	}
+	return res, im.Ready, nil
+}

@@ -1,0 +1,143 @@
+package ncloud
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+)
+
+// server reads one server; a missing server is ErrNotFound.
+func (p *Provider) server(ctx context.Context, id, addr string) (serverInstance, error) {
+	var out serverInstanceList
+	if err := p.c.call(ctx, "getServerInstanceDetail", newForm().set("serverInstanceNo", id), &out); err != nil {
+		return serverInstance{}, withAddress(err, addr)
+	}
+	for _, s := range out.ServerInstanceList {
+		if s.ServerInstanceNo == id {
+			return s, nil
+		}
+	}
+	return serverInstance{}, notFound(providers.KindServer, id, addr)
+}
+
+// settled reads a server, first waiting for any operation in progress to
+// end: NCP refuses control calls meanwhile (1100031).
+func (p *Provider) settled(ctx context.Context, id, addr string) (serverInstance, error) {
+	s, err := p.server(ctx, id, addr)
+	if err != nil || !serverBusy(s) {
+		return s, err
+	}
+	if _, err := p.poller.wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: addr, Target: providers.TargetIdle}, false); err != nil {
+		return s, err
+	}
+	return p.server(ctx, id, addr)
+}
+
+func (p *Provider) waitServer(ctx context.Context, id, addr string, target providers.Target, typ string) error {
+	_, err := p.poller.wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: addr, Target: target, Type: typ}, false)
+	return err
+}
+
+func (p *Provider) serverAction(ctx context.Context, op, id, addr string) error {
+	return withAddress(p.c.call(ctx, op, newForm().list("serverInstanceNoList", []string{id}), nil), addr)
+}
+
+func (p *Provider) updateServer(ctx context.Context, req providers.UpdateRequest) error {
+	id, addr := req.ID, req.Address
+	switch {
+	case req.Resize != nil:
+		return p.resize(ctx, id, addr, req.Resize.Type)
+	case req.Power != nil:
+		return p.power(ctx, id, addr, req.Power.To)
+	case req.Protect != nil:
+		s, err := p.server(ctx, id, addr)
+		if err != nil || s.IsProtectServerTermination == *req.Protect {
+			return err
+		}
+		f := newForm().set("serverInstanceNo", id).setBool("isProtectServerTermination", *req.Protect)
+		return withAddress(p.c.call(ctx, "setProtectServerTermination", f, nil), addr)
+	case req.Rename != nil:
+		// The description cannot be edited, so the owner tag keeps the old
+		// address; the name carries the new one (see serverOwner).
+		s, err := p.server(ctx, id, addr)
+		if err != nil || s.ServerName == req.Rename.Name {
+			return err
+		}
+		if want := "server/" + req.Rename.Name; req.Rename.Owner.Address != "" && req.Rename.Owner.Address != want {
+			return fmt.Errorf("ncloud: %s: rename to %q must keep the address %s, got %s", addr, req.Rename.Name, want, req.Rename.Owner.Address)
+		}
+		f := newForm().set("serverInstanceNo", id).set("serverName", req.Rename.Name)
+		return withAddress(p.c.call(ctx, "changeServerInstanceName", f, nil), addr)
+	case req.SecurityGroups != nil:
+		if _, err := p.server(ctx, id, addr); err != nil {
+			return err
+		}
+		return conflict(addr, "the ACGs of a server's network interface cannot be changed through the server API; replace the server")
+	case req.Metadata != nil:
+		return conflict(addr, "NCP servers have no metadata; use description or init_script")
+	}
+	return fmt.Errorf("ncloud: %s: update names no change", addr)
+}
+
+// power starts or stops a server. A server already there is left alone;
+// one in the middle of an operation is waited for first.
+func (p *Provider) power(ctx context.Context, id, addr, to string) error {
+	if to != spec.PowerRunning && to != spec.PowerStopped {
+		return conflict(addr, "power %q is not available on NCP (running or stopped only)", to)
+	}
+	s, err := p.settled(ctx, id, addr)
+	if err != nil {
+		return err
+	}
+	switch {
+	case serverPower(s) == to:
+		return nil
+	case to == spec.PowerRunning && s.Status.Code == "NSTOP":
+		return p.serverAction(ctx, "startServerInstances", id, addr)
+	case to == spec.PowerStopped && s.Status.Code == "RUN":
+		return p.serverAction(ctx, "stopServerInstances", id, addr)
+	}
+	return conflict(addr, "server %s is %s and cannot be made %s", id, s.Status.Code, to)
+}
+
+// resize changes the spec of a server, which NCP allows only when it is
+// stopped: a running server is stopped, changed (CHNG → NULL) and started
+// again; the caller waits for it to run with the new type.
+func (p *Provider) resize(ctx context.Context, id, addr, typ string) error {
+	s, err := p.settled(ctx, id, addr)
+	if err != nil || typ == s.ServerSpecCode || typ == s.ServerProductCode {
+		return err
+	}
+	wasRunning := s.Status.Code == "RUN"
+	switch s.Status.Code {
+	case "RUN":
+		if err := p.serverAction(ctx, "stopServerInstances", id, addr); err != nil {
+			return err
+		}
+		if err := p.waitServer(ctx, id, addr, providers.TargetStopped, ""); err != nil {
+			return err
+		}
+	case "NSTOP":
+	default:
+		return conflict(addr, "server %s is %s and cannot be resized", id, s.Status.Code)
+	}
+	f := newForm().set("serverInstanceNo", id)
+	if strings.HasPrefix(typ, "SVR.") {
+		f.set("serverProductCode", typ)
+	} else {
+		f.set("serverSpecCode", typ)
+	}
+	if err := p.c.call(ctx, "changeServerInstanceSpec", f, nil); err != nil {
+		return withAddress(err, addr)
+	}
+	if err := p.waitServer(ctx, id, addr, providers.TargetStopped, typ); err != nil {
+		return err
+	}
+	if wasRunning {
+		return p.serverAction(ctx, "startServerInstances", id, addr)
+	}
+	return nil
+}

@@ -1,0 +1,62 @@
+// Package nhnsim simulates the NHN Cloud IaaS APIs that fleet uses, as a
+// plain http.Handler: Keystone v2.0 tokens with a multi-region service
+// catalog, Nova v2 (flavors, availability zones, keypairs, servers, server
+// actions, metadata, tags, volume attachments), Cinder v2 (types and
+// volumes) and the read side of Glance v2, plus a versions document at the
+// identity, image and network roots and the Neutron lists of networks,
+// subnets and security groups.
+//
+// Wire shapes, status codes, state transitions and error bodies follow
+// shared/api/nhn.md and the NHN seeds (002 wins over 004); where NHN is
+// silent the simulator does what stock Nova, Cinder and Keystone do, so
+// stock OpenStack clients (gophercloud, Terraform, the openstack CLI) work
+// against it unchanged.
+//
+// Paths, relative to Options.Prefix:
+//
+//	/identity/                 Keystone versions document (300)
+//	/identity/v2.0/tokens      POST: issue a token
+//	/compute/v2/{tenant}/...   Nova
+//	/volume/v2/{tenant}/...    Cinder
+//	/image/                    Glance versions document; /image/v2/images[/{id}]
+//	/network/                  Neutron versions document; /network/v2.0/{networks,subnets,security-groups}
+//
+// Only region KR1 holds data. The catalog lists KR2 first (as NHN's does),
+// and the other regions' endpoints answer 404, so a client that forgets
+// to choose its region fails at once instead of silently using the wrong one.
+//
+// Time moves only through Options.Clock: every request first applies the
+// transitions that are due, in order, and records each status change in
+// the Timeline with the time it became due. Transition times scale with
+// the injector's build time; VERIFY_RESIZE lasts Options.ResizeConfirmWindow
+// before NHN's auto-confirm.
+//
+// Faults come from simcore.Behaviour: a 429 overLimit with Retry-After or a
+// 500 computeFault for any call; StuckBuild and FailBuild match server names
+// (BUILD forever, or ERROR with a fault) and volume names (creating forever,
+// or error); CreateErrorAfter makes POST /servers create the servers and
+// then answer 500.
+//
+// The catalog (flavors, images, networks, security groups) carries the ids
+// of the NHN guide's examples and of design.md's example fleet file, so both
+// run against the simulator unchanged. Ids of created resources are
+// derived from a persisted counter: two fresh simulators agree.
+//
+// With Options.Dir the data lives in Dir/nhn.json, written atomically a
+// moment after each change (spaced further apart when the file is big) and
+// at once by Flush; New loads it, scheduled transitions included.
+//
+// Stats names each call "METHOD /route", the route being the path below the
+// service's versioned root with ids replaced by placeholders, and server
+// actions suffixed by the action key:
+//
+//	POST /v2.0/tokens            GET /identity   GET /image   GET /network
+//	GET /servers/detail          GET /servers/{id}           POST /servers
+//	POST /servers/{id}/action os-stop             DELETE /servers/{id}
+//	GET /servers/{id}/os-volume_attachments/{volumeId}
+//	GET /flavors/detail          GET /os-keypairs/{name}     GET /types
+//	GET /volumes/detail          POST /volumes/{id}/action os-extend
+//	GET /v2/images/{id}          GET /v2.0/networks
+//
+// Requests that match no route count as "METHOD unknown".
+package nhnsim

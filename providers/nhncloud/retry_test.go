@@ -1,0 +1,141 @@
+package nhncloud
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fleet-iac/fleet/providers"
+)
+
+func TestRetry(t *testing.T) {
+	active := `{"server": ` + serverJSON("s1", "web-1", "ACTIVE", "", flavorM2C4M8, nil) + `}`
+	stopping := `{"server": ` + serverJSON("s1", "web-1", "ACTIVE", "powering-off", flavorM2C4M8, nil) + `}`
+	unavailable := answer(http.StatusServiceUnavailable, `{"serviceUnavailable": {"code": 503, "message": "try later"}}`)
+	throttled := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "2")
+		reply(w, http.StatusTooManyRequests, `{"overLimit": {"code": 429, "message": "slow down", "retryAfter": "2"}}`)
+	}
+	accepted := answer(http.StatusAccepted, "")
+	tests := map[string]struct {
+		get, post  []func(http.ResponseWriter, *http.Request)
+		wantGets   int
+		wantPosts  int
+		wantStatus int             // 0: success
+		wantSleep  []time.Duration // exact sleeps, when checked
+	}{
+		"GET 503 is retried": {
+			get: []func(http.ResponseWriter, *http.Request){unavailable, unavailable, answer(200, active)}, post: []func(http.ResponseWriter, *http.Request){accepted},
+			wantGets: 3, wantPosts: 1,
+		},
+		"GET 429 waits Retry-After": {
+			get: []func(http.ResponseWriter, *http.Request){throttled, answer(200, active)}, post: []func(http.ResponseWriter, *http.Request){accepted},
+			wantGets: 2, wantPosts: 1, wantSleep: []time.Duration{2 * time.Second},
+		},
+		"GET 500 gives up after MaxRetries": {
+			get:      []func(http.ResponseWriter, *http.Request){answer(500, `{"computeFault": {"code": 500, "message": "boom"}}`)},
+			wantGets: 4, wantStatus: 500,
+		},
+		"GET 400 is not retried": {
+			get:      []func(http.ResponseWriter, *http.Request){answer(400, `{"badRequest": {"code": 400, "message": "bad"}}`)},
+			wantGets: 1, wantStatus: 400,
+		},
+		"POST 429 is retried": {
+			get: []func(http.ResponseWriter, *http.Request){answer(200, active)}, post: []func(http.ResponseWriter, *http.Request){throttled, accepted},
+			wantGets: 1, wantPosts: 2, wantSleep: []time.Duration{2 * time.Second},
+		},
+		"POST 503 that took effect is not repeated": {
+			get:  []func(http.ResponseWriter, *http.Request){answer(200, active), answer(200, stopping)},
+			post: []func(http.ResponseWriter, *http.Request){unavailable, accepted}, wantGets: 2, wantPosts: 1,
+		},
+		"POST 503 that did not take effect is sent again": {
+			get:  []func(http.ResponseWriter, *http.Request){answer(200, active)},
+			post: []func(http.ResponseWriter, *http.Request){unavailable, accepted}, wantGets: 2, wantPosts: 2,
+		},
+		"POST 409 fails at once": {
+			get:      []func(http.ResponseWriter, *http.Request){answer(200, active)},
+			post:     []func(http.ResponseWriter, *http.Request){answer(409, `{"conflictingRequest": {"code": 409, "message": "locked"}}`)},
+			wantGets: 1, wantPosts: 1, wantStatus: 409,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			f.mux.HandleFunc("GET "+computePath("/servers/s1"), f.check("", sequence(tc.get...)))
+			if tc.post != nil {
+				f.mux.HandleFunc("POST "+computePath("/servers/s1/action"), f.check(`{"os-stop": null}`, sequence(tc.post...)))
+			}
+			p := f.provider(t)
+			var mu sync.Mutex
+			var sleeps []time.Duration
+			p.retry.sleep = func(_ context.Context, d time.Duration) error {
+				mu.Lock()
+				sleeps = append(sleeps, d)
+				mu.Unlock()
+				return nil
+			}
+			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: providers.KindServer, ID: "s1", Address: "server/web-1", Power: &providers.PowerChange{To: "stopped"}})
+			var ae *providers.APIError
+			switch {
+			case tc.wantStatus == 0 && err != nil:
+				t.Fatalf("update: %v", err)
+			case tc.wantStatus != 0 && (!errors.As(err, &ae) || ae.Status != tc.wantStatus):
+				t.Fatalf("err = %v, want an APIError with status %d", err, tc.wantStatus)
+			}
+			if g, p := f.count("GET "+computePath("/servers/s1")), f.count("POST "+computePath("/servers/s1/action")); g != tc.wantGets || p != tc.wantPosts {
+				t.Errorf("%d GETs and %d POSTs, want %d and %d", g, p, tc.wantGets, tc.wantPosts)
+			}
+			if tc.wantSleep != nil && !slices.Equal(sleeps, tc.wantSleep) {
+				t.Errorf("slept %v, want %v", sleeps, tc.wantSleep)
+			}
+		})
+	}
+}
+
+// A DELETE that times out is idempotent and sent again.
+func TestRetryTimeout(t *testing.T) {
+	f := newFake(t)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	f.mux.HandleFunc("DELETE "+volumePath("/volumes/v1"), f.check("", sequence(
+		func(w http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		},
+		answer(http.StatusNoContent, ""))))
+	p := f.provider(t, func(c *Config) { c.HTTPClient = &http.Client{Timeout: 200 * time.Millisecond} })
+	if _, err := p.Delete(context.Background(), providers.DeleteRequest{Kind: providers.KindVolume, ID: "v1", Address: "volume/web-1/data"}); err != nil {
+		t.Fatalf("delete: %v", err)
+	}
+	if n := f.count("DELETE " + volumePath("/volumes/v1")); n != 2 {
+		t.Errorf("%d DELETEs, want 2", n)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	r := newRetrier(5)
+	tests := map[string]struct {
+		attempt uint
+		jitter  float64
+		want    time.Duration
+	}{
+		"first, no jitter":   {attempt: 1, jitter: 0, want: 250 * time.Millisecond},
+		"first, full jitter": {attempt: 1, jitter: 1, want: 500 * time.Millisecond},
+		"third":              {attempt: 3, jitter: 1, want: 2 * time.Second},
+		"capped":             {attempt: 20, jitter: 1, want: 30 * time.Second},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			r.rand = func() float64 { return tc.jitter }
+			if got := r.backoff(tc.attempt); got != tc.want {
+				t.Errorf("backoff(%d) = %v, want %v", tc.attempt, got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,113 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fleet-iac/fleet/providers/ncloud/ncloudsim"
+	"github.com/fleet-iac/fleet/providers/nhncloud/nhnsim"
+	"github.com/fleet-iac/fleet/providers/simcore"
+)
+
+// NHNPrefix is where the NHN simulator is mounted.
+const NHNPrefix = "/nhn"
+
+// AdminPrefix is where the admin API is mounted.
+const AdminPrefix = "/_sim"
+
+// Config configures a simulator server.
+type Config struct {
+	Addr      string // listen address; default 127.0.0.1:0 (a free loopback port)
+	Dir       string // data directory; "" keeps everything in memory
+	Behaviour simcore.Behaviour
+	Clock     simcore.Clock // nil = wall clock
+}
+
+// Server is a running simulator of both clouds.
+type Server struct {
+	NCP      *ncloudsim.Sim
+	NHN      *nhnsim.Sim
+	Timeline *simcore.Timeline
+	URL      string // http://127.0.0.1:PORT
+
+	srv *http.Server
+	ln  net.Listener
+}
+
+// New builds the simulators without listening; Start listens and serves.
+func New(cfg Config) (*Server, error) {
+	tl := &simcore.Timeline{}
+	ncpDir, nhnDir := "", ""
+	if cfg.Dir != "" {
+		ncpDir, nhnDir = filepath.Join(cfg.Dir, "ncloud"), filepath.Join(cfg.Dir, "nhncloud")
+	}
+	ncp, err := ncloudsim.New(ncloudsim.Options{Dir: ncpDir, Clock: cfg.Clock, Behaviour: cfg.Behaviour, Timeline: tl})
+	if err != nil {
+		return nil, fmt.Errorf("start ncloud simulator: %w", err)
+	}
+	nhn, err := nhnsim.New(nhnsim.Options{Dir: nhnDir, Clock: cfg.Clock, Behaviour: cfg.Behaviour, Prefix: NHNPrefix, Timeline: tl})
+	if err != nil {
+		return nil, fmt.Errorf("start nhncloud simulator: %w", err)
+	}
+	return &Server{NCP: ncp, NHN: nhn, Timeline: tl}, nil
+}
+
+// Start builds the simulators and serves them on cfg.Addr.
+func Start(cfg Config) (*Server, error) {
+	s, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	addr := cfg.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	s.ln = ln
+	s.URL = "http://" + ln.Addr().String()
+	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+// Handler routes requests to the right simulator.
+func (s *Server) Handler() http.Handler {
+	admin := s.adminHandler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch p := r.URL.Path; {
+		case p == AdminPrefix || strings.HasPrefix(p, AdminPrefix+"/"):
+			admin.ServeHTTP(w, r)
+		case p == NHNPrefix || strings.HasPrefix(p, NHNPrefix+"/"):
+			s.NHN.ServeHTTP(w, r)
+		default:
+			s.NCP.ServeHTTP(w, r)
+		}
+	})
+}
+
+// Close stops serving and saves the simulators' data.
+func (s *Server) Close() error {
+	var errs []error
+	if s.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		errs = append(errs, s.srv.Shutdown(ctx))
+	}
+	errs = append(errs, s.NCP.Flush(), s.NHN.Flush())
+	return errors.Join(errs...)
+}
+
+// SetBehaviour changes both simulators' behaviour at run time.
+func (s *Server) SetBehaviour(b simcore.Behaviour) {
+	s.NCP.Injector().Set(b)
+	s.NHN.Injector().Set(b)
+}

@@ -1,0 +1,245 @@
+package spec
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+var (
+	// NCP server and login key names (ncp.md §2.1, §2.3).
+	ncpServerName = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
+	ncpKeyName    = regexp.MustCompile(`^[a-z0-9-]{3,30}$`)
+	// NCP block storage names (ncp.md §2.2).
+	ncpVolumeName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{2,29}$`)
+	// NCP member server image names (ncp.md §2.3).
+	ncpImageName = regexp.MustCompile(`^[a-z0-9-]{3,30}$`)
+)
+
+// Fields that only one cloud understands; set on the other they would be
+// silently ignored, so they are errors.
+var (
+	ncpOnly = []string{"billing", "init_script", "partitions", "placement_group", "public_ip"}
+	nhnOnly = []string{"metadata", "user_data"}
+)
+
+// check runs the rules the schema cannot express. It works on the typed
+// fleet and points at the source through JSON pointers.
+func (l *loader) check(f *Fleet) {
+	for _, name := range f.ProviderNames() {
+		l.checkProvider(f.Providers[name])
+	}
+	l.checkState(f)
+	instances := map[string]string{} // instance name → group
+	byGroup := map[string][]*Server{}
+	for _, s := range f.Servers {
+		byGroup[s.Group] = append(byGroup[s.Group], s)
+	}
+	for _, g := range f.Groups {
+		l.checkGroup(f, g, byGroup[g.Name])
+	}
+	l.checkDuplicateNames(f, instances)
+	l.checkKeypairs(f)
+	l.checkImages(f)
+	l.checkMoved(f)
+}
+
+func (l *loader) checkProvider(p *Provider) {
+	ptr := "/providers/" + escapePointer(p.Name) + "/endpoint"
+	if p.Endpoint == "" || p.Endpoint == EndpointEmbedded {
+		return
+	}
+	if u, err := url.Parse(p.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		l.errorAtPtr(ptr, false, fmt.Sprintf("%s: must be \"embedded\" or an http(s) URL, got %s", pathText(ptr), l.describe(ptr, p.Endpoint)),
+			"Leave endpoint out for the real cloud, write embedded for the in-process simulator, or give the URL of a running fleet sim.")
+	}
+}
+
+func (l *loader) checkState(f *Fleet) {
+	st, _ := l.doc["state"].(map[string]any)
+	switch {
+	case f.State.Backend == "postgres" && st["path"] != nil:
+		l.errorAtPtr("/state/path", true, "state.path: only the local backend has a path",
+			"Remove path, or use backend: local.")
+	case f.State.Backend == "local" && st["dsn"] != nil:
+		l.errorAtPtr("/state/dsn", true, "state.dsn: only the postgres backend has a dsn",
+			"Remove dsn, or use backend: postgres.")
+	}
+}
+
+func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
+	ptr := "/servers/" + escapePointer(g.Name)
+	gv, _ := l.doc["servers"].(map[string]any)[g.Name].(map[string]any)
+	provName := str(gv, "provider")
+	if provName == "" {
+		return // missing or mistyped: the schema reports it
+	}
+	p := f.Providers[provName]
+	if p == nil {
+		l.undeclared(ptr+"/provider", "provider", provName, f.ProviderNames(), "providers")
+		return
+	}
+	net, _ := gv["network"].(map[string]any)
+	var missing []string
+	switch p.Type {
+	case ProviderNCloud:
+		for _, k := range []string{"vpc", "subnet"} {
+			if _, ok := net[k]; !ok {
+				missing = append(missing, "network."+k)
+			}
+		}
+		l.cloudOnly(ptr, gv, nhnOnly, "NHN Cloud", p)
+		if s := gv["power"]; s == PowerShelved {
+			l.errorAtPtr(ptr+"/power", false, pathText(ptr+"/power")+`: "shelved" is for NHN Cloud servers only`,
+				fmt.Sprintf("Provider %q is NCP (ncloud); use running or stopped.", provName))
+		}
+	case ProviderNHNCloud:
+		if _, ok := gv["key"]; !ok {
+			missing = append(missing, "key")
+		}
+		if _, ok := net["subnet"]; !ok {
+			missing = append(missing, "network.subnet")
+		}
+		l.cloudOnly(ptr, gv, ncpOnly, "NCP", p)
+	default:
+		return // bad provider type: the schema reports it
+	}
+	if len(missing) > 0 {
+		cloud := map[string]string{ProviderNCloud: "NCP", ProviderNHNCloud: "NHN Cloud"}[p.Type]
+		l.errorAtPtr(ptr, true, fmt.Sprintf("%s: %s servers need %s", pathText(ptr), cloud, strings.Join(missing, " and ")),
+			fmt.Sprintf("Add %s to the server; provider %q is %s.", strings.Join(missing, " and "), provName, p.Type))
+	}
+	l.checkNames(ptr, g, instances, p)
+	l.checkVolumes(ptr, gv, p)
+	if ip := str(net, "ip"); ip != "" && g.Counted && g.Count > 1 {
+		l.errorAtPtr(ptr+"/network/ip", false, pathText(ptr+"/network/ip")+": a fixed IP needs a single server",
+			fmt.Sprintf("%d servers cannot share one private IP; remove ip or count.", g.Count))
+	}
+	if key := str(gv, "key"); key != "" {
+		for _, k := range f.Keypairs {
+			if k.Name == key && k.Provider != "" && k.Provider != provName {
+				l.errorAtPtr(ptr+"/key", false, fmt.Sprintf("%s: keypair %s belongs to provider %q, not %q", pathText(ptr+"/key"), l.describe(ptr+"/key", key), k.Provider, provName),
+					"A server can only use a key imported into its own cloud account; declare a keypair for this provider.")
+			}
+		}
+	}
+	if img := str(gv, "image"); strings.HasPrefix(img, "image/") {
+		name := strings.TrimPrefix(img, "image/")
+		var names []string
+		found := false
+		for _, im := range f.Images {
+			names = append(names, im.Name)
+			found = found || im.Name == name
+		}
+		if !found {
+			l.undeclared(ptr+"/image", "image", name, names, "images")
+		}
+	}
+	if r, ok := gv["rollout"].(map[string]any); ok {
+		if s, ok := r["max_unavailable"].(string); ok && strings.HasSuffix(s, "%") {
+			if n, err := strconv.Atoi(strings.TrimSuffix(s, "%")); err == nil && (n < 1 || n > 100) {
+				rp := ptr + "/rollout/max_unavailable"
+				l.errorAtPtr(rp, false, fmt.Sprintf("%s: percentage must be 1%% to 100%%, got %s", pathText(rp), l.describe(rp, s)),
+					"The share of the group that may be unavailable at once.")
+			}
+		}
+	}
+}
+
+// cloudOnly reports fields set on a server whose provider ignores them.
+func (l *loader) cloudOnly(ptr string, gv map[string]any, fields []string, cloud string, p *Provider) {
+	for _, k := range fields {
+		if _, ok := gv[k]; ok {
+			l.errorAtPtr(ptr+"/"+k, true, fmt.Sprintf("%s: %s is for %s servers only", pathText(ptr+"/"+k), k, cloud),
+				fmt.Sprintf("Provider %q is %s, which has no such setting; remove %s.", p.Name, p.Type, k))
+		}
+	}
+}
+
+// checkNames checks the instance names the cloud will be asked to create.
+func (l *loader) checkNames(ptr string, g *ServerGroup, instances []*Server, p *Provider) {
+	for _, s := range instances {
+		switch p.Type {
+		case ProviderNCloud:
+			if n := len(s.Name); n < 3 || n > 30 || !ncpServerName.MatchString(s.Name) {
+				l.errorAtPtr(ptr, true, fmt.Sprintf("%s: NCP refuses the server name %q", pathText(ptr), s.Name),
+					"NCP server names are 3 to 30 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'"+countNote(g)+".")
+				return
+			}
+		case ProviderNHNCloud:
+			if len(s.Name) > 255 {
+				l.errorAtPtr(ptr, true, fmt.Sprintf("%s: NHN Cloud refuses server names over 255 characters", pathText(ptr)),
+					"Shorten the server name"+countNote(g)+".")
+				return
+			}
+		}
+	}
+}
+
+func countNote(g *ServerGroup) string {
+	if g.Counted {
+		return fmt.Sprintf(" (with count, fleet names the servers %s-1 to %s-%d)", g.Name, g.Name, g.Count)
+	}
+	return ""
+}
+
+func (l *loader) checkVolumes(ptr string, gv map[string]any, p *Provider) {
+	vols, _ := gv["volumes"].([]any)
+	seen := map[string]string{}
+	for i, v := range vols {
+		vm, _ := v.(map[string]any)
+		vp := ptr + "/volumes/" + strconv.Itoa(i)
+		name, _ := vm["name"].(string)
+		if first, dup := seen[name]; dup && name != "" {
+			l.errorAtPtr(vp+"/name", false, fmt.Sprintf("%s: duplicate volume name %q", pathText(vp+"/name"), name),
+				fmt.Sprintf("It is already used at %s; volume names must be unique within a server.", l.rangeOf(first, false)))
+		} else if name != "" {
+			seen[name] = vp + "/name"
+		}
+		if p.Type != ProviderNCloud {
+			continue
+		}
+		if name != "" && !ncpVolumeName.MatchString(name) {
+			l.errorAtPtr(vp+"/name", false, fmt.Sprintf("%s: NCP refuses the volume name %s", pathText(vp+"/name"), l.describe(vp+"/name", name)),
+				"NCP block storage names are 3 to 30 characters of letters, digits and '-', starting with a letter.")
+		}
+		if size, ok := vm["size"].(int64); ok && size >= 1 && (size < 10 || size > 2000 || size%10 != 0) {
+			l.errorAtPtr(vp+"/size", false, fmt.Sprintf("%s: NCP volume size must be 10 to 2000 GB in steps of 10, got %d", pathText(vp+"/size"), size),
+				"Round the size to a multiple of 10 between 10 and 2000.")
+		}
+	}
+}
+
+// checkDuplicateNames finds instance names that two groups produce, such
+// as group web with count 2 and a group named web-1.
+func (l *loader) checkDuplicateNames(f *Fleet, instances map[string]string) {
+	for _, s := range f.Servers {
+		if first, dup := instances[s.Name]; dup && first != s.Group {
+			ptr := "/servers/" + escapePointer(s.Group)
+			l.errorAtPtr(ptr, true, fmt.Sprintf("%s: server name %q is also produced by servers.%s", pathText(ptr), s.Name, first),
+				fmt.Sprintf("servers.%s is declared at %s. Server names must be unique after count expansion; rename one group.",
+					first, l.rangeOf("/servers/"+escapePointer(first), true)))
+			continue
+		}
+		instances[s.Name] = s.Group
+	}
+}
+
+// undeclared reports a reference to a name that is not declared.
+func (l *loader) undeclared(ptr, what, name string, declared []string, block string) {
+	summary := fmt.Sprintf("%s: %s %q is not declared", pathText(ptr), what, name)
+	if l.fromEnv[ptr] != "" {
+		summary = fmt.Sprintf("%s: the %s named by ${%s} is not declared", pathText(ptr), what, l.fromEnv[ptr])
+	} else if s := suggest(name, declared); s != "" {
+		summary += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	detail := fmt.Sprintf("Declare it under %s:.", block)
+	if len(declared) > 0 {
+		sort.Strings(declared)
+		detail = fmt.Sprintf("Declared: %s. Fix the name or declare it under %s:.", strings.Join(declared, ", "), block)
+	}
+	l.errorAtPtr(ptr, false, summary, detail)
+}

@@ -1,0 +1,80 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestLoadSemanticErrors(t *testing.T) {
+	ncpServer := "{ provider: ncp, image: i, type: t, network: { vpc: '1', subnet: '2' } }"
+	tests := map[string]struct {
+		body string
+		want []string
+	}{
+		"postgres with a path": {
+			body: "state: { backend: postgres, path: x.json }\n",
+			want: []string{"state.path: only the local backend has a path"},
+		},
+		"local with a dsn": {
+			body: "state: { dsn: postgres://127.0.0.1/x }\n",
+			want: []string{"state.dsn: only the postgres backend has a dsn"},
+		},
+		"endpoint not a URL": {
+			body: "providers:\n  ncp: { type: ncloud, region: KR, endpoint: 'ftp://x' }\n",
+			want: []string{`providers.ncp.endpoint: must be "embedded" or an http(s) URL, got "ftp://x"`},
+		},
+		"image made from a server booting from it": {
+			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { provider: ncp, image: image/gold, type: t, network: { vpc: '1', subnet: '2' } }\nimages:\n  gold: { from: web }\n",
+			want: []string{`images.gold.from: image "gold" is made from a server that boots from it`},
+		},
+		"two images in a cycle": {
+			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  aaa: { provider: ncp, image: image/img-b, type: t, network: { vpc: '1', subnet: '2' } }\n  bbb: { provider: ncp, image: image/img-a, type: t, network: { vpc: '1', subnet: '2' } }\nimages:\n  img-a: { from: aaa }\n  img-b: { from: bbb }\n",
+			want: []string{
+				`images.img-a.from: image "img-a" is made from a server that boots from it`,
+				`images.img-b.from: image "img-b" is made from a server that boots from it`,
+			},
+		},
+		"NCP image name": {
+			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: " + ncpServer + "\nimages:\n  Gold_Image: { from: web }\n",
+			want: []string{`images.Gold_Image: NCP refuses the image name "Gold_Image"`},
+		},
+		"NHN name over 255": {
+			body: "providers:\n  nhn: { type: nhncloud, region: KR1 }\nservers:\n  " + string(make252()) + ": { provider: nhn, count: 100, image: i, type: t, key: k, network: { subnet: s } }\n",
+			want: []string{"servers." + string(make252()) + ": NHN Cloud refuses server names over 255 characters"},
+		},
+		"NCP name ending in a dash after count": {
+			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  w: " + ncpServer + "\n",
+			want: []string{`servers.w: NCP refuses the server name "w"`},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, "fleet.yaml")
+			if err := os.WriteFile(p, []byte("version: 1\nname: shop\n"+tc.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res := Load([]string{p}, LoadOptions{Getenv: noEnv})
+			var got []string
+			for _, d := range res.Diagnostics {
+				got = append(got, d.Summary)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("summaries (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// make252 is a server name the schema accepts but whose 100th instance
+// name is 256 characters long.
+func make252() []byte {
+	b := make([]byte, 252)
+	for i := range b {
+		b[i] = 'a'
+	}
+	return b
+}

@@ -1,0 +1,58 @@
+package state
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+)
+
+// encode renders s as the stored document: indented JSON with resources
+// sorted by address and intents by address then action, so equal states give
+// equal bytes whatever order the caller built them in. s is not modified.
+func encode(s *State) ([]byte, error) {
+	doc := *s
+	doc.Version = FormatVersion
+	doc.Resources = append([]Resource{}, s.Resources...)
+	sort.SliceStable(doc.Resources, func(i, j int) bool { return doc.Resources[i].Address < doc.Resources[j].Address })
+	if len(s.Intents) > 0 {
+		doc.Intents = append([]Intent(nil), s.Intents...)
+		sort.SliceStable(doc.Intents, func(i, j int) bool {
+			a, b := doc.Intents[i], doc.Intents[j]
+			if a.Address != b.Address {
+				return a.Address < b.Address
+			}
+			return a.Action < b.Action
+		})
+	}
+	data, err := json.MarshalIndent(&doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode state: %w", err)
+	}
+	return append(data, '\n'), nil
+}
+
+// decode parses a stored document, refusing one that is not a fleet state or
+// was written by a newer format than this build understands.
+func decode(data []byte) (*State, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("the state document is empty")
+	}
+	var s State
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("parse state document: %w", err)
+	}
+	switch {
+	case s.Version == 0:
+		return nil, errors.New("not a fleet state document: no \"version\"")
+	case s.Version > FormatVersion:
+		return nil, fmt.Errorf("state format version %d is newer than this fleet supports (%d): upgrade fleet", s.Version, FormatVersion)
+	}
+	if s.Resources == nil {
+		s.Resources = []Resource{}
+	}
+	// Lookup and Put search by address: a hand-edited file may be unsorted.
+	sort.SliceStable(s.Resources, func(i, j int) bool { return s.Resources[i].Address < s.Resources[j].Address })
+	return &s, nil
+}

@@ -1,0 +1,215 @@
+package state_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/state"
+	"github.com/fleet-iac/fleet/state/statetest"
+)
+
+func newLocal(t *testing.T) *state.Local {
+	return state.NewLocal(filepath.Join(t.TempDir(), "fleet.lock"))
+}
+
+func TestLocalContract(t *testing.T) {
+	statetest.Run(t, func(t *testing.T) state.Backend { return newLocal(t) })
+}
+
+func TestLocalReadErrors(t *testing.T) {
+	tests := map[string]struct {
+		content string
+		want    string
+	}{
+		"not json":      {content: "servers: [web]\n", want: "parse state document"},
+		"empty":         {content: "", want: "the state document is empty"},
+		"no version":    {content: `{"serial": 3}`, want: `not a fleet state document: no "version"`},
+		"newer version": {content: `{"version": 99, "serial": 3}`, want: "state format version 99 is newer than this fleet supports (1)"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "fleet.lock")
+			if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := state.NewLocal(path).Read(context.Background())
+			if err == nil {
+				t.Fatal("got success, want an error")
+			}
+			if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %q, want it to name %s and say %q", err, path, tc.want)
+			}
+		})
+	}
+}
+
+func TestLocalFile(t *testing.T) {
+	l := newLocal(t)
+	ctx := context.Background()
+	s, err := l.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Out of order on purpose: the file must come out sorted anyway.
+	s.Resources = []state.Resource{
+		{Address: "server/b", Kind: providers.KindServer, Provider: "sim", ID: "2"},
+		{Address: "server/a", Kind: providers.KindServer, Provider: "sim", ID: "1"},
+	}
+	if err := l.Write(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(l.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o600 {
+		t.Errorf("state file mode: got %o, want 600", mode)
+	}
+	data, err := os.ReadFile(l.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{
+  "version": 1,
+  "lineage": "` + s.Lineage + `",
+  "serial": 1,
+  "fleet": "",
+  "resources": [
+    {
+      "address": "server/a",
+      "kind": "server",
+      "provider": "sim",
+      "id": "1"
+    },
+    {
+      "address": "server/b",
+      "kind": "server",
+      "provider": "sim",
+      "id": "2"
+    }
+  ]
+}
+`
+	if string(data) != want {
+		t.Errorf("state file:\ngot:\n%s\nwant:\n%s", data, want)
+	}
+	if s.Resources[0].Address != "server/b" {
+		t.Error("Write reordered the caller's resources")
+	}
+	entries, err := os.ReadDir(filepath.Dir(l.Path()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("temp file %s left behind", e.Name())
+		}
+	}
+}
+
+func TestLineageIsUUIDv4(t *testing.T) {
+	l := newLocal(t)
+	s := &state.State{}
+	if err := l.Write(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	const hex = "0123456789abcdef"
+	ok := len(s.Lineage) == 36 && s.Lineage[14] == '4' && strings.ContainsRune("89ab", rune(s.Lineage[19]))
+	for i, c := range s.Lineage {
+		switch i {
+		case 8, 13, 18, 23:
+			ok = ok && c == '-'
+		default:
+			ok = ok && strings.ContainsRune(hex, c)
+		}
+	}
+	if !ok {
+		t.Errorf("lineage %q is not a version 4 UUID", s.Lineage)
+	}
+}
+
+func TestLocalProcesses(t *testing.T) {
+	tests := map[string]func(t *testing.T, b state.Backend, spec string){
+		"second process refused": testSecondProcessRefused,
+		"second process waits":   testSecondProcessWaits,
+		"killed holder":          testKilledHolder,
+		"crash safety":           testCrashSafety,
+	}
+	for name, fn := range tests {
+		t.Run(name, func(t *testing.T) {
+			l := newLocal(t)
+			fn(t, l, "local:"+l.Path())
+		})
+	}
+}
+
+// A writer killed between creating its temp file and renaming it leaves the
+// temp file; the next lock holder removes it.
+func TestLocalLockRemovesLeftovers(t *testing.T) {
+	l := newLocal(t)
+	dir := filepath.Dir(l.Path())
+	leftovers := []string{".fleet.lock.123.tmp", ".fleet.lock.lock.info.456.tmp"}
+	kept := []string{"fleet.yaml", ".other.lock.1.tmp"}
+	for _, name := range append(leftovers, kept...) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("{"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := context.Background()
+	id, err := l.Lock(ctx, state.NewLockInfo("apply", "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Unlock(ctx, id)
+	for _, name := range leftovers {
+		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("%s: got %v, want it removed", name, err)
+		}
+	}
+	for _, name := range kept {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s: got %v, want it kept", name, err)
+		}
+	}
+}
+
+// A write without the state lock while another process holds it fails,
+// naming the holder, instead of waiting out the whole run.
+func TestLocalWriteWhileLockedElsewhere(t *testing.T) {
+	state.SetLockFreeWait(t, 300*time.Millisecond)
+	l := newLocal(t)
+	cmd := startHolder(t, "local:"+l.Path())
+	s, err := l.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = l.Write(context.Background(), s)
+	var le *state.LockError
+	if !errors.As(err, &le) || le.Info == nil || le.Info.PID != cmd.Process.Pid {
+		t.Fatalf("write while another process holds the lock: got %v, want a *LockError naming pid %d", err, cmd.Process.Pid)
+	}
+}
+
+func TestLocalReadSortsResources(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fleet.lock")
+	doc := `{"version": 1, "serial": 4, "lineage": "l", "resources": [
+		{"address": "server/c", "id": "3"}, {"address": "server/a", "id": "1"}, {"address": "server/b", "id": "2"}]}`
+	if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := state.NewLocal(path).Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for addr, id := range map[string]string{"server/a": "1", "server/b": "2", "server/c": "3"} {
+		if r := s.Lookup(addr); r == nil || r.ID != id {
+			t.Errorf("lookup %s in a hand-edited, unsorted file: got %+v, want id %s", addr, r, id)
+		}
+	}
+}
