@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"syscall"
@@ -46,7 +47,8 @@ func lockState(ctx context.Context, b state.Backend, operation string, timeout t
 	info := state.NewLockInfo(operation, Version)
 	id, err := b.Lock(lctx, info)
 	if err != nil {
-		if le, ok := err.(*state.LockError); ok && le.Info != nil {
+		var le *state.LockError
+		if errors.As(err, &le) && le.Info != nil {
 			fix := "Wait for that run to finish and try again, or raise --lock-timeout."
 			if le.Info.Stale {
 				fix = "That process is gone. Run \"fleet unlock\" to clear the lock, after making sure no other run is using this state."

@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/state"
 )
 
 func TestCancelFinishesInFlightCallsAndStartsNothing(t *testing.T) {
@@ -47,15 +50,21 @@ func TestCancelFinishesInFlightCallsAndStartsNothing(t *testing.T) {
 	if len(created) < 5 || len(created) > 6 {
 		t.Errorf("%d create calls, want 5 or 6 (the parallelism was 2)", len(created))
 	}
-	// Every server the cloud created is recorded; nothing is pending.
+	// Every server the cloud created is recorded under its id, and its
+	// unfinished build is left as an intent for the next plan; the creates
+	// that were queued and never sent left none.
 	final := r.backend.stored(t)
 	for _, addr := range created {
 		if res := final.Lookup(addr); res == nil || res.ID != "id-"+addr {
 			t.Errorf("%s was created but is not recorded: %v", addr, res)
 		}
 	}
-	if len(final.Resources) != len(created) || len(final.Intents) != 0 {
-		t.Errorf("stored %d resources and intents %v, want %d and none", len(final.Resources), final.Intents, len(created))
+	var pending []string
+	for _, in := range final.Intents {
+		pending = append(pending, in.Address)
+	}
+	if diff := cmp.Diff(sortedCopy(created), pending); len(final.Resources) != len(created) || diff != "" {
+		t.Errorf("stored %d resources, want %d; intents (-want +got):\n%s", len(final.Resources), len(created), diff)
 	}
 	want := Tally{Interrupted: len(created), NotStarted: 100 - len(created)}
 	if r.res.Tally.String() != want.String() {
@@ -86,5 +95,32 @@ func TestStateWriteFailureStopsTheApply(t *testing.T) {
 	// Clearing the intent wrote the whole document again, id included.
 	if res := b.stored(t).Lookup("server/a"); res == nil || res.ID != "id-server/a" {
 		t.Errorf("server/a stored as %v", res)
+	}
+}
+
+func TestEarlierIntentsAreClearedOnlyBySuccess(t *testing.T) {
+	for name, fail := range map[string]bool{"success clears them": false, "failure keeps them": true} {
+		t.Run(name, func(t *testing.T) {
+			b := &memBackend{}
+			st := existing(t, b, map[string]string{"web-1": "1"})
+			st.Intents = []state.Intent{{Action: "resize server/web-1", Address: "server/web-1", Provider: "p", Op: "update"}}
+			if err := b.Write(context.Background(), st); err != nil {
+				t.Fatal(err)
+			}
+			prov := &fakeProvider{UpdateF: func(ctx context.Context, req providers.UpdateRequest) (providers.UpdateResponse, error) {
+				if fail {
+					return providers.UpdateResponse{}, &providers.APIError{Provider: "ncloud", Operation: "startServerInstances", Status: 400}
+				}
+				return providers.UpdateResponse{}, nil
+			}}
+			r := applyWith(t, context.Background(), newPlan(serverAction(planner.Start, "web-1")), prov, b, st, 10)
+			if r.err != nil || r.res.Tally.OK() == fail {
+				t.Fatalf("apply: %v %s", r.err, r.res.Tally)
+			}
+			left := r.backend.stored(t).Intents
+			if want := map[bool]int{false: 0, true: 1}[fail]; len(left) != want || fail && left[0].Action != "resize server/web-1" {
+				t.Errorf("intents left %+v, want %d", left, want)
+			}
+		})
 	}
 }

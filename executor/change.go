@@ -236,14 +236,10 @@ func (s *step) update() (string, error) {
 	}
 	var seen providers.WaitResponse
 	if a.VolumeSize > 0 {
-		// The volume is busy while it grows: wait until it is usable again,
-		// where it was.
-		wr := providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetAvailable}
-		if r, _ := s.record(a.Address); r.Volume != nil && r.Volume.ServerID != "" {
-			wr.Target, wr.ServerID = providers.TargetAttached, r.Volume.ServerID
-		}
+		// The volume is busy while it grows, attached or not.
+		wr := providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetIdle}
 		if seen, err = s.wait(wr); err != nil {
-			return id, fmt.Errorf("wait for %s to be %s: %w", a.Address, wr.Target, err)
+			return id, fmt.Errorf("wait for %s to grow: %w", a.Address, err)
 		}
 	}
 	return id, s.finish(s.refresh(seen, func(r *state.Resource) {

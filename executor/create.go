@@ -103,22 +103,13 @@ func (s *step) createVolume() (string, error) {
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
 	}
-	// Where the plan attaches the volume with its own action, the cloud
-	// creates it detached; otherwise it attaches it at create (NCP).
-	wr := providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetAttached, ServerID: srvRec.ID}
-	if s.w.attachLater[s.a.Address] {
-		wr = providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetAvailable}
-	}
-	seen, err := s.wait(wr)
+	// Some clouds create the volume attached to ServerID (NCP), others
+	// detached for a later attach action (NHN): idle is the end of both.
+	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetIdle})
 	if err != nil {
-		return id, fmt.Errorf("wait for %s to be %s: %w", s.a.Address, wr.Target, err)
+		return id, fmt.Errorf("wait for %s to be created: %w", s.a.Address, err)
 	}
-	return id, s.finish(s.refresh(seen, func(r *state.Resource) {
-		r.Volume.Busy = false
-		if wr.Target == providers.TargetAttached {
-			r.Volume.ServerID = srvRec.ID
-		}
-	}))
+	return id, s.finish(s.refresh(seen, func(r *state.Resource) { r.Volume.Busy = false }))
 }
 
 // createKeypair imports (or generates) a keypair; it is usable at once.

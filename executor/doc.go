@@ -8,7 +8,10 @@
 //
 // Crash safety: before each mutating call the action's intent is stored;
 // a create's cloud id is stored as soon as the call returns, before the
-// wait; the intent is cleared with the final write. Writes arriving
+// wait; the intent is cleared with the write recording the result, or when
+// the cloud refused the call outright. Any other end (a wait cut short, an
+// ambiguous error) leaves it for the next plan; an apply in which every
+// action succeeded clears intents left by earlier runs. Writes arriving
 // together share one backend write.
 //
 // Parallelism bounds provider calls in flight, not resources being waited

@@ -44,7 +44,7 @@ func TestApplyWithTheLocalBackend(t *testing.T) {
 	if len(back.Resources) != 100 || len(back.Intents) != 0 {
 		t.Errorf("stored %d resources and %d intents, want 100 and none", len(back.Resources), len(back.Intents))
 	}
-	if v := back.Lookup("volume/web-7/data"); v == nil || v.Volume == nil || v.Volume.ServerID != "id-server/web-7" {
+	if v := back.Lookup("volume/web-7/data"); v == nil || v.Volume == nil || v.Volume.Name != "web-7-data" || v.ID != "id-volume/web-7/data" {
 		t.Errorf("volume/web-7/data stored as %+v", v)
 	}
 }

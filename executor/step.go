@@ -32,9 +32,6 @@ type step struct {
 	a    *planner.Action
 	prov providers.Provider
 
-	open bool // an intent of this action is stored and not yet cleared
-	keep bool // the last call's outcome is unknown: leave its intent for the next plan
-
 	mu      sync.Mutex // guards the fields below against the still-running timer
 	started bool
 	start   time.Time
@@ -46,17 +43,17 @@ type step struct {
 func (w *walker) run(ctx context.Context, i int) finished {
 	n := &w.g.nodes[i]
 	s := &step{w: w, ctx: ctx, i: i, n: n, a: n.action, prov: w.opt.Providers[n.action.Provider]}
+	// An action that ends without success after its call was (or may have
+	// been) accepted leaves its intent: the next plan reconciles it.
 	id, err := s.do()
-	if s.open && !s.keep {
-		// The call was made and its outcome is known (even if waiting
-		// failed): the intent has served its purpose.
-		if ferr := s.finish(nil); ferr != nil && err == nil {
-			err = ferr
-		}
+	var se *stateError
+	if errors.As(err, &se) {
+		// The next write carries everything: try once more, so the state
+		// is as close to the cloud as it can be when the apply stops.
+		_ = s.w.j.commit(func(*state.State) {})
 	}
 	started, elapsed := s.stop()
 	f := finished{node: i, cloudID: id, elapsed: elapsed, out: outSucceeded, err: err}
-	var se *stateError
 	switch {
 	case err == nil:
 	case errors.As(err, &se):
@@ -135,15 +132,20 @@ func (s *step) call(op string, f func(ctx context.Context) error) error {
 	if err := s.commit(func(st *state.State) { putIntent(st, in) }); err != nil {
 		return err
 	}
-	s.open, s.keep = true, false
 	if err := s.w.slots.acquire(s.ctx, s.n.height, s.i); err != nil {
+		// Nothing was sent: the intent goes.
+		if ferr := s.finish(nil); ferr != nil {
+			return ferr
+		}
 		return errHalted
 	}
 	s.begin()
 	err := f(context.WithoutCancel(s.ctx))
 	s.w.slots.release()
-	if err != nil && !definitive(err) {
-		s.keep = true
+	if err != nil && definitive(err) {
+		if ferr := s.finish(nil); ferr != nil {
+			return errors.Join(err, ferr)
+		}
 	}
 	return err
 }
@@ -176,14 +178,10 @@ func (s *step) commit(change func(*state.State)) error {
 
 // finish records the action's result and clears its intent in one write.
 func (s *step) finish(change func(*state.State)) error {
-	err := s.commit(func(st *state.State) {
+	return s.commit(func(st *state.State) {
 		if change != nil {
 			change(st)
 		}
 		dropIntent(st, s.a.ID)
 	})
-	if err == nil {
-		s.open = false
-	}
-	return err
 }

@@ -7,8 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fleet-iac/fleet/planner"
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/state"
 )
 
 // outcome is how a node of the walk ended.
@@ -38,11 +37,10 @@ type finished struct {
 // settles outcomes; each running action is a goroutine that takes a slot
 // for each provider call and none while it waits.
 type walker struct {
-	g           *graph
-	opt         Options
-	j           *journal
-	slots       *slots
-	attachLater map[string]bool // volume addresses the plan attaches with an attach action
+	g     *graph
+	opt   Options
+	j     *journal
+	slots *slots
 
 	obsMu sync.Mutex
 	done  int
@@ -54,18 +52,12 @@ type walker struct {
 
 func newWalker(ctx context.Context, g *graph, opt Options) *walker {
 	w := &walker{
-		g:           g,
-		opt:         opt,
-		slots:       newSlots(opt.Parallelism),
-		attachLater: map[string]bool{},
-		out:         make([]outcome, len(g.nodes)),
-		cause:       make([]string, len(g.nodes)),
-		why:         make([]error, len(g.nodes)),
-	}
-	for _, a := range opt.Plan.Actions {
-		if a.Type == planner.Attach && a.Kind == providers.KindVolume {
-			w.attachLater[a.Address] = true
-		}
+		g:     g,
+		opt:   opt,
+		slots: newSlots(opt.Parallelism),
+		out:   make([]outcome, len(g.nodes)),
+		cause: make([]string, len(g.nodes)),
+		why:   make([]error, len(g.nodes)),
 	}
 	w.j = newJournal(ctx, opt.Backend, opt.State, func(serial uint64) {
 		w.emit(Event{Kind: StateSaved, Serial: serial})
@@ -171,6 +163,17 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 		index[n.action.ID] = i
 	}
 	sort.Slice(res.Failed, func(a, b int) bool { return index[res.Failed[a].ActionID] < index[res.Failed[b].ActionID] })
+	if halt == nil && res.Tally.OK() {
+		// Every action succeeded on a plan made from a refreshed inventory,
+		// so intents left by earlier runs are reconciled.
+		var stale bool
+		w.j.read(func(st *state.State) { stale = len(st.Intents) > 0 })
+		if stale {
+			if err := w.j.commit(func(st *state.State) { st.Intents = nil }); err != nil {
+				halt = err
+			}
+		}
+	}
 	w.emit(Event{Kind: ApplyFinished, Tally: &res.Tally})
 	return res, halt
 }

@@ -66,9 +66,9 @@ func TestApplyRespectsEdges(t *testing.T) {
 	edges := map[string]struct{ before, after string }{
 		"volume a after server a": {"done server/a running", "call volume/a/data"},
 		"volume b after server b": {"done server/b running", "call volume/b/data"},
-		"attach a after volume a": {"done volume/a/data available", "call volume/a/data"},
+		"attach a after volume a": {"done volume/a/data idle", "call volume/a/data"},
 		"server c after attach a": {"done volume/a/data attached", "call server/c"},
-		"attach b after volume b": {"done volume/b/data available", "call volume/b/data"},
+		"attach b after volume b": {"done volume/b/data idle", "call volume/b/data"},
 		"server c after server a": {"done server/a running", "call server/c"},
 		"attach a after server a": {"done server/a running", "done volume/a/data attached"},
 	}
@@ -112,7 +112,7 @@ func TestParallelismCapsProviderCalls(t *testing.T) {
 }
 
 func TestWaitsDoNotHoldSlots(t *testing.T) {
-	const servers, build = 1000, 300 * time.Millisecond
+	const servers, build = 1000, time.Second
 	var actions []planner.Action
 	for i := range servers {
 		actions = append(actions, createServer(fmt.Sprintf("web-%d", i+1)))
@@ -136,12 +136,13 @@ func TestWaitsDoNotHoldSlots(t *testing.T) {
 	if r.err != nil || r.res.Tally.Succeeded[planner.Create] != servers {
 		t.Fatalf("apply: %v, %s", r.err, r.res.Tally)
 	}
-	// Holding a slot per wait would take servers/10 × build = 30s.
-	if took > 5*time.Second {
+	// Holding a slot per wait would take servers/10 × build = 100s, with
+	// never more than 10 builds at once.
+	if took > 10*time.Second {
 		t.Errorf("1,000 builds of %s took %s with parallelism 10", build, took)
 	}
-	if peak < 500 {
-		t.Errorf("at most %d servers were waited on at once, want most of %d", peak, servers)
+	if peak < 100 {
+		t.Errorf("at most %d servers were waited on at once, want hundreds", peak)
 	}
 }
 

@@ -17,11 +17,11 @@ func fleetOf(n int) []byte {
 		if i%2 == 0 {
 			fmt.Fprintf(&b, "  web%05d:\n    provider: ncp\n    image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050\n    type: s2-g2-s50\n"+
 				"    network: { vpc: \"75\", subnet: \"36\", security_groups: [\"43\"] }\n    key: prod-key\n    protect: true\n"+
-				"    volumes:\n      - { name: data, size: 100, type: SSD }\n", i)
+				"    description: web server %d of the shop\n    volumes:\n      - { name: data, size: %d, type: SSD }\n", i, i, 10+10*(i%100))
 		} else {
 			fmt.Fprintf(&b, "  db%05d:\n    provider: nhn\n    image: 9956f822-29c9-4f81-9410-0c392d9c8c24\n    type: m2.c4m8\n"+
 				"    zone: kr-pub-a\n    network: { subnet: b83863ff, security_groups: [default] }\n    key: access-key\n"+
-				"    root_volume: { size: 50, type: General SSD }\n    metadata: { role: db }\n", i)
+				"    root_volume: { size: 50, type: General SSD }\n    metadata: { role: db, shard: \"%d\" }\n", i, i)
 		}
 	}
 	return []byte(b.String())

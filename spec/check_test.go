@@ -45,6 +45,10 @@ func TestLoadSemanticErrors(t *testing.T) {
 			body: "providers:\n  nhn: { type: nhncloud, region: KR1 }\nservers:\n  " + string(make252()) + ": { provider: nhn, count: 100, image: i, type: t, key: k, network: { subnet: s } }\n",
 			want: []string{"servers." + string(make252()) + ": NHN Cloud refuses server names over 255 characters"},
 		},
+		"a key written twice beside a merge": {
+			body: "x-a: &a { zone: z }\nproviders:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { <<: *a, zone: y, provider: ncp, image: i, type: t, network: { vpc: '1', subnet: '2' }, zone: x }\n",
+			want: []string{`duplicate key "zone"`},
+		},
 		"NCP name ending in a dash after count": {
 			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  w: " + ncpServer + "\n",
 			want: []string{`servers.w: NCP refuses the server name "w"`},

@@ -33,11 +33,12 @@ type loader struct {
 	getenv  func(string) (string, bool)
 	maxSize int64
 	sources []*source
-	locs    map[string]loc    // JSON pointer → where the value was read
-	fromEnv map[string]string // pointers of strings built from ${VAR} → the first variable
-	broken  map[string]bool   // pointers whose value could not be read, already reported
-	failed  bool              // a file could not be parsed: the merged fleet is incomplete
-	doc     map[string]any    // all files merged
+	locs    map[string]loc         // JSON pointer → where the value was read
+	fromEnv map[string]string      // pointers of strings built from ${VAR} → the first variable
+	broken  map[string]bool        // pointers whose value could not be read, already reported
+	trees   map[*source]*yaml.Node // files parsed again by locate
+	failed  bool                   // a file could not be parsed: the merged fleet is incomplete
+	doc     map[string]any         // all files merged
 	diags   Diagnostics
 }
 
@@ -61,6 +62,7 @@ func Load(paths []string, opts LoadOptions) LoadResult {
 		locs:    map[string]loc{},
 		fromEnv: map[string]string{},
 		broken:  map[string]bool{},
+		trees:   map[*source]*yaml.Node{},
 		doc:     map[string]any{},
 	}
 	if l.getenv == nil {
@@ -96,10 +98,26 @@ func Load(paths []string, opts LoadOptions) LoadResult {
 	// Checking a fleet with a file missing would only add errors that
 	// fixing the syntax makes go away.
 	if len(l.sources) > 0 && !l.failed {
-		l.validateSchema()
+		// The schema and the semantic checks only read the document, so
+		// they run side by side; each collects its own diagnostics.
+		sl := *l
+		sl.diags = nil
+		sl.trees = map[*source]*yaml.Node{} // locate's cache is not shared across goroutines
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			sl.validateSchema()
+		}()
 		l.check(f)
+		<-done
+		l.diags = append(l.diags, sl.diags...)
 	}
 	l.diags.Sort()
+	if len(l.diags) >= maxDiagnostics {
+		l.diags = append(l.diags[:maxDiagnostics-1], Diagnostic{Severity: SeverityError,
+			Summary: fmt.Sprintf("too many problems: only the first %d are shown", maxDiagnostics-1),
+			Detail:  "Fix these and run fleet validate again."})
+	}
 	return LoadResult{Fleet: f, Sources: sources, Diagnostics: l.diags}
 }
 
@@ -211,9 +229,17 @@ func sizeText(n int64) string {
 }
 
 // errorAt records an error diagnostic at r.
+// Past maxDiagnostics errors nobody reads on; a hostile file could
+// otherwise produce millions (one per unknown key).
 func (l *loader) errorAt(r Range, summary, detail, ptr string) {
+	if len(l.diags) >= maxDiagnostics {
+		return
+	}
 	l.diags = append(l.diags, Diagnostic{Severity: SeverityError, Summary: summary, Detail: detail, Path: ptr, Range: &r})
 }
+
+// maxDiagnostics caps the diagnostics of one Load.
+const maxDiagnostics = 500
 
 // loadFile parses one file and merges its top level into l.doc.
 func (l *loader) loadFile(src *source) {

@@ -17,10 +17,7 @@ var mergedBlocks = map[string]bool{"providers": true, "servers": true, "keypairs
 // and anything else may be set once.
 func (l *loader) merge(src *source, m map[string]any, locs map[string]loc) {
 	if len(l.doc) == 0 {
-		l.doc = m
-		for p, lc := range locs {
-			l.locs[p] = lc
-		}
+		l.doc, l.locs = m, locs
 		return
 	}
 	// moves maps the pointers (one or two levels deep) this file adds to
@@ -76,10 +73,10 @@ func (l *loader) merge(src *source, m map[string]any, locs map[string]loc) {
 			// the same header in every file of a directory is fine
 		case k == "version" || k == "name":
 			second, first := locs[top], l.locs[top]
-			if second.val != nil && first.val != nil {
-				l.errorAt(second.src.nodeRange(second.val), fmt.Sprintf("%s differs between the files of one fleet", k),
+			if second.src != nil && first.src != nil {
+				l.errorAt(second.val, fmt.Sprintf("%s differs between the files of one fleet", k),
 					fmt.Sprintf("%s is %s at %s but %s here. Give every file the same %s, or leave it out of all files but one.",
-						k, l.describe(top, prev), first.src.nodeRange(first.val), l.describe("", v), k), "")
+						k, l.describe(top, prev), first.val, l.describe("", v), k), "")
 			}
 		default:
 			l.duplicate(locs[top], l.locs[top], k)
@@ -115,9 +112,9 @@ func (l *loader) copyLocs(locs map[string]loc, moves map[string]string) {
 
 // duplicate reports a key set in two files.
 func (l *loader) duplicate(second, first loc, what string) {
-	if second.key == nil || first.key == nil {
+	if !second.hasKey || !first.hasKey {
 		return
 	}
-	l.errorAt(second.src.nodeRange(second.key), fmt.Sprintf("%s is declared twice", what),
-		fmt.Sprintf("It is also declared at %s. Keep one of them.", first.src.nodeRange(first.key)), "")
+	l.errorAt(second.key, fmt.Sprintf("%s is declared twice", what),
+		fmt.Sprintf("It is also declared at %s. Keep one of them.", first.key), "")
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -47,12 +48,10 @@ func (l *loader) valueAt(ptr string) (any, bool) {
 func (l *loader) rangeOf(ptr string, key bool) Range {
 	for {
 		if lc, ok := l.locate(ptr); ok {
-			if key && lc.key != nil {
-				return lc.src.nodeRange(lc.key)
+			if key && lc.hasKey {
+				return lc.key
 			}
-			if lc.val != nil {
-				return lc.src.nodeRange(lc.val)
-			}
+			return lc.val
 		}
 		if ptr == "" {
 			break
@@ -67,11 +66,14 @@ func (l *loader) rangeOf(ptr string, key bool) Range {
 }
 
 // locate finds where the value at ptr was read: from the loc recorded for
-// it or its nearest recorded ancestor, down through the YAML nodes,
-// following aliases and merge keys as the conversion did.
+// it, or below its nearest recorded ancestor by walking that file's YAML
+// again, following aliases and merge keys as the conversion did.
 func (l *loader) locate(ptr string) (loc, bool) {
 	if lc, ok := l.locs[ptr]; ok {
 		return lc, true
+	}
+	if _, ok := l.valueAt(ptr); !ok {
+		return loc{}, false // nothing was written there: no need to parse again
 	}
 	anc := ptr
 	for {
@@ -84,30 +86,50 @@ func (l *loader) locate(ptr string) (loc, bool) {
 		if !ok {
 			continue
 		}
-		for _, tok := range strings.Split(ptr[len(anc)+1:], "/") {
-			n := resolveNode(lc.val)
+		root := l.tree(lc.src)
+		if root == nil {
+			return loc{}, false
+		}
+		local := lc.local + ptr[len(anc):]
+		var key *yaml.Node
+		n := root
+		for _, tok := range strings.Split(local, "/")[1:] {
+			n = resolveNode(n)
 			if n == nil {
 				return loc{}, false
 			}
 			switch n.Kind {
 			case yaml.MappingNode:
-				k, v := findKey(n, unescapePointer(tok), 0)
-				if v == nil {
+				if key, n = findKey(n, unescapePointer(tok), 0); n == nil {
 					return loc{}, false
 				}
-				lc = loc{src: lc.src, key: k, val: v}
 			case yaml.SequenceNode:
 				i, err := strconv.Atoi(tok)
 				if err != nil || i < 0 || i >= len(n.Content) {
 					return loc{}, false
 				}
-				lc = loc{src: lc.src, val: n.Content[i]}
+				key, n = nil, n.Content[i]
 			default:
 				return loc{}, false
 			}
 		}
-		return lc, true
+		return nodeLoc(lc.src, local, key, n), true
 	}
+}
+
+// tree parses a file again, once, for locate. It parsed before, so it
+// parses now; nil only if it somehow does not.
+func (l *loader) tree(src *source) *yaml.Node {
+	if n, ok := l.trees[src]; ok {
+		return n
+	}
+	var doc yaml.Node
+	var root *yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(src.data)).Decode(&doc); err == nil && len(doc.Content) > 0 {
+		root = doc.Content[0]
+	}
+	l.trees[src] = root
+	return root
 }
 
 // resolveNode follows aliases and documents to the node holding a value.

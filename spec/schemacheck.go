@@ -39,6 +39,9 @@ func (l *loader) schemaError(e schema.Error) {
 		allowed := schema.Properties(e.SchemaPointer)
 		patterns, _ := node["patternProperties"].(map[string]any)
 		for _, k := range sortedKeys(m) {
+			if len(l.diags) >= maxDiagnostics {
+				break
+			}
 			if contains(allowed, k) || matchesAny(k, patterns) {
 				continue
 			}

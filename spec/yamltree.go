@@ -27,16 +27,17 @@ const (
 
 // recordDepth is how deep locs are recorded while converting: the blocks
 // and their entries (/servers/web). Deeper values are found on demand by
-// walking the YAML nodes (locate), which keeps a 10,000-server file from
-// recording a quarter of a million positions nobody asks for.
+// parsing the file again (locate), only when a diagnostic needs them, so
+// the YAML node tree of a large file is garbage as soon as it is converted.
 const recordDepth = 2
 
-// loc is where the value at one JSON pointer was read: the key that named
-// it (nil for the root and list items) and the value node.
+// loc is where the value at one JSON pointer was read.
 type loc struct {
-	src *source
-	key *yaml.Node
-	val *yaml.Node
+	src    *source
+	local  string // the pointer inside src; moved entries of later files are renumbered when merged
+	key    Range  // the key that named it (only with hasKey)
+	val    Range
+	hasKey bool
 }
 
 // converter turns one file's yaml.v3 node tree into JSON-compatible
@@ -75,7 +76,7 @@ var parserProblems = map[string]string{
 // parseYAML parses one file into its document node, reporting syntax
 // errors at their line.
 func (l *loader) parseYAML(src *source) (*yaml.Node, bool) {
-	dec := yaml.NewDecoder(strings.NewReader(string(src.data)))
+	dec := yaml.NewDecoder(bytes.NewReader(src.data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -137,7 +138,15 @@ func countNodes(n *yaml.Node) int {
 }
 
 func (c *converter) record(ptr string, key, val *yaml.Node) {
-	c.locs[ptr] = loc{src: c.src, key: key, val: val}
+	c.locs[ptr] = nodeLoc(c.src, ptr, key, val)
+}
+
+func nodeLoc(src *source, local string, key, val *yaml.Node) loc {
+	lc := loc{src: src, local: local, val: src.nodeRange(val)}
+	if key != nil {
+		lc.key, lc.hasKey = src.nodeRange(key), true
+	}
+	return lc
 }
 
 // convert returns the JSON-compatible value of n, or nil after reporting
@@ -217,12 +226,16 @@ func (c *converter) mapping(n *yaml.Node, ptr string, depth int) any {
 	m := make(map[string]any, len(n.Content)/2)
 	// Merge keys ("<<: *defaults") go first so that keys written in this
 	// mapping override them whatever their order.
+	var merged map[string]bool // keys that came from merges, which written keys may override
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
 			c.merge(m, n.Content[i+1], ptr, depth)
+			merged = map[string]bool{}
 		}
 	}
-	seen := make(map[string]*yaml.Node, len(n.Content)/2)
+	for k := range m {
+		merged[k] = true
+	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
@@ -234,18 +247,28 @@ func (c *converter) mapping(n *yaml.Node, ptr string, depth int) any {
 			continue
 		}
 		p := ptr + "/" + escapePointer(k.Value)
-		if first, dup := seen[k.Value]; dup {
+		if _, dup := m[k.Value]; dup && !merged[k.Value] {
 			c.l.errorAt(c.src.nodeRange(k), fmt.Sprintf("duplicate key %q", k.Value),
-				fmt.Sprintf("%q is already set at %s. Remove one of them.", k.Value, c.src.nodeRange(first)), p)
+				fmt.Sprintf("%q is already set at %s. Remove one of them.", k.Value, c.src.nodeRange(firstKey(n, k.Value))), p)
 			continue
 		}
-		seen[k.Value] = k
+		delete(merged, k.Value)
 		if depth < recordDepth {
 			c.record(p, k, v)
 		}
 		m[k.Value] = c.convert(v, p, depth+1)
 	}
 	return m
+}
+
+// firstKey returns the first key node named name in a mapping.
+func firstKey(n *yaml.Node, name string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Tag != "!!merge" && k.Value == name {
+			return k
+		}
+	}
+	return n
 }
 
 // merge applies one "<<" value: a mapping, an alias of one, or a list of

@@ -139,7 +139,6 @@ func TestLocalProcesses(t *testing.T) {
 		"second process refused": testSecondProcessRefused,
 		"second process waits":   testSecondProcessWaits,
 		"killed holder":          testKilledHolder,
-		"crash safety":           testCrashSafety,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -212,4 +211,12 @@ func TestLocalReadSortsResources(t *testing.T) {
 			t.Errorf("lookup %s in a hand-edited, unsorted file: got %+v, want id %s", addr, r, id)
 		}
 	}
+}
+
+func TestLocalCrash(t *testing.T) {
+	l := newLocal(t)
+	testCrashSafety(t, l, "local:"+l.Path())
+	// Evidence that kills landed mid-write: temp files never renamed.
+	tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(l.Path()), ".fleet.lock.*.tmp"))
+	t.Logf("%d writes were killed between creating and renaming their temp file", len(tmps))
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -57,7 +58,7 @@ func NewPostgres(ctx context.Context, dsn, fleet string) (*Postgres, error) {
 		fleet:   fleet,
 		key:     advisoryKey(fleet),
 		cfg:     cfg,
-		secrets: []string{dsn, cfg.Password},
+		secrets: []string{dsn, cfg.Password, url.QueryEscape(cfg.Password), url.PathEscape(cfg.Password)},
 		locks:   map[string]*pgx.Conn{},
 	}
 	conn, err := p.connect(ctx)
@@ -183,9 +184,9 @@ func (p *Postgres) read(ctx context.Context) (*State, error) {
 
 // Write stores s as the next serial (see Backend) in one transaction whose
 // UPDATE only matches the serial s was read at, so a concurrent writer is
-// refused with ErrSerialConflict instead of overwritten. While this backend
-// holds the lock, the transaction also checks that its lock session still
-// holds the advisory lock, failing with ErrLockLost otherwise.
+// refused with ErrSerialConflict instead of overwritten. The transaction
+// also checks the lock (see checkLock): ErrLockLost when this backend's lock
+// was lost, a *LockError when another run holds it.
 func (p *Postgres) Write(ctx context.Context, s *State) error {
 	err := p.write(ctx, s)
 	if err != nil {

@@ -153,13 +153,15 @@ func TestPostgresDSNNeverShown(t *testing.T) {
 		"refused url":      "postgres://fleet:" + password + "@127.0.0.1:1/db?connect_timeout=2",
 		"refused keywords": "host=127.0.0.1 port=1 user=fleet password=" + password + " dbname=db connect_timeout=2",
 	}
-	if dsn := os.Getenv(pgEnv); dsn != "" {
+	if dsn := os.Getenv(pgEnv); strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)
 		if err != nil {
-			t.Fatalf("%s does not parse as a URL: the test needs the postgres:// form", pgEnv)
+			t.Fatalf("%s does not parse: %v", pgEnv, err)
 		}
 		u.User = url.UserPassword(u.User.Username(), password)
 		tests["wrong password"] = u.String()
+	} else if dsn != "" {
+		tests["wrong password"] = dsn + " password=" + password // the last setting wins
 	}
 	for name, dsn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -229,5 +231,32 @@ func TestPostgresMigrations(t *testing.T) {
 	err := state.Migrate(ctx, conns[1])
 	if err == nil || !strings.Contains(err.Error(), "the database schema is version 99, newer than this fleet knows (1)") {
 		t.Errorf("newer schema: got %v, want a refusal", err)
+	}
+}
+
+// A write without the lock while another runner holds it is refused, naming
+// that runner; the same write goes through once the lock is free.
+func TestPostgresWriteWhileLockedElsewhere(t *testing.T) {
+	fleet := uniqueFleet(t)
+	holder, writer := newPostgres(t, fleet), newPostgres(t, fleet)
+	ctx := context.Background()
+	id, err := holder.Lock(ctx, state.NewLockInfo("apply", "test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := writer.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = writer.Write(ctx, s)
+	var le *state.LockError
+	if !errors.As(err, &le) || le.Info == nil || le.Info.ID != id {
+		t.Fatalf("write while another runner holds the lock: got %v, want a *LockError naming lock %s", err, id)
+	}
+	if err := holder.Unlock(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.Write(ctx, s); err != nil || s.Serial != 1 {
+		t.Fatalf("write once the lock is free: got serial %d, %v", s.Serial, err)
 	}
 }

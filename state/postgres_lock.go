@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -88,9 +89,11 @@ func (p *Postgres) lock(ctx context.Context, info LockInfo) (string, error) {
 	return info.ID, nil
 }
 
-// checkLock fails with ErrLockLost when this backend holds locks but none
-// of their sessions still holds the advisory lock (the session died, or
-// fleet unlock --force terminated it).
+// checkLock keeps a write from racing a lock. While this backend holds
+// locks, one of their sessions must still hold the advisory lock, else the
+// write fails with ErrLockLost (the session died, or fleet unlock --force
+// terminated it). While it holds none, no other session may hold it: a
+// write without the lock must not slip under another run's.
 func (p *Postgres) checkLock(ctx context.Context, tx pgx.Tx) error {
 	p.lockMu.Lock()
 	pids := make([]int32, 0, len(p.locks))
@@ -98,10 +101,23 @@ func (p *Postgres) checkLock(ctx context.Context, tx pgx.Tx) error {
 		pids = append(pids, int32(conn.PgConn().PID()))
 	}
 	p.lockMu.Unlock()
-	if len(pids) == 0 {
-		return nil
-	}
 	hi, lo := p.keyHalves()
+	if len(pids) == 0 {
+		var doc *string
+		err := tx.QueryRow(ctx, `SELECT l.info::text FROM pg_locks k LEFT JOIN fleet_locks l ON l.fleet = $1
+			WHERE `+heldBy+` LIMIT 1`, p.fleet, hi, lo).Scan(&doc)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("check the state lock: %w", err)
+		}
+		info := unknownHolder(p.where())
+		if doc != nil && json.Unmarshal([]byte(*doc), info) != nil {
+			info = unknownHolder(p.where())
+		}
+		return &LockError{Info: info, Err: errors.New("a write needs the state lock that another run holds")}
+	}
 	var held bool
 	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks k WHERE `+heldBy+` AND k.pid = ANY($1))`, pids, hi, lo).Scan(&held)
 	if err != nil {

@@ -81,7 +81,6 @@ func TestPostgresProcesses(t *testing.T) {
 		"second process refused": testSecondProcessRefused,
 		"second process waits":   testSecondProcessWaits,
 		"killed holder":          testKilledHolder,
-		"crash safety":           testCrashSafety,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -89,4 +88,9 @@ func TestPostgresProcesses(t *testing.T) {
 			fn(t, newPostgres(t, fleet), "postgres:"+fleet)
 		})
 	}
+}
+
+func TestPostgresCrash(t *testing.T) {
+	fleet := uniqueFleet(t)
+	testCrashSafety(t, newPostgres(t, fleet), "postgres:"+fleet)
 }

@@ -152,7 +152,7 @@ func (pl *poller) tick(ctx context.Context) {
 		confirmed := map[string]error{}
 		for _, w := range ws {
 			if err != nil {
-				pl.finish(w, providers.WaitResponse{}, err)
+				pl.finish(w, providers.WaitResponse{}, listFailed(w, err))
 				continue
 			}
 			s, ok := m[w.req.ID]
@@ -178,7 +178,7 @@ func (pl *poller) tick(ctx context.Context) {
 		}
 		for _, w := range ws {
 			if err != nil {
-				pl.finish(w, providers.WaitResponse{}, err)
+				pl.finish(w, providers.WaitResponse{}, listFailed(w, err))
 				continue
 			}
 			v, ok := m[w.req.ID]
@@ -195,7 +195,7 @@ func (pl *poller) tick(ctx context.Context) {
 		}
 		for _, w := range ws {
 			if err != nil {
-				pl.finish(w, providers.WaitResponse{}, err)
+				pl.finish(w, providers.WaitResponse{}, listFailed(w, err))
 				continue
 			}
 			im, ok := m[w.req.ID]
@@ -229,6 +229,12 @@ func (p *Provider) confirmResize(ctx context.Context, s wireServer, w *waiter) e
 		return nil
 	}
 	return apiError("POST /servers/{id}/action confirmResize", w.req.Address, err)
+}
+
+// listFailed names the waiter's resource on a failed poll: the list call
+// itself concerns no address.
+func listFailed(w *waiter, err error) error {
+	return fmt.Errorf("%s: nhncloud: waiting for %s: %w", w.req.Address, w.req.Target, err)
 }
 
 func notFound(w *waiter) error {

@@ -13,8 +13,9 @@ import (
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
 
-// populate creates n servers in KR, 20 per createServerInstances call, and
-// lets them all reach RUN.
+// populate creates n servers in KR, 20 per createServerInstances call,
+// spread over KR's four /17 subnets (a VPC holds at most 65,000 addresses),
+// and lets them all reach RUN.
 func populate(tb testing.TB, n int) *Sim {
 	tb.Helper()
 	clock := simcore.NewFakeClock(t0)
@@ -23,7 +24,8 @@ func populate(tb testing.TB, n int) *Sim {
 		tb.Fatal(err)
 	}
 	for i := 0; i < n/maxCreateCount; i++ {
-		p := params{"serverImageProductCode": "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", "vpcNo": "75", "subnetNo": "36",
+		sn := regions[0].Subnets[i%len(regions[0].Subnets)]
+		p := params{"serverImageProductCode": "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", "vpcNo": sn.VPC, "subnetNo": sn.No,
 			"serverName": fmt.Sprintf("web%05d", i), "serverCreateCount": strconv.Itoa(maxCreateCount)}
 		s.mu.Lock()
 		_, err := createServerInstances(s, &call{p: p, region: &regions[0], now: clock.Now()})

@@ -3,7 +3,6 @@ package ncloudsim
 import (
 	"crypto/sha256"
 	"fmt"
-	"net/netip"
 	"strconv"
 
 	"github.com/fleet-iac/fleet/providers/simcore"
@@ -49,6 +48,9 @@ func createServerInstances(s *Sim, c *call) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	if err := s.checkCapacity(c, ns); err != nil {
+		return result{}, err
+	}
 	b := s.inj.Behaviour()
 	created := make([]*server, 0, len(ns.names))
 	failAfter := false
@@ -61,9 +63,17 @@ func createServerInstances(s *Sim, c *call) (result, error) {
 			v.Name = fmt.Sprintf("s%x", sum[:6])[:12]
 		}
 		v.NICs = make([]nic, len(ns.nics))
+		for _, n := range ns.nics {
+			if n.IP != "" {
+				s.idx.useIP(n.Subnet, n.IP) // before any address is handed out
+			}
+		}
 		for j, n := range ns.nics {
 			n.No = s.d.nextID()
 			n.ACGs = append([]string(nil), n.ACGs...)
+			if n.IP == "" {
+				n.IP = s.allocateIP(c.region.subnet(n.Subnet))
+			}
 			v.NICs[j] = n
 		}
 		v.Partitions = append([]partition(nil), ns.proto.Partitions...)
@@ -107,14 +117,17 @@ func createServerInstances(s *Sim, c *call) (result, error) {
 }
 
 // addVolume stores a new volume in INIT; one given a server attaches to it.
-func (s *Sim) addVolume(c *call, v *volume) *volume {
+// An unnamed volume is called bs<number>.
+func (s *Sim) addVolume(c *call, v *volume) {
 	v.No = s.d.nextID()
+	if v.Name == "" {
+		v.Name = "bs" + v.No
+	}
 	v.Region = c.region.Code
 	v.Created = c.now
 	s.d.Volumes[v.No] = v
 	s.idx.addVolume(v)
 	s.setVolume(v, c.now, "INIT", "NULL", s.dur(fVolInit))
-	return v
 }
 
 func diskOf(volumeType string) string {
@@ -293,6 +306,7 @@ func (s *Sim) parseNetwork(c *call, ns *newServer) error {
 		return invalidParam("networkInterfaceList", "at most %d network interfaces", maxNICs)
 	}
 	seen := map[int64]bool{}
+	fixed := map[string]bool{}
 	for _, g := range groups {
 		if g.str("networkInterfaceOrder") == "" {
 			return invalidParam("networkInterfaceList.N.networkInterfaceOrder", "is required")
@@ -320,6 +334,10 @@ func (s *Sim) parseNetwork(c *call, ns *newServer) error {
 			if err := s.checkIP(c, sub, n.IP); err != nil {
 				return err
 			}
+			if fixed[n.IP] {
+				return invalidParam("networkInterfaceList.N.ip", "%s is given twice", n.IP)
+			}
+			fixed[n.IP] = true
 		}
 		if n.ACGs, err = g.list("accessControlGroupNoList"); err != nil {
 			return err
@@ -342,24 +360,14 @@ func (s *Sim) parseNetwork(c *call, ns *newServer) error {
 
 // checkIP accepts a fixed private IP inside the subnet, not reserved and not in use.
 func (s *Sim) checkIP(c *call, sub *subnet, ip string) error {
-	addr, err := netip.ParseAddr(ip)
-	if err != nil {
-		return invalidParam("networkInterfaceList.N.ip", "invalid IP %q", ip)
-	}
-	pfx := netip.MustParsePrefix(sub.CIDR)
-	last := addr.As4()[3]
-	if !pfx.Contains(addr) || last < 6 || last == 255 {
+	if !sub.usableIP(ip) {
 		return invalidParam("networkInterfaceList.N.ip", "%s is not a usable address of subnet %s (%s)", ip, sub.No, sub.CIDR)
 	}
 	if c.p.str("serverCreateCount") != "" && c.p.str("serverCreateCount") != "1" {
 		return invalidParam("networkInterfaceList.N.ip", "a fixed IP needs serverCreateCount 1")
 	}
-	for _, v := range get(s.idx.servers, c.region.Code).items {
-		for _, n := range v.NICs {
-			if n.Subnet == sub.No && n.IP == ip {
-				return invalidParam("networkInterfaceList.N.ip", "%s is already in use", ip)
-			}
-		}
+	if s.idx.ips[sub.No][ip] {
+		return invalidParam("networkInterfaceList.N.ip", "%s is already in use", ip)
 	}
 	return nil
 }

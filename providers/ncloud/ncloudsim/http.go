@@ -134,7 +134,7 @@ func (s *Sim) run(fn operation, p params) (result, string, error) {
 	s.advance(c.now)
 	res, err := fn(s, c)
 	if res.mutated {
-		if serr := s.save(); serr != nil && err == nil {
+		if serr := s.persist(); serr != nil && err == nil {
 			err = &apiError{Status: http.StatusInternalServerError, Code: "1000",
 				Message: "Please try your call again later. " + serr.Error()}
 		}

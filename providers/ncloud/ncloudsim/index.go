@@ -110,11 +110,15 @@ type indexes struct {
 	byServer  map[string]*ordered[*volume] // server id → its volumes
 	byName    map[string][]*server         // region → servers by (name, id)
 	nameDirty map[string]bool              // byName needs a re-sort
+	nics      map[string]*ordered[*nicRef] // region → NICs
+	nicByNo   map[string]*nicRef
+	ips       map[string]map[string]bool // subnet → private IPs in use
 }
 
 func newIndexes() *indexes {
 	return &indexes{servers: map[string]*ordered[*server]{}, volumes: map[string]*ordered[*volume]{},
-		byServer: map[string]*ordered[*volume]{}, byName: map[string][]*server{}, nameDirty: map[string]bool{}}
+		byServer: map[string]*ordered[*volume]{}, byName: map[string][]*server{}, nameDirty: map[string]bool{},
+		nics: map[string]*ordered[*nicRef]{}, nicByNo: map[string]*nicRef{}, ips: map[string]map[string]bool{}}
 }
 
 func get[T keyed](m map[string]*ordered[T], k string) *ordered[T] {
@@ -134,15 +138,35 @@ func (x *indexes) volumesOf(server string) []*volume {
 	return nil
 }
 
+func (x *indexes) useIP(subnet, ip string) {
+	if x.ips[subnet] == nil {
+		x.ips[subnet] = map[string]bool{}
+	}
+	x.ips[subnet][ip] = true
+}
+
 func (x *indexes) addServer(s *server) {
 	get(x.servers, s.Region).add(s)
 	x.nameDirty[s.Region] = true
+	for i := range s.NICs {
+		r := &nicRef{srv: s, i: i}
+		get(x.nics, s.Region).add(r)
+		x.nicByNo[s.NICs[i].No] = r
+		if s.NICs[i].IP != "" {
+			x.useIP(s.NICs[i].Subnet, s.NICs[i].IP)
+		}
+	}
 }
 
 func (x *indexes) removeServer(s *server) {
 	get(x.servers, s.Region).remove(s.No)
 	delete(x.byServer, s.No)
 	x.nameDirty[s.Region] = true
+	for _, n := range s.NICs {
+		get(x.nics, s.Region).remove(n.No)
+		delete(x.nicByNo, n.No)
+		delete(x.ips[n.Subnet], n.IP)
+	}
 }
 
 func (x *indexes) addVolume(v *volume) {

@@ -8,8 +8,9 @@ import (
 // data is everything the simulator persists. Maps marshal with sorted
 // keys, so the file is deterministic.
 type data struct {
-	Seq     int64                   `json:"seq"`    // last id handed out; all resources share it
-	IPSeq   int64                   `json:"ip_seq"` // last public IP handed out
+	Seq     int64                   `json:"seq"`     // last id handed out; all resources share it
+	IPSeq   int64                   `json:"ip_seq"`  // last public IP handed out
+	IPNext  map[string]uint32       `json:"ip_next"` // subnet → where the next private IP search starts
 	Servers map[string]*server      `json:"servers"`
 	Volumes map[string]*volume      `json:"volumes"`
 	Images  map[string]*memberImage `json:"member_images"`
@@ -35,6 +36,9 @@ func (d *data) fill() {
 	}
 	if d.Keys == nil {
 		d.Keys = map[string]*loginKey{}
+	}
+	if d.IPNext == nil {
+		d.IPNext = map[string]uint32{}
 	}
 }
 

@@ -45,6 +45,9 @@ var vserverOps = map[string]operation{
 	"getLoginKeyList": getLoginKeyList,
 	"deleteLoginKeys": deleteLoginKeys,
 
+	"getNetworkInterfaceList":   getNetworkInterfaceList,
+	"getNetworkInterfaceDetail": getNetworkInterfaceDetail,
+
 	"getAccessControlGroupList":   getAccessControlGroupList,
 	"getAccessControlGroupDetail": getAccessControlGroupDetail,
 	"getRegionList":               getRegionList,

@@ -4,7 +4,9 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"net/http"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/fleet-iac/fleet/providers/ncloud/signature"
 	"github.com/google/go-cmp/cmp"
@@ -342,4 +344,116 @@ func TestStorageDuringSetup(t *testing.T) {
 	}
 	h.call("stopServerInstances", "serverInstanceNoList.1", no).refused(t, codeInProgress)
 	h.call("createBlockStorageInstance", "serverInstanceNo", no, "blockStorageSize", "10").ok(t)
+}
+
+func TestNetworkInterfaces(t *testing.T) {
+	h := newHarness(t, nil)
+	a := h.createServer("web-a", "networkInterfaceList.2.networkInterfaceOrder", "1",
+		"networkInterfaceList.2.subnetNo", "37", "networkInterfaceList.2.ip", "10.0.128.6",
+		"networkInterfaceList.2.accessControlGroupNoList.1", "43")
+	b := h.createServer("web-b")
+	nics := h.call("getNetworkInterfaceList").list(t, "networkInterfaceList")
+	var got []string
+	for _, n := range nics {
+		got = append(got, n["instanceNo"].(string)+" "+n["deviceName"].(string)+" "+n["subnetNo"].(string)+" "+
+			n["ip"].(string)+" "+jsonString(n["isDefault"])+" "+codeOf(n, "networkInterfaceStatus")+" "+jsonString(n["accessControlGroupNoList"]))
+	}
+	want := []string{
+		a + ` eth0 36 10.0.0.6 true SET ["43"]`,
+		a + ` eth1 37 10.0.128.6 false SET ["43"]`,
+		b + ` eth0 36 10.0.0.7 true SET ["43"]`,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("NICs (-want +got):\n%s", d)
+	}
+	h.advance(fInit + 0.01)
+	srv := h.call("getServerInstanceDetail", "serverInstanceNo", a).list(t, "serverInstanceList")[0]
+	nos := srv["networkInterfaceNoList"].([]any)
+	l := h.call("getNetworkInterfaceList", "networkInterfaceNoList.1", nos[1].(string)).list(t, "networkInterfaceList")
+	if len(l) != 1 || l[0]["ip"] != "10.0.128.6" || codeOf(l[0], "networkInterfaceStatus") != "USED" {
+		t.Errorf("by number: %s", jsonString(l))
+	}
+	if l := h.call("getNetworkInterfaceList", "instanceNoList.1", b).list(t, "networkInterfaceList"); len(l) != 1 {
+		t.Errorf("by server: %d", len(l))
+	}
+	if l := h.call("getNetworkInterfaceDetail", "networkInterfaceNo", nos[0].(string)).list(t, "networkInterfaceList"); len(l) != 1 || l[0]["ip"] != "10.0.0.6" {
+		t.Errorf("detail: %s", jsonString(l))
+	}
+	// the same address twice, in one call or taken already
+	h.call("createServerInstances", "serverImageProductCode", "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", "vpcNo", "75", "subnetNo", "37",
+		"networkInterfaceList.1.networkInterfaceOrder", "0", "networkInterfaceList.1.ip", "10.0.128.6",
+		"networkInterfaceList.1.accessControlGroupNoList.1", "43").refused(t, codeInvalid)
+
+	// terminating frees the NICs and their addresses
+	h.advance(1)
+	h.call("stopServerInstances", "serverInstanceNoList.1", a).ok(t)
+	h.advance(fStop)
+	h.call("terminateServerInstances", "serverInstanceNoList.1", a).ok(t)
+	h.advance(fTerminate)
+	if l := h.call("getNetworkInterfaceList").list(t, "networkInterfaceList"); len(l) != 1 {
+		t.Errorf("NICs after terminate: %d", len(l))
+	}
+	h.createServer("web-c", "networkInterfaceList.1.networkInterfaceOrder", "0", "networkInterfaceList.1.ip", "10.0.0.6",
+		"networkInterfaceList.1.accessControlGroupNoList.1", "43")
+}
+
+// TestSubnetFull: a create that would not get all its addresses is refused whole.
+func TestSubnetFull(t *testing.T) {
+	h := newHarness(t, nil)
+	sn := regions[0].subnet("36")
+	h.sim.mu.Lock()
+	for i := range sn.capacity() - 1 {
+		h.sim.idx.useIP("36", "taken-"+strconv.Itoa(i))
+	}
+	h.sim.mu.Unlock()
+	h.call("createServerInstances", "serverImageProductCode", "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", "vpcNo", "75", "subnetNo", "36",
+		"serverName", "web", "serverCreateCount", "2").refused(t, codeInvalid)
+	if l := h.call("getServerInstanceList").list(t, "serverInstanceList"); len(l) != 0 {
+		t.Errorf("a refused create left %d servers", len(l))
+	}
+	h.createServer("web")
+}
+
+// TestDeferredSaves: once saves are slow, changes are written a moment
+// later together, and Flush writes at once.
+func TestDeferredSaves(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, func(o *Options) { o.Dir = dir })
+	h.createServer("web-a") // quick: written before the answer
+	reload := func() int {
+		s, err := New(Options{Dir: dir, Clock: h.clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(s.d.Servers)
+	}
+	if n := reload(); n != 1 {
+		t.Fatalf("synchronous save: %d servers on disk", n)
+	}
+	h.sim.mu.Lock()
+	h.sim.saving.limit = time.Nanosecond // every save now counts as slow
+	h.sim.saving.last = time.Hour        // and the next one waits 10 hours
+	h.sim.mu.Unlock()
+	h.createServer("web-b")
+	if n := reload(); n != 1 {
+		t.Errorf("deferred save happened at once: %d servers on disk", n)
+	}
+	if err := h.sim.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if n := reload(); n != 2 {
+		t.Errorf("after Flush: %d servers on disk", n)
+	}
+	// a short spacing writes by itself
+	h.sim.mu.Lock()
+	h.sim.saving.last = time.Millisecond
+	h.sim.mu.Unlock()
+	h.createServer("web-c")
+	deadline := time.Now().Add(5 * time.Second)
+	for reload() != 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("the deferred save never came")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fleet-iac/fleet/providers/ncloud/signature"
 )
@@ -157,6 +158,13 @@ func TestSeedCreateValues(t *testing.T) {
 	}
 	if r.inner["totalRows"] != 1.0 {
 		t.Errorf("totalRows = %v", r.inner["totalRows"])
+	}
+	// dates in KST with a colon-less offset, parseable with the documented layout
+	if srv["createDate"] != "2026-11-22T19:00:00+0900" || srv["uptime"] != srv["createDate"] {
+		t.Errorf("createDate %v uptime %v", srv["createDate"], srv["uptime"])
+	}
+	if at, err := time.Parse("2006-01-02T15:04:05-0700", srv["createDate"].(string)); err != nil || !at.Equal(t0) {
+		t.Errorf("createDate parses to %v, %v; want %v", at, err, t0)
 	}
 	no := srv["serverInstanceNo"].(string)
 	h.advance(fInit + fCreat + 0.01)

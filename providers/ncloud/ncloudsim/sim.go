@@ -51,6 +51,7 @@ type Sim struct {
 	idx    *indexes
 	due    dueQueue
 	reqSeq uint64
+	saving saveState
 }
 
 // New makes a simulator, loading its data from opts.Dir when a data file is there.
@@ -132,21 +133,4 @@ func (s *Sim) Credentials() (accessKey, secretKey string) { return s.ak, s.sk }
 func (s *Sim) Fixtures() Fixtures {
 	return Fixtures{Region: "KR", VPC: "75", Subnet: "36", ACG: "43",
 		Image: "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", Spec: "s2-g2-s50"}
-}
-
-// Flush writes the data to disk now; it also happens after every mutation.
-func (s *Sim) Flush() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.save()
-}
-
-func (s *Sim) save() error {
-	if s.path == "" {
-		return nil
-	}
-	if err := simcore.SaveJSON(s.path, s.d); err != nil {
-		return fmt.Errorf("save ncloud simulator data: %w", err)
-	}
-	return nil
 }

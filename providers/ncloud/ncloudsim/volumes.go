@@ -107,9 +107,6 @@ func createBlockStorageInstance(s *Sim, c *call) (result, error) {
 		}
 	}
 	s.addVolume(c, v)
-	if v.Name == "" {
-		v.Name = "bs" + v.No
-	}
 	return volumeList([]*volume{v}, 1, true), nil
 }
 

@@ -1,0 +1,232 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/fleet-iac/fleet/command"
+	"github.com/fleet-iac/fleet/providers/sim"
+	"github.com/fleet-iac/fleet/providers/simcore"
+)
+
+// childEnv switches the test binary into being fleet itself.
+const childEnv = "FLEET_E2E_CHILD"
+
+// TestMain runs fleet when re-executed as a child, the tests otherwise.
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		os.Exit(command.Run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// world is one simulator and one fleet directory (fleet.yaml, fleet.lock).
+type world struct {
+	t      testing.TB
+	sim    *sim.Server
+	simDir string
+	dir    string
+	env    []string
+}
+
+// newWorld starts a simulator with behaviour b on a free loopback port.
+func newWorld(t testing.TB, b simcore.Behaviour) *world {
+	t.Helper()
+	root := t.TempDir()
+	w := &world{t: t, simDir: filepath.Join(root, "sim"), dir: filepath.Join(root, "fleet")}
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := sim.Start(sim.Config{Addr: "127.0.0.1:0", Dir: w.simDir, Behaviour: b})
+	if err != nil {
+		t.Fatalf("start simulator: %v", err)
+	}
+	w.sim = s
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Errorf("close simulator: %v", err)
+		}
+	})
+	w.env = childEnviron(s)
+	return w
+}
+
+// childEnviron is this process's environment without anything that would
+// point fleet elsewhere, plus the simulator's endpoints and credentials.
+func childEnviron(s *sim.Server) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "NCLOUD_") || strings.HasPrefix(name, "OS_") || strings.HasPrefix(name, "FLEET_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	for _, v := range s.Env() {
+		env = append(env, v.Name+"="+v.Value)
+	}
+	return append(env, childEnv+"=1", "NO_COLOR=1")
+}
+
+// envValue returns one of the simulator's variables.
+func (w *world) envValue(name string) string {
+	for _, v := range w.sim.Env() {
+		if v.Name == name {
+			return v.Value
+		}
+	}
+	w.t.Fatalf("simulator has no variable %s", name)
+	return ""
+}
+
+// child is a running fleet process.
+type child struct {
+	cmd            *exec.Cmd
+	stdout, stderr bytes.Buffer
+	done           chan struct{}
+	err            error
+}
+
+// start starts fleet with args in the fleet directory.
+func (w *world) start(args ...string) *child {
+	w.t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	c := &child{done: make(chan struct{})}
+	c.cmd = &exec.Cmd{Path: exe, Args: append([]string{"fleet"}, args...), Dir: w.dir, Env: w.env}
+	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
+	if err := c.cmd.Start(); err != nil {
+		w.t.Fatalf("start fleet %s: %v", strings.Join(args, " "), err)
+	}
+	go func() {
+		c.err = c.cmd.Wait()
+		close(c.done)
+	}()
+	return c
+}
+
+// wait waits for the child up to timeout, killing it after that, and returns
+// its exit code (-1 when it was killed by a signal).
+func (c *child) wait(t testing.TB, timeout time.Duration) int {
+	t.Helper()
+	select {
+	case <-c.done:
+	case <-time.After(timeout):
+		c.cmd.Process.Kill()
+		<-c.done
+		t.Fatalf("fleet %s did not end within %s\nstdout:\n%s\nstderr:\n%s",
+			strings.Join(c.cmd.Args[1:], " "), timeout, tail(c.stdout.String()), tail(c.stderr.String()))
+	}
+	var ee *exec.ExitError
+	if c.err != nil && !errors.As(c.err, &ee) {
+		t.Fatalf("fleet %s: %v", strings.Join(c.cmd.Args[1:], " "), c.err)
+	}
+	return c.cmd.ProcessState.ExitCode()
+}
+
+// kill sends SIGKILL and reaps the child; it reports whether the child was
+// still running (false: it had already exited by itself).
+func (c *child) kill() bool {
+	select {
+	case <-c.done:
+		return false
+	default:
+	}
+	c.cmd.Process.Signal(syscall.SIGKILL)
+	<-c.done
+	return true
+}
+
+// result is a finished fleet run.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, tail(r.stdout), tail(r.stderr))
+}
+
+// run runs fleet to its end.
+func (w *world) run(timeout time.Duration, args ...string) result {
+	w.t.Helper()
+	c := w.start(args...)
+	code := c.wait(w.t, timeout)
+	return result{code: code, stdout: c.stdout.String(), stderr: c.stderr.String()}
+}
+
+// applyUntilDone re-runs apply until it exits 0, at most attempts times.
+func (w *world) applyUntilDone(attempts int, timeout time.Duration, extra ...string) {
+	w.t.Helper()
+	var last result
+	for i := 1; i <= attempts; i++ {
+		last = w.run(timeout, append([]string{"apply", "--auto-approve"}, extra...)...)
+		if last.code == 0 {
+			w.t.Logf("apply converged on attempt %d", i)
+			return
+		}
+		w.t.Logf("apply attempt %d: exit %d: %s\nits plan:\n%s", i, last.code, firstLines(last.stderr, 5), planPart(last.stdout))
+	}
+	w.t.Fatalf("apply did not converge in %d attempts; last run: %s", attempts, last)
+}
+
+// assertNoChanges runs plan --detailed-exitcode and wants "No changes".
+func (w *world) assertNoChanges() {
+	w.t.Helper()
+	r := w.run(2*time.Minute, "plan", "--detailed-exitcode")
+	if r.code != 0 || !strings.Contains(r.stdout, "No changes") {
+		w.t.Fatalf("final plan is not empty: %s", r)
+	}
+}
+
+// planPart is the plan a run printed, up to its summary line.
+func planPart(stdout string) string {
+	if i := strings.Index(stdout, "\nPlan:"); i >= 0 {
+		if j := strings.IndexByte(stdout[i+1:], '\n'); j >= 0 {
+			return stdout[:i+1+j]
+		}
+	}
+	return firstLines(stdout, 20)
+}
+
+// tail keeps the end of long output for failure messages.
+func tail(s string) string {
+	const max = 4000
+	if len(s) > max {
+		return "…" + s[len(s)-max:]
+	}
+	return s
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(strings.TrimSpace(s), "\n", n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, " | ")
+}
+
+// waitFor polls cond every 100ms until it holds or ctx ends.
+func waitFor(ctx context.Context, cond func() bool) bool {
+	for {
+		if cond() {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
