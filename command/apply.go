@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -144,7 +145,11 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 	}
 	if len(res.Failed) > 0 {
 		for _, f := range res.Failed {
-			fmt.Fprintf(ws.io.Err, "Error: %s: %v\n", f.Address, f.Err)
+			msg := f.Err.Error()
+			if !strings.HasPrefix(msg, f.Address) {
+				msg = f.Address + ": " + msg // provider errors usually name the address already
+			}
+			fmt.Fprintf(ws.io.Err, "Error: %s\n", msg)
 		}
 		return exitCode(ExitError)
 	}

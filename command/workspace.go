@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -49,6 +50,10 @@ func loadFleet(io *Streams, u ui, files []string) (*spec.Fleet, map[string][]byt
 }
 
 const defaultFleetFile = "fleet.yaml"
+
+// embeddedPollInterval matches the embedded simulator's fast transitions;
+// against a real cloud the providers' own defaults apply.
+const embeddedPollInterval = 250 * time.Millisecond
 
 func lookupEnv(name string) (string, bool) {
 	v := getenv(name)
@@ -148,6 +153,7 @@ func (ws *workspace) openProvider(ctx context.Context, p *spec.Provider) (provid
 		case spec.EndpointEmbedded:
 			cfg.Endpoint = ws.embedded.URL
 			cfg.AccessKey, cfg.SecretKey = ws.embedded.NCP.Credentials()
+			cfg.PollInterval = embeddedPollInterval
 		case "":
 		default:
 			cfg.Endpoint = p.Endpoint
@@ -170,6 +176,7 @@ func (ws *workspace) openProvider(ctx context.Context, p *spec.Provider) (provid
 		case spec.EndpointEmbedded:
 			cfg.AuthURL = ws.embedded.NHN.AuthURL(ws.embedded.URL)
 			cfg.Username, cfg.Password, cfg.TenantID = ws.embedded.NHN.Credentials()
+			cfg.PollInterval = embeddedPollInterval
 		case "":
 		default:
 			cfg.AuthURL = p.Endpoint

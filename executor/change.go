@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
@@ -39,7 +40,27 @@ func (s *step) rename() (string, error) {
 		}
 		st.Remove(s.a.Address)
 		st.Put(r)
+		// The server's volumes move with it: volume/FROM/x becomes volume/TO/x,
+		// or the next plan would delete them and create empty ones.
+		moveVolumes(st, s.a.Address, s.a.NewAddress)
 	})
+}
+
+// moveVolumes re-addresses the volumes of server address from to server address to.
+func moveVolumes(st *state.State, from, to string) {
+	fromPrefix := "volume/" + strings.TrimPrefix(from, "server/") + "/"
+	toPrefix := "volume/" + strings.TrimPrefix(to, "server/") + "/"
+	var moved []state.Resource
+	for _, r := range st.Resources {
+		if strings.HasPrefix(r.Address, fromPrefix) {
+			moved = append(moved, r)
+		}
+	}
+	for _, r := range moved {
+		st.Remove(r.Address)
+		r.Address = toPrefix + strings.TrimPrefix(r.Address, fromPrefix)
+		st.Put(r)
+	}
 }
 
 // delete deletes the resource, waits until it is gone and removes it from
@@ -165,9 +186,13 @@ func (s *step) detach() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	// The server is the one the plan names, or the one the state saw the
-	// volume attached to.
-	sid, err := s.idOf(s.serverAddr())
+	// The server is the one the planner saw it attached to (during a replace
+	// the address already names the new server), else the one the plan names,
+	// else the one the state saw the volume attached to.
+	sid, err := s.a.ServerID, error(nil)
+	if sid == "" {
+		sid, err = s.idOf(s.serverAddr())
+	}
 	if err != nil {
 		r, _ := s.record(s.a.Address)
 		if r.Volume == nil || r.Volume.ServerID == "" {
