@@ -49,7 +49,7 @@ func TestFaults(t *testing.T) {
 	default:
 	}
 	if !settled {
-		t.Logf("within 2 minutes, not every other server ran or no progress line said %s is still creating; interrupting anyway:\n%s", stuck, tail(c.stdout.String()))
+		t.Errorf("within 2 minutes, not every other server ran or no progress line said %s is still creating; interrupting anyway:\n%s", stuck, tail(c.stdout.String()))
 	}
 	c.cmd.Process.Signal(syscall.SIGINT)
 	if code := c.wait(t, 30*time.Second); code != 1 {

@@ -1,0 +1,91 @@
+package e2e
+
+import (
+	"os"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/fleet-iac/fleet/providers/simcore"
+)
+
+// benchEnvInt reads a positive integer knob of the benchmark.
+func benchEnvInt(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		b.Fatalf("%s=%q: want a positive integer", name, v)
+	}
+	return n
+}
+
+// pollOps are the list calls the shared pollers make (and the refresh).
+var pollOps = map[string]bool{
+	"getServerInstanceList":       true,
+	"getBlockStorageInstanceList": true,
+	"GET /servers/detail":         true,
+	"GET /volumes/detail":         true,
+}
+
+// BenchmarkApply1000 applies 1,000 servers (half on each cloud) against
+// simulators answering each call after 100 ms, building servers in 20 s and
+// allowing 20 requests/s per cloud, and compares the wall time with the
+// lower bound: the larger of the critical path (one build plus a few call
+// latencies) and the time the rate limit needs for the calls made.
+//
+//	go test -run '^$' -bench BenchmarkApply1000 -benchtime 1x ./e2e/
+//
+// FLEET_BENCH_SERVERS and FLEET_BENCH_BUILD_SECONDS scale it down.
+func BenchmarkApply1000(b *testing.B) {
+	servers := benchEnvInt(b, "FLEET_BENCH_SERVERS", 1000)
+	build := time.Duration(benchEnvInt(b, "FLEET_BENCH_BUILD_SECONDS", 20)) * time.Second
+	const latency, rateLimit = 100 * time.Millisecond, 20.0
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		w := newWorld(b, simcore.Behaviour{Latency: latency, BuildTime: build, RateLimit: rateLimit})
+		w.writeFleet(group{name: "web", cloud: "ncp", count: servers / 2}, group{name: "db", cloud: "nhn", count: servers - servers/2})
+		b.StartTimer()
+		start := time.Now()
+		c := w.start("apply", "--auto-approve")
+		code := c.wait(b, time.Hour)
+		wall := time.Since(start)
+		b.StopTimer()
+		if code != 0 {
+			b.Fatalf("apply: exit %d\n%s\n%s", code, tail(c.stdout.String()), tail(c.stderr.String()))
+		}
+		st := w.sim.Stats()
+		polls := 0
+		for op, n := range st.NCloud.Operations {
+			if pollOps[op] {
+				polls += n
+			}
+		}
+		for op, n := range st.NHNCloud.Operations {
+			if pollOps[op] {
+				polls += n
+			}
+		}
+		critical := build + 4*latency
+		busiest := max(st.NCloud.Total, st.NHNCloud.Total)
+		throughput := time.Duration(float64(busiest) / rateLimit * float64(time.Second))
+		bound := max(critical, throughput)
+		ratio := wall.Seconds() / bound.Seconds()
+		peakMB := float64(c.cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024 // Linux reports KiB
+		total := st.NCloud.Total + st.NHNCloud.Total
+		b.ReportMetric(wall.Seconds(), "wall-s")
+		b.ReportMetric(ratio, "wall/bound")
+		b.ReportMetric(float64(total)/float64(servers), "calls/server")
+		b.ReportMetric(float64(polls), "polls")
+		b.ReportMetric(peakMB, "peak-MB")
+		b.Logf("%d servers, build %s: wall %s; bound %s (critical path %s, busiest cloud %d calls at %.0f/s = %s); ratio %.2f",
+			servers, build, wall.Round(time.Millisecond), bound.Round(time.Millisecond), critical, busiest, rateLimit,
+			throughput.Round(time.Millisecond), ratio)
+		b.Logf("calls: ncloud %d %v", st.NCloud.Total, st.NCloud.Operations)
+		b.Logf("calls: nhncloud %d %v", st.NHNCloud.Total, st.NHNCloud.Operations)
+		b.Logf("%.1f calls per server, %d polling calls, child peak RSS %.1f MB", float64(total)/float64(servers), polls, peakMB)
+	}
+}
