@@ -55,6 +55,10 @@ const defaultFleetFile = "fleet.yaml"
 // against a real cloud the providers' own defaults apply.
 const embeddedPollInterval = 250 * time.Millisecond
 
+// embeddedRequestsPerSecond lifts the request budget meant to protect a real
+// cloud's API: the embedded simulator has no rate limit unless asked.
+const embeddedRequestsPerSecond = 500
+
 func lookupEnv(name string) (string, bool) {
 	v := getenv(name)
 	if v == "" {
@@ -153,7 +157,7 @@ func (ws *workspace) openProvider(ctx context.Context, p *spec.Provider) (provid
 		case spec.EndpointEmbedded:
 			cfg.Endpoint = ws.embedded.URL
 			cfg.AccessKey, cfg.SecretKey = ws.embedded.NCP.Credentials()
-			cfg.PollInterval = embeddedPollInterval
+			cfg.PollInterval, cfg.RequestsPerSecond = embeddedPollInterval, embeddedRequestsPerSecond
 		case "":
 		default:
 			cfg.Endpoint = p.Endpoint
@@ -176,7 +180,7 @@ func (ws *workspace) openProvider(ctx context.Context, p *spec.Provider) (provid
 		case spec.EndpointEmbedded:
 			cfg.AuthURL = ws.embedded.NHN.AuthURL(ws.embedded.URL)
 			cfg.Username, cfg.Password, cfg.TenantID = ws.embedded.NHN.Credentials()
-			cfg.PollInterval = embeddedPollInterval
+			cfg.PollInterval, cfg.RequestsPerSecond = embeddedPollInterval, embeddedRequestsPerSecond
 		case "":
 		default:
 			cfg.AuthURL = p.Endpoint

@@ -10,13 +10,11 @@ import (
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
 
-// crashFleet is the fleet of the crash and fault tests: 50 servers on both
-// clouds, the NHN ones with a volume each. NCP servers carry no volume until
-// executor/create.go stops waiting for an NCP volume (created attached) to
-// become available.
+// crashFleet is the fleet of the crash and fault tests: servers on both
+// clouds, each with a volume (NCP creates it attached, NHN attaches it).
 func crashFleet(web, db int) []group {
 	return []group{
-		{name: "web", cloud: "ncp", count: web},
+		{name: "web", cloud: "ncp", count: web, volume: true},
 		{name: "db", cloud: "nhn", count: db, volume: true},
 	}
 }
@@ -80,6 +78,6 @@ func TestCrash(t *testing.T) {
 	}
 	w.writeFleet(crashFleet(30, 20)...)
 	w.applyUntilDone(5, 3*time.Minute)
-	w.assertConsistent(50, 20)
+	w.assertConsistent(50, 50)
 	w.assertNoChanges()
 }

@@ -74,6 +74,6 @@ func TestFaults(t *testing.T) {
 	}
 	w.applyUntilDone(8, 3*time.Minute)
 	w.sim.SetBehaviour(simcore.Behaviour{})
-	w.assertConsistent(50, 20)
+	w.assertConsistent(50, 50)
 	w.assertNoChanges()
 }

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -19,7 +20,7 @@ import (
 
 const (
 	rolloutImage    = "SW.VSVR.OS.LNX64.UBNTU.SVR2204.B050" // the replacement image
-	rolloutType     = "s4-g2-s50"                          // the resize target
+	rolloutType     = "s4-g2-s50"                           // the resize target
 	rolloutSize     = 6
 	rolloutMaxUnav  = 2
 	rolloutBuild    = 500 * time.Millisecond
@@ -243,6 +244,52 @@ func TestRolloutFailure(t *testing.T) {
 
 	w.sim.SetBehaviour(simcore.Behaviour{BuildTime: rolloutBuild})
 	w.applyUntilDone(3, rolloutDeadline)
+	w.assertConsistent(rolloutSize, 0)
+	w.assertNoChanges()
+}
+
+// TestRolloutResume kills a resize rollout with SIGKILL as soon as batch 2
+// starts, then re-runs apply: across both runs no more than max_unavailable
+// servers were ever out of service, and the fleet converges.
+func TestRolloutResume(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, simcore.Behaviour{BuildTime: rolloutBuild})
+	w.writeFleet(rolloutGroup("", ""))
+	w.applyUntilDone(1, rolloutDeadline)
+
+	w.writeFleet(rolloutGroup(rolloutType, ""))
+	batches := w.planBatches()
+	before := w.cloud()
+	w.sim.Timeline.Reset()
+	c := w.start("apply", "--auto-approve")
+	ctx, cancel := context.WithTimeout(context.Background(), rolloutDeadline)
+	defer cancel()
+	started := waitFor(ctx, func() bool {
+		tr := traceGroup(before, w.sim.Timeline.Events(), "web-")
+		for n, b := range batches {
+			if _, ok := tr.first[n]; ok && b == 2 {
+				return true
+			}
+		}
+		return false
+	})
+	if !c.kill() {
+		t.Fatalf("apply ended before it was killed in batch 2:\n%s", tail(c.stdout.String()))
+	}
+	if !started {
+		t.Fatalf("batch 2 never started:\n%s", tail(c.stdout.String()))
+	}
+	w.applyUntilDone(3, rolloutDeadline)
+	tr := traceGroup(before, w.sim.Timeline.Events(), "web-")
+	t.Logf("across the killed and the resumed run: peak down %d, in flight %d", tr.peakDown, tr.peakInFlight)
+	if tr.peakDown > rolloutMaxUnav || tr.peakInFlight > rolloutMaxUnav {
+		t.Errorf("%d down and %d in flight at once, want at most %d", tr.peakDown, tr.peakInFlight, rolloutMaxUnav)
+	}
+	for n := range batches {
+		if _, ok := tr.first[n]; !ok {
+			t.Errorf("%s was never resized", n)
+		}
+	}
 	w.assertConsistent(rolloutSize, 0)
 	w.assertNoChanges()
 }

@@ -42,6 +42,7 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b.planImages()
 	b.planServers()
 	b.planVolumes()
+	b.planDuplicates()
 	b.wire()
 	b.applyTargets()
 	b.planRollouts()
@@ -66,6 +67,10 @@ type builder struct {
 	desiredServers map[string]*spec.Server // by address
 	desiredVolumes map[string]desiredVolume
 	servers        map[string]*serverPlan // by desired or current server address
+
+	intents        map[string]state.Intent // pending intents by address, the latest of each
+	reportedIntent map[string]bool         // addresses already in Plan.Interrupted
+	dups           []*current              // extra tagged servers and volumes to delete (duplicate.go)
 
 	actions []*Action
 	byID    map[string]*Action
@@ -93,6 +98,8 @@ func newBuilder(in Input) *builder {
 		desiredServers: map[string]*spec.Server{},
 		desiredVolumes: map[string]desiredVolume{},
 		servers:        map[string]*serverPlan{},
+		intents:        map[string]state.Intent{},
+		reportedIntent: map[string]bool{},
 		byID:           map[string]*Action{},
 		base:           map[string][]string{},
 	}
@@ -110,6 +117,7 @@ func newBuilder(in Input) *builder {
 		Fleet:                fleet.Name,
 		SpecDigest:           fleet.Digest,
 		InventoryFingerprint: InventoryFingerprint(in.Inventory),
+		Refreshed:            len(in.Inventory) > 0,
 		Actions:              []Action{},
 	}
 	if in.State != nil {

@@ -57,6 +57,7 @@ func indexInventory(inv providers.InventoryResponse) *inventoryIndex {
 // loadCurrent matches the state to the inventory by cloud id, records
 // drift, and turns owned records missing from the state into adopt actions.
 func (b *builder) loadCurrent() {
+	b.loadIntents()
 	idx := map[string]*inventoryIndex{}
 	for _, name := range sortedKeys(b.in.Inventory) {
 		idx[name] = indexInventory(b.in.Inventory[name])
@@ -69,6 +70,7 @@ func (b *builder) loadCurrent() {
 	for _, name := range sortedKeys(b.in.Inventory) {
 		b.adoptUnmatched(name, b.in.Inventory[name], idx[name])
 	}
+	b.reportIntents()
 	b.reindex()
 }
 
@@ -85,12 +87,12 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 	case providers.KindServer:
 		if s, ok := x.servers[r.ID]; ok {
 			c.Server, found = s, true
-			b.recordDrift(r.Address, serverDrift(r.Server, s))
+			b.recordDiff(r.Address, DriftChanged, serverDrift(r.Server, s))
 		}
 	case providers.KindVolume:
 		if v, ok := x.volumes[r.ID]; ok {
 			c.Volume, found = v, true
-			b.recordDrift(r.Address, volumeDrift(r.Volume, v))
+			b.recordDiff(r.Address, DriftChanged, volumeDrift(r.Volume, v))
 		}
 	case providers.KindImage:
 		if im, ok := x.images[r.ID]; ok {
@@ -99,11 +101,11 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 	case providers.KindKeypair:
 		if k, ok := x.keypairs[r.ID]; ok {
 			c.Keypair, found = k, true
-			b.recordDrift(r.Address, keypairDrift(r.Keypair, k))
+			b.recordDiff(r.Address, DriftChanged, keypairDrift(r.Keypair, k))
 		}
 	}
 	if !found {
-		b.plan.Drift = append(b.plan.Drift, Drift{Address: r.Address, Kind: DriftDeleted})
+		b.recordDiff(r.Address, DriftDeleted, nil)
 		return
 	}
 	x.used[string(r.Kind)+"\x00"+r.ID] = true
@@ -111,25 +113,30 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 }
 
 // adoptUnmatched adopts the owned records of one provider that no state
-// entry matched. A record whose address the state already holds under
-// another id is a duplicate: reported, never adopted or deleted silently.
+// entry matched. Records of another fleet or none (untagged resources the
+// state asked for by id) are never touched. Where several tagged servers or
+// volumes claim one address (a crash between the halves of a replace, or a
+// create whose result was never recorded), exactly one is kept: the one the
+// state holds, else the healthiest, then lowest id, which is adopted; the
+// others are deleted as duplicates (duplicate.go).
 func (b *builder) adoptUnmatched(provider string, inv providers.InventoryResponse, x *inventoryIndex) {
 	var found []*current
+	owned := func(o providers.Owner) bool { return o.Fleet == b.fleet.Name }
 	for i := range inv.Servers {
 		s := &inv.Servers[i]
-		if !x.used[string(providers.KindServer)+"\x00"+s.ID] {
+		if !x.used[string(providers.KindServer)+"\x00"+s.ID] && owned(s.Owner) {
 			found = append(found, &current{Address: s.Owner.Address, Kind: providers.KindServer, Provider: provider, ID: s.ID, Server: s})
 		}
 	}
 	for i := range inv.Volumes {
 		v := &inv.Volumes[i]
-		if !x.used[string(providers.KindVolume)+"\x00"+v.ID] {
+		if !x.used[string(providers.KindVolume)+"\x00"+v.ID] && owned(v.Owner) {
 			found = append(found, &current{Address: v.Owner.Address, Kind: providers.KindVolume, Provider: provider, ID: v.ID, Volume: v})
 		}
 	}
 	for i := range inv.Images {
 		im := &inv.Images[i]
-		if !x.used[string(providers.KindImage)+"\x00"+im.ID] {
+		if !x.used[string(providers.KindImage)+"\x00"+im.ID] && owned(im.Owner) {
 			found = append(found, &current{Address: im.Owner.Address, Kind: providers.KindImage, Provider: provider, ID: im.ID, Image: im})
 		}
 	}
@@ -146,9 +153,13 @@ func (b *builder) adoptUnmatched(provider string, inv providers.InventoryRespons
 			found = append(found, &current{Address: "keypair/" + k.Name, Kind: providers.KindKeypair, Provider: provider, ID: k.Name, Keypair: k})
 		}
 	}
+	// Per address, the record to keep comes first.
 	sort.SliceStable(found, func(i, j int) bool {
 		if found[i].Address != found[j].Address {
 			return found[i].Address < found[j].Address
+		}
+		if hi, hj := health(found[i]), health(found[j]); hi != hj {
+			return hi < hj
 		}
 		return found[i].ID < found[j].ID
 	})
@@ -159,8 +170,12 @@ func (b *builder) adoptUnmatched(provider string, inv providers.InventoryRespons
 			continue
 		}
 		if prev, ok := b.cur[c.Address]; ok {
+			if prev.Kind == c.Kind && (c.Kind == providers.KindServer || c.Kind == providers.KindVolume) {
+				b.dups = append(b.dups, c)
+				continue
+			}
 			b.warnf(c.Address, "found a second "+string(c.Kind)+" tagged "+c.Address,
-				"cloud id "+c.ID+" carries the same address as "+prev.ID+", which the state holds; fleet leaves it alone: delete it in the console, or remove its tag")
+				"cloud id "+c.ID+" carries the same address as "+prev.ID+"; fleet leaves it alone: delete it in the console, or remove its tag")
 			continue
 		}
 		c.Adopted = true
@@ -173,6 +188,20 @@ func (b *builder) adoptUnmatched(provider string, inv providers.InventoryRespons
 	}
 }
 
+// health ranks a found record for keeping among duplicates: 0 usable, 1
+// busy or in transition, 2 failed.
+func health(c *current) int {
+	switch {
+	case c.Server != nil && c.Server.Failed:
+		return 2
+	case c.Server != nil && (c.Server.Busy || c.Server.Power == ""):
+		return 1
+	case c.Volume != nil && c.Volume.Busy:
+		return 1
+	}
+	return 0
+}
+
 // reindex rebuilds the lookups derived from cur.
 func (b *builder) reindex() {
 	b.curAddrs = sortedKeys(b.cur)
@@ -181,6 +210,14 @@ func (b *builder) reindex() {
 	for _, a := range b.curAddrs {
 		c := b.cur[a]
 		if c.Kind == providers.KindServer || c.Kind == providers.KindVolume {
+			b.curByID[c.Provider+"\x00"+string(c.Kind)+"\x00"+c.ID] = c
+		}
+	}
+	// Duplicate servers are found by id too, so that a volume attached to
+	// one is detached from it; duplicate volumes stay out of the attachment
+	// index: their own detach is planned with them.
+	for _, c := range b.dups {
+		if c.Kind == providers.KindServer {
 			b.curByID[c.Provider+"\x00"+string(c.Kind)+"\x00"+c.ID] = c
 		}
 	}

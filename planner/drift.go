@@ -14,13 +14,6 @@ const (
 	DriftDeleted = "deleted" // the resource is gone from the cloud
 )
 
-// recordDrift adds a changed-drift entry when there are changes.
-func (b *builder) recordDrift(addr string, changes []FieldChange) {
-	if len(changes) > 0 {
-		b.plan.Drift = append(b.plan.Drift, Drift{Address: addr, Kind: DriftChanged, Changes: changes})
-	}
-}
-
 // changeList collects field changes, skipping equal values.
 type changeList []FieldChange
 

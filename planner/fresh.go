@@ -57,7 +57,10 @@ func sortedBy[T any](s []T, key func(T) string) []T {
 // CheckFresh refuses a saved plan that no longer fits: another fleet
 // version, another state (lineage), a state written since (serial), other
 // fleet files (spec digest), or an inventory that changed (fingerprint). The
-// error wraps ErrStale and names everything that moved.
+// error wraps ErrStale and names everything that moved. A plan made without
+// refresh (Refreshed false) took the state as the truth and fingerprinted no
+// inventory, so its fingerprint is not compared: the state serial already
+// guards what it was computed from.
 func (p *Plan) CheckFresh(st *state.State, fleet *spec.Fleet, fingerprint string, fleetVersion string) error {
 	if st == nil {
 		st = &state.State{}
@@ -78,7 +81,7 @@ func (p *Plan) CheckFresh(st *state.State, fleet *spec.Fleet, fingerprint string
 	if p.SpecDigest != digest {
 		moved = append(moved, "the fleet files changed (spec digest differs)")
 	}
-	if p.InventoryFingerprint != fingerprint {
+	if p.Refreshed && p.InventoryFingerprint != fingerprint {
 		moved = append(moved, "the cloud changed (inventory fingerprint differs)")
 	}
 	if len(moved) == 0 {

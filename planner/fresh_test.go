@@ -19,8 +19,11 @@ import (
 func richPlan(t *testing.T) *Plan {
 	t.Helper()
 	var all []*Plan
-	for _, name := range []string{"rollout", "replace_image", "adopt", "drift", "protect_blocked", "volumes", "create_from_empty", "moved_rename"} {
-		sc := scenarios()[name]
+	for _, name := range []string{"rollout", "replace_image", "adopt", "drift", "protect_blocked", "volumes", "create_from_empty", "moved_rename", "rollout_resume", "interrupted", "duplicates"} {
+		sc, ok := scenarios()[name]
+		if !ok {
+			sc = resumeScenarios()[name]
+		}
 		sc.in.FleetVersion = "test"
 		p, _ := Build(sc.in)
 		all = append(all, p)
@@ -29,6 +32,8 @@ func richPlan(t *testing.T) *Plan {
 	for _, q := range all[1:] {
 		p.Actions = append(p.Actions, q.Actions...)
 		p.Drift = append(p.Drift, q.Drift...)
+		p.Interrupted = append(p.Interrupted, q.Interrupted...)
+		p.Rollouts = append(p.Rollouts, q.Rollouts...)
 	}
 	return p
 }
@@ -145,6 +150,59 @@ func TestCheckFresh(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not mention %q", err, w)
 				}
+			}
+		})
+	}
+}
+
+// A plan made without refresh fingerprints no inventory: CheckFresh leaves
+// the inventory out and still checks everything else, also after a save and
+// load.
+func TestCheckFreshWithoutRefresh(t *testing.T) {
+	f := webAndDB(nil, nil)
+	st, inv := world(f)
+	made, _ := Build(Input{Fleet: f, State: st, FleetVersion: "1.2.0"})
+	if made.Refreshed {
+		t.Fatal("a plan without inventory says it was refreshed")
+	}
+	if refreshed, _ := Build(Input{Fleet: f, State: st, Inventory: inv, FleetVersion: "1.2.0"}); !refreshed.Refreshed {
+		t.Fatal("a refreshed plan says it was not")
+	}
+	path := filepath.Join(t.TempDir(), "plan.json")
+	if err := Save(path, made); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := InventoryFingerprint(inv) // what apply PLAN computes after its own refresh
+	moved := *st
+	moved.Serial++
+	otherFleet := *f
+	otherFleet.Digest = "sha256:fleet-v2"
+	tests := map[string]struct {
+		st      *state.State
+		fleet   *spec.Fleet
+		version string
+		want    string // "" means fresh
+	}{
+		"fresh whatever the cloud holds": {st, f, "1.2.0", ""},
+		"serial moved":                   {&moved, f, "1.2.0", "serial 7, now 8"},
+		"spec changed":                   {st, &otherFleet, "1.2.0", "fleet files changed"},
+		"other version":                  {st, f, "1.3.0", "made by fleet 1.2.0"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := p.CheckFresh(tc.st, tc.fleet, fp, tc.version)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("got %v, want fresh", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrStale) || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "inventory") {
+				t.Errorf("got %v, want stale for %q only", err, tc.want)
 			}
 		})
 	}

@@ -33,6 +33,9 @@ type scenario struct {
 // (and its diagnostics) with testdata/plan/<scenario>/.
 func TestGolden(t *testing.T) {
 	all := scenarios()
+	for name, sc := range resumeScenarios() {
+		all[name] = sc
+	}
 	for name, sc := range yamlScenarios(t) {
 		if _, dup := all[name]; dup {
 			t.Fatalf("scenario %s is defined in Go and as a directory", name)

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"time"
+
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -38,10 +40,18 @@ type Plan struct {
 	SpecDigest           string `json:"spec_digest"`           // spec.Fleet.Digest
 	InventoryFingerprint string `json:"inventory_fingerprint"` // sha256 over the refreshed inventory
 
-	Actions  []Action  `json:"actions"`            // in a topological order, ties broken by ID
-	Drift    []Drift   `json:"drift,omitempty"`    // sorted by address
-	Rollouts []Rollout `json:"rollouts,omitempty"` // sorted by group
-	Summary  Summary   `json:"summary"`
+	// Refreshed is false when the plan was made without refreshing any
+	// provider (plan --refresh=false): its fingerprint covers no inventory,
+	// so CheckFresh does not compare it.
+	Refreshed bool `json:"refreshed"`
+
+	Actions []Action `json:"actions"`         // in a topological order, ties broken by ID
+	Drift   []Drift  `json:"drift,omitempty"` // sorted by address
+	// Interrupted lists addresses with an operation an earlier apply started
+	// and did not record as finished (state intents), sorted by address.
+	Interrupted []Interrupted `json:"interrupted,omitempty"`
+	Rollouts    []Rollout     `json:"rollouts,omitempty"` // sorted by group
+	Summary     Summary       `json:"summary"`
 }
 
 // Action is one step. DependsOn holds the IDs of actions that must finish
@@ -109,12 +119,25 @@ type Drift struct {
 	Changes []FieldChange `json:"changes,omitempty"`
 }
 
+// Interrupted is an operation an earlier apply started on an address and
+// did not record as finished. Differences the refresh found there are its
+// doing, not someone else's: they are reported here, not as drift.
+type Interrupted struct {
+	Address string        `json:"address"`
+	Action  string        `json:"action"` // the plan action id that was running
+	Op      string        `json:"op"`     // what it did: resize, stop, create, ... (the action's type)
+	Started time.Time     `json:"started"`
+	Kind    string        `json:"kind,omitempty"` // changed, deleted; "" when nothing differs
+	Changes []FieldChange `json:"changes,omitempty"`
+}
+
 // Rollout is how one server group's disruptive actions are batched.
 type Rollout struct {
 	Group          string `json:"group"`
 	MaxUnavailable int    `json:"max_unavailable"`
 	Batches        int    `json:"batches"`
-	Servers        int    `json:"servers"` // servers with disruptive actions
+	Servers        int    `json:"servers"`        // servers with disruptive actions
+	Down           int    `json:"down,omitempty"` // servers already below target (an interrupted run): they fill batch 1 first
 }
 
 // Summary counts actions by type, as shown in the summary line.
@@ -135,6 +158,8 @@ type Summary struct {
 	Adopt    int `json:"adopt"`
 	Blocked  int `json:"blocked"`
 	Drift    int `json:"drift"`
+	// Interrupted counts the entries of Plan.Interrupted, apart from drift.
+	Interrupted int `json:"interrupted"`
 }
 
 // HasChanges reports whether applying the plan would do anything.

@@ -11,19 +11,21 @@ import (
 // that the saved plan can change without breaking readers: fields are only
 // ever added, and format_version says which layout a reader gets.
 type jsonPlan struct {
-	FormatVersion        string       `json:"format_version"`
-	FleetVersion         string       `json:"fleet_version"`
-	Fleet                string       `json:"fleet"`
-	State                jsonState    `json:"state"`
-	SpecDigest           string       `json:"spec_digest"`
-	InventoryFingerprint string       `json:"inventory_fingerprint"`
-	HasChanges           bool         `json:"has_changes"`
-	Applyable            bool         `json:"applyable"`
-	Actions              []jsonAction `json:"actions"`
-	Drift                []Drift      `json:"drift"`
-	Rollouts             []Rollout    `json:"rollouts"`
-	Summary              Summary      `json:"summary"`
-	SummaryLine          string       `json:"summary_line"`
+	FormatVersion        string        `json:"format_version"`
+	FleetVersion         string        `json:"fleet_version"`
+	Fleet                string        `json:"fleet"`
+	State                jsonState     `json:"state"`
+	SpecDigest           string        `json:"spec_digest"`
+	InventoryFingerprint string        `json:"inventory_fingerprint"`
+	Refreshed            bool          `json:"refreshed"`
+	HasChanges           bool          `json:"has_changes"`
+	Applyable            bool          `json:"applyable"`
+	Actions              []jsonAction  `json:"actions"`
+	Drift                []Drift       `json:"drift"`
+	Interrupted          []Interrupted `json:"interrupted"`
+	Rollouts             []Rollout     `json:"rollouts"`
+	Summary              Summary       `json:"summary"`
+	SummaryLine          string        `json:"summary_line"`
 }
 
 type jsonState struct {
@@ -79,16 +81,21 @@ func RenderJSON(w io.Writer, p *Plan) error {
 		State:                jsonState{Lineage: p.StateLineage, Serial: p.StateSerial},
 		SpecDigest:           p.SpecDigest,
 		InventoryFingerprint: p.InventoryFingerprint,
+		Refreshed:            p.Refreshed,
 		HasChanges:           p.HasChanges(),
 		Applyable:            p.Applyable(),
 		Actions:              make([]jsonAction, len(p.Actions)),
 		Drift:                p.Drift,
+		Interrupted:          p.Interrupted,
 		Rollouts:             p.Rollouts,
 		Summary:              p.Summary,
 		SummaryLine:          p.SummaryLine(),
 	}
 	if doc.Drift == nil {
 		doc.Drift = []Drift{}
+	}
+	if doc.Interrupted == nil {
+		doc.Interrupted = []Interrupted{}
 	}
 	if doc.Rollouts == nil {
 		doc.Rollouts = []Rollout{}

@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // mdFoldActions is the number of actions above which the table is folded.
 const mdFoldActions = 50
 
 // RenderMarkdown writes the plan as a pull-request comment: the summary
-// line, a table of actions, the drift and the rollout batches.
+// line, a table of actions, the drift, the interrupted operations and the
+// rollout batches.
 func RenderMarkdown(w io.Writer, p *Plan) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### fleet plan: `%s`\n\n", p.Fleet)
@@ -26,6 +28,19 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 				changes = mdCode(describeChanges(d.Changes))
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdCode(d.Address), d.Kind, changes)
+		}
+	}
+	if len(p.Interrupted) > 0 {
+		fmt.Fprintf(&b, "\n#### Interrupted (started by an earlier apply, not recorded as finished)\n\n| Address | Operation | Started | Found |\n| --- | --- | --- | --- |\n")
+		for _, in := range p.Interrupted {
+			found := "no difference"
+			switch {
+			case in.Kind == DriftDeleted:
+				found = "gone"
+			case len(in.Changes) > 0:
+				found = mdCode(describeChanges(in.Changes))
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCode(in.Address), in.Op, in.Started.UTC().Format(time.RFC3339), found)
 		}
 	}
 	if p.HasChanges() {

@@ -135,7 +135,11 @@ func (r Rollout) Line() string {
 	if r.Batches == 1 {
 		noun = "batch"
 	}
-	return fmt.Sprintf("rollout %s: %d %s of %d", r.Group, r.Batches, noun, r.MaxUnavailable)
+	line := fmt.Sprintf("rollout %s: %d %s of %d", r.Group, r.Batches, noun, r.MaxUnavailable)
+	if r.Down > 0 {
+		line += fmt.Sprintf(" (%d already down, finished in batch 1)", r.Down)
+	}
+	return line
 }
 
 // DriftLine describes one drift entry's changes for people.
@@ -146,8 +150,8 @@ func (d Drift) Line() string {
 	return describeChanges(d.Changes)
 }
 
-// RenderText writes the plan as a reviewer reads it: the drift first, one
-// line per action, the rollout batches and the summary line. The output
+// RenderText writes the plan as a reviewer reads it: the drift and the
+// interrupted operations first, one line per action, the rollout batches and the summary line. The output
 // depends on nothing but p and style.
 func RenderText(w io.Writer, p *Plan, style Style) error {
 	var b strings.Builder
@@ -163,6 +167,17 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 				sym = "-"
 			}
 			fmt.Fprintf(&b, "  %s %-*s  %s\n", style.paint(symbolColor(sym), sym), width, d.Address, d.Line())
+		}
+		b.WriteString("\n")
+	}
+	if len(p.Interrupted) > 0 {
+		b.WriteString(style.paint(sgrBold, "Interrupted: started by an earlier apply, not recorded as finished") + "\n")
+		width := 0
+		for _, in := range p.Interrupted {
+			width = max(width, len(in.Address))
+		}
+		for _, in := range p.Interrupted {
+			fmt.Fprintf(&b, "  %s %-*s  %s\n", style.paint(sgrYellow, "!"), width, in.Address, in.Line())
 		}
 		b.WriteString("\n")
 	}

@@ -46,8 +46,10 @@ var serverRules = []attrRule{
 		}
 		return d.Image, c.Image, d.Image != "" && c.Image != ""
 	}},
-	{"type", inResize, inResize, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return d.Type, c.Type, d.Type != "" && c.Type != ""
+	// Either side may name the type by spec code or by product code (NCP
+	// SVR.VSVR...; NHN flavor id): both are read as the catalog's name.
+	{"type", inResize, inResize, func(d *spec.Server, c *providers.Server, r *resolver) (string, string, bool) {
+		return r.typeName(d.Type), r.typeName(c.Type), d.Type != "" && c.Type != ""
 	}},
 	{"zone", forcesNew, forcesNew, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
 		return d.Zone, c.Zone, d.Zone != "" && c.Zone != ""
@@ -225,8 +227,27 @@ func canonicalPartitions(ps []spec.Partition) string {
 	return strings.Join(parts, ",")
 }
 
-// resolver turns image/NAME references into the image's cloud id.
-type resolver struct{ b *builder }
+// resolver turns image/NAME references into the image's cloud id, and
+// server types into the catalog's names, for one provider.
+type resolver struct {
+	b        *builder
+	provider string
+}
+
+// typeName returns the catalog's name (NCP spec code, NHN flavor name) of a
+// type written by name or by id; the type itself when the provider was not
+// refreshed with a catalog or the catalog does not list it.
+func (r *resolver) typeName(t string) string {
+	return r.b.typeName(r.provider, t)
+}
+
+// typeName is resolver.typeName for callers without a resolver.
+func (b *builder) typeName(provider, t string) string {
+	if ti := typeInfo(b.catalog(provider), t); ti != nil {
+		return ti.Name
+	}
+	return t
+}
 
 // image returns the cloud id of a declared image, or the reference itself
 // when the image does not exist yet.
@@ -256,7 +277,7 @@ type serverDiff struct {
 func (b *builder) diffServer(d *spec.Server, c *current) serverDiff {
 	var out serverDiff
 	cloud := b.cloud(c.Provider)
-	r := &resolver{b}
+	r := &resolver{b: b, provider: c.Provider}
 	for i := range serverRules {
 		rule := &serverRules[i]
 		eff := rule.effectOn(cloud)

@@ -21,6 +21,7 @@ type serverPlan struct {
 	stopID     string   // stop of the current server before it is deleted (NCP)
 	powerOff   string   // stop/shelve of a new server once its volumes are attached
 	batched    []string // actions a rollout batches: the disruptive ones
+	chain      []string // the power and resize steps of an in-place change, in order
 	blocked    string   // protect marker when the plan may not delete or replace it
 	blockedWhy string   // the detail of the blocked diagnostic
 }
@@ -112,7 +113,7 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 			a.DependsOn = []string{prev}
 		}
 		if t == Resize {
-			a.NewType = d.Type
+			a.NewType = b.typeName(c.Provider, d.Type)
 			if typeCh != nil {
 				a.Changes = []FieldChange{*typeCh}
 			}
@@ -122,6 +123,7 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 			p = to
 		}
 		prev = b.add(a)
+		sp.chain = append(sp.chain, prev)
 		if disruptive {
 			sp.batched = append(sp.batched, prev)
 		}

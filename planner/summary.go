@@ -56,6 +56,7 @@ func summarize(p *Plan) Summary {
 	}
 	s.Blocked = len(blocked)
 	s.Drift = len(p.Drift)
+	s.Interrupted = len(p.Interrupted)
 	return s
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 )
 
@@ -97,9 +96,8 @@ const refPrefix = "#/$defs/"
 // sections in the order they are first reached from the top level.
 type reference struct {
 	defs  *obj
-	order []string          // definition names, breadth first from the top level
-	seen  map[string]bool   // definitions already queued
-	kinds map[string]string // definition name → its heading anchor
+	order []string        // definition names, breadth first from the top level
+	seen  map[string]bool // definitions already queued
 }
 
 func renderReference(data []byte) (string, error) {
@@ -368,12 +366,4 @@ func anchor(name string) string {
 func cell(s string) string {
 	s = strings.ReplaceAll(s, "|", `\|`)
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// sortedKeys is used by the tests to compare a section's rows with the
-// schema's properties regardless of order.
-func sortedKeys(o *obj) []string {
-	keys := append([]string(nil), o.keys...)
-	sort.Strings(keys)
-	return keys
 }

@@ -56,6 +56,10 @@ type world struct {
 	dsn    string // the server's DSN with an application_name of this world's own
 	app    string // that application_name: how the test finds the children's sessions
 	secret string // the DSN's password
+
+	// secrets are more strings no run may print: the simulator's
+	// credentials, and DSNs a test hands its children.
+	secrets []string
 }
 
 // newWorld starts a simulator with behaviour b and picks a fleet name
@@ -90,7 +94,20 @@ func newWorld(t testing.TB, prefix string, b simcore.Behaviour) *world {
 		}
 	})
 	t.Cleanup(w.dropRows)
+	for _, v := range s.Env() {
+		if v.Name == "NCLOUD_SECRET_KEY" || v.Name == "OS_PASSWORD" {
+			w.secrets = append(w.secrets, v.Value)
+		}
+	}
 	return w
+}
+
+// on is the world seen from subtest t, so failures land on the subtest's
+// goroutine.
+func (w *world) on(t testing.TB) *world {
+	c := *w
+	c.t = t
+	return &c
 }
 
 func randomHex(t testing.TB, n int) string {
@@ -165,15 +182,17 @@ func (w *world) envValue(name string) string {
 	return ""
 }
 
+// The state blocks of the fleet files the tests write.
+const (
+	pgState    = "  backend: postgres\n"
+	localState = "  backend: local\n"
+)
+
 // fleetFile is the fleet's file: servers web-1..count on the simulated NCP,
-// state in PostgreSQL. dsnVar, when set, puts "dsn: ${dsnVar}" in the state
-// block; otherwise fleet takes FLEET_PG_DSN.
-func (w *world) fleetFile(count int, dsnVar string) []byte {
+// with the given state block (pgState: the DSN from FLEET_PG_DSN).
+func (w *world) fleetFile(count int, stateBlock string) []byte {
 	var b strings.Builder
-	fmt.Fprintf(&b, "version: 1\nname: %s\n\nstate:\n  backend: postgres\n", w.fleet)
-	if dsnVar != "" {
-		fmt.Fprintf(&b, "  dsn: ${%s}\n", dsnVar)
-	}
+	fmt.Fprintf(&b, "version: 1\nname: %s\n\nstate:\n%s", w.fleet, stateBlock)
 	fmt.Fprintf(&b, "\nproviders:\n  ncp:\n    type: ncloud\n    region: KR\n    endpoint: %s\n", w.sim.URL)
 	fmt.Fprintf(&b, "\nservers:\n  web:\n    provider: ncp\n    count: %d\n    image: %s\n    type: %s\n", count,
 		w.envValue("FLEET_SIM_NCP_IMAGE"), w.envValue("FLEET_SIM_NCP_SPEC"))
@@ -281,25 +300,29 @@ func (c *child) wait(timeout time.Duration) result {
 }
 
 // assertNoSecret fails the test when a run's output holds the password (in
-// any of its URL spellings) or a DSN it was given. The output in the
-// failure message is scrubbed, so the check does not leak what it guards.
+// any of its URL spellings), a DSN, a password of a DSN it was given in its
+// environment, or another of the world's secrets. The output in the failure
+// message is left out, so the check does not leak what it guards.
 func (w *world) assertNoSecret(r result, env []string) {
 	w.t.Helper()
-	secrets := []string{w.secret, url.QueryEscape(w.secret), testDSN(w.t), w.dsn}
+	secrets := append([]string{w.secret, url.QueryEscape(w.secret), testDSN(w.t), w.dsn}, w.secrets...)
 	for _, kv := range env {
 		if name, v, _ := strings.Cut(kv, "="); name == "FLEET_PG_DSN" || strings.HasPrefix(name, "PGAPPLY_DSN") {
 			secrets = append(secrets, v)
 			if u, err := url.Parse(v); err == nil {
-				if p, ok := u.User.Password(); ok && len(p) >= 8 {
+				if p, ok := u.User.Password(); ok {
 					secrets = append(secrets, p)
 				}
 			}
 		}
 	}
 	for _, s := range secrets {
-		for stream, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
-			if s != "" && strings.Contains(out, s) {
-				w.t.Errorf("fleet %s printed a connection secret on %s", strings.Join(r.args, " "), stream)
+		if len(s) < 8 {
+			w.t.Fatalf("secret %q is too short to search for without false alarms", s)
+		}
+		for _, out := range []struct{ name, text string }{{"stdout", r.stdout}, {"stderr", r.stderr}} {
+			if strings.Contains(out.text, s) {
+				w.t.Errorf("fleet %s printed a connection secret on %s", strings.Join(r.args, " "), out.name)
 			}
 		}
 	}

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/fleet-iac/fleet/providers"
@@ -71,22 +73,14 @@ var retryCodes = map[string]bool{"1000": true, "1100031": true, "1007009": true,
 // returns the request id when the answer had one.
 func decode(op string, resp *http.Response, body []byte, out any) (string, error) {
 	if resp.StatusCode == http.StatusOK {
-		inner, err := unwrap(op, body)
-		if err == nil {
-			var c common
-			if err = json.Unmarshal(inner, &c); err == nil {
-				if c.ReturnCode != "" && c.ReturnCode != "0" {
-					return c.RequestID, apiError(op, resp, string(c.ReturnCode), c.ReturnMessage, c.RequestID)
-				}
-				if out != nil {
-					if err := json.Unmarshal(inner, out); err != nil {
-						return c.RequestID, &providers.APIError{Provider: "ncloud", Operation: op, Status: resp.StatusCode, RequestID: c.RequestID, Message: "decoding the answer: " + err.Error()}
-					}
-				}
-				return c.RequestID, nil
-			}
+		c, err := decodeSuccess(op, body, out)
+		if err != nil {
+			return c.RequestID, &providers.APIError{Provider: "ncloud", Operation: op, Status: resp.StatusCode, RequestID: c.RequestID, Message: "decoding the answer: " + err.Error()}
 		}
-		return "", &providers.APIError{Provider: "ncloud", Operation: op, Status: resp.StatusCode, Message: "decoding the answer: " + err.Error()}
+		if c.ReturnCode != "" && c.ReturnCode != "0" {
+			return c.RequestID, apiError(op, resp, string(c.ReturnCode), c.ReturnMessage, c.RequestID)
+		}
+		return c.RequestID, nil
 	}
 	var ge gatewayError
 	if json.Unmarshal(body, &ge) == nil && ge.Error != nil {
@@ -109,16 +103,58 @@ func decode(op string, resp *http.Response, body []byte, out any) (string, error
 }
 
 // unwrap returns the inner object of {"<op>Response": {...}}.
-func unwrap(op string, body []byte) (json.RawMessage, error) {
-	var env map[string]json.RawMessage
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, err
+// decodeSuccess decodes the inner object of {"<op>Response": {...}} into
+// the common fields and out in one pass: list answers are large (a page of
+// a thousand servers), and decoding them once per field set showed up as
+// most of a 10,000-server refresh.
+func decodeSuccess(op string, body []byte, out any) (common, error) {
+	var c common
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return c, fmt.Errorf("no %sResponse object", op)
 	}
-	if inner, ok := env[op+"Response"]; ok {
-		return inner, nil
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return c, err
+		}
+		if key, _ := t.(string); key != op+"Response" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return c, err
+			}
+			continue
+		}
+		if out == nil {
+			return c, dec.Decode(&c)
+		}
+		both := withCommon(out)
+		if err := dec.Decode(both.Addr().Interface()); err != nil {
+			return c, err
+		}
+		reflect.ValueOf(out).Elem().Set(both.Field(1))
+		return both.Field(0).Interface().(common), nil
 	}
-	return nil, fmt.Errorf("no %sResponse object", op)
+	return c, fmt.Errorf("no %sResponse object", op)
 }
+
+// withCommon returns a new value of struct{common; T} for out of type *T,
+// so encoding/json fills both from the same bytes.
+func withCommon(out any) reflect.Value {
+	t := reflect.TypeOf(out).Elem()
+	key := t
+	if st, ok := combined.Load(key); ok {
+		return reflect.New(st.(reflect.Type)).Elem()
+	}
+	st := reflect.StructOf([]reflect.StructField{
+		{Name: "Common", Type: reflect.TypeOf(common{}), Anonymous: true},
+		{Name: "Payload", Type: t, Anonymous: t.Kind() == reflect.Struct},
+	})
+	combined.Store(key, st)
+	return reflect.New(st).Elem()
+}
+
+var combined sync.Map // reflect.Type of T → struct{common; T}
 
 func apiError(op string, resp *http.Response, code, msg, reqID string) *providers.APIError {
 	e := &providers.APIError{

@@ -1,0 +1,174 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/providers/ncloud"
+	"github.com/fleet-iac/fleet/providers/sim"
+	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/state"
+)
+
+const fleetName = "bench"
+
+// world is a simulator holding n tagged NCP servers, a state recording
+// them, and a fleet file declaring them.
+type world struct {
+	srv   *sim.Server
+	prov  *ncloud.Provider
+	st    *state.State
+	dir   string
+	count int
+}
+
+func newWorld(b *testing.B, n int) *world {
+	b.Helper()
+	srv, err := sim.Start(sim.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { srv.Close() })
+	ak, sk := srv.NCP.Credentials()
+	prov, err := ncloud.New(ncloud.Config{Endpoint: srv.URL, AccessKey: ak, SecretKey: sk, RequestsPerSecond: 10000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := &world{srv: srv, prov: prov, dir: b.TempDir(), count: n}
+	w.writeFleet(b, "s2-g2-s50", 0)
+	res := spec.Load([]string{w.dir}, spec.LoadOptions{})
+	if res.Diagnostics.HasErrors() {
+		b.Fatal(res.Diagnostics)
+	}
+	// Create every server through the real client, 32 calls at a time.
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	jobs := make(chan *spec.Server)
+	var mu sync.Mutex
+	var firstErr error
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range jobs {
+				_, err := prov.Create(ctx, providers.CreateRequest{
+					Owner:  providers.Owner{Fleet: fleetName, Address: s.Address()},
+					Server: &providers.ServerCreate{Spec: s},
+				})
+				if err != nil {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, s := range res.Fleet.Servers {
+		jobs <- s
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		b.Fatal(firstErr)
+	}
+	// The state records what the inventory holds, as after an apply.
+	inv, err := prov.Inventory(ctx, providers.InventoryRequest{Fleet: fleetName})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(inv.Servers) != n {
+		b.Fatalf("inventory holds %d servers, want %d", len(inv.Servers), n)
+	}
+	w.st = &state.State{Version: state.FormatVersion, Lineage: "bench", Serial: 1, Fleet: fleetName}
+	for i := range inv.Servers {
+		s := inv.Servers[i]
+		w.st.Put(state.Resource{Address: s.Owner.Address, Kind: providers.KindServer, Provider: "ncp", ID: s.ID, Server: &s})
+	}
+	return w
+}
+
+// writeFleet declares the n servers; every changeEvery-th has the bigger type.
+func (w *world) writeFleet(b *testing.B, typ string, changeEvery int) {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "version: 1\nname: %s\nproviders:\n  ncp: { type: ncloud, region: KR }\nservers:\n", fleetName)
+	for i := 1; i <= w.count; i++ {
+		t := typ
+		if changeEvery > 0 && i%changeEvery == 0 {
+			t = "s4-g2-s50"
+		}
+		fmt.Fprintf(&sb, "  web-%d: { provider: ncp, image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050, type: %s, network: { vpc: \"75\", subnet: \"36\" } }\n", i, t)
+	}
+	if err := os.WriteFile(filepath.Join(w.dir, "fleet.yaml"), []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// plan does what `fleet plan` does: load, refresh, build, render.
+func (w *world) plan(b *testing.B) *planner.Plan {
+	res := spec.Load([]string{w.dir}, spec.LoadOptions{})
+	if res.Diagnostics.HasErrors() {
+		b.Fatal(res.Diagnostics)
+	}
+	inv, err := w.prov.Inventory(context.Background(), providers.InventoryRequest{Fleet: fleetName, Catalog: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, diags := planner.Build(planner.Input{Fleet: res.Fleet, State: w.st,
+		Inventory: map[string]providers.InventoryResponse{"ncp": inv}, FleetVersion: "bench"})
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	if err := planner.RenderText(discard{}, p, planner.Style{}); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// BenchmarkPlan10000 plans a 10,000-server NCP fleet against the simulator:
+// no changes, and 10% of the servers resized. Reported: API calls per 1,000
+// servers (the simulator's counter) and the peak heap.
+func BenchmarkPlan10000(b *testing.B) {
+	const n = 10000
+	w := newWorld(b, n)
+	for _, tc := range []struct {
+		name        string
+		changeEvery int
+		wantActions int
+	}{
+		{"no-changes", 0, 0},
+		{"10pct-changed", 10, 3 * n / 10}, // stop, resize, start each
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			w.writeFleet(b, "s2-g2-s50", tc.changeEvery)
+			runtime.GC()
+			var peak uint64
+			stop := samplePeakHeap(&peak)
+			w.srv.ResetStats()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				p := w.plan(b)
+				if len(p.Actions) != tc.wantActions {
+					b.Fatalf("%d actions, want %d", len(p.Actions), tc.wantActions)
+				}
+			}
+			b.StopTimer()
+			stop()
+			calls := w.srv.Stats().NCloud.Total
+			b.ReportMetric(float64(calls)/float64(b.N)/(n/1000), "calls/1000servers")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		})
+	}
+}

@@ -1,0 +1,86 @@
+package planner
+
+import (
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+)
+
+// planDuplicates deletes the extra tagged servers and volumes that share an
+// address with the one kept (see adoptUnmatched). Every action names the
+// duplicate by cloud id, so none of them can reach the kept resource; their
+// ids carry "(duplicate ID)" to stay apart from the kept resource's
+// actions. Volumes go first, so that a duplicate server waits for the
+// duplicate volumes attached to it to be detached.
+func (b *builder) planDuplicates() {
+	detachesOf := map[string][]string{} // provider + server id → detaches of duplicate volumes
+	for _, c := range b.dups {
+		if c.Kind != providers.KindVolume {
+			continue
+		}
+		suffix, reason := b.duplicateOf(c)
+		var deps []string
+		if sid := c.Volume.ServerID; sid != "" {
+			a := &Action{ID: "detach " + c.Address + suffix, Type: Detach, Kind: providers.KindVolume, Address: c.Address,
+				Provider: c.Provider, CloudID: c.ID, ServerID: sid, Reason: reason}
+			srv := b.curByID[c.Provider+"\x00"+string(providers.KindServer)+"\x00"+sid]
+			if srv != nil {
+				a.ServerAddr = srv.Address
+			}
+			det := b.add(a)
+			deps = append(deps, det)
+			detachesOf[c.Provider+"\x00"+sid] = append(detachesOf[c.Provider+"\x00"+sid], det)
+			// A server being deleted waits for it, as for its own volumes.
+			if srv != nil {
+				if sp := b.servers[srv.Address]; sp != nil && sp.cur == srv && sp.deleteID != "" {
+					b.dependOn(sp.deleteID, det)
+					b.dependOn(det, sp.stopID)
+				}
+			}
+		}
+		b.add(&Action{ID: "delete " + c.Address + suffix, Type: Delete, Kind: providers.KindVolume, Address: c.Address,
+			Provider: c.Provider, CloudID: c.ID, DependsOn: deps, Reason: reason})
+	}
+	for _, c := range b.dups {
+		if c.Kind != providers.KindServer {
+			continue
+		}
+		suffix, reason := b.duplicateOf(c)
+		ncp := b.cloud(c.Provider) != spec.ProviderNHNCloud
+		var deps []string
+		if ncp && c.Server.Protect {
+			// The kept server stays, so lifting the duplicate's termination
+			// protection takes nothing declared away.
+			off := false
+			deps = append(deps, b.add(&Action{ID: "update " + c.Address + suffix, Type: Update, Kind: providers.KindServer,
+				Address: c.Address, Provider: c.Provider, CloudID: c.ID, Protect: &off, Reason: reason,
+				Changes: []FieldChange{{Path: "protect", From: "true", To: "false"}}}))
+		}
+		stop := ""
+		if ncp && c.Server.Power != spec.PowerStopped {
+			stop = b.add(&Action{ID: "stop " + c.Address + suffix, Type: Stop, Kind: providers.KindServer, Address: c.Address,
+				Provider: c.Provider, CloudID: c.ID, Reason: "NCP terminates only stopped servers"})
+			deps = append(deps, stop)
+		}
+		for _, v := range b.volumesOf(c) { // volumes fleet keeps, attached to the duplicate
+			det := b.detach(v, c, false)
+			b.dependOn(det, stop)
+			deps = append(deps, det)
+		}
+		for _, det := range detachesOf[c.Provider+"\x00"+c.ID] {
+			b.dependOn(det, stop)
+			deps = append(deps, det)
+		}
+		b.add(&Action{ID: "delete " + c.Address + suffix, Type: Delete, Kind: providers.KindServer, Address: c.Address,
+			Provider: c.Provider, CloudID: c.ID, DependsOn: deps, Reason: reason})
+	}
+}
+
+// duplicateOf returns the id suffix of a duplicate's actions and the reason
+// shown for them.
+func (b *builder) duplicateOf(c *current) (suffix, reason string) {
+	reason = "duplicate of " + c.Address + " left by an interrupted run"
+	if kept := b.cur[c.Address]; kept != nil {
+		reason += "; fleet keeps " + kept.ID
+	}
+	return " (duplicate " + c.ID + ")", reason
+}
