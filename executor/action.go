@@ -110,6 +110,21 @@ func (s *step) refresh(seen providers.WaitResponse, patch func(*state.Resource))
 		if p == nil {
 			return
 		}
+		// Only the resource acted on may be refreshed: stopping a duplicate,
+		// or the old half of a replace, must not overwrite the record of the
+		// server that now holds the address.
+		acted := s.a.CloudID
+		switch {
+		case seen.Server != nil:
+			acted = seen.Server.ID
+		case seen.Volume != nil:
+			acted = seen.Volume.ID
+		case seen.Image != nil:
+			acted = seen.Image.ID
+		}
+		if acted != "" && p.ID != acted {
+			return
+		}
 		r := *p
 		switch {
 		case seen.Server != nil && r.Kind == providers.KindServer:

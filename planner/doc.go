@@ -28,10 +28,33 @@
 // is matched to the inventory by its cloud id; an inventory record that no
 // state entry matches but that carries the fleet's tag is adopted at its
 // owner address (an adopt action records it; the rest of the plan diffs it
-// like any other). Keypairs carry no tag on either cloud, so only declared
+// like any other). Only records tagged with this fleet's name are adopted
+// or deleted; untagged ones (returned because the state asked for their
+// ids) are never touched. When several tagged servers or volumes claim one
+// address (a crash between the halves of a replace, or a create whose
+// result was never recorded), fleet keeps exactly one: the one the state
+// holds, else the healthiest (not failed, then not busy), then lowest id,
+// which is adopted; each other one is deleted (detached, and stopped on NCP,
+// first) by actions whose ids end in "(duplicate ID)" and whose reason says
+// "duplicate of ADDR left by an interrupted run". Keypairs carry no tag on either cloud, so only declared
 // keypair names are adopted; a keypair's cloud id (state ID) is its name. A provider missing from Input.Inventory was
 // not refreshed: the state is taken as the truth, with no drift and no
-// adoption. moved blocks become rename actions; the executor moves the state
+// adoption. A plan made with no provider refreshed has Plan.Refreshed false
+// and CheckFresh does not compare its (empty) inventory fingerprint; the
+// state lineage and serial, spec digest and fleet version are still checked.
+//
+// Server types are compared by the catalog's name: a fleet file may write
+// an NCP product code (SVR.VSVR...) or an NHN flavor id where the inventory
+// reports the spec code or flavor name; resizes name the catalog's name.
+//
+// # Interrupted operations
+//
+// The state's Intents are calls an earlier apply started and did not
+// record as finished. Differences the refresh finds on such an address are
+// that run's doing: they go to Plan.Interrupted ("interrupted: resize
+// started T did not finish", counted in Summary.Interrupted), not to Drift;
+// every pending intent is listed once per address (the latest), and the
+// plan converges as usual. moved blocks become rename actions; the executor moves the state
 // entries of server/FROM and volume/FROM/* to the new addresses.
 //
 // # What a change does
@@ -93,7 +116,11 @@
 // executor additionally starts a batch only when the whole previous batch
 // is done (a barrier it derives from Batch), which keeps the plan linear in
 // size rather than limit² edges per batch. New servers and other in-place
-// changes are not batched. Plan.Rollouts lists "rollout web: 3 batches of 2".
+// changes are not batched. Servers already below target (declared running but
+// stopped, in transition, busy or failed: an interrupted rollout) count
+// against the limit: all their remaining actions go into batch 1, which
+// takes other servers only up to the limit minus those already down;
+// Rollout.Down counts them. Plan.Rollouts lists "rollout web: 3 batches of 2".
 //
 // # Protect
 //

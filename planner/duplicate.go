@@ -82,5 +82,8 @@ func (b *builder) duplicateOf(c *current) (suffix, reason string) {
 	if kept := b.cur[c.Address]; kept != nil {
 		reason += "; fleet keeps " + kept.ID
 	}
-	return " (duplicate " + c.ID + ")", reason
+	return duplicateSuffix(c.ID), reason
 }
+
+// duplicateSuffix ends the ids of the actions on a duplicate.
+func duplicateSuffix(cloudID string) string { return " (duplicate " + cloudID + ")" }

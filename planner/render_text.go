@@ -51,13 +51,16 @@ func (a *Action) Symbol() string {
 }
 
 // Label names the action for people: "replace" for a replacement's new
-// half, "<type> (replaced)" for the steps on the old resource.
+// half, "<type> (replaced)" for the steps on the old resource, "<type>
+// (duplicate)" for those on a duplicate fleet deletes.
 func (a *Action) Label() string {
 	switch {
 	case a.Replace && a.Type == Create:
 		return "replace"
 	case a.Replace:
 		return string(a.Type) + " (replaced)"
+	case a.CloudID != "" && strings.HasSuffix(a.ID, duplicateSuffix(a.CloudID)):
+		return string(a.Type) + " (duplicate)"
 	}
 	return string(a.Type)
 }

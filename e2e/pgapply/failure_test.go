@@ -75,9 +75,11 @@ func (w *world) awaitStale(pid int) {
 	defer b.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	start := time.Now()
 	for {
 		info, err := b.Holder(ctx)
 		if err == nil && info != nil && info.PID == pid && info.Stale {
+			w.t.Logf("PostgreSQL dropped the lock of killed pid %d within %s", pid, time.Since(start).Round(time.Millisecond))
 			return
 		}
 		select {

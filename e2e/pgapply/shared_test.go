@@ -56,7 +56,8 @@ func TestApplyOnOneMachinePlanOnAnother(t *testing.T) {
 // do, and the cloud holds every server once.
 func TestConcurrentApplies(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t, "pga-race", simcore.Behaviour{BuildTime: 2 * time.Second})
+	// Builds take 3s: the refused run starts and gives up well within them.
+	w := newWorld(t, "pga-race", simcore.Behaviour{BuildTime: 3 * time.Second})
 	file := w.fleetFile(4, pgState)
 	a, b := w.machine("runner-a", file), w.machine("runner-b", file)
 
@@ -86,6 +87,40 @@ func TestConcurrentApplies(t *testing.T) {
 	}
 	if r := patient.wait(2 * time.Minute); r.code != 0 || !strings.Contains(r.stdout, "No changes") {
 		t.Fatalf("the waiting apply should find nothing to do: %s", w.scrub(r.String()))
+	}
+	w.assertConverged(4)
+	w.assertNoIntents()
+}
+
+// TestSimultaneousApplies starts two patient applies of one fleet from two
+// machines at the same instant: whichever takes the lock creates every
+// server, the other waits and then finds nothing to do.
+func TestSimultaneousApplies(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, "pga-twin", simcore.Behaviour{BuildTime: time.Second})
+	file := w.fleetFile(4, pgState)
+	a, b := w.machine("runner-a", file), w.machine("runner-b", file)
+
+	runs := []*child{
+		w.start(a, nil, "apply", "--auto-approve", "--lock-timeout", "2m"),
+		w.start(b, nil, "apply", "--auto-approve", "--lock-timeout", "2m"),
+	}
+	var created, idle int
+	for _, c := range runs {
+		r := c.wait(2 * time.Minute)
+		switch {
+		case r.code != 0:
+			t.Errorf("%s", w.scrub(r.String()))
+		case strings.Contains(r.stdout, "Apply complete: 4 created"):
+			created++
+		case strings.Contains(r.stdout, "No changes"):
+			idle++
+		default:
+			t.Errorf("neither created the fleet nor found nothing to do: %s", w.scrub(r.String()))
+		}
+	}
+	if created != 1 || idle != 1 {
+		t.Errorf("%d applies created the fleet and %d found nothing to do, want 1 and 1", created, idle)
 	}
 	w.assertConverged(4)
 	w.assertNoIntents()
