@@ -69,7 +69,10 @@ func (p *Plan) CheckFresh(st *state.State, fleet *spec.Fleet, fingerprint string
 	if p.FleetVersion != fleetVersion {
 		moved = append(moved, fmt.Sprintf("it was made by fleet %s, this is fleet %s (plans cannot move between versions)", p.FleetVersion, fleetVersion))
 	}
-	if p.StateLineage != st.Lineage {
+	if p.StateLineage == "" && st.Lineage != "" {
+		// Made before the state's first write: the state was created since.
+		moved = append(moved, fmt.Sprintf("the state was written since (serial %d, now %d)", p.StateSerial, st.Serial))
+	} else if p.StateLineage != st.Lineage {
 		moved = append(moved, fmt.Sprintf("it was made for another state (lineage %s, this state is %s)", orNone(p.StateLineage), orNone(st.Lineage)))
 	} else if p.StateSerial != st.Serial {
 		moved = append(moved, fmt.Sprintf("the state was written since (serial %d, now %d)", p.StateSerial, st.Serial))

@@ -155,6 +155,18 @@ func TestCheckFresh(t *testing.T) {
 	}
 }
 
+func TestCheckFreshPlanMadeOnAnEmptyState(t *testing.T) {
+	p := &Plan{FleetVersion: "1", SpecDigest: "sha256:a", InventoryFingerprint: "sha256:b", Refreshed: true}
+	st := &state.State{Lineage: "abc", Serial: 3}
+	err := p.CheckFresh(st, &spec.Fleet{Digest: "sha256:a"}, "sha256:b", "1")
+	if !errors.Is(err, ErrStale) || !strings.Contains(err.Error(), "the state was written since (serial 0, now 3)") {
+		t.Fatalf("got %v, want the state written since", err)
+	}
+	if strings.Contains(err.Error(), "another state") {
+		t.Errorf("a plan made before the first write is not for another state: %v", err)
+	}
+}
+
 // A plan made without refresh fingerprints no inventory: CheckFresh leaves
 // the inventory out and still checks everything else, also after a save and
 // load.
