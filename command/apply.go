@@ -88,7 +88,12 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 			}
 		}
 		if !plan.HasChanges() {
-			return nil
+			if len(st.Intents) == 0 {
+				return nil
+			}
+			// Nothing to do, but an earlier run left intents: an empty apply
+			// records that they are settled.
+			return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Bool("json"))
 		}
 		if !c.Bool("auto-approve") {
 			q := "\nDo you want to perform these actions?"

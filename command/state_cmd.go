@@ -1,7 +1,6 @@
 package command
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 
@@ -94,7 +93,8 @@ func stateCommand(s *Streams) *cli.Command {
 }
 
 func readState(c *cli.Context, s *Streams) (*state.State, error) {
-	ctx := context.Background()
+	ctx, cancel := signalContext()
+	defer cancel()
 	ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
 	if err != nil {
 		return nil, err

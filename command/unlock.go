@@ -1,7 +1,6 @@
 package command
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -15,7 +14,8 @@ func unlockCommand(s *Streams) *cli.Command {
 		Usage: "remove a lock left by a run that died, after showing who held it",
 		Flags: []cli.Flag{fileFlag(), &cli.BoolFlag{Name: "force", Usage: "remove the lock even if its holder still looks alive"}},
 		Action: func(c *cli.Context) error {
-			ctx := context.Background()
+			ctx, cancel := signalContext()
+			defer cancel()
 			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
 			if err != nil {
 				return err

@@ -87,5 +87,44 @@ func BenchmarkApply1000(b *testing.B) {
 		b.Logf("calls: ncloud %d %v", st.NCloud.Total, st.NCloud.Operations)
 		b.Logf("calls: nhncloud %d %v", st.NHNCloud.Total, st.NHNCloud.Operations)
 		b.Logf("%.1f calls per server, %d polling calls, child peak RSS %.1f MB", float64(total)/float64(servers), polls, peakMB)
+		logPhases(b, start, w.sim.Timeline.Events())
+	}
+}
+
+// logPhases says, per cloud, when the first and the last server was
+// created and when the last one came up, relative to the apply's start:
+// where the time between the bound and the wall time went.
+func logPhases(b *testing.B, start time.Time, events []simcore.Event) {
+	type phase struct {
+		firstCreate, lastCreate, lastUp time.Duration
+		seen                            map[string]bool
+	}
+	phases := map[string]*phase{}
+	for _, e := range events {
+		if e.Kind != "server" {
+			continue
+		}
+		p := phases[e.Cloud]
+		if p == nil {
+			p = &phase{firstCreate: -1, seen: map[string]bool{}}
+			phases[e.Cloud] = p
+		}
+		at := e.At.Sub(start)
+		if !p.seen[e.ID] {
+			p.seen[e.ID] = true
+			if p.firstCreate < 0 {
+				p.firstCreate = at
+			}
+			p.lastCreate = at
+		}
+		if e.Status == "RUN" || e.Status == "ACTIVE" {
+			p.lastUp = max(p.lastUp, at)
+		}
+	}
+	for _, cloud := range []string{"ncloud", "nhn"} {
+		if p := phases[cloud]; p != nil {
+			b.Logf("%s: %d servers created from +%s to +%s; the last one up at +%s", cloud, len(p.seen),
+				p.firstCreate.Round(time.Millisecond), p.lastCreate.Round(time.Millisecond), p.lastUp.Round(time.Millisecond))
+		}
 	}
 }

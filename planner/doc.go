@@ -61,7 +61,7 @@
 //
 // One table, serverRules in replace.go, says per attribute and per cloud
 // whether a change is made in place (type → resize; power → start, stop,
-// shelve, unshelve; security groups, metadata (NHN) and protection (NCP) →
+// shelve, unshelve; security groups, metadata (NHN) and protection →
 // update) or forces a replacement (image, zone, vpc, subnet, ip, key, root
 // volume, public_ip, init_script, placement_group, billing, partitions,
 // user_data on NHN, security groups on NCP). A resize becomes a replace when

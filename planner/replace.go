@@ -74,8 +74,10 @@ var serverRules = []attrRule{
 	{"power", inPower, inPower, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
 		return desiredPower(d), c.Power, c.Power != ""
 	}},
-	// NHN has no termination protection: there protect only guards the plan.
-	{"protect", inUpdate, ignored, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
+	// NCP sets its termination protection; NHN's API cannot set its own
+	// flag, so the provider keeps fleet's fleet-protect tag instead, which
+	// its delete refuses just the same: both change in place.
+	{"protect", inUpdate, inUpdate, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
 		return strconv.FormatBool(d.Protect), strconv.FormatBool(c.Protect), true
 	}},
 	{"metadata", ignored, inUpdate, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {

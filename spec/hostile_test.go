@@ -73,9 +73,10 @@ func TestLoadHostileInput(t *testing.T) {
 			if !found {
 				t.Errorf("no diagnostic %q in %v", tc.summary, res.Diagnostics)
 			}
-			if elapsed > 2*time.Second {
-				t.Errorf("took %v, want under 2s", elapsed)
-			}
+			// Time is not asserted (a loaded CI machine under -race makes any
+			// bound flaky); the allocation bound below is the deterministic
+			// sign that the work is bounded, and a hang fails on the test timeout.
+			t.Logf("took %v", elapsed)
 			limit := tc.maxMiB
 			if limit == 0 {
 				limit = 64

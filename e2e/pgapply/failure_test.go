@@ -33,6 +33,7 @@ func TestKilledHolder(t *testing.T) {
 	}
 	w.assertNoChanges(dir)
 	w.assertConverged(3)
+	w.assertNoIntents() // the run after the kill settles the intents, even with nothing left to do
 
 	// A second dead holder, this time cleared by fleet unlock.
 	dir = w.machine("runner", w.fleetFile(5, pgState))
@@ -59,6 +60,7 @@ func TestKilledHolder(t *testing.T) {
 	w.mustRun(dir, "apply", "--auto-approve", "--lock-timeout", "0s")
 	w.assertNoChanges(dir)
 	w.assertConverged(5)
+	w.assertNoIntents()
 
 	// A change executes, and closes the intents the killed runs left.
 	dir = w.machine("runner", w.fleetFile(6, pgState))
@@ -92,9 +94,9 @@ func (w *world) awaitStale(pid int) {
 
 // TestConnectionDroppedMidApply terminates every PostgreSQL session of an
 // apply while it builds: the apply fails cleanly (exit 1, an error naming
-// the lost lock, no panic), nothing it tries to write afterwards is stored
-// (the state stays at the serial committed before the drop), and the next
-// run converges with no duplicate server.
+// the dropped connection or the lost lock, no panic), nothing it tries to
+// write afterwards is stored (the state stays at the serial committed before
+// the drop), and the next run converges with no duplicate server.
 func TestConnectionDroppedMidApply(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, "pga-drop", simcore.Behaviour{BuildTime: 3 * time.Second})
@@ -166,4 +168,35 @@ func (w *world) terminateSessions() int {
 		case <-time.After(10 * time.Millisecond):
 		}
 	}
+}
+
+// TestForceUnlockLiveHolder: fleet unlock refuses to clear the lock of a
+// running apply; with --force it ends that apply's lock session, the apply
+// then stops at its next write (the state lock was lost) instead of writing
+// under someone else's lock, and the next run converges.
+func TestForceUnlockLiveHolder(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, "pga-force", simcore.Behaviour{BuildTime: 3 * time.Second})
+	dir := w.machine("runner", w.fleetFile(2, pgState))
+
+	c := w.start(dir, nil, "apply", "--auto-approve")
+	w.awaitHolder(c, 1, time.Minute)
+	r := w.run(dir, "unlock")
+	if r.code != 1 || !strings.Contains(r.stderr, "the lock holder is still running") || strings.Contains(r.stdout, "stale") {
+		t.Errorf("fleet unlock of a live lock without --force: %s", w.scrub(r.String()))
+	}
+	if !c.running() {
+		t.Fatal("the apply ended before fleet unlock --force: nothing was forced")
+	}
+	if r := w.mustRun(dir, "unlock", "--force"); !strings.Contains(r.stdout, "The lock was removed.") {
+		t.Errorf("fleet unlock --force: %s", w.scrub(r.String()))
+	}
+	cut := c.wait(2 * time.Minute)
+	if cut.code != 1 || !strings.Contains(cut.stderr, "the state lock was lost") {
+		t.Errorf("the apply whose lock was forced away: want exit 1 and a lost lock: %s", w.scrub(cut.String()))
+	}
+
+	w.mustRun(dir, "apply", "--auto-approve", "--lock-timeout", "0s")
+	w.assertNoChanges(dir)
+	w.assertConverged(2)
 }

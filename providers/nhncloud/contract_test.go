@@ -78,12 +78,6 @@ func TestContract(t *testing.T) {
 			MissingID:    "00000000-0000-4000-8000-000000000000",
 			SetBehaviour: func(b simcore.Behaviour) { sim.Injector().Set(b) },
 			Stats:        func() simcore.StatsSnapshot { return sim.Stats().Snapshot() },
-			// TODO(nhnsim): gaps in the simulator, not in NHN Cloud; remove
-			// each entry when nhnsim closes it.
-			Unsupported: map[string]string{
-				"volume": "nhnsim keeps a detached volume's attachment: volume.ServerID is not cleared on detaching → available",
-				"image":  "nhnsim serves Glance read-only: imaging a volume-backed server needs PATCH /v2/images/{id} (owner tags) and DELETE /v2/images/{id}",
-			},
 		}
 	}})
 }

@@ -2,6 +2,7 @@ package nhnsim
 
 import (
 	"net/http"
+	"time"
 )
 
 type attachmentView struct {
@@ -105,7 +106,8 @@ func (c *call) nextDevice(v *server) string {
 	}
 }
 
-// detachVolume: 202, then detaching → available.
+// detachVolume: 202, then detaching → available, when the volume leaves
+// the server.
 func detachVolume(c *call) {
 	v := c.server()
 	if v == nil {
@@ -128,15 +130,27 @@ func detachVolume(c *call) {
 		writeFault(c.w, http.StatusBadRequest, "Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach.")
 		return
 	}
-	for i, id := range v.Volumes {
-		if id == vid {
-			v.Volumes = append(v.Volumes[:i:i], v.Volumes[i+1:]...)
-			break
-		}
-	}
+	// Nova keeps the attachment (its block device mapping) until the
+	// detach completes: applyVolumeStep drops it on detaching → available.
 	v.Updated = c.now
 	c.s.setVolume(vol, "detaching", c.now)
 	c.s.d.schedule(step{At: c.now.Add(c.quarter()), Kind: "volume", ID: vol.ID, Gen: vol.Gen, Status: "available"})
 	c.s.markDirty()
 	noContent(c.w, http.StatusAccepted)
+}
+
+// finishDetach ends a detach: the volume drops its attachment, as Cinder
+// shows an available volume with "attachments": [], and the server stops
+// listing it.
+func (s *Sim) finishDetach(vol *volume) {
+	if v := s.servers[vol.ServerID]; v != nil {
+		for i, id := range v.Volumes {
+			if id == vol.ID {
+				v.Volumes = append(v.Volumes[:i:i], v.Volumes[i+1:]...)
+				break
+			}
+		}
+		v.Updated = vol.Updated
+	}
+	vol.ServerID, vol.Device, vol.AttachedAt, vol.DeleteOnTerm = "", "", time.Time{}, false
 }

@@ -403,11 +403,15 @@ func (s *Sim) applyVolumeStep(st step) {
 		s.removeVolume(v, st.At)
 		return
 	}
+	detached := v.Status == "detaching" && st.Status == "available"
 	if v.Status != st.Status {
 		v.Status = st.Status
 		s.record("volume", v.ID, v.Name, st.Status, st.At)
 	}
 	v.Updated = st.At
+	if detached {
+		s.finishDetach(v)
+	}
 }
 
 func (s *Sim) removeVolume(v *volume, at time.Time) {
