@@ -56,7 +56,7 @@ func (b *builder) planDuplicates() {
 				Changes: []FieldChange{{Path: "protect", From: "true", To: "false"}}}))
 		}
 		stop := ""
-		if ncp && c.Server.Power != spec.PowerStopped {
+		if ncp && stopBeforeTerminate(c.Server) {
 			stop = b.add(&Action{ID: "stop " + c.Address + suffix, Type: Stop, Kind: providers.KindServer, Address: c.Address,
 				Provider: c.Provider, CloudID: c.ID, Reason: "NCP terminates only stopped servers"})
 			deps = append(deps, stop)

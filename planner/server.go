@@ -227,7 +227,7 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 		deps = append(deps, id)
 		sp.batched = append(sp.batched, id)
 	}
-	if ncp && c.Server.Power != spec.PowerStopped {
+	if ncp && stopBeforeTerminate(c.Server) {
 		sp.stopID = b.add(&Action{ID: "stop " + sp.addr + " (replaced)", Type: Stop, Kind: providers.KindServer, Address: sp.addr,
 			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, DependsOn: []string{sp.create},
 			Reason: "NCP terminates only stopped servers"})
@@ -248,7 +248,7 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 func (b *builder) deleteServer(sp *serverPlan) {
 	c := sp.cur
 	var deps []string
-	if b.cloud(c.Provider) != spec.ProviderNHNCloud && c.Server != nil && c.Server.Power != spec.PowerStopped {
+	if b.cloud(c.Provider) != spec.ProviderNHNCloud && stopBeforeTerminate(c.Server) {
 		sp.stopID = b.add(&Action{Type: Stop, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 			Reason: "NCP terminates only stopped servers"})
 		deps = append(deps, sp.stopID)
@@ -339,4 +339,12 @@ func copyMap(m map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// stopBeforeTerminate reports whether an NCP server must be stopped before
+// it can be terminated: not when it is stopped already, and not when its
+// build failed (FSTOP and the other failure states cannot be stopped; NCP
+// terminates them as they are).
+func stopBeforeTerminate(s *providers.Server) bool {
+	return s != nil && s.Power != spec.PowerStopped && !s.Failed
 }
