@@ -60,11 +60,21 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 		return userError(operation+" needs approval, and there is no terminal to ask on",
 			"Re-run with --auto-approve, or save a plan with \"fleet plan --out PLAN\" and run \"fleet apply PLAN\".")
 	}
-	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), true)
+	files := c.StringSlice("file")
+	if planFile != "" && len(files) == 0 {
+		// A saved plan names the fleet files it was made from.
+		saved, err := planner.Load(planFile)
+		if err != nil {
+			return userError(fmt.Sprintf("cannot read saved plan %s", planFile), err.Error())
+		}
+		files = saved.FleetFiles
+	}
+	ws, err := openWorkspace(ctx, s, u, files, true)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
+	ws.destroying = destroy
 	unlock, err := lockState(ctx, ws.backend, operation, c.Duration("lock-timeout"))
 	if err != nil {
 		return err
@@ -126,7 +136,7 @@ func (ws *workspace) loadFreshPlan(ctx context.Context, path string) (*planner.P
 		return nil, nil, err
 	}
 	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), Version); err != nil {
-		return nil, nil, userError("Saved plan is stale", err.Error()+"\n\nMake a new plan with \"fleet plan --out "+path+"\" and apply that.")
+		return nil, nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan --out "+path+"\" and apply that.")
 	}
 	return plan, st, nil
 }
@@ -143,7 +153,11 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 		Parallelism: parallelism, Observer: obs,
 	})
 	if !jsonEvents {
-		fmt.Fprintf(ws.io.Out, "\n%s\n", res.Tally.String())
+		tally := res.Tally.String()
+		if ws.destroying {
+			tally = "Destroy" + strings.TrimPrefix(tally, "Apply")
+		}
+		fmt.Fprintf(ws.io.Out, "\n%s\n", tally)
 	}
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
@@ -19,7 +20,7 @@ func planCommand(s *Streams) *cli.Command {
 		ArgsUsage: " ",
 		Flags: []cli.Flag{
 			fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
-			&cli.StringFlag{Name: "out", Usage: "save the plan to this file for a later `fleet apply FILE`"},
+			&cli.StringFlag{Name: "out", Usage: "save the plan to this file, for a later \"fleet apply FILE\""},
 			&cli.BoolFlag{Name: "json", Usage: "print the plan as one versioned JSON document"},
 			&cli.StringFlag{Name: "format", Value: "human", Usage: "human, json or markdown (a PR comment)"},
 			&cli.BoolFlag{Name: "detailed-exitcode", Usage: "exit 0 when there are no changes, 2 when there are, 1 on error"},
@@ -56,6 +57,7 @@ func planCommand(s *Streams) *cli.Command {
 				return err
 			}
 			if out := c.String("out"); out != "" {
+				plan.FleetFiles = absPaths(ws.fleet.Files)
 				if err := planner.Save(out, plan); err != nil {
 					return fmt.Errorf("save plan: %w", err)
 				}
@@ -128,4 +130,16 @@ func jsonOut(s *Streams, v any) error {
 	enc := json.NewEncoder(s.Out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// absPaths makes paths absolute, so a saved plan can name its fleet files.
+func absPaths(paths []string) []string {
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if a, err := filepath.Abs(p); err == nil {
+			p = a
+		}
+		out = append(out, p)
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package command
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
@@ -159,8 +158,10 @@ func stateMoveCommands(s *Streams) []*cli.Command {
 		if err := to.Write(ctx, &doc); err != nil {
 			return fmt.Errorf("write destination state: %w", err)
 		}
-		b, _ := json.Marshal(map[string]any{"lineage": doc.Lineage, "serial": doc.Serial, "resources": len(doc.Resources)})
-		fmt.Fprintf(s.Out, "State copied: %s\n", b)
+		// The serial counts writes to one backend, so the destination's grows
+		// from its own; the lineage says which history the document belongs to.
+		fmt.Fprintf(s.Out, "Copied the state (lineage %s, %d resources) %s; its serial there is now %d.\n",
+			doc.Lineage, len(doc.Resources), map[bool]string{true: "into the configured backend", false: "into " + path}[push], doc.Serial)
 		return nil
 	}
 	flags := []cli.Flag{fileFlag(), lockTimeoutFlag(), &cli.BoolFlag{Name: "force", Usage: "overwrite a destination with another lineage or a higher serial"}}

@@ -23,14 +23,15 @@ import (
 // workspace is what most commands need: the loaded fleet, its state
 // backend, and (when asked for) a client per provider.
 type workspace struct {
-	io        *Streams
-	ui        ui
-	fleet     *spec.Fleet
-	sources   map[string][]byte
-	backend   state.Backend
-	providers map[string]providers.Provider
-	embedded  *sim.Server // the in-process simulator, when a provider uses endpoint: embedded
-	logger    *slog.Logger
+	io         *Streams
+	ui         ui
+	fleet      *spec.Fleet
+	sources    map[string][]byte
+	backend    state.Backend
+	providers  map[string]providers.Provider
+	embedded   *sim.Server // the in-process simulator, when a provider uses endpoint: embedded
+	logger     *slog.Logger
+	destroying bool // the run is a destroy: its tally says so
 }
 
 // loadFleet loads and checks the fleet files, printing diagnostics. It

@@ -161,6 +161,13 @@ func (s *step) attach() (string, error) {
 	if err != nil {
 		return vid, fmt.Errorf("server of %s: %w", s.a.Address, err)
 	}
+	// A server an earlier, interrupted run created may still be building:
+	// the clouds refuse attachments until it settles (NHN 409), so wait first.
+	if r, ok := s.record(s.serverAddr()); ok && r.Server != nil && (r.Server.Busy || r.Server.Power == "") {
+		if _, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: sid, Target: providers.TargetIdle}); err != nil {
+			return vid, fmt.Errorf("wait for the server of %s to settle: %w", s.a.Address, err)
+		}
+	}
 	err = s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: s.a.Address,
 			Attach: &providers.Attachment{VolumeID: vid, ServerID: sid}})

@@ -40,6 +40,11 @@ type Plan struct {
 	SpecDigest           string `json:"spec_digest"`           // spec.Fleet.Digest
 	InventoryFingerprint string `json:"inventory_fingerprint"` // sha256 over the refreshed inventory
 
+	// FleetFiles are the fleet files the plan was made from, as absolute
+	// paths, so `fleet apply PLAN` finds them from any directory. The CLI sets
+	// it when saving; SpecDigest still decides whether they changed.
+	FleetFiles []string `json:"fleet_files,omitempty"`
+
 	// Refreshed is false when the plan was made without refreshing any
 	// provider (plan --refresh=false): its fingerprint covers no inventory,
 	// so CheckFresh does not compare it.

@@ -34,7 +34,7 @@ func TestStatePushPull(t *testing.T) {
 	}
 
 	ci := w.machine("ci", w.fleetFile(2, pgState))
-	if r := w.mustRun(ci, "state", "push", localPath); !strings.Contains(r.stdout, "State copied") {
+	if r := w.mustRun(ci, "state", "push", localPath); !strings.Contains(r.stdout, "Copied the state") {
 		t.Errorf("state push: %s", w.scrub(r.String()))
 	}
 	pushed := w.stored()

@@ -2,9 +2,10 @@
 // plain http.Handler: Keystone v2.0 tokens with a multi-region service
 // catalog, Nova v2 (flavors, availability zones, keypairs, servers, server
 // actions, metadata, tags, volume attachments), Cinder v2 (types and
-// volumes) and the read side of Glance v2, plus a versions document at the
-// identity, image and network roots and the Neutron lists of networks,
-// subnets and security groups.
+// volumes) and Glance v2 images (list, get, JSON Patch updates in the
+// v2.1 media type, delete), plus a versions document at the identity,
+// image and network roots and the Neutron lists of networks, subnets and
+// security groups.
 //
 // Wire shapes, status codes, state transitions and error bodies follow
 // shared/api/nhn.md and the NHN seeds (002 wins over 004); where NHN is
@@ -18,8 +19,11 @@
 //	/identity/v2.0/tokens      POST: issue a token
 //	/compute/v2/{tenant}/...   Nova
 //	/volume/v2/{tenant}/...    Cinder
-//	/image/                    Glance versions document; /image/v2/images[/{id}]
+//	/image/                    Glance versions document; /image/v2/images[/{id}] (GET; PATCH, DELETE by id)
 //	/network/                  Neutron versions document; /network/v2.0/{networks,subnets,security-groups}
+//
+// A volume detach, like Nova's, keeps the attachment on both sides while
+// the volume is detaching and drops it once the volume is available.
 //
 // Only region KR1 holds data. The catalog lists KR2 first (as NHN's does),
 // and the other regions' endpoints answer 404, so a client that forgets

@@ -103,6 +103,7 @@ type volume struct {
 	AZ           string            `json:"az"`
 	Bootable     bool              `json:"bootable"`
 	ImageID      string            `json:"image_id,omitempty"`
+	ImageName    string            `json:"image_name,omitempty"` // kept, as Cinder does, after the image is deleted
 	Metadata     map[string]string `json:"metadata"`
 	ServerID     string            `json:"server_id,omitempty"`
 	Device       string            `json:"device,omitempty"`
@@ -129,7 +130,10 @@ type image struct {
 	MinDisk    int               `json:"min_disk"`
 	MinRAM     int               `json:"min_ram"`
 	Size       int64             `json:"size"`
-	Props      map[string]string `json:"props"` // os_distro, os_type, ...: copied into server metadata
+	Protected  bool              `json:"protected,omitempty"` // Glance refuses to delete it
+	Hidden     bool              `json:"os_hidden,omitempty"` // left out of lists unless asked for
+	Tags       []string          `json:"tags,omitempty"`      // sorted, unique
+	Props      map[string]string `json:"props"`               // os_distro, os_type, ...: copied into server metadata
 	Owner      string            `json:"owner"`
 	Created    time.Time         `json:"created"`
 	Updated    time.Time         `json:"updated"`

@@ -56,8 +56,15 @@ func (s *Sim) route(c *call) (handler, string) {
 			return imageVersions, "/image"
 		case len(seg) == 3 && seg[1] == "v2" && seg[2] == "images" && m == http.MethodGet:
 			return authedNoTenant(listImages), "/v2/images"
-		case len(seg) == 4 && seg[1] == "v2" && seg[2] == "images" && m == http.MethodGet:
-			return authedNoTenant(getImage), "/v2/images/{id}"
+		case len(seg) == 4 && seg[1] == "v2" && seg[2] == "images":
+			switch m {
+			case http.MethodGet:
+				return authedNoTenant(getImage), "/v2/images/{id}"
+			case http.MethodPatch:
+				return authedNoTenant(patchImage), "/v2/images/{id}"
+			case http.MethodDelete:
+				return authedNoTenant(deleteImage), "/v2/images/{id}"
+			}
 		}
 	case "network":
 		switch {

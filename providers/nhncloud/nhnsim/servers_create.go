@@ -89,6 +89,7 @@ type plannedVolume struct {
 	size     int
 	typ      string
 	image    string
+	imgName  string // the image's name, for volume_image_metadata
 	boot     bool
 	delete   bool
 }
@@ -354,7 +355,7 @@ func (c *call) planBDM(b bdm, fl flavor) (*plannedVolume, string) {
 		if img == nil || img.Status != "active" {
 			return nil, "Image " + b.UUID + " could not be found."
 		}
-		p.image = img.ID
+		p.image, p.imgName = img.ID, img.Name
 		if dest == "local" {
 			if !boot || !fl.localDisk() {
 				return nil, "Mapping image to local is not supported."
@@ -489,7 +490,7 @@ func (s *Sim) attachPlanned(v *server, p plannedVolume, k int, now time.Time) {
 		vol.Seq = s.d.Counter
 		vol.Status = "creating"
 		if p.image != "" {
-			vol.Status = "downloading"
+			vol.Status, vol.ImageName = "downloading", p.imgName
 		}
 		s.d.Volumes = append(s.d.Volumes, vol)
 		s.volumes[vol.ID] = vol

@@ -89,8 +89,8 @@ func (c *call) volumeView(v *volume) volumeView {
 		out.Attachments = append(out.Attachments, attachmentDetail{ServerID: v.ServerID, AttachmentID: v.ID,
 			VolumeID: v.ID, Device: v.Device, ID: v.ID, AttachedAt: v.AttachedAt.UTC().Format(timeMicros)})
 	}
-	if img := c.s.images[v.ImageID]; img != nil {
-		out.ImageMetadata = map[string]string{"image_id": img.ID, "image_name": img.Name}
+	if v.ImageID != "" {
+		out.ImageMetadata = map[string]string{"image_id": v.ImageID, "image_name": v.ImageName}
 	}
 	return out
 }
@@ -251,10 +251,10 @@ func createVolume(c *call) {
 		Type: vt.Name, AZ: az, Metadata: cloneMap(r.Metadata), Created: c.now, Updated: c.now}
 	v.Seq = c.s.d.Counter
 	if img != nil {
-		v.Status, v.Bootable, v.ImageID = "downloading", true, img.ID
+		v.Status, v.Bootable, v.ImageID, v.ImageName = "downloading", true, img.ID, img.Name
 	}
 	if src != nil {
-		v.Bootable, v.ImageID = src.Bootable, src.ImageID
+		v.Bootable, v.ImageID, v.ImageName = src.Bootable, src.ImageID, src.ImageName
 	}
 	c.s.d.Volumes = append(c.s.d.Volumes, v)
 	c.s.volumes[v.ID] = v
