@@ -164,7 +164,7 @@ func (s *step) attach() (string, error) {
 	// A server an earlier, interrupted run created may still be building:
 	// the clouds refuse attachments until it settles (NHN 409), so wait first.
 	if r, ok := s.record(s.serverAddr()); ok && r.Server != nil && (r.Server.Busy || r.Server.Power == "") {
-		if _, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: sid, Target: providers.TargetIdle}); err != nil {
+		if _, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: sid, Address: s.serverAddr(), Target: providers.TargetIdle}); err != nil {
 			return vid, fmt.Errorf("wait for the server of %s to settle: %w", s.a.Address, err)
 		}
 	}

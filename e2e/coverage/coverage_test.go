@@ -281,7 +281,39 @@ func section(doc string) (string, bool) {
 	return strings.TrimPrefix(doc[i+len(beginMarker):j], "\n"), true
 }
 
-var referenceHeading = regexp.MustCompile(`(?mi)^(#{1,6}) [^\n]*\breference\b[^\n]*$`)
+// heading is one markdown heading outside fenced code: its level and the
+// byte offsets of its line.
+type heading struct {
+	level, start, end int
+	text              string
+}
+
+// headings lists the document's headings, skipping fenced code blocks
+// (a "# comment" in a YAML example is not a heading).
+func headings(doc string) []heading {
+	var out []heading
+	fenced := false
+	for off := 0; off < len(doc); {
+		end := strings.IndexByte(doc[off:], '\n')
+		if end < 0 {
+			end = len(doc)
+		} else {
+			end += off
+		}
+		line := doc[off:end]
+		switch {
+		case strings.HasPrefix(line, "```"):
+			fenced = !fenced
+		case !fenced && strings.HasPrefix(line, "#"):
+			level := len(line) - len(strings.TrimLeft(line, "#"))
+			if level <= 6 && strings.HasPrefix(line[level:], " ") {
+				out = append(out, heading{level, off, end, strings.TrimSpace(line[level:])})
+			}
+		}
+		off = end + 1
+	}
+	return out
+}
 
 // withSection puts body between the markers: in place when they exist,
 // otherwise at the end of the README's reference section (before the next
@@ -300,18 +332,19 @@ func withSection(doc, body string) (string, error) {
 	case i >= 0 || j >= 0:
 		return "", fmt.Errorf("README.md has only one of %s and %s", beginMarker, endMarker)
 	}
-	loc := referenceHeading.FindStringSubmatchIndex(doc)
-	if loc == nil {
-		return strings.TrimRight(doc, "\n") + "\n\n## Reference\n\n" + block, nil
-	}
-	level := loc[3] - loc[2]
-	rest := doc[loc[1]:]
-	next := regexp.MustCompile(fmt.Sprintf(`(?m)^#{1,%d} `, level)).FindStringIndex(rest)
-	if next == nil {
+	hs := headings(doc)
+	for k, h := range hs {
+		if !strings.Contains(strings.ToLower(h.text), "reference") {
+			continue
+		}
+		for _, next := range hs[k+1:] {
+			if next.level <= h.level {
+				return strings.TrimRight(doc[:next.start], "\n") + "\n\n" + block + "\n" + doc[next.start:], nil
+			}
+		}
 		return strings.TrimRight(doc, "\n") + "\n\n" + block, nil
 	}
-	at := loc[1] + next[0]
-	return strings.TrimRight(doc[:at], "\n") + "\n\n" + block + "\n" + doc[at:], nil
+	return strings.TrimRight(doc, "\n") + "\n\n## Reference\n\n" + block, nil
 }
 
 func TestWithSection(t *testing.T) {
@@ -325,6 +358,10 @@ func TestWithSection(t *testing.T) {
 		"reference section last": {
 			doc:  "# fleet\n\n## Reference\n\nflags\n",
 			want: "# fleet\n\n## Reference\n\nflags\n\n" + block,
+		},
+		"fenced comment is not a heading": {
+			doc:  "# fleet\n\n## The fleet file reference\n\n```yaml\n# a comment\n```\n\n## Next\n",
+			want: "# fleet\n\n## The fleet file reference\n\n```yaml\n# a comment\n```\n\n" + block + "\n## Next\n",
 		},
 		"no reference section": {
 			doc:  "# fleet\n\n## Quick start\n\nrun it\n",
