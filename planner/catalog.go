@@ -99,7 +99,7 @@ func closeNames(value string, known []string, n int) []string {
 	var cs []cand
 	limit := len(value)/3 + 1
 	for _, k := range known {
-		if d := editDistance(value, k); d <= limit {
+		if d := spec.EditDistance(value, k); d <= limit {
 			cs = append(cs, cand{k, d})
 		}
 	}
@@ -114,28 +114,6 @@ func closeNames(value string, known []string, n int) []string {
 		out = append(out, cs[i].name)
 	}
 	return out
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (catalog names are ASCII).
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func quoteAll(s []string) []string {

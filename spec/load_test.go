@@ -344,7 +344,7 @@ func TestEditDistanceAndSuggest(t *testing.T) {
 			}
 		})
 	}
-	if d := editDistance("kitten", "sitting"); d != 3 {
-		t.Errorf("editDistance(kitten, sitting) = %d, want 3", d)
+	if d := EditDistance("kitten", "sitting"); d != 3 {
+		t.Errorf("EditDistance(kitten, sitting) = %d, want 3", d)
 	}
 }

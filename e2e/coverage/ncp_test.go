@@ -235,7 +235,7 @@ func TestNCPPowerAndImages(t *testing.T) {
 	c.apply(ncpFleet(c, "running", clone+images))
 
 	start := one(t, "startServerInstances", c.ncpCalls("startServerInstances"))
-	fields(t, "startServerInstances", start, map[string]string{"serverInstanceNoList.1": web, "regionCode": "KR"})
+	fields(t, "startServerInstances", start, map[string]string{"serverInstanceNoList.1": web, "regionCode": "KR", "responseFormatType": "json"})
 	if got := c.ncpServer(web).ServerInstanceStatus.Code; got != "RUN" {
 		t.Errorf("web after power: running is %s", got)
 	}
@@ -243,7 +243,7 @@ func TestNCPPowerAndImages(t *testing.T) {
 	img := one(t, "createMemberServerImageInstance", c.ncpCalls("createMemberServerImageInstance"))
 	fields(t, "createMemberServerImageInstance", img, map[string]string{
 		"serverInstanceNo": web, "memberServerImageName": "golden",
-		"memberServerImageDescription": "fleet:cov image/golden",
+		"memberServerImageDescription": "fleet:cov image/golden", "regionCode": "KR", "responseFormatType": "json",
 	})
 	imageID := c.stateID("image/golden")
 	var detail struct {

@@ -3,6 +3,7 @@ package nhncloud
 import (
 	"context"
 	"fmt"
+	"github.com/fleet-iac/fleet/spec"
 	"sort"
 	"strings"
 
@@ -97,7 +98,7 @@ func suggest(name string, fs []flavor) string {
 	}
 	cs := make([]cand, 0, len(fs))
 	for _, f := range fs {
-		d := distance(name, f.Name)
+		d := spec.EditDistance(name, f.Name)
 		if family(f.Name) == family(name) {
 			d -= 100
 		}
@@ -120,27 +121,6 @@ func suggest(name string, fs []flavor) string {
 		names[i] = c.name
 	}
 	return " (close: " + strings.Join(names, ", ") + ")"
-}
-
-// distance is the Levenshtein distance.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // catalogTypes converts the cached flavors.
