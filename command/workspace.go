@@ -89,8 +89,14 @@ func openWorkspace(ctx context.Context, io *Streams, u ui, files []string, withP
 	return ws, nil
 }
 
-// Close stops the embedded simulator and closes the backend.
+// Close stops the providers' pollers, the embedded simulator, and closes
+// the backend.
 func (ws *workspace) Close() {
+	for _, p := range ws.providers {
+		if c, ok := p.(interface{ Close() error }); ok {
+			c.Close()
+		}
+	}
 	if ws.embedded != nil {
 		ws.embedded.Close()
 	}

@@ -47,7 +47,7 @@ func (b *builder) planDuplicates() {
 		suffix, reason := b.duplicateOf(c)
 		ncp := b.cloud(c.Provider) != spec.ProviderNHNCloud
 		var deps []string
-		if ncp && c.Server.Protect {
+		if c.Server.Protect {
 			// The kept server stays, so lifting the duplicate's termination
 			// protection takes nothing declared away.
 			off := false

@@ -39,3 +39,37 @@ func TestFailedNCPServerIsDeletedWithoutAStop(t *testing.T) {
 		wantIDs(t, p, "delete server/web-1 (duplicate id-web-1-dup)")
 	})
 }
+
+// Fleet's protection on an NHN server is lifted before the server is
+// replaced, as on NCP: the NHN provider refuses to delete a protected one.
+func TestReplacingAProtectedNHNServerLiftsProtectionFirst(t *testing.T) {
+	f := webAndDB(nil, nil)
+	st, inv := world(f)
+	r := inv["nhn"]
+	for i := range r.Servers {
+		r.Servers[i].Protect = true
+	}
+	inv["nhn"] = r
+	f2 := webAndDB(nil, func(s *spec.Server) { s.Image = "11111111-2222-3333-4444-555555555555" })
+	p, diags := Build(Input{Fleet: f2, State: st, Inventory: inv})
+	noErrors(t, diags)
+	var lift, del *Action
+	for i := range p.Actions {
+		switch p.Actions[i].ID {
+		case "update server/db (replaced)":
+			lift = &p.Actions[i]
+		case "delete server/db (replaced)":
+			del = &p.Actions[i]
+		}
+	}
+	if lift == nil || del == nil {
+		t.Fatalf("want the protection lifted and the old server deleted; got %v", actionIDs(p))
+	}
+	found := false
+	for _, d := range del.DependsOn {
+		found = found || d == lift.ID
+	}
+	if !found {
+		t.Errorf("delete depends on %v, want it after %q", del.DependsOn, lift.ID)
+	}
+}

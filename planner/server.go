@@ -219,7 +219,7 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 	}
 	ncp := b.cloud(c.Provider) != spec.ProviderNHNCloud
 	deps := []string{sp.create}
-	if ncp && c.Server.Protect && !d.Protect { // when d.Protect, the replacement is blocked below
+	if c.Server.Protect && !d.Protect { // when d.Protect, the replacement is blocked below
 		off := false
 		id := b.add(&Action{ID: "update " + sp.addr + " (replaced)", Type: Update, Kind: providers.KindServer, Address: sp.addr,
 			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, Protect: &off, DependsOn: []string{sp.create},

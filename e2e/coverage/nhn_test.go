@@ -301,6 +301,7 @@ func TestNHNLifecycle(t *testing.T) {
   - { from: server/db, to: server/main }
 images:
   box-golden: { from: box }
+  main-golden: { from: main }
 `))
 	ci := one(t, "createImage", c.nhnCalls("POST", "servers/*/action", "createImage"))
 	body := ci["createImage"].(map[string]any)
@@ -308,12 +309,21 @@ images:
 		t.Errorf("createImage body %v", ci)
 	}
 	c.stateID("image/box-golden")
+	// A volume-backed server's image is its root volume's, found in the
+	// server's attachment list.
+	if len(c.nhnCalls("GET", "servers/"+dbID+"/os-volume_attachments", "")) == 0 {
+		t.Error("main-golden did not list main's volume attachments")
+	}
+	c.stateID("image/main-golden")
 
-	// An empty fleet deletes the servers and the keypair.
+	// An empty fleet deletes the servers, the images and the keypair.
 	empty := yamlf("version: 1\nname: cov\nproviders:\n  nhn: { type: nhncloud, region: KR1, endpoint: %q }\n", c.nhnEndpoint())
 	c.apply(empty)
 	if n := len(c.nhnCalls("DELETE", "servers/*", "")); n != 2 {
 		t.Errorf("deleting the fleet sent %d DELETE /servers/{id}, want 2", n)
+	}
+	if n := len(c.nhnCalls("DELETE", "images/*", "")); n != 2 {
+		t.Errorf("deleting the fleet sent %d DELETE /v2/images/{id}, want 2", n)
 	}
 	if n := len(c.nhnCalls("DELETE", "os-keypairs/cov-nhn", "")); n != 1 {
 		t.Errorf("deleting the fleet sent %d DELETE /os-keypairs/cov-nhn, want 1", n)

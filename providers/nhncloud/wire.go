@@ -139,7 +139,13 @@ func (p *Provider) toServer(s wireServer, vols map[string]wireVolume) providers.
 	out := providers.Server{
 		ID: s.ID, Name: s.Name, Owner: o, Image: s.imageID(), Type: p.flavorName(s.Flavor.ID),
 		Zone: s.Zone, Key: s.KeyName, Power: s.power(), Status: s.Status, Busy: s.busy(),
-		Failed: s.Status == "ERROR", Protect: s.protected(), Metadata: userMetadata(s.Metadata),
+		Failed: s.Status == "ERROR", Protect: s.Metadata[metaProtect] == "true", Metadata: userMetadata(s.Metadata),
+	}
+	// NHN's own protect flag is set in the console and read-only through the
+	// API: reporting it as Protect would make every plan with protect off
+	// show an update that can never take effect. It still stops Delete.
+	if s.Protect {
+		out.Extra = map[string]string{"nhn_protect": "true"}
 	}
 	nets := make([]string, 0, len(s.Addresses))
 	for n := range s.Addresses {
