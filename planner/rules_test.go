@@ -49,7 +49,7 @@ func TestPowerSteps(t *testing.T) {
 		"running to stopped": {spec.PowerRunning, spec.PowerStopped, []ActionType{Stop}},
 		"running to shelved": {spec.PowerRunning, spec.PowerShelved, []ActionType{Shelve}},
 		"stopped to running": {spec.PowerStopped, spec.PowerRunning, []ActionType{Start}},
-		"stopped to shelved": {spec.PowerStopped, spec.PowerShelved, []ActionType{Shelve}},
+		"stopped to shelved": {spec.PowerStopped, spec.PowerShelved, []ActionType{Start, Shelve}},
 		"shelved to running": {spec.PowerShelved, spec.PowerRunning, []ActionType{Unshelve}},
 		"shelved to stopped": {spec.PowerShelved, spec.PowerStopped, []ActionType{Unshelve, Stop}},
 		"in transition":      {"", spec.PowerStopped, nil},

@@ -187,6 +187,8 @@ func powerSteps(from, to string) []ActionType {
 		return []ActionType{Unshelve, Stop}
 	case to == spec.PowerStopped:
 		return []ActionType{Stop}
+	case to == spec.PowerShelved && from == spec.PowerStopped:
+		return []ActionType{Start, Shelve} // NHN shelves only ACTIVE servers (seed 002)
 	case to == spec.PowerShelved:
 		return []ActionType{Shelve}
 	case from == spec.PowerShelved:

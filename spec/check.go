@@ -100,8 +100,11 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 		if _, ok := gv["key"]; !ok {
 			missing = append(missing, "key")
 		}
-		if _, ok := net["subnet"]; !ok {
-			missing = append(missing, "network.subnet")
+		// NHN places a server by subnet (its extension) or by network uuid.
+		_, hasSubnet := net["subnet"]
+		_, hasVPC := net["vpc"]
+		if !hasSubnet && !hasVPC {
+			missing = append(missing, "network.subnet (or network.vpc)")
 		}
 		l.cloudOnly(ptr, gv, ncpOnly, "NCP", p)
 	default:
