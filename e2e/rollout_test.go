@@ -223,6 +223,11 @@ func TestRolloutFailure(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "server/"+victim) {
 		t.Fatalf("apply with %s failing to build: want exit 1 naming it: %s", victim, r)
 	}
+	for n, b := range batches {
+		if want := "server/" + n + ": Creation not started"; b == 3 && !strings.Contains(r.stdout, want) {
+			t.Errorf("the failed apply does not report %q:\n%s", want, tail(r.stdout))
+		}
+	}
 	tr := traceGroup(before, w.sim.Timeline.Events(), "web-")
 	t.Logf("failing %s: peak down %d, in flight %d; changed: %v", victim, tr.peakDown, tr.peakInFlight, tr.first)
 	if tr.peakDown > rolloutMaxUnav || tr.peakInFlight > rolloutMaxUnav {

@@ -88,8 +88,14 @@ func TestListPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != total || list[total-1].ServerInstanceNo != "2499" {
-		t.Errorf("got %d servers", len(list))
+	if len(list) != total {
+		t.Fatalf("got %d servers, want %d", len(list), total)
+	}
+	// Pages after the first are fetched concurrently; the list keeps page order.
+	for i, s := range list {
+		if s.ServerInstanceNo != fmt.Sprint(i) {
+			t.Fatalf("server %d is %s: pages out of order", i, s.ServerInstanceNo)
+		}
 	}
 	if n := p.Calls(); n != 3 {
 		t.Errorf("%d servers took %d calls, want 3", total, n)

@@ -1,30 +1,63 @@
 package ncloud
 
-import "context"
+import (
+	"context"
+
+	"golang.org/x/sync/errgroup"
+)
 
 // pageSize is large so that a 1,000-server fleet refreshes in one page.
 const pageSize = 1000
 
-// listAll pages through a list operation from page 1 until it has
-// totalRows items, or a page comes back short or empty. build makes the
-// filters of each page; page decodes one answer and returns its length
-// and totalRows.
+// pageFetches is how many pages of one list are fetched at once after the
+// first: decoding one page overlaps with the cloud answering the next.
+const pageFetches = 4
+
+// listAll pages through a list operation. Page 1 tells totalRows; the rest
+// are then fetched concurrently (pageFetches at a time, within the request
+// budget) and returned in page order. build makes the filters of each page;
+// rows decodes one answer's length and totalRows. A short or empty page ends
+// the list early, as a cloud whose list shrank between pages would.
 func listAll[T any](ctx context.Context, c *client, op string, build func() *form, rows func(*T) (int, int)) ([]T, error) {
-	var pages []T
-	seen := 0
-	for pageNo := 1; ; pageNo++ {
+	fetch := func(ctx context.Context, pageNo int) (T, int, int, error) {
 		var out T
 		f := build().setInt("pageNo", pageNo).setInt("pageSize", pageSize)
 		if err := c.call(ctx, op, f, &out); err != nil {
-			return nil, err
+			return out, 0, 0, err
 		}
 		n, total := rows(&out)
-		pages = append(pages, out)
-		seen += n
-		if n == 0 || n < pageSize || seen >= total {
-			return pages, nil
+		return out, n, total, nil
+	}
+	first, n, total, err := fetch(ctx, 1)
+	if err != nil {
+		return nil, err
+	}
+	pages := []T{first}
+	if n == 0 || n < pageSize || n >= total {
+		return pages, nil
+	}
+	count := (total + pageSize - 1) / pageSize
+	rest := make([]T, count-1)
+	lens := make([]int, count-1)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(pageFetches)
+	for i := range rest {
+		g.Go(func() error {
+			out, n, _, err := fetch(gctx, i+2)
+			rest[i], lens[i] = out, n
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for i, page := range rest {
+		pages = append(pages, page)
+		if lens[i] < pageSize {
+			break
 		}
 	}
+	return pages, nil
 }
 
 func (c *client) servers(ctx context.Context, build func() *form) ([]serverInstance, error) {
