@@ -16,7 +16,7 @@ func applyFlags() []cli.Flag {
 	return []cli.Flag{
 		fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
 		&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required without a terminal, unless applying a saved plan)"},
-		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once (servers being waited on are not limited)"},
+		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider (servers being waited on are not limited)"},
 		&cli.BoolFlag{Name: "json", Usage: "progress as one JSON event per line"},
 	}
 }

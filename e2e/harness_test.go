@@ -201,12 +201,13 @@ func (w *world) applyUntilDone(attempts int, timeout time.Duration, extra ...str
 }
 
 // assertNoChanges runs plan --detailed-exitcode and wants "No changes".
-func (w *world) assertNoChanges() {
+func (w *world) assertNoChanges() result {
 	w.t.Helper()
 	r := w.run(2*time.Minute, "plan", "--detailed-exitcode")
 	if r.code != 0 || !strings.Contains(r.stdout, "No changes") {
 		w.t.Fatalf("final plan is not empty: %s", r)
 	}
+	return r
 }
 
 // planPart is the plan a run printed, up to its summary line.

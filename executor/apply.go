@@ -28,7 +28,9 @@ type Options struct {
 	// returns it is the stored document.
 	State *state.State
 	// Parallelism bounds the provider calls in flight (Create, Update,
-	// Delete), not the resources being waited on: default 10.
+	// Delete) per provider, not the resources being waited on: default 10.
+	// Per provider, so one cloud waiting on its request budget never holds
+	// the other's calls back.
 	Parallelism int
 	Observer    Observer         // nil: no progress
 	Clock       func() time.Time // default time.Now; stamps intents and events

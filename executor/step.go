@@ -132,7 +132,7 @@ func (s *step) call(op string, f func(ctx context.Context) error) error {
 	if err := s.commit(func(st *state.State) { putIntent(st, in) }); err != nil {
 		return err
 	}
-	if err := s.w.slots.acquire(s.ctx, s.n.height, s.i); err != nil {
+	if err := s.w.slots[s.a.Provider].acquire(s.ctx, s.n.height, s.i); err != nil {
 		// Nothing was sent: the intent goes.
 		if ferr := s.finish(nil); ferr != nil {
 			return ferr
@@ -141,7 +141,7 @@ func (s *step) call(op string, f func(ctx context.Context) error) error {
 	}
 	s.begin()
 	err := f(context.WithoutCancel(s.ctx))
-	s.w.slots.release()
+	s.w.slots[s.a.Provider].release()
 	if err != nil && definitive(err) {
 		if ferr := s.finish(nil); ferr != nil {
 			return errors.Join(err, ferr)

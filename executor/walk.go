@@ -40,7 +40,7 @@ type walker struct {
 	g     *graph
 	opt   Options
 	j     *journal
-	slots *slots
+	slots map[string]*slots // by provider: one provider waiting on its request budget must not starve another
 
 	obsMu sync.Mutex
 	done  int
@@ -54,10 +54,15 @@ func newWalker(ctx context.Context, g *graph, opt Options) *walker {
 	w := &walker{
 		g:     g,
 		opt:   opt,
-		slots: newSlots(opt.Parallelism),
+		slots: map[string]*slots{},
 		out:   make([]outcome, len(g.nodes)),
 		cause: make([]string, len(g.nodes)),
 		why:   make([]error, len(g.nodes)),
+	}
+	for _, n := range g.nodes {
+		if n.action != nil && w.slots[n.action.Provider] == nil {
+			w.slots[n.action.Provider] = newSlots(opt.Parallelism)
+		}
 	}
 	w.j = newJournal(ctx, opt.Backend, opt.State, func(serial uint64) {
 		w.emit(Event{Kind: StateSaved, Serial: serial})

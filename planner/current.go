@@ -87,12 +87,19 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 	case providers.KindServer:
 		if s, ok := x.servers[r.ID]; ok {
 			c.Server, found = s, true
-			b.recordDiff(r.Address, DriftChanged, serverDrift(r.Server, s))
+			// A record fleet made mid-transition (a run died before the final
+			// one) is not what fleet last saw settle: differences from it
+			// were not made outside fleet.
+			if r.Server == nil || !r.Server.Busy {
+				b.recordDiff(r.Address, DriftChanged, serverDrift(r.Server, s))
+			}
 		}
 	case providers.KindVolume:
 		if v, ok := x.volumes[r.ID]; ok {
 			c.Volume, found = v, true
-			b.recordDiff(r.Address, DriftChanged, volumeDrift(r.Volume, v))
+			if r.Volume == nil || !r.Volume.Busy {
+				b.recordDiff(r.Address, DriftChanged, volumeDrift(r.Volume, v))
+			}
 		}
 	case providers.KindImage:
 		if im, ok := x.images[r.ID]; ok {

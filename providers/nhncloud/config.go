@@ -23,7 +23,7 @@ type Config struct {
 	Logger       *slog.Logger  // debug level: one line per API call; nil logs nothing
 	PollInterval time.Duration // shared poller interval; default 2s
 
-	RequestsPerSecond float64 // request budget for this provider; default 10
+	RequestsPerSecond float64 // request budget for this provider; default 20, as NCP (NHN documents no limit)
 	MaxRetries        int     // retries of a retryable failure; 0 means 5, negative means none
 }
 
@@ -31,7 +31,7 @@ type Config struct {
 const (
 	DefaultRegion            = "KR1"
 	DefaultPollInterval      = 2 * time.Second
-	DefaultRequestsPerSecond = 10
+	DefaultRequestsPerSecond = 20
 	DefaultMaxRetries        = 5
 	defaultHTTPTimeout       = 60 * time.Second
 )
