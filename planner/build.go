@@ -43,6 +43,7 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b.planServers()
 	b.planVolumes()
 	b.planDuplicates()
+	b.planGone()
 	b.wire()
 	b.applyTargets()
 	b.planRollouts()
@@ -71,6 +72,7 @@ type builder struct {
 	intents        map[string]state.Intent // pending intents by address, the latest of each
 	reportedIntent map[string]bool         // addresses already in Plan.Interrupted
 	dups           []*current              // extra tagged servers and volumes to delete (duplicate.go)
+	gone           []*state.Resource       // state entries the refresh did not find (gone.go)
 
 	actions []*Action
 	byID    map[string]*Action

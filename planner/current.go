@@ -113,6 +113,7 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 	}
 	if !found {
 		b.recordDiff(r.Address, DriftDeleted, nil)
+		b.gone = append(b.gone, r)
 		return
 	}
 	x.used[string(r.Kind)+"\x00"+r.ID] = true

@@ -139,9 +139,15 @@ func checkInvariants(t *testing.T, p *Plan, inv map[string]providers.InventoryRe
 			}
 		}
 	}
+	live := map[string]bool{} // server ids the cloud still has
+	for _, name := range sortedKeys(inv) {
+		for _, s := range inv[name].Servers {
+			live[s.ID] = true
+		}
+	}
 	for _, a := range p.Actions {
-		if a.Type != Delete || a.Kind != providers.KindServer {
-			continue
+		if a.Type != Delete || a.Kind != providers.KindServer || !live[a.CloudID] {
+			continue // a server already gone has nothing left to detach
 		}
 		for _, vol := range attached[a.CloudID] {
 			if !reaches(p, a.ID, "detach "+vol) {
