@@ -105,6 +105,9 @@ func TestUpdate(t *testing.T) {
 			req: providers.UpdateRequest{Kind: providers.KindVolume, Detach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}, get: volume("in-use", "s1", 20),
 			calls: []call{{"DELETE " + computePath("/servers/s1/os-volume_attachments/v1"), ""}},
 		},
+		"detach while detaching sends nothing": {
+			req: providers.UpdateRequest{Kind: providers.KindVolume, Detach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}, get: volume("detaching", "s1", 20),
+		},
 		"detach when detached": {
 			req: providers.UpdateRequest{Kind: providers.KindVolume, Detach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}, get: volume("available", "", 20),
 		},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v2/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
@@ -58,6 +59,22 @@ func (p *Provider) detach(ctx context.Context, address string, a providers.Attac
 	v, err := p.getVolume(ctx, a.VolumeID, address)
 	if err != nil {
 		return err
+	}
+	// Cinder detaches only in-use volumes: one still attaching (a run that
+	// died right after the attach call) is waited for first, one already
+	// detaching needs no second call.
+	for v.Status == "attaching" || v.Status == "reserved" {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(p.cfg.PollInterval):
+		}
+		if v, err = p.getVolume(ctx, a.VolumeID, address); err != nil {
+			return err
+		}
+	}
+	if v.Status == "detaching" {
+		return nil
 	}
 	attached := false
 	for _, at := range v.Attachments {
