@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -18,6 +19,7 @@ func applyFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required without a terminal, unless applying a saved plan)"},
 		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider (servers being waited on are not limited)"},
 		&cli.BoolFlag{Name: "json", Usage: "progress as one JSON event per line"},
+		&cli.DurationFlag{Name: "wait-timeout", Value: executor.DefaultWaitTimeout, Usage: "how long one resource may take to reach its state before its action fails"},
 	}
 }
 
@@ -103,7 +105,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 			}
 			// Nothing to do, but an earlier run left intents: an empty apply
 			// records that they are settled.
-			return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Bool("json"))
+			return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
 		}
 		if !c.Bool("auto-approve") {
 			q := "\nDo you want to perform these actions?"
@@ -117,7 +119,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 		}
 		fmt.Fprintln(s.Out)
 	}
-	return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Bool("json"))
+	return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
 }
 
 // loadFreshPlan loads a saved plan and refuses it if the state, the fleet
@@ -141,7 +143,7 @@ func (ws *workspace) loadFreshPlan(ctx context.Context, path string) (*planner.P
 	return plan, st, nil
 }
 
-func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, jsonEvents bool) error {
+func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, waitTimeout time.Duration, jsonEvents bool) error {
 	var obs executor.Observer
 	if jsonEvents {
 		obs = executor.NewJSONObserver(ws.io.Out)
@@ -150,7 +152,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 	}
 	res, err := executor.Apply(ctx, executor.Options{
 		Plan: plan, Providers: ws.providers, Backend: ws.backend, State: st,
-		Parallelism: parallelism, Observer: obs,
+		Parallelism: parallelism, Observer: obs, WaitTimeout: waitTimeout,
 	})
 	if !jsonEvents {
 		tally := res.Tally.String()

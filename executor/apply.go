@@ -35,7 +35,14 @@ type Options struct {
 	Observer    Observer         // nil: no progress
 	Clock       func() time.Time // default time.Now; stamps intents and events
 	SlowAfter   time.Duration    // interval of ActionStillRunning events; default 10s
+	// WaitTimeout bounds each wait for a target state (a build that never
+	// finishes fails its action instead of blocking the apply); default 1h,
+	// the NCP terraform provider's create timeout.
+	WaitTimeout time.Duration
 }
+
+// DefaultWaitTimeout is Options.WaitTimeout when unset.
+const DefaultWaitTimeout = time.Hour
 
 // Result is what an apply did.
 type Result struct {
@@ -80,6 +87,9 @@ func Apply(ctx context.Context, opt Options) (Result, error) {
 	}
 	if opt.Clock == nil {
 		opt.Clock = time.Now
+	}
+	if opt.WaitTimeout <= 0 {
+		opt.WaitTimeout = DefaultWaitTimeout
 	}
 	if opt.SlowAfter <= 0 {
 		opt.SlowAfter = DefaultSlowAfter

@@ -165,7 +165,15 @@ func (s *step) wait(req providers.WaitRequest) (providers.WaitResponse, error) {
 	if req.Address == "" {
 		req.Address = s.a.Address
 	}
-	return s.prov.Wait(s.ctx, req)
+	ctx, cancel := context.WithTimeout(s.ctx, s.w.opt.WaitTimeout)
+	defer cancel()
+	res, err := s.prov.Wait(ctx, req)
+	if err != nil && ctx.Err() == context.DeadlineExceeded && s.ctx.Err() == nil {
+		// The cloud did not get there in time: the resource keeps its id in
+		// the state, and the next apply picks it up from where it is.
+		return res, fmt.Errorf("%s did not become %s within %s (--wait-timeout): %w", req.Address, req.Target, s.w.opt.WaitTimeout, err)
+	}
+	return res, err
 }
 
 // commit changes the state and waits until it is stored.
