@@ -1,6 +1,8 @@
 package nhnsim
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +91,28 @@ func TestAuthFailures(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Every answer carries a request id, as Nova's do, so client logs can name it.
+func TestAnswersCarryARequestID(t *testing.T) {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	ids := map[string]bool{}
+	for range 2 {
+		resp, err := http.Post(srv.URL+"/identity/v2.0/tokens", "application/json", strings.NewReader(`{}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		id := resp.Header.Get("X-Openstack-Request-Id")
+		if !strings.HasPrefix(id, "req-") || ids[id] {
+			t.Fatalf("request id %q: want a fresh req-<uuid>", id)
+		}
+		ids[id] = true
 	}
 }

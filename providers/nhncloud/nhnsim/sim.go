@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fleet-iac/fleet/providers/simcore"
@@ -53,6 +54,7 @@ const (
 
 // Sim is the simulated NHN Cloud; it is an http.Handler.
 type Sim struct {
+	reqSeq   atomic.Int64 // numbers the request ids, which are deterministic like every other id
 	opts     Options
 	clock    simcore.Clock
 	stats    *simcore.Stats
@@ -279,6 +281,9 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &call{s: s, w: w, r: r, base: "http://" + r.Host + s.opts.Prefix}
+	// Nova and Cinder name every answer; clients log it to match a call with
+	// the cloud's own logs.
+	w.Header().Set("X-Openstack-Request-Id", "req-"+uuidFrom(fmt.Sprintf("nhnsim/request/%d", s.reqSeq.Add(1))))
 	if r.Body != nil {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		if err != nil {
