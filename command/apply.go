@@ -63,13 +63,19 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 			"Re-run with --auto-approve, or save a plan with \"fleet plan --out PLAN\" and run \"fleet apply PLAN\".")
 	}
 	files := c.StringSlice("file")
-	if planFile != "" && len(files) == 0 {
-		// A saved plan names the fleet files it was made from.
-		saved, err := planner.Load(planFile)
-		if err != nil {
+	var saved *planner.Plan
+	if planFile != "" {
+		if len(c.StringSlice("target")) > 0 {
+			return userError("--target does not apply to a saved plan",
+				"A saved plan is applied exactly as it was made. Make it with \"fleet plan --target ADDR --out PLAN\" instead.")
+		}
+		var err error
+		if saved, err = planner.Load(planFile); err != nil {
 			return userError(fmt.Sprintf("cannot read saved plan %s", planFile), err.Error())
 		}
-		files = saved.FleetFiles
+		if len(files) == 0 {
+			files = saved.FleetFiles // a saved plan names the fleet files it was made from
+		}
 	}
 	ws, err := openWorkspace(ctx, s, u, files, true)
 	if err != nil {
@@ -85,8 +91,9 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 
 	var plan *planner.Plan
 	var st *state.State
-	if planFile != "" {
-		if plan, st, err = ws.loadFreshPlan(ctx, planFile); err != nil {
+	if saved != nil {
+		plan = saved
+		if st, err = ws.checkFresh(ctx, plan, planFile); err != nil {
 			return err
 		}
 	} else {
@@ -122,25 +129,22 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 	return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
 }
 
-// loadFreshPlan loads a saved plan and refuses it if the state, the fleet
-// files, the inventory or fleet itself moved since it was made.
-func (ws *workspace) loadFreshPlan(ctx context.Context, path string) (*planner.Plan, *state.State, error) {
-	plan, err := planner.Load(path)
-	if err != nil {
-		return nil, nil, userError(fmt.Sprintf("cannot read saved plan %s", path), err.Error())
-	}
+// checkFresh reads the state and refreshes the inventory, and refuses the
+// saved plan if the state, the fleet files, the inventory or fleet itself
+// moved since it was made.
+func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path string) (*state.State, error) {
 	st, err := ws.backend.Read(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read state: %w", err)
+		return nil, fmt.Errorf("read state: %w", err)
 	}
 	inv, err := ws.refresh(ctx, st)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), Version); err != nil {
-		return nil, nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan --out "+path+"\" and apply that.")
+		return nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan --out "+path+"\" and apply that.")
 	}
-	return plan, st, nil
+	return st, nil
 }
 
 func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, waitTimeout time.Duration, jsonEvents bool) error {

@@ -115,33 +115,23 @@ func findResource(inv providers.InventoryResponse, kind providers.Kind, id strin
 	r := state.Resource{Kind: kind, ID: id}
 	switch kind {
 	case providers.KindServer:
-		for i := range inv.Servers {
-			if inv.Servers[i].ID == id {
-				r.Server = &inv.Servers[i]
-				return r, true
-			}
-		}
+		r.Server = find(inv.Servers, func(s providers.Server) bool { return s.ID == id })
 	case providers.KindVolume:
-		for i := range inv.Volumes {
-			if inv.Volumes[i].ID == id {
-				r.Volume = &inv.Volumes[i]
-				return r, true
-			}
-		}
+		r.Volume = find(inv.Volumes, func(v providers.Volume) bool { return v.ID == id })
 	case providers.KindImage:
-		for i := range inv.Images {
-			if inv.Images[i].ID == id {
-				r.Image = &inv.Images[i]
-				return r, true
-			}
-		}
+		r.Image = find(inv.Images, func(im providers.Image) bool { return im.ID == id })
 	case providers.KindKeypair:
-		for i := range inv.Keypairs {
-			if inv.Keypairs[i].Name == id {
-				r.Keypair = &inv.Keypairs[i]
-				return r, true
-			}
+		r.Keypair = find(inv.Keypairs, func(k providers.Keypair) bool { return k.Name == id }) // keypairs are named, not numbered
+	}
+	return r, r.Server != nil || r.Volume != nil || r.Image != nil || r.Keypair != nil
+}
+
+// find returns the first element of list that matches, or nil.
+func find[T any](list []T, match func(T) bool) *T {
+	for i := range list {
+		if match(list[i]) {
+			return &list[i]
 		}
 	}
-	return r, false
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -82,7 +83,7 @@ gateway at the root, NHN Cloud under /nhn, and the admin API under /_sim
 func embeddedBehaviour(warn io.Writer) simcore.Behaviour {
 	var b simcore.Behaviour
 	if v := getenv("FLEET_SIM_BUILD_TIME"); v != "" {
-		if d, err := parseDuration(v); err == nil {
+		if d, err := time.ParseDuration(v); err == nil {
 			b.BuildTime = d
 		} else {
 			fmt.Fprintf(warn, "Warning: ignoring FLEET_SIM_BUILD_TIME=%q: %v\n", v, err)

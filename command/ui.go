@@ -7,8 +7,6 @@ import (
 	"os"
 	"strings"
 
-	"time"
-
 	"golang.org/x/term"
 )
 
@@ -22,12 +20,9 @@ type ui struct {
 func decideUI(s *Streams, noColorFlag bool) ui {
 	outTTY := isTerminal(s.Out)
 	inTTY := isTerminal(s.In)
-	_, noColorEnv := os.LookupEnv("NO_COLOR")
-	if getenv("NO_COLOR") != "" {
-		noColorEnv = true
-	}
+	// NO_COLOR counts when set to anything but the empty string (no-color.org).
 	return ui{
-		color:       outTTY && !noColorFlag && !noColorEnv && getenv("TERM") != "dumb",
+		color:       outTTY && !noColorFlag && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb",
 		interactive: outTTY && inTTY,
 	}
 }
@@ -64,5 +59,3 @@ func confirm(s *Streams, question string) bool {
 	line, _ := bufio.NewReader(s.In).ReadString('\n')
 	return strings.TrimSpace(line) == "yes"
 }
-
-func parseDuration(s string) (time.Duration, error) { return time.ParseDuration(s) }

@@ -46,7 +46,7 @@ Exit codes: 0 valid, 1 invalid.`,
 			sources := map[string][]byte{}
 			var loaded []*spec.Fleet
 			for _, paths := range fleets {
-				res := spec.Load(paths, spec.LoadOptions{Getenv: lookupEnv})
+				res := spec.Load(paths, spec.LoadOptions{})
 				diags = diags.Append(res.Diagnostics)
 				for name, data := range res.Sources {
 					sources[name] = data

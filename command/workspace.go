@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -40,7 +39,7 @@ func loadFleet(io *Streams, u ui, files []string) (*spec.Fleet, map[string][]byt
 	if len(files) == 0 {
 		files = []string{defaultFleetFile}
 	}
-	res := spec.Load(files, spec.LoadOptions{Getenv: lookupEnv})
+	res := spec.Load(files, spec.LoadOptions{})
 	if len(res.Diagnostics) > 0 {
 		writeDiagnostics(io.Err, res.Diagnostics, res.Sources, "human", u.color)
 	}
@@ -59,14 +58,6 @@ const embeddedPollInterval = 250 * time.Millisecond
 // embeddedRequestsPerSecond lifts the request budget meant to protect a real
 // cloud's API: the embedded simulator has no rate limit unless asked.
 const embeddedRequestsPerSecond = 500
-
-func lookupEnv(name string) (string, bool) {
-	v := getenv(name)
-	if v == "" {
-		return os.LookupEnv(name)
-	}
-	return v, true
-}
 
 // openWorkspace loads the fleet and opens its state backend; with
 // withProviders it also starts the embedded simulator if needed and builds
