@@ -69,8 +69,12 @@ func BenchmarkBuild5kRolloutResize(b *testing.B) {
 	}
 	st, inv := world(mk("s2-g2-s50"))
 	in := Input{Fleet: mk("s4-g2-s50"), State: st, Inventory: inv}
-	if p, _ := Build(in); len(p.Rollouts) != 1 || p.Rollouts[0].Batches != 10 {
+	p, _ := Build(in)
+	if len(p.Rollouts) != 1 || p.Rollouts[0].Batches != 10 {
 		b.Fatalf("rollouts %+v", p.Rollouts)
+	}
+	if len(p.Actions) != 15000 { // stop, resize, start per server
+		b.Fatalf("%d actions, want 15000", len(p.Actions))
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

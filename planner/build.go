@@ -62,7 +62,7 @@ type builder struct {
 
 	cur      map[string]*current   // by address
 	curAddrs []string              // sorted keys of cur
-	curByID  map[string]*current   // by provider + "\x00" + cloud id, servers and volumes
+	curByID  map[string]*current   // by provider + "\x00" + kind + "\x00" + cloud id, servers and volumes
 	attached map[string][]*current // current volumes by provider + "\x00" + server id
 
 	desiredServers map[string]*spec.Server // by address

@@ -40,10 +40,10 @@ func typeInfo(cat *providers.Catalog, name string) *providers.TypeInfo {
 // before anything is created. Only providers refreshed with a catalog are
 // checked.
 func (b *builder) checkCatalog() {
+	if b.in.Destroy {
+		return
+	}
 	for _, s := range b.fleet.Servers {
-		if b.in.Destroy {
-			return
-		}
 		cat := b.catalog(s.Provider)
 		if cat == nil {
 			continue

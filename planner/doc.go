@@ -36,9 +36,10 @@
 // holds, else the healthiest (not failed, then not busy), then lowest id,
 // which is adopted; each other one is deleted (detached, and stopped on NCP,
 // first) by actions whose ids end in "(duplicate ID)" and whose reason says
-// "duplicate of ADDR left by an interrupted run". Keypairs carry no tag on either cloud, so only declared
-// keypair names are adopted; a keypair's cloud id (state ID) is its name. A provider missing from Input.Inventory was
-// not refreshed: the state is taken as the truth, with no drift and no
+// "duplicate of ADDR left by an interrupted run". Keypairs carry no tag on
+// either cloud, so only declared keypair names are adopted; a keypair's
+// cloud id (state ID) is its name. A provider missing from Input.Inventory
+// was not refreshed: the state is taken as the truth, with no drift and no
 // adoption. A plan made with no provider refreshed has Plan.Refreshed false
 // and CheckFresh does not compare its (empty) inventory fingerprint; the
 // state lineage and serial, spec digest and fleet version are still checked.
@@ -54,8 +55,10 @@
 // that run's doing: they go to Plan.Interrupted ("interrupted: resize
 // started T did not finish", counted in Summary.Interrupted), not to Drift;
 // every pending intent is listed once per address (the latest), and the
-// plan converges as usual. moved blocks become rename actions; the executor moves the state
-// entries of server/FROM and volume/FROM/* to the new addresses.
+// plan converges as usual.
+//
+// moved blocks become rename actions; the executor moves the state entries
+// of server/FROM and volume/FROM/* to the new addresses.
 //
 // # What a change does
 //

@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
+
+	"github.com/fleet-iac/fleet/atomicfile"
 )
 
 // Save writes the plan to path as JSON, atomically (temp file in the same
@@ -17,36 +18,8 @@ func Save(path string, p *Plan) error {
 		return fmt.Errorf("encode plan: %w", err)
 	}
 	data = append(data, '\n')
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+	if err := atomicfile.WriteFile(path, data, 0o600); err != nil {
 		return fmt.Errorf("save plan: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op once renamed
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return fmt.Errorf("save plan: %w", err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("save plan: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("save plan: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save plan: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("save plan: %w", err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		// Persist the rename; some filesystems refuse fsync on a directory,
-		// and the file itself is already durable.
-		_ = d.Sync()
-		d.Close()
 	}
 	return nil
 }

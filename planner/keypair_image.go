@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -70,7 +72,7 @@ func (b *builder) wire() {
 		if sp.create != "" {
 			d := sp.desired
 			b.dependOn(sp.create, b.ifExists("create keypair/"+d.Key))
-			if len(d.Image) > len("image/") && d.Image[:len("image/")] == "image/" {
+			if strings.HasPrefix(d.Image, "image/") {
 				b.dependOn(sp.create, b.ifExists("image "+d.Image))
 			}
 		}

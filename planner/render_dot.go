@@ -31,14 +31,26 @@ func RenderDOT(w io.Writer, p *Plan) error {
 		}
 		fmt.Fprintf(&b, "  %s [%s];\n", dotQuote(a.ID), attrs)
 	}
-	// One cluster per rollout batch, so the batches show as boxes.
+	// One cluster per rollout batch, so the batches show as boxes. The
+	// members are collected in one pass (in execution order): scanning every
+	// action once per batch is quadratic for a large group rolled out one
+	// server at a time.
+	type batchKey struct {
+		group string
+		batch int
+	}
+	members := map[batchKey][]string{}
+	for i := range p.Actions {
+		if a := &p.Actions[i]; a.Batch > 0 {
+			k := batchKey{a.Group, a.Batch}
+			members[k] = append(members[k], a.ID)
+		}
+	}
 	for _, r := range p.Rollouts {
 		for k := 1; k <= r.Batches; k++ {
 			fmt.Fprintf(&b, "  subgraph %s {\n    label=%s;\n    style=dashed;\n", dotQuote(fmt.Sprintf("cluster rollout %s %d", r.Group, k)), dotQuote(fmt.Sprintf("rollout %s: batch %d/%d", r.Group, k, r.Batches)))
-			for i := range p.Actions {
-				if a := &p.Actions[i]; a.Group == r.Group && a.Batch == k {
-					fmt.Fprintf(&b, "    %s;\n", dotQuote(a.ID))
-				}
+			for _, id := range members[batchKey{r.Group, k}] {
+				fmt.Fprintf(&b, "    %s;\n", dotQuote(id))
 			}
 			b.WriteString("  }\n")
 		}

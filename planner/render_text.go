@@ -65,8 +65,8 @@ func (a *Action) Label() string {
 	return string(a.Type)
 }
 
-// Detail is the explanation after the label: the attribute changes, the
-// reason, the batch and the blocked marker.
+// Detail is the explanation after the label: the attribute changes and the
+// reason (each renderer adds the batch and the blocked marker its own way).
 func (a *Action) Detail() string {
 	var parts []string
 	if len(a.Changes) > 0 {
@@ -132,7 +132,7 @@ func batchCounts(p *Plan) map[string]int {
 	return m
 }
 
-// RolloutLine describes one group's batches: "rollout web: 3 batches of 2".
+// Line describes one group's batches: "rollout web: 3 batches of 2".
 func (r Rollout) Line() string {
 	noun := "batches"
 	if r.Batches == 1 {
@@ -145,7 +145,7 @@ func (r Rollout) Line() string {
 	return line
 }
 
-// DriftLine describes one drift entry's changes for people.
+// Line describes one drift entry's changes for people.
 func (d Drift) Line() string {
 	if d.Kind == DriftDeleted {
 		return "deleted outside fleet"
@@ -154,8 +154,8 @@ func (d Drift) Line() string {
 }
 
 // RenderText writes the plan as a reviewer reads it: the drift and the
-// interrupted operations first, one line per action, the rollout batches and the summary line. The output
-// depends on nothing but p and style.
+// interrupted operations first, one line per action, the rollout batches
+// and the summary line. The output depends on nothing but p and style.
 func RenderText(w io.Writer, p *Plan, style Style) error {
 	var b strings.Builder
 	if len(p.Drift) > 0 {

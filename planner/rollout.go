@@ -116,9 +116,10 @@ func (b *builder) planRollouts() {
 		// with one server down at a time, so the DAG alone bounds the
 		// disruption with one edge set per server; joining whole batches
 		// (every first action of batch k+1 after every last action of batch
-		// k) would take limit² edges per batch, 2.3 million for a
-		// 5,000-server tier at 10%. The executor joins the batches
-		// themselves from Batch, with a barrier node.
+		// k) would take limit² edges per batch: for a 5,000-server tier at
+		// 10%, limit 500 and 10 batches, 9 joins × 500² = 2.25 million. The
+		// executor joins the batches themselves from Batch, with a barrier
+		// node.
 		var prev, cur []rolloutUnit
 		for i, u := range all {
 			if i > 0 && u.batch != all[i-1].batch {
