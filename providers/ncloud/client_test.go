@@ -73,6 +73,16 @@ func TestDecodeSuccess(t *testing.T) {
 			}
 		})
 	}
+	// A failure code inside a 200 is an error when a payload is wanted too.
+	t.Run("failure code with payload", func(t *testing.T) {
+		var out serverInstanceList
+		body := `{"getServerInstanceListResponse":{"totalRows":0,"serverInstanceList":[],"requestId":"r2","returnCode":"1000","returnMessage":"try again"}}`
+		id, err := decode("getServerInstanceList", &http.Response{StatusCode: 200, Header: http.Header{}}, []byte(body), &out)
+		var ae *providers.APIError
+		if id != "r2" || !errors.As(err, &ae) || ae.Code != "1000" || ae.RequestID != "r2" || !ae.Retryable {
+			t.Fatalf("decode = %q, %v", id, err)
+		}
+	})
 }
 
 func TestRetries(t *testing.T) {

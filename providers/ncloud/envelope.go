@@ -102,11 +102,11 @@ func decode(op string, resp *http.Response, body []byte, out any) (string, error
 	return "", apiError(op, resp, "", snippet(body), "")
 }
 
-// unwrap returns the inner object of {"<op>Response": {...}}.
 // decodeSuccess decodes the inner object of {"<op>Response": {...}} into
 // the common fields and out in one pass: list answers are large (a page of
 // a thousand servers), and decoding them once per field set showed up as
-// most of a 10,000-server refresh.
+// most of a 10,000-server refresh (profile of
+// `go test -run '^$' -bench Plan10000 -cpuprofile cpu.out ./bench/`).
 func decodeSuccess(op string, body []byte, out any) (common, error) {
 	var c common
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -142,15 +142,14 @@ func decodeSuccess(op string, body []byte, out any) (common, error) {
 // so encoding/json fills both from the same bytes.
 func withCommon(out any) reflect.Value {
 	t := reflect.TypeOf(out).Elem()
-	key := t
-	if st, ok := combined.Load(key); ok {
+	if st, ok := combined.Load(t); ok {
 		return reflect.New(st.(reflect.Type)).Elem()
 	}
 	st := reflect.StructOf([]reflect.StructField{
 		{Name: "Common", Type: reflect.TypeOf(common{}), Anonymous: true},
 		{Name: "Payload", Type: t, Anonymous: t.Kind() == reflect.Struct},
 	})
-	combined.Store(key, st)
+	combined.Store(t, st)
 	return reflect.New(st).Elem()
 }
 

@@ -133,26 +133,30 @@ func (p *poller) round(kind providers.Kind, ws []*waiter) {
 	ctx := context.Background() // not one waiter's: the round serves them all
 	var (
 		check   func(*waiter) (providers.WaitResponse, bool, error)
-		servers []serverInstance
+		servers map[string]*serverInstance
 		err     error
 	)
 	switch kind {
 	case providers.KindServer:
-		servers, err = p.c.servers(ctx, filters(func(f *form) { f.list("serverInstanceNoList", ids) }))
+		var list []serverInstance
+		list, err = p.c.servers(ctx, filters(func(f *form) { f.list("serverInstanceNoList", ids) }))
+		servers = byID(list, serverID)
 		check = func(w *waiter) (providers.WaitResponse, bool, error) {
-			return checkServer(w.req, find(servers, w.req.ID, serverID))
+			return checkServer(w.req, servers[w.req.ID])
 		}
 	case providers.KindVolume:
 		var list []blockStorageInstance
 		list, err = p.c.volumes(ctx, filters(func(f *form) { f.list("blockStorageInstanceNoList", ids) }))
+		vols := byID(list, volumeID)
 		check = func(w *waiter) (providers.WaitResponse, bool, error) {
-			return checkVolume(w.req, find(list, w.req.ID, volumeID))
+			return checkVolume(w.req, vols[w.req.ID])
 		}
 	case providers.KindImage:
 		var list []memberServerImage
 		list, err = p.c.images(ctx, filters(func(f *form) { f.list("memberServerImageInstanceNoList", ids) }))
+		images := byID(list, imageID)
 		check = func(w *waiter) (providers.WaitResponse, bool, error) {
-			return checkImage(w.req, find(list, w.req.ID, imageID))
+			return checkImage(w.req, images[w.req.ID])
 		}
 	}
 	var ae *providers.APIError
@@ -205,10 +209,10 @@ func (p *poller) round(kind providers.Kind, ws []*waiter) {
 // addInterfaces fills IP and SecurityGroups of srvs with one filtered
 // interface list. They are extras: a failure leaves them empty, since the
 // wait itself has succeeded and Inventory reports them anyway.
-func (p *poller) addInterfaces(ctx context.Context, srvs []*providers.Server, list []serverInstance) {
+func (p *poller) addInterfaces(ctx context.Context, srvs []*providers.Server, listed map[string]*serverInstance) {
 	var nos []string
 	for _, s := range srvs {
-		if w := find(list, s.ID, serverID); w != nil {
+		if w := listed[s.ID]; w != nil {
 			nos = append(nos, w.NetworkInterfaceNoList...)
 		}
 	}
@@ -222,7 +226,7 @@ func (p *poller) addInterfaces(ctx context.Context, srvs []*providers.Server, li
 		return
 	}
 	for _, s := range srvs {
-		if w := find(list, s.ID, serverID); w != nil {
+		if w := listed[s.ID]; w != nil {
 			setInterface(s, nicOf(*w, nics))
 		}
 	}
@@ -239,6 +243,16 @@ func find[T any](list []T, id string, idOf func(*T) string) *T {
 		}
 	}
 	return nil
+}
+
+// byID indexes one list answer by id, so that settling n waiters costs n
+// lookups rather than n scans of the list.
+func byID[T any](list []T, idOf func(*T) string) map[string]*T {
+	m := make(map[string]*T, len(list))
+	for i := range list {
+		m[idOf(&list[i])] = &list[i]
+	}
+	return m
 }
 
 // gone settles a wait whose resource is not listed.

@@ -1,6 +1,7 @@
 package providertest
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"testing"
@@ -34,7 +35,7 @@ func testCreate(t *testing.T, ctx context.Context, e Env) {
 	if !slices.ContainsFunc(inv.Catalog.Types, func(ti providers.TypeInfo) bool { return ti.Name == s.Type }) {
 		t.Errorf("catalog types lack the server's type %q", s.Type)
 	}
-	if !slices.IsSortedFunc(inv.Catalog.Types, func(a, b providers.TypeInfo) int { return compare(a.Name, b.Name) }) {
+	if !slices.IsSortedFunc(inv.Catalog.Types, func(a, b providers.TypeInfo) int { return cmp.Compare(a.Name, b.Name) }) {
 		t.Errorf("catalog types not sorted by name")
 	}
 
@@ -149,14 +150,4 @@ func testShrink(t *testing.T, ctx context.Context, e Env) {
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.Size != 20 {
 		t.Fatalf("volume after a refused shrink: %+v, want 20 GB", v)
 	}
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -3,6 +3,7 @@ package simcore
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -120,8 +121,12 @@ func TestTimelineSortedAndBounded(t *testing.T) {
 		tl.Record(Event{At: base.Add(time.Duration(i) * time.Second), ID: string(rune('a' + i))})
 	}
 	ev := tl.Events()
-	if len(ev) > 4 {
+	if len(ev) == 0 || len(ev) > 4 {
 		t.Fatalf("kept %d events, bound is 4", len(ev))
+	}
+	// The bound drops old records, never the latest one.
+	if !slices.ContainsFunc(ev, func(e Event) bool { return e.ID == "a" }) {
+		t.Errorf("latest event dropped: %v", ev)
 	}
 	for i := 1; i < len(ev); i++ {
 		if ev[i].At.Before(ev[i-1].At) {

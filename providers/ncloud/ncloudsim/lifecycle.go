@@ -39,42 +39,30 @@ func (s *Sim) record(at time.Time, kind, id, name, status string) {
 	}
 }
 
-// setServer moves a server to status/op, with the next transition after d
+// set moves a resource to status/op, with the next transition after d
 // (0 = settled), recording status changes.
-func (s *Sim) setServer(v *server, at time.Time, status, op string, d time.Duration) {
-	changed := v.Status != status
-	v.Status, v.Op, v.Due = status, op, time.Time{}
+func (s *Sim) set(p *phase, kind, no, name string, at time.Time, status, op string, d time.Duration) {
+	changed := p.Status != status
+	p.Status, p.Op, p.Due = status, op, time.Time{}
 	if d > 0 {
-		v.Due = at.Add(d)
-		s.due.schedule(v.Due, kindServer, v.No)
+		p.Due = at.Add(d)
+		s.due.schedule(p.Due, kind, no)
 	}
 	if changed {
-		s.record(at, kindServer, v.No, v.Name, status)
+		s.record(at, kind, no, name, status)
 	}
+}
+
+func (s *Sim) setServer(v *server, at time.Time, status, op string, d time.Duration) {
+	s.set(&v.phase, kindServer, v.No, v.Name, at, status, op, d)
 }
 
 func (s *Sim) setVolume(v *volume, at time.Time, status, op string, d time.Duration) {
-	changed := v.Status != status
-	v.Status, v.Op, v.Due = status, op, time.Time{}
-	if d > 0 {
-		v.Due = at.Add(d)
-		s.due.schedule(v.Due, kindVolume, v.No)
-	}
-	if changed {
-		s.record(at, kindVolume, v.No, v.Name, status)
-	}
+	s.set(&v.phase, kindVolume, v.No, v.Name, at, status, op, d)
 }
 
 func (s *Sim) setImage(m *memberImage, at time.Time, status, op string, d time.Duration) {
-	changed := m.Status != status
-	m.Status, m.Op, m.Due = status, op, time.Time{}
-	if d > 0 {
-		m.Due = at.Add(d)
-		s.due.schedule(m.Due, kindImage, m.No)
-	}
-	if changed {
-		s.record(at, kindImage, m.No, m.Name, status)
-	}
+	s.set(&m.phase, kindImage, m.No, m.Name, at, status, op, d)
 }
 
 // advance applies every transition due at or before now, each at the time

@@ -50,8 +50,16 @@ func (d *data) nextID() string {
 	return strconv.FormatInt(firstID+d.Seq, 10)
 }
 
-// server is one server instance. Status and Op are the current codes; Due
-// is when the current transition ends (zero when settled).
+// phase is where a resource is in its lifecycle: Status and Op are the
+// current codes; Due is when the current transition ends (zero when
+// settled). Embedded, so its fields keep their place in the state file.
+type phase struct {
+	Status string    `json:"status"`
+	Op     string    `json:"op"`
+	Due    time.Time `json:"due"`
+}
+
+// server is one server instance.
 type server struct {
 	No             string      `json:"no"`
 	Region         string      `json:"region"`
@@ -78,14 +86,12 @@ type server struct {
 	FabricPool     string      `json:"fabric_pool,omitempty"`
 	GPUDriver      bool        `json:"gpu_driver,omitempty"`
 	Partitions     []partition `json:"partitions,omitempty"`
-	Status         string      `json:"status"`
-	Op             string      `json:"op"`
-	Due            time.Time   `json:"due"`
-	SetupUntil     time.Time   `json:"setup_until"`
-	PendingSpec    string      `json:"pending_spec,omitempty"`
-	FailBuild      bool        `json:"fail_build,omitempty"`
-	Created        time.Time   `json:"created"`
-	Uptime         time.Time   `json:"uptime"`
+	phase
+	SetupUntil  time.Time `json:"setup_until"`
+	PendingSpec string    `json:"pending_spec,omitempty"`
+	FailBuild   bool      `json:"fail_build,omitempty"`
+	Created     time.Time `json:"created"`
+	Uptime      time.Time `json:"uptime"`
 }
 
 type nic struct {
@@ -112,45 +118,41 @@ func (s *server) op(now time.Time) string {
 
 // volume is one block storage instance; BASIC volumes come with servers.
 type volume struct {
-	No          string    `json:"no"`
-	Region      string    `json:"region"`
-	Zone        string    `json:"zone"`
-	Server      string    `json:"server,omitempty"`
-	Name        string    `json:"name"`
-	Description string    `json:"description,omitempty"`
-	Type        string    `json:"type"` // BASIC or SVRBS
-	SizeGB      int64     `json:"size_gb"`
-	PendingGB   int64     `json:"pending_gb,omitempty"`
-	DiskDetail  string    `json:"disk_detail"` // SSD or HDD
-	VolumeType  string    `json:"volume_type"` // SSD/HDD (XEN), FB1/CB1/FB2/CB2 (KVM)
-	Hypervisor  string    `json:"hypervisor"`
-	Device      string    `json:"device,omitempty"`
-	Status      string    `json:"status"`
-	Op          string    `json:"op"`
-	Due         time.Time `json:"due"`
-	Deleting    bool      `json:"deleting,omitempty"`
-	Encrypted   bool      `json:"encrypted,omitempty"`
-	Protect     bool      `json:"protect,omitempty"`
-	Snapshot    string    `json:"snapshot,omitempty"`
-	Created     time.Time `json:"created"`
+	No          string `json:"no"`
+	Region      string `json:"region"`
+	Zone        string `json:"zone"`
+	Server      string `json:"server,omitempty"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Type        string `json:"type"` // BASIC or SVRBS
+	SizeGB      int64  `json:"size_gb"`
+	PendingGB   int64  `json:"pending_gb,omitempty"`
+	DiskDetail  string `json:"disk_detail"` // SSD or HDD
+	VolumeType  string `json:"volume_type"` // SSD/HDD (XEN), FB1/CB1/FB2/CB2 (KVM)
+	Hypervisor  string `json:"hypervisor"`
+	Device      string `json:"device,omitempty"`
+	phase
+	Deleting  bool      `json:"deleting,omitempty"`
+	Encrypted bool      `json:"encrypted,omitempty"`
+	Protect   bool      `json:"protect,omitempty"`
+	Snapshot  string    `json:"snapshot,omitempty"`
+	Created   time.Time `json:"created"`
 }
 
 // memberImage is a server image made from a server (XEN only).
 type memberImage struct {
-	No           string    `json:"no"`
-	Region       string    `json:"region"`
-	Name         string    `json:"name"`
-	Description  string    `json:"description,omitempty"`
-	Server       string    `json:"server"`
-	ImageProduct string    `json:"image_product"`
-	ImageNo      string    `json:"image_no"`
-	Spec         string    `json:"spec"`
-	Volumes      int       `json:"volumes"`
-	TotalBytes   int64     `json:"total_bytes"`
-	Status       string    `json:"status"`
-	Op           string    `json:"op"`
-	Due          time.Time `json:"due"`
-	Created      time.Time `json:"created"`
+	No           string `json:"no"`
+	Region       string `json:"region"`
+	Name         string `json:"name"`
+	Description  string `json:"description,omitempty"`
+	Server       string `json:"server"`
+	ImageProduct string `json:"image_product"`
+	ImageNo      string `json:"image_no"`
+	Spec         string `json:"spec"`
+	Volumes      int    `json:"volumes"`
+	TotalBytes   int64  `json:"total_bytes"`
+	phase
+	Created time.Time `json:"created"`
 }
 
 // loginKey is an account-wide SSH key pair; only the public half is kept.
