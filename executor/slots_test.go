@@ -7,6 +7,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/state"
 )
 
 // queued waits until n calls wait for a slot.
@@ -74,5 +78,36 @@ func TestSlotsCancelledWaiterLeavesTheQueue(t *testing.T) {
 	s.release()
 	if s.free != 1 || len(s.waiting) != 0 {
 		t.Errorf("free %d, waiting %d after the only holder released", s.free, len(s.waiting))
+	}
+}
+
+// Slots are per provider: with parallelism 1, a call to one provider and a
+// call to the other are in flight together. Each call waits for the other
+// to start, so a single shared slot could never let both finish.
+func TestSlotsArePerProvider(t *testing.T) {
+	entered := map[string]chan struct{}{"p": make(chan struct{}), "q": make(chan struct{})}
+	meet := func(mine, other string) *fakeProvider {
+		return &fakeProvider{CreateF: func(ctx context.Context, req providers.CreateRequest) (providers.CreateResponse, error) {
+			close(entered[mine])
+			select {
+			case <-entered[other]:
+				return providers.CreateResponse{ID: "id-" + mine}, nil
+			case <-time.After(10 * time.Second):
+				return providers.CreateResponse{}, fmt.Errorf("the call to %s never ran alongside the call to %s", other, mine)
+			}
+		}}
+	}
+	onQ := createServer("web-2")
+	onQ.Provider, onQ.Server.Provider = "q", "q"
+	res, err := Apply(context.Background(), Options{
+		Plan:      newPlan(createServer("web-1"), onQ),
+		Providers: map[string]providers.Provider{"p": meet("p", "q"), "q": meet("q", "p")},
+		Backend:   &memBackend{}, State: &state.State{}, Parallelism: 1, SlowAfter: time.Hour,
+	})
+	if err != nil || len(res.Failed) != 0 {
+		t.Fatalf("apply: %v, failed %+v", err, res.Failed)
+	}
+	if res.Tally.Succeeded[planner.Create] != 2 {
+		t.Errorf("tally %s, want both servers created", res.Tally)
 	}
 }

@@ -56,3 +56,16 @@ func decode(data []byte) (*State, error) {
 	sort.SliceStable(s.Resources, func(i, j int) bool { return s.Resources[i].Address < s.Resources[j].Address })
 	return &s, nil
 }
+
+// nextWrite is s as a write stores it, with its document: the serial after
+// s's, and s's lineage, or a new one for a state never written. s is not
+// modified: the backend updates it once the write is stored.
+func nextWrite(s *State) (State, []byte, error) {
+	next := *s
+	next.Serial = s.Serial + 1
+	if next.Lineage == "" {
+		next.Lineage = newUUID()
+	}
+	data, err := encode(&next)
+	return next, data, err
+}

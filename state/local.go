@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+
+	"github.com/fleet-iac/fleet/atomicfile"
 )
 
 // Local keeps the state in one JSON file (fleet.lock by default) beside two
@@ -76,29 +78,22 @@ func (l *Local) writeLocked(s *State) error {
 		return err
 	}
 	var stored uint64
-	lineage := s.Lineage
-	if lineage == "" {
-		lineage = newUUID()
-	}
 	if cur != nil {
 		stored = cur.Serial
 	}
 	if stored != s.Serial {
 		return fmt.Errorf("stored serial is %d, the state was read at %d: %w", stored, s.Serial, ErrSerialConflict)
 	}
-	if cur != nil && cur.Lineage != "" && cur.Lineage != lineage {
-		return fmt.Errorf("lineage %s does not match the stored lineage %s: this is another state", lineage, cur.Lineage)
-	}
-	next := *s
-	next.Serial = s.Serial + 1
-	next.Lineage = lineage
-	data, err := encode(&next)
+	next, data, err := nextWrite(s)
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(l.path, data, 0o600); err != nil {
+	if cur != nil && cur.Lineage != "" && cur.Lineage != next.Lineage {
+		return fmt.Errorf("lineage %s does not match the stored lineage %s: this is another state", next.Lineage, cur.Lineage)
+	}
+	if err := atomicfile.WriteFile(l.path, data, 0o600); err != nil {
 		return err
 	}
-	s.Version, s.Serial, s.Lineage = FormatVersion, next.Serial, lineage
+	s.Version, s.Serial, s.Lineage = FormatVersion, next.Serial, next.Lineage
 	return nil
 }

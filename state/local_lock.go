@@ -8,11 +8,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/fleet-iac/fleet/atomicfile"
 )
 
 // pathGuard serializes, within this process, everything that touches one
@@ -152,7 +153,7 @@ func (l *Local) tryLock(info LockInfo) (bool, error) {
 	l.removeLeftovers()
 	data, err := json.MarshalIndent(&info, "", "  ")
 	if err == nil {
-		err = writeFileAtomic(l.infoPath(), append(data, '\n'), 0o600)
+		err = atomicfile.WriteFile(l.infoPath(), append(data, '\n'), 0o600)
 	}
 	if err != nil {
 		fl.Unlock()
@@ -163,13 +164,13 @@ func (l *Local) tryLock(info LockInfo) (bool, error) {
 }
 
 // removeLeftovers deletes temp files of writes that a crash interrupted
-// (see writeFileAtomic); the info file's start with the state file's name
-// too. Failing to is harmless, so errors are ignored.
+// (atomicfile); the info file's start with the state file's name too.
+// Failing to is harmless, so errors are ignored.
 func (l *Local) removeLeftovers() {
-	dir, prefix := filepath.Dir(l.path), "."+filepath.Base(l.path)+"."
+	dir := filepath.Dir(l.path)
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if name := e.Name(); strings.HasPrefix(name, prefix) && strings.HasSuffix(name, ".tmp") {
+		if name := e.Name(); atomicfile.IsTemp(l.path, name) {
 			os.Remove(filepath.Join(dir, name))
 		}
 	}

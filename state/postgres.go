@@ -199,17 +199,11 @@ func (p *Postgres) write(ctx context.Context, s *State) error {
 	if s.Fleet != "" && s.Fleet != p.fleet {
 		return fmt.Errorf("the state belongs to fleet %q", s.Fleet)
 	}
-	lineage := s.Lineage
-	if lineage == "" {
-		lineage = newUUID()
-	}
-	next := *s
-	next.Serial = s.Serial + 1
-	next.Lineage = lineage
-	doc, err := encode(&next)
+	next, doc, err := nextWrite(s)
 	if err != nil {
 		return err
 	}
+	lineage := next.Lineage
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	conn, err := p.dataConn(ctx)
