@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -125,11 +127,7 @@ const parallelMin = 512
 // validateParallel checks the document without its server entries, and
 // the server entries in chunks, one goroutine per core.
 func validateParallel(doc any, servers map[string]any, out *[]Error) error {
-	names := make([]string, 0, len(servers))
-	for n := range servers {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(servers))
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
 	results := make([][]Error, workers+1)
 	errs := make([]error, workers+1)

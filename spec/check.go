@@ -33,7 +33,6 @@ func (l *loader) check(f *Fleet) {
 		l.checkProvider(f.Providers[name])
 	}
 	l.checkState(f)
-	instances := map[string]string{} // instance name → group
 	byGroup := map[string][]*Server{}
 	for _, s := range f.Servers {
 		byGroup[s.Group] = append(byGroup[s.Group], s)
@@ -41,7 +40,7 @@ func (l *loader) check(f *Fleet) {
 	for _, g := range f.Groups {
 		l.checkGroup(f, g, byGroup[g.Name])
 	}
-	l.checkDuplicateNames(f, instances)
+	l.checkDuplicateNames(f)
 	l.checkKeypairs(f)
 	l.checkImages(f)
 	l.checkMoved(f)
@@ -218,7 +217,8 @@ func (l *loader) checkVolumes(ptr string, gv map[string]any, p *Provider) {
 
 // checkDuplicateNames finds instance names that two groups produce, such
 // as group web with count 2 and a group named web-1.
-func (l *loader) checkDuplicateNames(f *Fleet, instances map[string]string) {
+func (l *loader) checkDuplicateNames(f *Fleet) {
+	instances := map[string]string{} // instance name → first group producing it
 	for _, s := range f.Servers {
 		if first, dup := instances[s.Name]; dup && first != s.Group {
 			ptr := "/servers/" + escapePointer(s.Group)

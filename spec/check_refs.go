@@ -70,10 +70,6 @@ func (l *loader) readPublicKey(ptr, name string) string {
 
 func (l *loader) checkImages(f *Fleet) {
 	byName := map[string]*Image{}
-	var instances []string
-	for _, s := range f.Servers {
-		instances = append(instances, s.Name)
-	}
 	for _, im := range f.Images {
 		byName[im.Name] = im
 		ptr := "/images/" + escapePointer(im.Name)
@@ -87,7 +83,7 @@ func (l *loader) checkImages(f *Fleet) {
 					fmt.Sprintf("Name one instance of %s, such as %s-1.", g.Name, g.Name))
 				continue
 			}
-			l.undeclared(ptr+"/from", "server", im.From, instances, "servers")
+			l.undeclared(ptr+"/from", "server", im.From, serverNames(f), "servers")
 			continue
 		}
 		if p := f.Providers[s.Provider]; p != nil && p.Type == ProviderNCloud && !ncpImageName.MatchString(im.Name) {
@@ -117,6 +113,16 @@ func (l *loader) checkImages(f *Fleet) {
 	}
 }
 
+// serverNames lists every instance name, for "did you mean" and the
+// declared list when a reference names no server.
+func serverNames(f *Fleet) []string {
+	names := make([]string, 0, len(f.Servers))
+	for _, s := range f.Servers {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
 func groupOf(f *Fleet, name string) *ServerGroup {
 	for _, g := range f.Groups {
 		if g.Name == name {
@@ -128,16 +134,12 @@ func groupOf(f *Fleet, name string) *ServerGroup {
 
 func (l *loader) checkMoved(f *Fleet) {
 	froms := map[string]string{}
-	var instances []string
-	for _, s := range f.Servers {
-		instances = append(instances, s.Name)
-	}
 	for i, m := range f.Moved {
 		ptr := "/moved/" + strconv.Itoa(i)
 		fromOK := l.checkMovedAddress(ptr+"/from", m.From)
 		if l.checkMovedAddress(ptr+"/to", m.To) {
 			if name := strings.TrimPrefix(m.To, "server/"); f.Server(name) == nil {
-				l.undeclared(ptr+"/to", "server", name, instances, "servers")
+				l.undeclared(ptr+"/to", "server", name, serverNames(f), "servers")
 			}
 		}
 		if !fromOK {

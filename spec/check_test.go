@@ -3,12 +3,14 @@ package spec
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 )
 
 func TestLoadSemanticErrors(t *testing.T) {
+	long := strings.Repeat("a", 252) // the schema accepts it, but its 100th instance name is 256 characters
 	ncpServer := "{ provider: ncp, image: i, type: t, network: { vpc: '1', subnet: '2' } }"
 	tests := map[string]struct {
 		body string
@@ -42,16 +44,20 @@ func TestLoadSemanticErrors(t *testing.T) {
 			want: []string{`images.Gold_Image: NCP refuses the image name "Gold_Image"`},
 		},
 		"NHN name over 255": {
-			body: "providers:\n  nhn: { type: nhncloud, region: KR1 }\nservers:\n  " + string(make252()) + ": { provider: nhn, count: 100, image: i, type: t, key: k, network: { subnet: s } }\n",
-			want: []string{"servers." + string(make252()) + ": NHN Cloud refuses server names over 255 characters"},
+			body: "providers:\n  nhn: { type: nhncloud, region: KR1 }\nservers:\n  " + long + ": { provider: nhn, count: 100, image: i, type: t, key: k, network: { subnet: s } }\n",
+			want: []string{"servers." + long + ": NHN Cloud refuses server names over 255 characters"},
 		},
 		"a key written twice beside a merge": {
 			body: "x-a: &a { zone: z }\nproviders:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { <<: *a, zone: y, provider: ncp, image: i, type: t, network: { vpc: '1', subnet: '2' }, zone: x }\n",
 			want: []string{`duplicate key "zone"`},
 		},
-		"NCP name ending in a dash after count": {
+		"NCP name too short": {
 			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  w: " + ncpServer + "\n",
 			want: []string{`servers.w: NCP refuses the server name "w"`},
+		},
+		"NCP name ending in a dash": {
+			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web-: " + ncpServer + "\n",
+			want: []string{`servers.web-: NCP refuses the server name "web-"`},
 		},
 	}
 	for name, tc := range tests {
@@ -71,14 +77,4 @@ func TestLoadSemanticErrors(t *testing.T) {
 			}
 		})
 	}
-}
-
-// make252 is a server name the schema accepts but whose 100th instance
-// name is 256 characters long.
-func make252() []byte {
-	b := make([]byte, 252)
-	for i := range b {
-		b[i] = 'a'
-	}
-	return b
 }

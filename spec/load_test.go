@@ -344,7 +344,24 @@ func TestEditDistanceAndSuggest(t *testing.T) {
 			}
 		})
 	}
-	if d := EditDistance("kitten", "sitting"); d != 3 {
-		t.Errorf("EditDistance(kitten, sitting) = %d, want 3", d)
+	distances := map[string]struct {
+		a, b string
+		want int
+	}{
+		"classic":         {a: "kitten", b: "sitting", want: 3},
+		"empty":           {a: "", b: "zone", want: 4},
+		"equal":           {a: "region", b: "region", want: 0},
+		"runes not bytes": {a: "kr-pub-é", b: "kr-pub-e", want: 1},
+	}
+	for name, tc := range distances {
+		t.Run(name, func(t *testing.T) {
+			// The distance is symmetric: check both orders.
+			if d := EditDistance(tc.a, tc.b); d != tc.want {
+				t.Errorf("EditDistance(%q, %q) = %d, want %d", tc.a, tc.b, d, tc.want)
+			}
+			if d := EditDistance(tc.b, tc.a); d != tc.want {
+				t.Errorf("EditDistance(%q, %q) = %d, want %d", tc.b, tc.a, d, tc.want)
+			}
+		})
 	}
 }

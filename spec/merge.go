@@ -3,7 +3,6 @@ package spec
 import (
 	"fmt"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -24,12 +23,7 @@ func (l *loader) merge(src *source, m map[string]any, locs map[string]loc) {
 	// where they land in the merged document.
 	moves := map[string]string{}
 	defer l.copyLocs(locs, moves)
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range sortedKeys(m) {
 		v := m[k]
 		top := "/" + escapePointer(k)
 		prev, exists := l.doc[k]
@@ -44,12 +38,7 @@ func (l *loader) merge(src *source, m map[string]any, locs map[string]loc) {
 				l.duplicate(locs[top], l.locs[top], k)
 				continue
 			}
-			names := make([]string, 0, len(vm))
-			for n := range vm {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			for _, n := range names {
+			for _, n := range sortedKeys(vm) {
 				p := top + "/" + escapePointer(n)
 				if _, dup := pm[n]; dup {
 					l.duplicate(locs[p], l.locs[p], k+"."+n)

@@ -2,9 +2,10 @@ package spec
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,7 +43,7 @@ func (l *loader) schemaError(e schema.Error) {
 			if len(l.diags) >= maxDiagnostics {
 				break
 			}
-			if contains(allowed, k) || matchesAny(k, patterns) {
+			if slices.Contains(allowed, k) || matchesAny(k, patterns) {
 				continue
 			}
 			summary := fmt.Sprintf("%s: unknown field %q", path, k)
@@ -183,29 +184,13 @@ func parentPointer(ptr string) string {
 	return ""
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 // matchesAny reports whether name matches one of a schema's
 // patternProperties.
 func matchesAny(name string, patterns map[string]any) bool {
 	for p := range patterns {
 		if re, err := regexp.Compile(p); err == nil && re.MatchString(name) {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}
