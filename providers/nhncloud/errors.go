@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -70,12 +71,7 @@ func faultOf(body []byte) (name, message string) {
 	if json.Unmarshal(body, &m) != nil {
 		return "", ""
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		var f struct {
 			Message string `json:"message"`
 			Title   string `json:"title"`

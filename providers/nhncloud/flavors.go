@@ -3,7 +3,6 @@ package nhncloud
 import (
 	"context"
 	"fmt"
-	"github.com/fleet-iac/fleet/spec"
 	"sort"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
 )
 
 // flavor is the part of a Nova flavor fleet uses.

@@ -101,7 +101,7 @@ func (p *Provider) rootVolume(ctx context.Context, serverID, address string) (st
 			return false, err
 		}
 		for _, a := range list {
-			if a.Device == "/dev/vda" || a.Device == "/dev/sda" {
+			if rootDevice(a.Device) {
 				root = a.VolumeID
 			}
 		}

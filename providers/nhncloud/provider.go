@@ -35,9 +35,11 @@ type Provider struct {
 // discovery; nothing else.
 func New(ctx context.Context, cfg Config) (*Provider, error) {
 	cfg = cfg.withDefaults()
-	for name, v := range map[string]string{"OS_USERNAME": cfg.Username, "OS_PASSWORD": cfg.Password, "OS_TENANT_ID": cfg.TenantID} {
-		if v == "" {
-			return nil, fmt.Errorf("nhncloud: %s is not set", name)
+	for _, v := range []struct{ name, value string }{
+		{"OS_USERNAME", cfg.Username}, {"OS_PASSWORD", cfg.Password}, {"OS_TENANT_ID", cfg.TenantID},
+	} {
+		if v.value == "" {
+			return nil, fmt.Errorf("nhncloud: %s is not set", v.name)
 		}
 	}
 	if !strings.HasSuffix(strings.TrimSuffix(cfg.AuthURL, "/"), "/v2.0") {

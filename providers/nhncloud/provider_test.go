@@ -34,6 +34,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		cfg  Config
 		want string
 	}{
+		"nothing set":     {cfg: Config{}, want: "OS_USERNAME is not set"}, // the first missing, every time
 		"no password":     {cfg: Config{Username: "u", TenantID: "t"}, want: "OS_PASSWORD is not set"},
 		"no tenant":       {cfg: Config{Username: "u", Password: "s3cret-pw"}, want: "OS_TENANT_ID is not set"},
 		"versionless url": {cfg: Config{AuthURL: "http://127.0.0.1:9/identity", Username: "u", Password: "s3cret-pw", TenantID: "t"}, want: "must end in /v2.0"},

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -198,7 +198,7 @@ func (p *Provider) securityGroups(ctx context.Context, id, address string, want 
 			return false
 		}
 	}
-	for _, g := range sortedKeys(wanted) {
+	for _, g := range slices.Sorted(maps.Keys(wanted)) {
 		if have[g] {
 			continue
 		}
@@ -207,7 +207,7 @@ func (p *Provider) securityGroups(ctx context.Context, id, address string, want 
 			return err
 		}
 	}
-	for _, g := range sortedKeys(have) {
+	for _, g := range slices.Sorted(maps.Keys(have)) {
 		if wanted[g] {
 			continue
 		}
@@ -247,13 +247,4 @@ func (p *Provider) metadata(ctx context.Context, id, address string, want map[st
 		return apiError("PUT /servers/{id}/metadata", address, err)
 	}
 	return nil
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

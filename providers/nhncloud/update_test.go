@@ -184,3 +184,43 @@ func TestUpdate(t *testing.T) {
 		})
 	}
 }
+
+// A detach of a volume still being attached (a run that died right after
+// the attach call) waits for the attach to end, then detaches only what
+// the attach left attached.
+func TestDetachWaitsOutAttaching(t *testing.T) {
+	volume := func(status, server string) func(http.ResponseWriter, *http.Request) {
+		att := "[]"
+		if server != "" {
+			att = `[{"server_id": "` + server + `", "device": "/dev/vdb", "id": "v1"}]`
+		}
+		return answer(http.StatusOK, `{"volume": {"id": "v1", "status": "`+status+`", "size": 20, "metadata": {}, "attachments": `+att+`}}`)
+	}
+	tests := map[string]struct {
+		gets    []func(http.ResponseWriter, *http.Request)
+		deletes int
+	}{
+		"attach ends attached":  {gets: []func(http.ResponseWriter, *http.Request){volume("reserved", ""), volume("attaching", ""), volume("in-use", "s1")}, deletes: 1},
+		"attach fails":          {gets: []func(http.ResponseWriter, *http.Request){volume("attaching", ""), volume("available", "")}},
+		"attach ends elsewhere": {gets: []func(http.ResponseWriter, *http.Request){volume("attaching", ""), volume("in-use", "s9")}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			f.mux.HandleFunc("GET "+volumePath("/volumes/v1"), f.check("", sequence(tc.gets...)))
+			f.handle("DELETE "+computePath("/servers/s1/os-volume_attachments/v1"), "", http.StatusAccepted, "")
+			p := f.provider(t)
+			req := providers.UpdateRequest{Kind: providers.KindVolume, ID: "v1", Address: "volume/web-1/data",
+				Detach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}
+			if _, err := p.Update(context.Background(), req); err != nil {
+				t.Fatalf("update: %v", err)
+			}
+			if got := f.count("GET " + volumePath("/volumes/v1")); got != len(tc.gets) {
+				t.Errorf("%d volume reads, want %d", got, len(tc.gets))
+			}
+			if got := f.count("DELETE " + computePath("/servers/s1/os-volume_attachments/v1")); got != tc.deletes {
+				t.Errorf("%d detach calls, want %d", got, tc.deletes)
+			}
+		})
+	}
+}

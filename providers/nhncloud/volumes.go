@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v2/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
@@ -64,10 +63,8 @@ func (p *Provider) detach(ctx context.Context, address string, a providers.Attac
 	// died right after the attach call) is waited for first, one already
 	// detaching needs no second call.
 	for v.Status == "attaching" || v.Status == "reserved" {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(p.cfg.PollInterval):
+		if err := sleepCtx(ctx, p.cfg.PollInterval); err != nil {
+			return err
 		}
 		if v, err = p.getVolume(ctx, a.VolumeID, address); err != nil {
 			return err

@@ -125,12 +125,15 @@ func (v wireVolume) toVolume() providers.Volume {
 // isRootOf reports whether v is the boot disk of server id.
 func (v wireVolume) isRootOf(id string) bool {
 	for _, a := range v.Attachments {
-		if a.ServerID == id && (a.Device == "/dev/vda" || a.Device == "/dev/sda") {
+		if a.ServerID == id && rootDevice(a.Device) {
 			return true
 		}
 	}
 	return false
 }
+
+// rootDevice reports the device names a boot disk is attached as.
+func rootDevice(dev string) bool { return dev == "/dev/vda" || dev == "/dev/sda" }
 
 // toServer converts a server; vols (all volumes of the tenant by id) gives
 // the root disk and the image of volume-backed servers, and may be nil.

@@ -96,15 +96,16 @@ func TestAuthFailures(t *testing.T) {
 
 // Every answer carries a request id, as Nova's do, so client logs can name it.
 func TestAnswersCarryARequestID(t *testing.T) {
-	s, err := New(Options{})
+	s, err := New(Options{Prefix: "/nhn"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	ids := map[string]bool{}
-	for range 2 {
-		resp, err := http.Post(srv.URL+"/identity/v2.0/tokens", "application/json", strings.NewReader(`{}`))
+	// The last path is outside the prefix: the sim's 404 is an answer too.
+	for _, path := range []string{"/nhn/identity/v2.0/tokens", "/nhn/identity/v2.0/tokens", "/elsewhere"} {
+		resp, err := http.Post(srv.URL+path, "application/json", strings.NewReader(`{}`))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,17 +3,14 @@ package nhnsim
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 )
 
 func listKeypairs(c *call) {
-	names := make([]string, 0, len(c.s.keypairs))
-	for n := range c.s.keypairs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(c.s.keypairs))
 	out := make([]any, len(names))
 	for i, n := range names {
 		k := c.s.keypairs[n]

@@ -2,8 +2,9 @@ package nhnsim
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -279,10 +280,5 @@ func actionKey(body []byte) string {
 	if json.Unmarshal(body, &m) != nil || len(m) == 0 {
 		return "-"
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return strings.Join(keys, ",")
+	return strings.Join(slices.Sorted(maps.Keys(m)), ",")
 }

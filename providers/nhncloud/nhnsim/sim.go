@@ -274,6 +274,9 @@ func (s *Sim) record(kind, id, name, status string, at time.Time) {
 
 // ServeHTTP routes a request; paths include Options.Prefix.
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Nova and Cinder name every answer; clients log it to match a call with
+	// the cloud's own logs.
+	w.Header().Set("X-Openstack-Request-Id", "req-"+uuidFrom(fmt.Sprintf("nhnsim/request/%d", s.reqSeq.Add(1))))
 	p, ok := strings.CutPrefix(r.URL.Path, s.opts.Prefix)
 	if !ok || (p != "" && p[0] != '/') {
 		s.stats.Count(r.Method + " unknown")
@@ -281,9 +284,6 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &call{s: s, w: w, r: r, base: "http://" + r.Host + s.opts.Prefix}
-	// Nova and Cinder name every answer; clients log it to match a call with
-	// the cloud's own logs.
-	w.Header().Set("X-Openstack-Request-Id", "req-"+uuidFrom(fmt.Sprintf("nhnsim/request/%d", s.reqSeq.Add(1))))
 	if r.Body != nil {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 		if err != nil {
