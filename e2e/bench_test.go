@@ -55,7 +55,7 @@ func BenchmarkApply1000(b *testing.B) {
 		wall := time.Since(start)
 		b.StopTimer()
 		if code != 0 {
-			b.Fatalf("apply: exit %d\n%s\n%s", code, tail(c.stdout.String()), tail(c.stderr.String()))
+			b.Fatalf("apply: exit %d\n%s\n%s", code, tail(c.Stdout.String()), tail(c.Stderr.String()))
 		}
 		st := w.sim.Stats()
 		polls := 0
@@ -74,7 +74,7 @@ func BenchmarkApply1000(b *testing.B) {
 		throughput := time.Duration(float64(busiest) / rateLimit * float64(time.Second))
 		bound := max(critical, throughput)
 		ratio := wall.Seconds() / bound.Seconds()
-		peakMB := float64(c.cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024 // Linux reports KiB
+		peakMB := float64(c.Cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024 // Linux reports KiB
 		total := st.NCloud.Total + st.NHNCloud.Total
 		b.ReportMetric(wall.Seconds(), "wall-s")
 		b.ReportMetric(ratio, "wall/bound")

@@ -58,7 +58,7 @@ func TestCrash(t *testing.T) {
 	for i := 0; i < crashKills(); i++ {
 		c := w.start("apply", "--auto-approve")
 		time.Sleep(time.Duration(100+rng.Intn(5000)) * time.Millisecond)
-		if c.kill() {
+		if c.Kill() {
 			killed++
 			continue
 		}
@@ -66,7 +66,7 @@ func TestCrash(t *testing.T) {
 			// Nothing injects faults here: a run that fails by itself is
 			// recovering badly from an earlier kill.
 			failed++
-			t.Errorf("run %d failed by itself after a kill: exit %d: %s\nits plan:\n%s", i, code, firstLines(c.stderr.String(), 5), planPart(c.stdout.String()))
+			t.Errorf("run %d failed by itself after a kill: exit %d: %s\nits plan:\n%s", i, code, firstLines(c.Stderr.String(), 5), planPart(c.Stdout.String()))
 			continue
 		}
 		big = !big

@@ -29,8 +29,8 @@ func TestNoDriftAfterKill(t *testing.T) {
 		}
 		return false
 	})
-	if !c.kill() || !created {
-		t.Fatalf("apply was not killed while creating a volume:\n%s", tail(c.stdout.String()))
+	if !c.Kill() || !created {
+		t.Fatalf("apply was not killed while creating a volume:\n%s", tail(c.Stdout.String()))
 	}
 	w.applyUntilDone(2, time.Minute)
 	w.assertConsistent(2, 2)

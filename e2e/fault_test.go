@@ -31,7 +31,7 @@ func TestFaults(t *testing.T) {
 	// re-runs repair); the stuck one keeps the apply waiting.
 	settled := waitFor(ctx, func() bool {
 		select {
-		case <-c.done:
+		case <-c.Done():
 			return true
 		default:
 		}
@@ -41,17 +41,17 @@ func TestFaults(t *testing.T) {
 				n++
 			}
 		}
-		return n == 49 && strings.Contains(c.stdout.String(), "server/"+stuck+": Still creating")
+		return n == 49 && strings.Contains(c.Stdout.String(), "server/"+stuck+": Still creating")
 	})
 	select {
-	case <-c.done:
-		t.Fatalf("apply ended although %s never finishes building:\n%s\n%s", stuck, tail(c.stdout.String()), tail(c.stderr.String()))
+	case <-c.Done():
+		t.Fatalf("apply ended although %s never finishes building:\n%s\n%s", stuck, tail(c.Stdout.String()), tail(c.Stderr.String()))
 	default:
 	}
 	if !settled {
-		t.Errorf("within 2 minutes, not every other server ran or no progress line said %s is still creating; interrupting anyway:\n%s", stuck, tail(c.stdout.String()))
+		t.Errorf("within 2 minutes, not every other server ran or no progress line said %s is still creating; interrupting anyway:\n%s", stuck, tail(c.Stdout.String()))
 	}
-	c.cmd.Process.Signal(syscall.SIGINT)
+	c.Cmd.Process.Signal(syscall.SIGINT)
 	if code := c.wait(t, 30*time.Second); code != 1 {
 		t.Errorf("interrupted apply: exit %d, want 1", code)
 	}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -38,15 +39,15 @@ func (w *world) writeFleet(groups ...group) {
 		fmt.Fprintf(&b, "  %s:\n    provider: %s\n    count: %d\n", g.name, g.cloud, g.count)
 		switch g.cloud {
 		case "ncp":
-			fmt.Fprintf(&b, "    image: %s\n    type: %s\n", or(g.image, w.envValue("FLEET_SIM_NCP_IMAGE")), or(g.typ, w.envValue("FLEET_SIM_NCP_SPEC")))
+			fmt.Fprintf(&b, "    image: %s\n    type: %s\n", cmp.Or(g.image, w.envValue("FLEET_SIM_NCP_IMAGE")), cmp.Or(g.typ, w.envValue("FLEET_SIM_NCP_SPEC")))
 			fmt.Fprintf(&b, "    network: { vpc: %q, subnet: %q, security_groups: [%q] }\n",
 				w.envValue("FLEET_SIM_NCP_VPC"), w.envValue("FLEET_SIM_NCP_SUBNET"), w.envValue("FLEET_SIM_NCP_ACG"))
 			if g.volume {
 				b.WriteString("    volumes:\n      - { name: data, size: 50, type: SSD }\n")
 			}
 		case "nhn":
-			fmt.Fprintf(&b, "    image: %s\n    type: %s\n    zone: %s\n", or(g.image, w.envValue("FLEET_SIM_NHN_IMAGE")),
-				or(g.typ, w.envValue("FLEET_SIM_NHN_FLAVOR")), w.envValue("FLEET_SIM_NHN_ZONE"))
+			fmt.Fprintf(&b, "    image: %s\n    type: %s\n    zone: %s\n", cmp.Or(g.image, w.envValue("FLEET_SIM_NHN_IMAGE")),
+				cmp.Or(g.typ, w.envValue("FLEET_SIM_NHN_FLAVOR")), w.envValue("FLEET_SIM_NHN_ZONE"))
 			fmt.Fprintf(&b, "    network: { subnet: %s, security_groups: [default] }\n    key: e2e-key\n", w.envValue("FLEET_SIM_NHN_SUBNET"))
 			if g.volume {
 				b.WriteString("    volumes:\n      - { name: data, size: 100, type: General SSD }\n")
@@ -62,11 +63,4 @@ func (w *world) writeFleet(groups ...group) {
 	if err := os.WriteFile(filepath.Join(w.dir, "fleet.yaml"), []byte(b.String()), 0o644); err != nil {
 		w.t.Fatal(err)
 	}
-}
-
-func or(v, def string) string {
-	if v != "" {
-		return v
-	}
-	return def
 }

@@ -1,20 +1,15 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/fleet-iac/fleet/command"
+	"github.com/fleet-iac/fleet/e2e/e2etest"
 	"github.com/fleet-iac/fleet/providers/sim"
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
@@ -24,10 +19,7 @@ const childEnv = "FLEET_E2E_CHILD"
 
 // TestMain runs fleet when re-executed as a child, the tests otherwise.
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
-		os.Exit(command.Run(os.Args, os.Stdin, os.Stdout, os.Stderr))
-	}
-	os.Exit(m.Run())
+	os.Exit(e2etest.Main(m, childEnv))
 }
 
 // world is one simulator and one fleet directory (fleet.yaml, fleet.lock).
@@ -57,114 +49,34 @@ func newWorld(t testing.TB, b simcore.Behaviour) *world {
 			t.Errorf("close simulator: %v", err)
 		}
 	})
-	w.env = childEnviron(s)
+	w.env = e2etest.Environ(s, childEnv)
 	return w
-}
-
-// childEnviron is this process's environment without anything that would
-// point fleet elsewhere, plus the simulator's endpoints and credentials.
-func childEnviron(s *sim.Server) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "NCLOUD_") || strings.HasPrefix(name, "OS_") || strings.HasPrefix(name, "FLEET_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	for _, v := range s.Env() {
-		env = append(env, v.Name+"="+v.Value)
-	}
-	return append(env, childEnv+"=1", "NO_COLOR=1")
 }
 
 // envValue returns one of the simulator's variables.
 func (w *world) envValue(name string) string {
-	for _, v := range w.sim.Env() {
-		if v.Name == name {
-			return v.Value
-		}
-	}
-	w.t.Fatalf("simulator has no variable %s", name)
-	return ""
+	w.t.Helper()
+	return e2etest.SimVar(w.t, w.sim, name)
 }
 
 // child is a running fleet process.
-type child struct {
-	cmd            *exec.Cmd
-	stdout, stderr syncBuffer
-	done           chan struct{}
-	err            error
-}
+type child struct{ *e2etest.Child }
 
 // start starts fleet with args in the fleet directory.
 func (w *world) start(args ...string) *child {
 	w.t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	c := &child{done: make(chan struct{})}
-	c.cmd = &exec.Cmd{Path: exe, Args: append([]string{"fleet"}, args...), Dir: w.dir, Env: w.env}
-	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
-	if err := c.cmd.Start(); err != nil {
-		w.t.Fatalf("start fleet %s: %v", strings.Join(args, " "), err)
-	}
-	go func() {
-		c.err = c.cmd.Wait()
-		close(c.done)
-	}()
-	return c
+	return &child{e2etest.Start(w.t, w.dir, w.env, args...)}
 }
 
 // wait waits for the child up to timeout, killing it after that, and returns
 // its exit code (-1 when it was killed by a signal).
 func (c *child) wait(t testing.TB, timeout time.Duration) int {
 	t.Helper()
-	select {
-	case <-c.done:
-	case <-time.After(timeout):
-		c.cmd.Process.Kill()
-		<-c.done
-		t.Fatalf("fleet %s did not end within %s\nstdout:\n%s\nstderr:\n%s",
-			strings.Join(c.cmd.Args[1:], " "), timeout, tail(c.stdout.String()), tail(c.stderr.String()))
+	code, err := c.Wait(timeout)
+	if err != nil {
+		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, tail(c.Stdout.String()), tail(c.Stderr.String()))
 	}
-	var ee *exec.ExitError
-	if c.err != nil && !errors.As(c.err, &ee) {
-		t.Fatalf("fleet %s: %v", strings.Join(c.cmd.Args[1:], " "), c.err)
-	}
-	return c.cmd.ProcessState.ExitCode()
-}
-
-// kill sends SIGKILL and reaps the child; it reports whether the child was
-// still running (false: it had already exited by itself).
-func (c *child) kill() bool {
-	select {
-	case <-c.done:
-		return false
-	default:
-	}
-	c.cmd.Process.Signal(syscall.SIGKILL)
-	<-c.done
-	return true
-}
-
-// syncBuffer is a buffer the test may read while the child writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	return code
 }
 
 // result is a finished fleet run.
@@ -182,7 +94,7 @@ func (w *world) run(timeout time.Duration, args ...string) result {
 	w.t.Helper()
 	c := w.start(args...)
 	code := c.wait(w.t, timeout)
-	return result{code: code, stdout: c.stdout.String(), stderr: c.stderr.String()}
+	return result{code: code, stdout: c.Stdout.String(), stderr: c.Stderr.String()}
 }
 
 // applyUntilDone re-runs apply until it exits 0, at most attempts times.

@@ -42,17 +42,17 @@ func TestConcurrentApply(t *testing.T) {
 		t.Errorf("second apply exit %d, want 1", impatient.code)
 	}
 	select {
-	case <-first.done:
-		t.Fatalf("the first apply ended before the second was refused: the lock was never contended\n%s", first.stdout.String())
+	case <-first.Done():
+		t.Fatalf("the first apply ended before the second was refused: the lock was never contended\n%s", first.Stdout.String())
 	default:
 	}
 
 	patient := w.start("apply", "--auto-approve", "--lock-timeout", "3m")
 	if code := first.wait(t, 3*time.Minute); code != 0 {
-		t.Fatalf("first apply: exit %d\n%s\n%s", code, tail(first.stdout.String()), tail(first.stderr.String()))
+		t.Fatalf("first apply: exit %d\n%s\n%s", code, tail(first.Stdout.String()), tail(first.Stderr.String()))
 	}
-	if code := patient.wait(t, 3*time.Minute); code != 0 || !strings.Contains(patient.stdout.String(), "No changes") {
-		t.Fatalf("waiting apply: exit %d, want 0 and no changes\n%s\n%s", code, tail(patient.stdout.String()), tail(patient.stderr.String()))
+	if code := patient.wait(t, 3*time.Minute); code != 0 || !strings.Contains(patient.Stdout.String(), "No changes") {
+		t.Fatalf("waiting apply: exit %d, want 0 and no changes\n%s\n%s", code, tail(patient.Stdout.String()), tail(patient.Stderr.String()))
 	}
 	w.assertConsistent(10, 0)
 }
@@ -66,10 +66,10 @@ func (w *world) awaitLockHolder(c *child, timeout time.Duration) state.LockInfo 
 	var info state.LockInfo
 	ok := waitFor(ctx, func() bool {
 		b, err := os.ReadFile(filepath.Join(w.dir, "fleet.lock.lock.info"))
-		return err == nil && json.Unmarshal(b, &info) == nil && info.PID == c.cmd.Process.Pid
+		return err == nil && json.Unmarshal(b, &info) == nil && info.PID == c.Cmd.Process.Pid
 	})
 	if !ok {
-		w.t.Fatalf("fleet (pid %d) did not take the state lock within %s\n%s", c.cmd.Process.Pid, timeout, tail(c.stderr.String()))
+		w.t.Fatalf("fleet (pid %d) did not take the state lock within %s\n%s", c.Cmd.Process.Pid, timeout, tail(c.Stderr.String()))
 	}
 	return info
 }

@@ -278,11 +278,11 @@ func TestRolloutResume(t *testing.T) {
 		}
 		return false
 	})
-	if !c.kill() {
-		t.Fatalf("apply ended before it was killed in batch 2:\n%s", tail(c.stdout.String()))
+	if !c.Kill() {
+		t.Fatalf("apply ended before it was killed in batch 2:\n%s", tail(c.Stdout.String()))
 	}
 	if !started {
-		t.Fatalf("batch 2 never started:\n%s", tail(c.stdout.String()))
+		t.Fatalf("batch 2 never started:\n%s", tail(c.Stdout.String()))
 	}
 	w.applyUntilDone(3, rolloutDeadline)
 	tr := traceGroup(before, w.sim.Timeline.Events(), "web-")

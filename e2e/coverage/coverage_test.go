@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -172,7 +174,7 @@ func TestEverySeedParameterHasARow(t *testing.T) {
 		}
 	}
 	var missing []string
-	for _, s := range sortedKeys(all) {
+	for _, s := range slices.Sorted(maps.Keys(all)) {
 		docd := map[documented]bool{}
 		for _, d := range all[s] {
 			docd[d] = true
@@ -222,7 +224,7 @@ func TestNamedTestsExist(t *testing.T) {
 			named[r.Test] = true
 		}
 	}
-	for _, name := range sortedKeys(named) {
+	for _, name := range slices.Sorted(maps.Keys(named)) {
 		i := strings.LastIndex(name, ".")
 		if i < 0 {
 			t.Errorf("%q: want package/path.TestName", name)

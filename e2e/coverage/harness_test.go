@@ -4,14 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -284,21 +284,9 @@ func one[T any](t *testing.T, what string, xs []T) T {
 // difference at once.
 func fields(t *testing.T, what string, form url.Values, want map[string]string) {
 	t.Helper()
-	for _, k := range sortedKeys(want) {
+	for _, k := range slices.Sorted(maps.Keys(want)) {
 		if got := form.Get(k); got != want[k] {
 			t.Errorf("%s: %s = %q, want %q", what, k, got, want[k])
 		}
 	}
 }
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// yamlf formats a fleet file.
-func yamlf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

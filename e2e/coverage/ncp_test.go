@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ const ncpKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGn3t4Xf0sWmYb0n3uZ8sU1p2Qy8
 // ncpFleet is the fleet file of the NCP tests; extra is YAML appended at
 // the end (images:, more servers).
 func ncpFleet(c *cloud, webPower string, extra string) string {
-	return yamlf(`version: 1
+	return fmt.Sprintf(`version: 1
 name: cov
 providers:
   ncp: { type: ncloud, region: KR, endpoint: %q }

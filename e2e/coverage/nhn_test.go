@@ -2,6 +2,7 @@ package coverage
 
 import (
 	"encoding/base64"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func nhnFleet(c *cloud, db nhnServer, extra string) string {
 	if db.volumes {
 		vols = "    volumes:\n      - { name: pgdata, size: 20, type: General SSD }\n"
 	}
-	return yamlf(`version: 1
+	return fmt.Sprintf(`version: 1
 name: cov
 providers:
   nhn: { type: nhncloud, region: KR1, endpoint: %q }
@@ -317,7 +318,7 @@ images:
 	c.stateID("image/main-golden")
 
 	// An empty fleet deletes the servers, the images and the keypair.
-	empty := yamlf("version: 1\nname: cov\nproviders:\n  nhn: { type: nhncloud, region: KR1, endpoint: %q }\n", c.nhnEndpoint())
+	empty := fmt.Sprintf("version: 1\nname: cov\nproviders:\n  nhn: { type: nhncloud, region: KR1, endpoint: %q }\n", c.nhnEndpoint())
 	c.apply(empty)
 	if n := len(c.nhnCalls("DELETE", "servers/*", "")); n != 2 {
 		t.Errorf("deleting the fleet sent %d DELETE /servers/{id}, want 2", n)

@@ -22,10 +22,10 @@ func TestKilledHolder(t *testing.T) {
 	// Serial 1 at least: the creates' intents are stored, the builds run.
 	victim := w.start(dir, nil, "apply", "--auto-approve")
 	w.awaitHolder(victim, 1, time.Minute)
-	if !victim.kill() {
+	if !victim.Kill() {
 		t.Fatal("the apply ended by itself before it was killed")
 	}
-	w.awaitStale(victim.cmd.Process.Pid)
+	w.awaitStale(victim.Cmd.Process.Pid)
 
 	next := w.run(dir, "apply", "--auto-approve", "--lock-timeout", "0s")
 	if next.code != 0 {
@@ -39,11 +39,11 @@ func TestKilledHolder(t *testing.T) {
 	dir = w.machine("runner", w.fleetFile(5, pgState))
 	victim = w.start(dir, nil, "apply", "--auto-approve")
 	w.awaitHolder(victim, w.stored().Serial+1, time.Minute)
-	victim.kill()
-	w.awaitStale(victim.cmd.Process.Pid)
+	victim.Kill()
+	w.awaitStale(victim.Cmd.Process.Pid)
 
 	r := w.run(dir, "unlock")
-	for _, want := range []string{fmt.Sprintf("PID:       %d", victim.cmd.Process.Pid), "Operation: apply", "this lock is stale", "The lock was removed."} {
+	for _, want := range []string{fmt.Sprintf("PID:       %d", victim.Cmd.Process.Pid), "Operation: apply", "this lock is stale", "The lock was removed."} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("fleet unlock does not say %q: %s", want, w.scrub(r.String()))
 		}
@@ -185,7 +185,7 @@ func TestForceUnlockLiveHolder(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "the lock holder is still running") || strings.Contains(r.stdout, "stale") {
 		t.Errorf("fleet unlock of a live lock without --force: %s", w.scrub(r.String()))
 	}
-	if !c.running() {
+	if !c.Running() {
 		t.Fatal("the apply ended before fleet unlock --force: nothing was forced")
 	}
 	if r := w.mustRun(dir, "unlock", "--force"); !strings.Contains(r.stdout, "The lock was removed.") {

@@ -1,24 +1,20 @@
 package pgapply
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/fleet-iac/fleet/command"
+	"github.com/fleet-iac/fleet/e2e/e2etest"
 	"github.com/fleet-iac/fleet/providers/sim"
 	"github.com/fleet-iac/fleet/providers/simcore"
 	"github.com/fleet-iac/fleet/state"
@@ -29,10 +25,7 @@ const childEnv = "FLEET_PGAPPLY_CHILD"
 
 // TestMain runs fleet when re-executed as a child, the tests otherwise.
 func TestMain(m *testing.M) {
-	if os.Getenv(childEnv) == "1" {
-		os.Exit(command.Run(os.Args, os.Stdin, os.Stdout, os.Stderr))
-	}
-	os.Exit(m.Run())
+	os.Exit(e2etest.Main(m, childEnv))
 }
 
 // testDSN is the server the tests use; the test skips without one.
@@ -173,13 +166,8 @@ func (w *world) scrub(s string) string {
 
 // envValue returns one of the simulator's variables.
 func (w *world) envValue(name string) string {
-	for _, v := range w.sim.Env() {
-		if v.Name == name {
-			return v.Value
-		}
-	}
-	w.t.Fatalf("simulator has no variable %s", name)
-	return ""
+	w.t.Helper()
+	return e2etest.SimVar(w.t, w.sim, name)
 }
 
 // The state blocks of the fleet files the tests write.
@@ -217,49 +205,21 @@ func (w *world) machine(name string, fleetFile []byte) string {
 // environ is this process's environment without anything that would point
 // fleet elsewhere, plus the simulator's credentials, FLEET_PG_DSN and extra.
 func (w *world) environ(extra ...string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "NCLOUD_") || strings.HasPrefix(name, "OS_") || strings.HasPrefix(name, "FLEET_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	for _, v := range w.sim.Env() {
-		env = append(env, v.Name+"="+v.Value)
-	}
-	env = append(env, "FLEET_PG_DSN="+w.dsn, childEnv+"=1", "NO_COLOR=1")
+	env := append(e2etest.Environ(w.sim, childEnv), "FLEET_PG_DSN="+w.dsn)
 	return append(env, extra...)
 }
 
-// child is a running fleet process.
+// child is a running fleet process of world w.
 type child struct {
-	w              *world
-	cmd            *exec.Cmd
-	stdout, stderr bytes.Buffer
-	done           chan struct{}
-	err            error
+	*e2etest.Child
+	w *world
 }
 
 // start starts fleet with args in dir, with the world's environment plus
 // extra variables.
 func (w *world) start(dir string, extra []string, args ...string) *child {
 	w.t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	c := &child{w: w, done: make(chan struct{})}
-	c.cmd = &exec.Cmd{Path: exe, Args: append([]string{"fleet"}, args...), Dir: dir, Env: w.environ(extra...)}
-	c.cmd.Stdout, c.cmd.Stderr = &c.stdout, &c.stderr
-	if err := c.cmd.Start(); err != nil {
-		w.t.Fatalf("start fleet %s: %v", strings.Join(args, " "), err)
-	}
-	go func() {
-		c.err = c.cmd.Wait()
-		close(c.done)
-	}()
-	return c
+	return &child{e2etest.Start(w.t, dir, w.environ(extra...), args...), w}
 }
 
 // result is a finished fleet run.
@@ -279,20 +239,12 @@ func (r result) String() string {
 func (c *child) wait(timeout time.Duration) result {
 	t := c.w.t
 	t.Helper()
-	select {
-	case <-c.done:
-	case <-time.After(timeout):
-		c.cmd.Process.Kill()
-		<-c.done
-		t.Fatalf("fleet %s did not end within %s\nstdout:\n%s\nstderr:\n%s", strings.Join(c.cmd.Args[1:], " "),
-			timeout, c.w.scrub(tail(c.stdout.String())), c.w.scrub(tail(c.stderr.String())))
+	code, err := c.Wait(timeout)
+	if err != nil {
+		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, c.w.scrub(tail(c.Stdout.String())), c.w.scrub(tail(c.Stderr.String())))
 	}
-	var ee *exec.ExitError
-	if c.err != nil && !errors.As(c.err, &ee) {
-		t.Fatalf("fleet %s: %v", strings.Join(c.cmd.Args[1:], " "), c.err)
-	}
-	r := result{args: c.cmd.Args[1:], code: c.cmd.ProcessState.ExitCode(), stdout: c.stdout.String(), stderr: c.stderr.String()}
-	c.w.assertNoSecret(r, c.cmd.Env)
+	r := result{args: c.Cmd.Args[1:], code: code, stdout: c.Stdout.String(), stderr: c.Stderr.String()}
+	c.w.assertNoSecret(r, c.Cmd.Env)
 	if strings.Contains(r.stderr, "panic:") || strings.Contains(r.stderr, "goroutine ") {
 		t.Errorf("fleet panicked: %s", c.w.scrub(r.String()))
 	}
@@ -325,29 +277,6 @@ func (w *world) assertNoSecret(r result, env []string) {
 				w.t.Errorf("fleet %s printed a connection secret on %s", strings.Join(r.args, " "), out.name)
 			}
 		}
-	}
-}
-
-// kill sends SIGKILL and reaps the child; it reports whether the child was
-// still running.
-func (c *child) kill() bool {
-	select {
-	case <-c.done:
-		return false
-	default:
-	}
-	c.cmd.Process.Signal(syscall.SIGKILL)
-	<-c.done
-	return true
-}
-
-// running reports whether the child has not ended yet.
-func (c *child) running() bool {
-	select {
-	case <-c.done:
-		return false
-	default:
-		return true
 	}
 }
 
@@ -387,19 +316,19 @@ func (w *world) awaitHolder(c *child, minSerial uint64, timeout time.Duration) s
 	defer cancel()
 	for {
 		info, err := b.Holder(ctx)
-		if err == nil && info != nil && !info.Stale && info.PID == c.cmd.Process.Pid {
+		if err == nil && info != nil && !info.Stale && info.PID == c.Cmd.Process.Pid {
 			st, err := b.Read(ctx)
 			if err == nil && st.Serial >= minSerial {
 				return *info
 			}
 		}
-		if !c.running() {
+		if !c.Running() {
 			w.t.Fatalf("fleet ended before it was seen holding the lock at serial %d: %s", minSerial, w.scrub(c.wait(time.Second).String()))
 		}
 		select {
 		case <-ctx.Done():
 			w.t.Fatalf("fleet (pid %d) was not seen holding the lock at serial %d within %s (last holder %+v, err %v)",
-				c.cmd.Process.Pid, minSerial, timeout, info, err)
+				c.Cmd.Process.Pid, minSerial, timeout, info, err)
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

@@ -69,7 +69,7 @@ func TestConcurrentApplies(t *testing.T) {
 
 	impatient := w.run(b, "apply", "--auto-approve", "--lock-timeout", "300ms")
 	host, _ := os.Hostname()
-	for _, want := range []string{"Error acquiring the state lock", fmt.Sprintf("PID:       %d", first.cmd.Process.Pid), "Operation: apply", "@" + host, "postgres:" + w.fleet} {
+	for _, want := range []string{"Error acquiring the state lock", fmt.Sprintf("PID:       %d", first.Cmd.Process.Pid), "Operation: apply", "@" + host, "postgres:" + w.fleet} {
 		if !strings.Contains(impatient.stderr, want) {
 			t.Errorf("the refused apply does not name %q: %s", want, w.scrub(impatient.String()))
 		}
@@ -77,8 +77,8 @@ func TestConcurrentApplies(t *testing.T) {
 	if impatient.code != 1 {
 		t.Errorf("the refused apply exited %d, want 1", impatient.code)
 	}
-	if !first.running() {
-		t.Fatalf("the first apply ended before the second was refused: the lock was never contended\n%s", w.scrub(first.stdout.String()))
+	if !first.Running() {
+		t.Fatalf("the first apply ended before the second was refused: the lock was never contended\n%s", w.scrub(first.Stdout.String()))
 	}
 
 	patient := w.start(b, nil, "apply", "--auto-approve", "--lock-timeout", "2m")
