@@ -241,6 +241,10 @@ type Attachment struct{ VolumeID, ServerID string }
 type Rename struct {
 	Name  string
 	Owner Owner
+	// NameOnly: the address stays (a batch member getting its declared
+	// name), and the owner tag already yields it from the new name, so only
+	// the name is sent.
+	NameOnly bool
 }
 
 // SecurityGroups is a server's complete list of security groups / ACGs.

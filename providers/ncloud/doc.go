@@ -26,12 +26,18 @@
 // <address>" at the end of their description, after the user's own text.
 // The description is set at create time and survives everything else; NCP
 // cannot edit it, so after a rename (moved: changeServerInstanceName) a
-// server's address is taken from its name. Inventory returns only tagged
-// resources of the requested fleet, plus those InventoryRequest.Known names
-// (imported, untagged), picked out of the same pages. Login keys have no
-// description: they
-// are listed with Owner.Fleet empty and Owner.Address keypair/NAME, and the
-// fleet owns exactly those its file declares.
+// server's address is taken from its name. Members of a count group made by
+// one createServerInstances call (ServerBatcher: up to 20, which NCP names
+// GROUP-011, GROUP-012, ...) share the group tag "fleet:<fleet>
+// server/GROUP-[11-30]": a member's name gives its address, whether it is
+// still the cloud's GROUP-011 or already the declared GROUP-11, and any
+// other name is that of a moved server. After an ambiguous failure a
+// batch's members are looked up by that tag and adopted; the call is sent
+// again only when none exists. Inventory returns only tagged resources of
+// the requested fleet, plus those InventoryRequest.Known names (imported,
+// untagged), picked out of the same pages. Login keys have no description:
+// they are listed with Owner.Fleet empty and Owner.Address keypair/NAME,
+// and the fleet owns exactly those its file declares.
 //
 // Inventory costs one paged list call per kind (pageSize 1000): servers,
 // volumes (root volumes included), network interfaces (private IPs and

@@ -41,9 +41,17 @@ func parseTag(desc string) (userDesc string, o providers.Owner, ok bool) {
 // serverOwner reads a server's tag. NCP cannot edit a description, so after
 // a rename (moved) the tag still names the old address: the server's name,
 // which changeServerInstanceName keeps current, gives the address then.
+// Members of a batch share the group tag "server/GROUP-[FIRST-LAST]"; their
+// name gives their address too, whether it is still the cloud's GROUP-011
+// or already the declared GROUP-11 (providers.MemberAddress).
 func serverOwner(s serverInstance) (userDesc string, o providers.Owner, ok bool) {
 	userDesc, o, ok = parseTag(s.ServerDescription)
-	if ok && strings.HasPrefix(o.Address, "server/") && o.Address != "server/"+s.ServerName {
+	if !ok {
+		return userDesc, o, ok
+	}
+	if group, first, last, isGroup := providers.ParseGroupTag(o.Address); isGroup {
+		o.Address = providers.MemberAddress(group, first, last, s.ServerName, false)
+	} else if strings.HasPrefix(o.Address, "server/") && o.Address != "server/"+s.ServerName {
 		o.Address = "server/" + s.ServerName
 	}
 	return userDesc, o, ok

@@ -87,15 +87,7 @@ func (p *Provider) createServer(ctx context.Context, o providers.Owner, sc *prov
 	if s == nil {
 		return "", fmt.Errorf("ncloud: %s: create without a server spec", o.Address)
 	}
-	acgs := s.Network.SecurityGroups
-	if len(acgs) == 0 {
-		def, err := p.defaultACG(ctx, s.Network.VPC)
-		if err != nil {
-			return "", withAddress(err, o.Address)
-		}
-		acgs = def
-	}
-	f, err := serverForm(s, sc.ImageID, o, acgs)
+	f, err := p.createForm(ctx, s, sc.ImageID, o)
 	if err != nil {
 		return "", err
 	}
@@ -107,34 +99,62 @@ func (p *Provider) createServer(ctx context.Context, o providers.Owner, sc *prov
 	}, func() (string, error) { return p.findServer(ctx, s.Name, o) })
 }
 
-// createOnce runs a create, adopting its result after an ambiguous failure.
+// createForm is serverForm with NIC 0's ACGs filled in: without declared
+// security groups it takes the VPC's default ACG, which NIC 0 needs.
+func (p *Provider) createForm(ctx context.Context, s *spec.Server, imageID string, o providers.Owner) (*form, error) {
+	acgs := s.Network.SecurityGroups
+	if len(acgs) == 0 {
+		def, err := p.defaultACG(ctx, s.Network.VPC)
+		if err != nil {
+			return nil, withAddress(err, o.Address)
+		}
+		acgs = def
+	}
+	return serverForm(s, imageID, o, acgs)
+}
+
+// createOnce runs a create of one resource, adopting it after an ambiguous
+// failure; lookup answers "" when the resource does not exist.
 func createOnce[T any](ctx context.Context, p *Provider, o providers.Owner, op string, f *form, id func(*T) string, lookup func() (string, error)) (string, error) {
+	return createAdopting(ctx, p, o.Address, op, f, func(out *T) (string, error) {
+		if got := id(out); got != "" {
+			return got, nil
+		}
+		return "", fmt.Errorf("ncloud: %s: %s answered without an id", o.Address, op)
+	}, func() (string, bool, error) {
+		found, err := lookup()
+		return found, found != "", err
+	})
+}
+
+// createAdopting runs a create and reads its result. After an ambiguous
+// failure (5xx, timeout) what it made may exist: lookup finds it (found) or
+// says nothing was made, and only then is the call sent again.
+func createAdopting[T, R any](ctx context.Context, p *Provider, addr, op string, f *form, result func(*T) (R, error), lookup func() (R, bool, error)) (R, error) {
+	var zero R
 	for attempt := 0; ; attempt++ {
 		var out T
 		err := p.c.callOnce(ctx, op, f, &out)
 		if err == nil {
-			if got := id(&out); got != "" {
-				return got, nil
-			}
-			return "", fmt.Errorf("ncloud: %s: %s answered without an id", o.Address, op)
+			return result(&out)
 		}
 		var ae *providers.APIError
 		if !errors.As(err, &ae) || !ae.Retryable || !ambiguous(ae) {
-			return "", withAddress(err, o.Address)
+			return zero, withAddress(err, addr)
 		}
-		found, lerr := lookup()
+		found, ok, lerr := lookup()
 		if lerr != nil {
-			return "", withAddress(fmt.Errorf("%w; looking it up: %w", err, lerr), o.Address)
+			return zero, withAddress(fmt.Errorf("%w; looking it up: %w", err, lerr), addr)
 		}
-		if found != "" {
-			p.c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "ncloud adopted after an ambiguous failure", slog.String("address", o.Address), slog.String("id", found))
+		if ok {
+			p.c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "ncloud adopted after an ambiguous failure", slog.String("address", addr), slog.Any("id", found))
 			return found, nil
 		}
 		if attempt >= p.c.cfg.MaxRetries {
-			return "", withAddress(err, o.Address)
+			return zero, withAddress(err, addr)
 		}
 		if err := sleep(ctx, p.c.backoff(attempt, ae.RetryAfter)); err != nil {
-			return "", fmt.Errorf("ncloud: %s: %w", o.Address, err)
+			return zero, fmt.Errorf("ncloud: %s: %w", addr, err)
 		}
 	}
 }

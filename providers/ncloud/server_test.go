@@ -249,6 +249,11 @@ func TestUpdateServer(t *testing.T) {
 			},
 			[]string{"getServerInstanceDetail", "changeServerInstanceName"}, nil,
 		},
+		"rename a batch member: name only, no read": {
+			providers.UpdateRequest{Rename: &providers.Rename{Name: "web-1", Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, NameOnly: true}},
+			func(f *fakeAPI) { f.on("changeServerInstanceName", ok("changeServerInstanceName", "")) },
+			[]string{"changeServerInstanceName"}, nil,
+		},
 		"security groups need a replace": {
 			providers.UpdateRequest{SecurityGroups: &providers.SecurityGroups{Names: []string{"44"}}},
 			func(f *fakeAPI) { f.on("getServerInstanceDetail", detail("1", "RUN", "NULL")) },

@@ -11,6 +11,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
 )
 
 // Create creates one server, volume, image or keypair.
@@ -52,20 +53,9 @@ func (p *Provider) createServer(ctx context.Context, owner providers.Owner, sc *
 	if s == nil {
 		return providers.CreateResponse{}, fmt.Errorf("%s: nhncloud: server create without a spec", owner.Address)
 	}
-	flavorID, err := p.flavorID(ctx, s.Type, owner.Address)
+	opts, err := p.serverOpts(ctx, s, owner, sc.ImageID)
 	if err != nil {
 		return providers.CreateResponse{}, err
-	}
-	imageID := s.Image
-	if strings.HasPrefix(s.Image, "image/") {
-		if sc.ImageID == "" {
-			return providers.CreateResponse{}, fmt.Errorf("%s: nhncloud: %s has no cloud id yet", owner.Address, s.Image)
-		}
-		imageID = sc.ImageID
-	}
-	opts, err := createOpts(s, owner, flavorID, imageID)
-	if err != nil {
-		return providers.CreateResponse{}, fmt.Errorf("%s: nhncloud: %w", owner.Address, err)
 	}
 	id, err := p.createOnce(ctx, "POST /servers", owner.Address,
 		func() (string, error) {
@@ -79,6 +69,27 @@ func (p *Provider) createServer(ctx context.Context, owner providers.Owner, sc *
 	return providers.CreateResponse{ID: id}, err
 }
 
+// serverOpts resolves s's flavor and image and builds its create body,
+// tagged with owner. imageID is the cloud id of a declared image/NAME.
+func (p *Provider) serverOpts(ctx context.Context, s *spec.Server, owner providers.Owner, imageID string) (serverCreateOpts, error) {
+	flavorID, err := p.flavorID(ctx, s.Type, owner.Address)
+	if err != nil {
+		return serverCreateOpts{}, err
+	}
+	image := s.Image
+	if strings.HasPrefix(s.Image, "image/") {
+		if imageID == "" {
+			return serverCreateOpts{}, fmt.Errorf("%s: nhncloud: %s has no cloud id yet", owner.Address, s.Image)
+		}
+		image = imageID
+	}
+	opts, err := createOpts(s, owner, flavorID, image)
+	if err != nil {
+		return serverCreateOpts{}, fmt.Errorf("%s: nhncloud: %w", owner.Address, err)
+	}
+	return opts, nil
+}
+
 // findServer looks for a server carrying owner's tag under name. Nova's
 // name filter is a regular expression, hence the anchors and quoting.
 func (p *Provider) findServer(ctx context.Context, name string, owner providers.Owner) (string, error) {
@@ -87,7 +98,7 @@ func (p *Provider) findServer(ctx context.Context, name string, owner providers.
 		return "", err
 	}
 	for _, s := range list {
-		if o, ok := ownerOf(s.Metadata); ok && o == owner {
+		if o, ok := serverOwner(s.Name, s.Metadata); ok && o == owner {
 			return s.ID, nil
 		}
 	}

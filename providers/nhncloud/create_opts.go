@@ -24,6 +24,9 @@ type serverCreateOpts struct {
 	Subnet  string // NHN extension: the subnet id to place the NIC in
 	Network string // network (VPC) id, when no subnet is given
 	FixedIP string
+	// ReturnReservationID asks for {"reservation_id": ...} instead of the
+	// first server: a batch's members are then listed by it.
+	ReturnReservationID bool
 }
 
 func (o serverCreateOpts) ToServerCreateMap() (map[string]any, error) {
@@ -47,6 +50,9 @@ func (o serverCreateOpts) ToServerCreateMap() (map[string]any, error) {
 	srv["networks"] = []map[string]any{nic}
 	if o.KeyName != "" {
 		srv["key_name"] = o.KeyName
+	}
+	if o.ReturnReservationID {
+		srv["return_reservation_id"] = true
 	}
 	return b, nil
 }

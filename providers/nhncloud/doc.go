@@ -6,4 +6,10 @@
 //
 // It touches only resources whose metadata carries the fleet's owner tag,
 // and never lets gophercloud types leave the package.
+//
+// Members of a count group may be created up to ten per POST /servers
+// (max_count). NHN names them GROUP-1, GROUP-2, ... in every batch, so they
+// share the group tag server/GROUP-[FIRST-LAST] in fleet-address, and each
+// member's address is read back from its name (raw or renamed) relative to
+// FIRST; renaming a member out of its group gives it a tag of its own.
 package nhncloud

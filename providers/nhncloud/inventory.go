@@ -100,7 +100,7 @@ func less(a1, id1, a2, id2 string) bool {
 }
 
 // listServers follows servers_links until the last page.
-func (p *Provider) listServers(ctx context.Context, opts servers.ListOpts) ([]wireServer, error) {
+func (p *Provider) listServers(ctx context.Context, opts servers.ListOptsBuilder) ([]wireServer, error) {
 	var out []wireServer
 	err := servers.List(p.compute, opts).EachPage(ctx, func(_ context.Context, page pagination.Page) (bool, error) {
 		var list []wireServer

@@ -10,7 +10,7 @@ import (
 // so keypairs are never tagged: fleet owns the keypairs its file declares.
 const (
 	metaFleet   = "fleet"         // the fleet name
-	metaAddress = "fleet-address" // the resource's fleet address, e.g. server/web-1
+	metaAddress = "fleet-address" // the resource's fleet address, e.g. server/web-1, or a batch's group tag server/web-[11-20]
 	metaProtect = "fleet-protect" // "true": fleet refuses to delete the server
 )
 
@@ -43,6 +43,18 @@ func ownerOf(md map[string]string) (providers.Owner, bool) {
 		return providers.Owner{}, false
 	}
 	return providers.Owner{Fleet: f, Address: md[metaAddress]}, true
+}
+
+// serverOwner reads a server's owner tag. A batch's members share a group
+// tag (providers.GroupTag), from which each member's address is read back
+// through its name: NHN numbers every batch from 1, so a raw name is read
+// relative to the batch's first member (providers.MemberAddress).
+func serverOwner(name string, md map[string]string) (providers.Owner, bool) {
+	o, ok := ownerOf(md)
+	if group, first, last, isGroup := providers.ParseGroupTag(o.Address); ok && isGroup {
+		o.Address = providers.MemberAddress(group, first, last, name, true)
+	}
+	return o, ok
 }
 
 // ownedBy reports whether md carries fleet's tag.

@@ -148,10 +148,16 @@ func (p *Provider) power(ctx context.Context, id, address, to string) error {
 }
 
 // rename sets the name (PUT, idempotent) and moves the owner address in
-// the metadata with it, so the tag keeps matching the state.
+// the metadata with it, so the tag keeps matching the state. With NameOnly
+// (a batch member taking its declared name) the group tag stays: it reads
+// the same address from the new name. A member renamed otherwise (moved)
+// leaves its group for a tag of its own.
 func (p *Provider) rename(ctx context.Context, id, address string, r *providers.Rename) error {
 	if _, err := servers.Update(ctx, p.compute, id, servers.UpdateOpts{Name: r.Name}).Extract(); err != nil {
 		return apiError("PUT /servers/{id}", address, err)
+	}
+	if r.NameOnly {
+		return nil
 	}
 	md := servers.MetadatumOpts{metaAddress: r.Owner.Address}
 	if _, err := servers.CreateMetadatum(ctx, p.compute, id, md).Extract(); err != nil {

@@ -66,6 +66,11 @@ func TestUpdate(t *testing.T) {
 				{"PUT " + computePath("/servers/s1/metadata/fleet-address"), `{"meta": {"fleet-address": "server/api-1"}}`},
 			},
 		},
+		"rename a batch member keeps its group tag": {
+			req: providers.UpdateRequest{Kind: providers.KindServer, Rename: &providers.Rename{
+				Name: "web-13", Owner: providers.Owner{Fleet: "shop", Address: "server/web-13"}, NameOnly: true}},
+			calls: []call{{"PUT " + computePath("/servers/s1"), `{"server": {"name": "web-13"}}`}},
+		},
 		"security groups are diffed": {
 			req: providers.UpdateRequest{Kind: providers.KindServer, SecurityGroups: &providers.SecurityGroups{Names: []string{"default", "db"}}}, get: active,
 			calls: []call{

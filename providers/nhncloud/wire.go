@@ -138,7 +138,7 @@ func rootDevice(dev string) bool { return dev == "/dev/vda" || dev == "/dev/sda"
 // toServer converts a server; vols (all volumes of the tenant by id) gives
 // the root disk and the image of volume-backed servers, and may be nil.
 func (p *Provider) toServer(s wireServer, vols map[string]wireVolume) providers.Server {
-	o, _ := ownerOf(s.Metadata)
+	o, _ := serverOwner(s.Name, s.Metadata)
 	out := providers.Server{
 		ID: s.ID, Name: s.Name, Owner: o, Image: s.imageID(), Type: p.flavorName(s.Flavor.ID),
 		Zone: s.Zone, Key: s.KeyName, Power: s.power(), Status: s.Status, Busy: s.busy(),

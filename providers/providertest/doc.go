@@ -36,5 +36,10 @@
 // shrink is ErrConflict), faults (429 and 5xx
 // injected on a share of calls, everything still succeeds), create_error_after
 // (the cloud creates the server but answers 5xx: the provider adopts it, no
-// duplicate), build_fails (Wait ends with ErrFailed).
+// duplicate), build_fails (Wait ends with ErrFailed), batch (count-group
+// members created with providers.ServerBatcher in fewer calls than members,
+// each read back at its own address from the cloud's name, before and after
+// fleet renames it; a moved member takes its new address), batch_unbatchable
+// (a fixed IP is never batched) and batch_error_after (a batch created
+// behind a 5xx is adopted, not repeated).
 package providertest

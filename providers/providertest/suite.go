@@ -32,6 +32,9 @@ func Run(t *testing.T, h Harness) {
 		{"faults", testFaults},
 		{"create_error_after", testCreateErrorAfter},
 		{"build_fails", testBuildFails},
+		{"batch", testBatch},
+		{"batch_unbatchable", testBatchUnbatchable},
+		{"batch_error_after", testBatchErrorAfter},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

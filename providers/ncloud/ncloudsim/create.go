@@ -78,15 +78,10 @@ func createServerInstances(s *Sim, c *call) (result, error) {
 		}
 		v.Partitions = append([]partition(nil), ns.proto.Partitions...)
 		v.Created, v.Uptime = c.now, c.now
-		v.FailBuild = simcore.Matches(b.FailBuild, v.Name)
 		failAfter = failAfter || simcore.Matches(b.CreateErrorAfter, v.Name)
 		s.d.Servers[v.No] = &v
 		s.idx.addServer(&v)
-		d := s.dur(fInit)
-		if simcore.Matches(b.StuckBuild, v.Name) {
-			d = 0 // never leaves INIT
-		}
-		s.setServer(&v, c.now, "INIT", "NULL", d)
+		s.setServer(&v, c.now, "INIT", "NULL", s.dur(fInit))
 		s.addVolume(c, &volume{Zone: v.Zone, Server: v.No, Name: v.Name + "-basic", Type: "BASIC",
 			SizeGB: ns.baseGB, DiskDetail: ns.spec.DiskDetail, VolumeType: ns.volumeTyp,
 			Hypervisor: ns.spec.Hypervisor, Encrypted: v.Encrypted})

@@ -92,11 +92,21 @@ func (s *Sim) advance(now time.Time) {
 
 // stepServer ends the server's current transition (ncp.md §3.2).
 func (s *Sim) stepServer(v *server, at time.Time) {
+	b := s.inj.Behaviour()
 	switch v.Status + "/" + v.Op {
-	case "INIT/NULL":
-		s.setServer(v, at, "CREAT", "NULL", s.dur(fCreat))
-	case "CREAT/NULL":
-		if v.FailBuild {
+	case "INIT/NULL", "CREAT/NULL":
+		// Build faults go by the name the server has when its build moves
+		// on, so that a batch member renamed away from a pattern (or to
+		// it) is judged by its declared name.
+		if simcore.Matches(b.StuckBuild, v.Name) {
+			s.setServer(v, at, v.Status, "NULL", s.dur(fInit))
+			return
+		}
+		if v.Status == "INIT" {
+			s.setServer(v, at, "CREAT", "NULL", s.dur(fCreat))
+			return
+		}
+		if simcore.Matches(b.FailBuild, v.Name) {
 			s.setServer(v, at, "FSTOP", "NULL", 0)
 			return
 		}

@@ -1,6 +1,7 @@
 package ncloudsim
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/fleet-iac/fleet/providers/simcore"
@@ -248,6 +249,40 @@ func TestBuildFaults(t *testing.T) {
 	}
 	// a failed build can be cleaned up
 	h.call("terminateServerInstances", "serverInstanceNoList.1", bad).ok(t)
+}
+
+// TestBatchFaults: build faults match a batch's members by the names the
+// cloud gives them, and one member matching CreateErrorAfter fails the whole
+// call after every member is made.
+func TestBatchFaults(t *testing.T) {
+	h := newHarness(t, func(o *Options) {
+		o.Behaviour.CreateErrorAfter = []string{"dup-002"}
+		o.Behaviour.FailBuild = []string{"job-00[2]"}
+	})
+	r := h.call("createServerInstances", "serverImageProductCode", "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050",
+		"vpcNo", "75", "subnetNo", "36", "serverName", "dup", "serverCreateCount", "3", "serverDescription", "fleet:f server/dup-[1-3]")
+	if r.status != 503 {
+		t.Errorf("create-error-after in a batch: %d %s", r.status, r.body)
+	}
+	var got []string
+	for _, v := range h.call("getServerInstanceList", "sortedBy", "serverName").list(t, "serverInstanceList") {
+		got = append(got, v["serverName"].(string)+" "+v["serverDescription"].(string))
+	}
+	want := []string{"dup-001 fleet:f server/dup-[1-3]", "dup-002 fleet:f server/dup-[1-3]", "dup-003 fleet:f server/dup-[1-3]"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("members of the failed call (-want +got):\n%s", d)
+	}
+	h.createServer("job", "serverCreateCount", "2", "serverCreateStartNo", "1")
+	h.advance(2)
+	var states []string
+	for _, v := range h.call("getServerInstanceList", "sortedBy", "serverName").list(t, "serverInstanceList") {
+		if name := v["serverName"].(string); strings.HasPrefix(name, "job") {
+			states = append(states, name+" "+codeOf(v, "serverInstanceStatus"))
+		}
+	}
+	if d := cmp.Diff([]string{"job-001 RUN", "job-002 FSTOP"}, states); d != "" {
+		t.Errorf("build faults in a batch (-want +got):\n%s", d)
+	}
 }
 
 func TestGatewayFaults(t *testing.T) {

@@ -89,7 +89,6 @@ type server struct {
 	phase
 	SetupUntil  time.Time `json:"setup_until"`
 	PendingSpec string    `json:"pending_spec,omitempty"`
-	FailBuild   bool      `json:"fail_build,omitempty"`
 	Created     time.Time `json:"created"`
 	Uptime      time.Time `json:"uptime"`
 }

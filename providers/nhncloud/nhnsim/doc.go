@@ -39,7 +39,8 @@
 // 500 computeFault for any call; StuckBuild and FailBuild match server names
 // (BUILD forever, or ERROR with a fault) and volume names (creating forever,
 // or error); CreateErrorAfter makes POST /servers create the servers and
-// then answer 500.
+// then answer 500 when it matches the request's name or, with max_count,
+// any member's (NAME-1 ...).
 //
 // The catalog (flavors, images, networks, security groups) carries the ids
 // of the NHN guide's examples and of design.md's example fleet file, so both

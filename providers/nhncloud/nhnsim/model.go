@@ -159,9 +159,10 @@ type step struct {
 	VMState   string `json:"vm_state,omitempty"`
 	TaskState string `json:"task_state,omitempty"`
 	Power     int    `json:"power,omitempty"`
-	Flavor    string `json:"flavor,omitempty"` // resize: the flavor from this step on
-	Fault     bool   `json:"fault,omitempty"`  // build failed
-	Gone      bool   `json:"gone,omitempty"`   // deletion completes
+	Flavor    string `json:"flavor,omitempty"`    // resize: the flavor from this step on
+	Fault     bool   `json:"fault,omitempty"`     // build failed
+	BuildEnd  bool   `json:"build_end,omitempty"` // the end of a build: StuckBuild and FailBuild are decided here
+	Gone      bool   `json:"gone,omitempty"`      // deletion completes
 
 	// volume and image targets
 	Status string `json:"status,omitempty"`

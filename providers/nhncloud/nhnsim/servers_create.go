@@ -123,6 +123,9 @@ func createServers(c *call) {
 	b := c.s.inj.Behaviour()
 	reservation := "r-" + hexFrom(fmt.Sprintf("nhnsim/reservation/%d", c.s.d.Counter))[:8]
 	var first *server
+	// CreateErrorAfter matches the request's name or any member's: a
+	// pattern naming one member of a batch fails the call that made it.
+	failAfter := simcore.Matches(b.CreateErrorAfter, p.name)
 	for n := 1; n <= p.count; n++ {
 		name := p.name
 		if p.count > 1 {
@@ -148,12 +151,13 @@ func createServers(c *call) {
 		c.s.servers[v.ID] = v
 		c.s.record("server", v.ID, v.Name, v.status(), c.now)
 		c.s.scheduleBuild(v, b, c.now)
+		failAfter = failAfter || simcore.Matches(b.CreateErrorAfter, v.Name)
 		if first == nil {
 			first = v
 		}
 	}
 	c.s.markDirty()
-	if simcore.Matches(b.CreateErrorAfter, p.name) {
+	if failAfter {
 		writeFault(c.w, http.StatusInternalServerError, computeFaultMessage)
 		return
 	}
@@ -513,14 +517,25 @@ func (s *Sim) scheduleBuild(v *server, b simcore.Behaviour, now time.Time) {
 		s.d.schedule(step{At: now.Add(b.Scaled(float64(i+1) * 0.2)), Kind: "server", ID: v.ID, Gen: v.Gen,
 			VMState: "building", TaskState: t})
 	}
+	s.d.schedule(step{At: now.Add(b.Build()), Kind: "server", ID: v.ID, Gen: v.Gen, VMState: "active", Power: 1, BuildEnd: true})
+}
+
+// endBuild decides the end of a build by the name the server has then, so
+// that a batch member renamed away from a fault pattern (or to it) is
+// judged by its declared name: a stuck server looks again a build time
+// later, a failing one ends in ERROR.
+func (s *Sim) endBuild(v *server, st *step) (keepBuilding bool) {
+	b := s.inj.Behaviour()
 	if simcore.Matches(b.StuckBuild, v.Name) {
-		return
+		again := *st
+		again.At = st.At.Add(b.Build())
+		s.d.schedule(again)
+		return true
 	}
-	end := step{At: now.Add(b.Build()), Kind: "server", ID: v.ID, Gen: v.Gen, VMState: "active", Power: 1}
 	if simcore.Matches(b.FailBuild, v.Name) {
-		end.VMState, end.Power, end.Fault = "error", 0, true
+		st.VMState, st.Power, st.Fault = "error", 0, true
 	}
-	s.d.schedule(end)
+	return false
 }
 
 // applyServerStep applies one scheduled server transition.
@@ -531,6 +546,9 @@ func (s *Sim) applyServerStep(st step) {
 	}
 	if st.Gone {
 		s.removeServer(v, st.At)
+		return
+	}
+	if st.BuildEnd && s.endBuild(v, &st) {
 		return
 	}
 	if st.Flavor != "" {

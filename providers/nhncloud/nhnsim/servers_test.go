@@ -243,19 +243,38 @@ func TestFaultInjection(t *testing.T) {
 			t.Fatalf("%d %v", code, body)
 		}
 	})
-	t.Run("create answers 500 after creating", func(t *testing.T) {
-		h := newHarness(t, Options{Behaviour: simcore.Behaviour{CreateErrorAfter: []string{"dup"}}})
-		h.keypair("k")
-		code, _, _ := h.compute("POST", "/servers", h.volumeServer("dup", nil))
-		if code != 500 {
-			t.Fatalf("create: %d", code)
-		}
-		h.clock.Advance(testBuild)
-		body := h.must(200)(h.compute("GET", "/servers/detail?name=^dup$", nil))
-		if s := body["servers"].([]any); len(s) != 1 || s[0].(map[string]any)["status"] != "ACTIVE" {
-			t.Fatalf("the server was not created: %v", body)
-		}
-	})
+	createErrorAfter := map[string]struct {
+		pattern string
+		extra   map[string]any // added to the server body
+		want    int            // the create's status
+		servers int            // servers named dup or dup-N afterwards
+	}{
+		"one server":                    {pattern: "dup", want: 500, servers: 1},
+		"a batch, by the request name":  {pattern: "dup*", extra: map[string]any{"max_count": 3}, want: 500, servers: 3},
+		"a batch, by one member's name": {pattern: "dup-2", extra: map[string]any{"max_count": 3}, want: 500, servers: 3},
+		"a batch no name matches":       {pattern: "dup-9", extra: map[string]any{"max_count": 3}, want: 202, servers: 3},
+	}
+	for name, tc := range createErrorAfter {
+		t.Run("create answers 500 after creating: "+name, func(t *testing.T) {
+			h := newHarness(t, Options{Behaviour: simcore.Behaviour{CreateErrorAfter: []string{tc.pattern}}})
+			h.keypair("k")
+			code, _, _ := h.compute("POST", "/servers", h.volumeServer("dup", tc.extra))
+			if code != tc.want {
+				t.Fatalf("create: %d, want %d", code, tc.want)
+			}
+			h.clock.Advance(testBuild)
+			body := h.must(200)(h.compute("GET", "/servers/detail?name="+url.QueryEscape("^dup(-[0-9]+)?$"), nil))
+			s := body["servers"].([]any)
+			if len(s) != tc.servers {
+				t.Fatalf("%d servers created, want %d: %v", len(s), tc.servers, body)
+			}
+			for _, v := range s {
+				if v.(map[string]any)["status"] != "ACTIVE" {
+					t.Fatalf("a server did not build: %v", v)
+				}
+			}
+		})
+	}
 }
 
 func TestStatsNames(t *testing.T) {
