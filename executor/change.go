@@ -21,7 +21,7 @@ func (s *step) rename() (string, error) {
 	to := s.owner(s.a.NewAddress)
 	err = s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address,
-			Rename: &providers.Rename{Name: s.a.NewName, Owner: to}})
+			Rename: &providers.Rename{Name: s.a.NewName, Owner: to, NameOnly: s.a.NewAddress == s.a.Address}})
 		return err
 	})
 	if err != nil {

@@ -23,19 +23,31 @@ func (s *step) createServer() (string, error) {
 		}
 		req.ImageID = id
 	}
-	var resp providers.CreateResponse
-	err := s.call("create", func(ctx context.Context) (err error) {
-		resp, err = s.prov.Create(ctx, providers.CreateRequest{Owner: s.owner(s.a.Address), Server: req})
-		return err
-	})
+	created := providers.CreatedServer{Name: srv.Name}
+	var err error
+	if s.w.batch[s.i] != nil {
+		created, err = s.createInBatch(req.ImageID)
+	} else {
+		err = s.call("create", func(ctx context.Context) error {
+			resp, err := s.prov.Create(ctx, providers.CreateRequest{Owner: s.owner(s.a.Address), Server: req})
+			created.ID = resp.ID
+			return err
+		})
+	}
 	if err != nil {
 		return "", err
 	}
-	id := resp.ID
+	id := created.ID
 	// Record the id before waiting: a crash during the build must not lose it.
 	rec := state.Resource{Address: s.a.Address, Kind: providers.KindServer, Provider: s.a.Provider, ID: id, Server: desiredServer(id, srv, s.owner(s.a.Address))}
+	rec.Server.Name = created.Name
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
+	}
+	if created.Name != srv.Name {
+		if err := s.renameMember(id, created.Name); err != nil {
+			return id, err
+		}
 	}
 	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: providers.TargetRunning})
 	if err != nil {

@@ -125,6 +125,11 @@ func (s *step) stop() (started bool, elapsed time.Duration) {
 // cancelled, so an interrupted apply still learns, and records, what the
 // cloud did.
 func (s *step) call(op string, f func(ctx context.Context) error) error {
+	return s.callAt(op, s.n.height, f)
+}
+
+// callAt is call with the slot queue priority given: higher goes first.
+func (s *step) callAt(op string, height int, f func(ctx context.Context) error) error {
 	if s.ctx.Err() != nil {
 		return errHalted
 	}
@@ -132,7 +137,13 @@ func (s *step) call(op string, f func(ctx context.Context) error) error {
 	if err := s.commit(func(st *state.State) { putIntent(st, in) }); err != nil {
 		return err
 	}
-	if err := s.w.slots[s.a.Provider].acquire(s.ctx, s.n.height, s.i); err != nil {
+	err := s.w.slots[s.a.Provider].acquire(s.ctx, height, s.i)
+	if err == nil && s.ctx.Err() != nil {
+		// Stopped while the slot was being granted: send nothing more.
+		s.w.slots[s.a.Provider].release()
+		err = s.ctx.Err()
+	}
+	if err != nil {
 		// Nothing was sent: the intent goes.
 		if ferr := s.finish(nil); ferr != nil {
 			return ferr
@@ -140,7 +151,7 @@ func (s *step) call(op string, f func(ctx context.Context) error) error {
 		return errHalted
 	}
 	s.begin()
-	err := f(context.WithoutCancel(s.ctx))
+	err = f(context.WithoutCancel(s.ctx))
 	s.w.slots[s.a.Provider].release()
 	if err != nil && definitive(err) {
 		if ferr := s.finish(nil); ferr != nil {

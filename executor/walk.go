@@ -41,6 +41,7 @@ type walker struct {
 	opt   Options
 	j     *journal
 	slots map[string]*slots // by provider: one provider waiting on its request budget must not starve another
+	batch []*serverBatch    // by node: the shared create call of a batch member; set before its step starts
 
 	obsMu sync.Mutex
 	done  int
@@ -55,6 +56,7 @@ func newWalker(ctx context.Context, g *graph, opt Options) *walker {
 		g:     g,
 		opt:   opt,
 		slots: map[string]*slots{},
+		batch: make([]*serverBatch, len(g.nodes)),
 		out:   make([]outcome, len(g.nodes)),
 		cause: make([]string, len(g.nodes)),
 		why:   make([]error, len(g.nodes)),
@@ -138,6 +140,14 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 			}
 			if nodes[i].action == nil {
 				settle(finished{node: i, out: outSucceeded})
+				continue
+			}
+			if sb := w.takeBatch(i, &ready, halt); sb != nil {
+				for _, j := range sb.nodes {
+					w.batch[j] = sb
+					inflight++
+					go func() { results <- w.run(stepCtx, j) }()
+				}
 				continue
 			}
 			inflight++

@@ -23,6 +23,30 @@ var started = time.Date(2026, 11, 22, 20, 0, 0, 0, time.UTC)
 // cloud) and of type codes written as product codes.
 func resumeScenarios() map[string]scenario {
 	return map[string]scenario{
+		"batch_rename_resume": {
+			// A batch create of web-1..3 (NCP names them web-001..web-003)
+			// was killed before its renames: web-2 and web-3 still carry the
+			// cloud's names and the create intent of web-3.
+			in: func() Input {
+				wg, web := groupOf("web", 3, nil, ncpServer, func(s *spec.Server) { s.Volumes = nil })
+				st, inv := world(fleetOf(wg, web))
+				for _, n := range []string{"web-2", "web-3"} {
+					invServer(inv, "ncp", n).Name = "web-00" + n[4:]
+					st.Lookup("server/" + n).Server.Name = "web-00" + n[4:]
+				}
+				st.Intents = []state.Intent{{Action: "create server/web-3", Address: "server/web-3", Provider: "ncp", Op: "create", Started: started}}
+				return Input{Fleet: fleetOf(wg, web), State: st, Inventory: inv}
+			}(),
+			check: func(t *testing.T, p *Plan, d spec.Diagnostics) {
+				noErrors(t, d)
+				wantIDs(t, p, "rename server/web-2", "rename server/web-3")
+				for _, a := range p.Actions {
+					if a.NewAddress != a.Address || a.NewName != strings.TrimPrefix(a.Address, "server/") {
+						t.Errorf("%s renames to %s at %s, want its own address", a.ID, a.NewName, a.NewAddress)
+					}
+				}
+			},
+		},
 		"rollout_resume": {
 			// A resize of web (6, two at a time) was killed in batch 1:
 			// web-1 is stopped, web-2 stopped and resized (its resize not

@@ -49,6 +49,7 @@ func (b *builder) planServers() {
 			if diff.replace {
 				b.replaceServer(sp, diff)
 			} else {
+				b.renameServer(sp)
 				b.changeServer(sp, diff)
 			}
 		}
@@ -82,6 +83,24 @@ func (b *builder) createServer(sp *serverPlan, replace bool) {
 			Group: d.Group, DependsOn: []string{sp.create}, Reason: "declared shelved",
 			Changes: []FieldChange{{Path: "power", From: spec.PowerRunning, To: spec.PowerShelved}}})
 	}
+}
+
+// renameServer gives a server at its own address its declared name. The
+// cloud names the members of a batch create itself (NCP web-011, NHN web-3
+// for member 13) and fleet renames them right after; a run stopped in
+// between leaves the cloud's name, which the owner tag still maps to this
+// address.
+func (b *builder) renameServer(sp *serverPlan) {
+	d, c := sp.desired, sp.cur
+	if c.Server.Name == "" || c.Server.Name == d.Name {
+		return
+	}
+	b.add(&Action{
+		Type: Rename, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+		NewName: d.Name, NewAddress: sp.addr, Group: d.Group,
+		Changes: []FieldChange{{Path: "name", From: c.Server.Name, To: d.Name}},
+		Reason:  "the cloud's name differs from the declared one",
+	})
 }
 
 // changeServer makes in-place changes: one chain for resize and power
