@@ -22,6 +22,7 @@ const (
 	nhnCreate = "e2e/coverage.TestNHNCreateBody"
 	nhnLife   = "e2e/coverage.TestNHNLifecycle"
 	nhnPlan   = "e2e/coverage.TestNHNPlanRefusesUnknownNames"
+	batch     = "e2e/coverage.TestBatchCreate"
 )
 
 const (
@@ -34,7 +35,7 @@ const (
 // Table is the coverage of the seeds, in seed order.
 var Table = []Row{
 	// Seed 000: createServerInstances.
-	{"000", ncpCreateOp, "", "`fleet apply` creating `servers.*` of an `ncloud` provider", ncpCreate, "one call per server"},
+	{"000", ncpCreateOp, "", "`fleet apply` creating `servers.*` of an `ncloud` provider", ncpCreate, "one call per server, or per batch of alike count-group members (see serverCreateCount)"},
 	{"000", ncpCreateOp, "regionCode", "`providers.*.region`", ncpCreate, "sent on every call"},
 	{"000", ncpCreateOp, "memberServerImageInstanceNo", "`servers.*.image: image/NAME` (an image `images:` declares)", ncpPower, ""},
 	{"000", ncpCreateOp, "serverImageNo", "`servers.*.image` written as an image number", ncpCreate, ""},
@@ -45,9 +46,9 @@ var Table = []Row{
 	{"000", ncpCreateOp, "subnetNo", "`servers.*.network.subnet`", ncpCreate, ""},
 	{"000", ncpCreateOp, "isEncryptedBaseBlockStorageVolume", "`servers.*.root_volume.encrypted`", ncpCreate, ""},
 	{"000", ncpCreateOp, "feeSystemTypeCode", "`servers.*.billing: hourly|monthly` (MTRAT/FXSUM)", ncpCreate, ""},
-	{"000", ncpCreateOp, "serverCreateCount", "`servers.*.count`: always 1, one call per server", ncpCreate,
-		"not batched: a batch names its members NAME-001… (three digits from serverCreateStartNo) where fleet's are NAME-1…, shares one serverDescription (which NCP cannot edit later, and the owner tag must carry each server's own address) and allows no fixed IP; renaming each member afterwards would cost the one call per server that batching saves"},
-	{"000", ncpCreateOp, "serverCreateStartNo", "—", "", "not sent: see serverCreateCount"},
+	{"000", ncpCreateOp, "serverCreateCount", "`servers.*.count`: up to 20 alike members of a group in one call", batch,
+		"members with a fixed IP or a public IP go one per call; the batch's description carries the group tag server/NAME-[FIRST-LAST], each member's address is read from its name, and members whose cloud name differs (NAME-001 for NAME-1) are renamed"},
+	{"000", ncpCreateOp, "serverCreateStartNo", "the first member's index in a batch (count + start ≤ 1000)", batch, ""},
 	{"000", ncpCreateOp, "serverName", "the server's name: `servers.NAME`, or NAME-N with `count`", ncpCreate, ""},
 	{"000", ncpCreateOp, "networkInterfaceList.N.networkInterfaceOrder", "NIC 0, always", ncpCreate, ""},
 	{"000", ncpCreateOp, "networkInterfaceList.N.networkInterfaceNo", "—", "", "not exposed: fleet creates each server's own interface; attaching a pre-made one would tie the server to a resource fleet does not own"},
@@ -105,7 +106,7 @@ var Table = []Row{
 	{"002 004", "POST /os-keypairs", "keypair.public_key", "`keypairs.*.public_key_file` (always given: fleet imports keys and never holds a generated private key)", nhnCreate, ""},
 	{"002 004", "DELETE /os-keypairs/{keypairName}", "", "removing a keypair from `keypairs:`", nhnLife, ""},
 	{"002 004", "GET /servers", "", "—", "", "not used: fleet lists GET /servers/detail, whose metadata carries the owner tags"},
-	{"002 004", "GET /servers", "reservation_id", "—", "", "not used: fleet never batches creates (see server.min_count)"},
+	{"002 004", "GET /servers", "reservation_id", "after a batch create, on GET /servers/detail (same filters): one list finds every member", batch, ""},
 	{"002 004", "GET /servers", "changes-since", "—", "", "not used: every refresh reads the whole owned inventory"},
 	{"002 004", "GET /servers", "image", "—", "", "not used: fleet filters by its owner tag, not by image"},
 	{"002 004", "GET /servers", "flavor", "—", "", "not used: fleet filters by its owner tag, not by flavor"},
@@ -115,7 +116,7 @@ var Table = []Row{
 	{"002 004", "GET /servers", "marker", "—", "", "sent on GET /servers/detail: the pages of the refresh"},
 	{"002 004", "GET /servers/detail", "", "every `fleet plan` / `fleet apply` refresh, and the shared wait poller", nhnCreate, ""},
 	{"002 004", "GET /servers/{serverId}", "", "each in-place change reads the server first (a change already in effect costs no call)", nhnLife, ""},
-	{"002 004", nhnCreateOp, "", "`fleet apply` creating `servers.*` of an `nhncloud` provider", nhnCreate, "one call per server"},
+	{"002 004", nhnCreateOp, "", "`fleet apply` creating `servers.*` of an `nhncloud` provider", nhnCreate, "one call per server, or per batch of alike count-group members (see server.max_count)"},
 	{"002 004", nhnCreateOp, "server.security_groups", "`servers.*.network.security_groups`", nhnCreate, ""},
 	{"004", nhnCreateOp, "server.security_groups.name", "`servers.*.network.security_groups[]`", nhnCreate, ""},
 	{"002 004", nhnCreateOp, "server.user_data", "`servers.*.user_data` (plain text, base64-encoded by fleet)", nhnCreate, ""},
@@ -141,10 +142,10 @@ var Table = []Row{
 	{"002", nhnCreateOp, bdm + ".nhn_encryption.skm_appkey", "—", "", "not exposed (see nhn_encryption)"},
 	{"002", nhnCreateOp, bdm + ".nhn_encryption.skm_key_id", "—", "", "not exposed (see nhn_encryption)"},
 	{"002 004", nhnCreateOp, "server.key_name", "`servers.*.key`", nhnCreate, ""},
-	{"002 004", nhnCreateOp, "server.min_count", "always 1: one call per server", nhnCreate,
-		"not batched: a batch of k names its members NAME-1…NAME-k (so only a group created whole from 1 fits fleet's names), shares one metadata (the owner tag must carry each server's own address), allows no fixed IP, answers with the first server only, and tagging each member afterwards costs the one call per server that batching saves"},
-	{"002 004", nhnCreateOp, "server.max_count", "always 1 (see min_count)", nhnCreate, ""},
-	{"002 004", nhnCreateOp, "server.return_reservation_id", "—", "", "not sent: fleet needs the server id, not a reservation"},
+	{"002 004", nhnCreateOp, "server.min_count", "`servers.*.count`: equal to max_count", batch, ""},
+	{"002 004", nhnCreateOp, "server.max_count", "`servers.*.count`: up to 10 alike members of a group in one call", batch,
+		"NHN names every batch NAME-1…NAME-k, so a batch starting at member s > 1 takes at most s-1 members (raw and declared names never collide) and its members are renamed; the metadata carries the group tag server/NAME-[FIRST-LAST]; a fixed IP goes one per call"},
+	{"002 004", nhnCreateOp, "server.return_reservation_id", "always true for a batch: its members are listed by reservation", batch, ""},
 	{"002 004", "PUT /servers/{serverId}", "", "`moved: [{from: server/A, to: server/B}]`: the server keeps its id", nhnLife, ""},
 	{"002 004", "PUT /servers/{serverId}", "server", "`moved`", nhnLife, ""},
 	{"004", "PUT /servers/{serverId}", "server.name", "`moved[].to`", nhnLife, ""},

@@ -30,6 +30,7 @@ import (
 // request is one call the simulator received, as the client sent it.
 type request struct {
 	Method, Path string
+	RawQuery     string
 	Form         url.Values // NCP: query and form body merged
 	Body         []byte     // NHN: the JSON body
 }
@@ -77,7 +78,7 @@ func (c *cloud) record(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	req := request{Method: r.Method, Path: r.URL.Path}
+	req := request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	if strings.HasPrefix(r.URL.Path, sim.NHNPrefix+"/") {
 		req.Body = body
 	} else if !strings.HasPrefix(r.URL.Path, sim.AdminPrefix) {
@@ -97,6 +98,13 @@ func (c *cloud) record(w http.ResponseWriter, r *http.Request) {
 // ncpEndpoint and nhnEndpoint are the providers' endpoint values.
 func (c *cloud) ncpEndpoint() string { return c.ts.URL }
 func (c *cloud) nhnEndpoint() string { return c.sim.NHN.AuthURL(c.ts.URL) }
+
+// requests returns every request so far, in order.
+func (c *cloud) requests() []request {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]request(nil), c.reqs...)
+}
 
 // ncpCalls returns the forms of the NCP calls to operation op, in order.
 func (c *cloud) ncpCalls(op string) []url.Values {
