@@ -43,36 +43,43 @@ func (w *walker) batchable(i int) (providers.ServerBatcher, bool) {
 	return b, ok
 }
 
-// takeBatch gathers, from the ready nodes, the members that can share node
-// i's create call: the following indexes of its group, alike but for their
-// names, up to what the provider allows. They are removed from ready; nil
-// when i goes alone.
+// takeBatch gathers, from node i and the ready nodes, a run of members of
+// i's group that can share one create call: consecutive indexes, alike but
+// for their names, starting from the lowest ready index of the run (plan
+// order is by address, web-100 before web-21, and the clouds count from the
+// batch's first member), up to what the provider allows. The members are
+// removed from ready; i is put back first when the run stops short of it.
+// nil when i goes alone.
 func (w *walker) takeBatch(i int, ready *[]int, halt error) *serverBatch {
 	b, ok := w.batchable(i)
 	if !ok {
 		return nil
 	}
 	lead := w.g.nodes[i].action
-	pos := map[int]int{} // index in the group → position in ready
-	for p, j := range *ready {
+	byIndex := map[int]int{lead.Server.Index: i} // index in the group → node
+	for _, j := range *ready {
 		if _, ok := w.batchable(j); !ok {
 			continue
 		}
-		if a := w.g.nodes[j].action; a.Provider == lead.Provider && a.Server.Group == lead.Server.Group {
+		if a := w.g.nodes[j].action; a.Provider == lead.Provider && a.Server.Group == lead.Server.Group && alike(lead.Server, a.Server) {
 			if _, held := w.held(j, halt); !held {
-				pos[a.Server.Index] = p
+				byIndex[a.Server.Index] = j
 			}
 		}
 	}
-	run := []int{i}
-	for k := lead.Server.Index + 1; ; k++ {
-		p, ok := pos[k]
-		if !ok || !alike(lead.Server, w.g.nodes[(*ready)[p]].action.Server) {
+	first := lead.Server.Index
+	for _, ok := byIndex[first-1]; ok; _, ok = byIndex[first-1] {
+		first--
+	}
+	var run []int
+	for k := first; ; k++ {
+		j, ok := byIndex[k]
+		if !ok {
 			break
 		}
-		run = append(run, (*ready)[p])
+		run = append(run, j)
 	}
-	n := b.ServerBatchSize(lead.Server, len(run))
+	n := b.ServerBatchSize(w.g.nodes[run[0]].action.Server, len(run))
 	if n < 2 {
 		return nil
 	}
@@ -83,7 +90,10 @@ func (w *walker) takeBatch(i int, ready *[]int, halt error) *serverBatch {
 		taken[j] = true
 		sb.servers = append(sb.servers, w.g.nodes[j].action.Server)
 	}
-	rest := (*ready)[:0]
+	var rest []int
+	if !taken[i] {
+		rest = append(rest, i)
+	}
 	for _, j := range *ready {
 		if !taken[j] {
 			rest = append(rest, j)

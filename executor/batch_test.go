@@ -219,3 +219,26 @@ func TestBatchRenameFailureKeepsTheServer(t *testing.T) {
 		t.Errorf("web-2 recorded as %+v, want its id under the cloud's name web-002", r)
 	}
 }
+
+// TestBatchesStartAtTheLowestIndex: plans list servers by address (web-10
+// before web-2, web-100 before web-21), yet batches are runs from the
+// group's lowest index, so 120 members take six calls of 20.
+func TestBatchesStartAtTheLowestIndex(t *testing.T) {
+	acts := countGroup(1, 120, nil)
+	slices.SortFunc(acts, func(a, b planner.Action) int { return strings.Compare(a.Address, b.Address) })
+	prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: 20}
+	res, err := Apply(context.Background(), Options{Plan: newPlan(acts...), Providers: map[string]providers.Provider{"p": prov},
+		Backend: &memBackend{}, State: &state.State{}, Parallelism: 4, Observer: &recorder{}})
+	if err != nil || !res.Tally.OK() {
+		t.Fatalf("apply: %v %s %v", err, res.Tally, res.Failed)
+	}
+	var got []string
+	for _, b := range prov.batches {
+		got = append(got, b[0]+".."+b[len(b)-1])
+	}
+	slices.Sort(got)
+	want := []string{"web-1..web-20", "web-101..web-120", "web-21..web-40", "web-41..web-60", "web-61..web-80", "web-81..web-100"}
+	if !slices.Equal(got, want) {
+		t.Errorf("batches %v, want %v", got, want)
+	}
+}
