@@ -79,7 +79,7 @@ func (w *world) assertConverged(want int) {
 		switch {
 		case !ok:
 			w.t.Errorf("server %s (%s, %s) is in the cloud but not in the state", s.Name, s.No, s.Status)
-		case !strings.Contains(s.Description, "fleet:"+w.fleet+" "+addr):
+		case taggedAddress(w.fleet, s.Description, s.Name) != addr:
 			w.t.Errorf("server %s (%s) is tracked as %s but tagged %q", s.Name, s.No, addr, s.Description)
 		}
 		delete(tracked, s.No)
@@ -107,4 +107,20 @@ func (w *world) assertNoIntents() {
 	for _, in := range w.stored().Intents {
 		w.t.Errorf("stored state keeps an open intent after a successful apply: %+v", in)
 	}
+}
+
+// taggedAddress is the address fleet's tag at the end of an NCP description
+// gives a server named name: a batch's group tag names the member by the
+// server's name (providers.MemberAddress).
+func taggedAddress(fleet, desc, name string) string {
+	prefix := "fleet:" + fleet + " "
+	i := strings.LastIndex(desc, prefix)
+	if i < 0 {
+		return ""
+	}
+	tag := strings.TrimSpace(desc[i+len(prefix):])
+	if g, first, last, ok := providers.ParseGroupTag(tag); ok {
+		return providers.MemberAddress(g, first, last, name, false)
+	}
+	return tag
 }
