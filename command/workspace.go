@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -127,6 +128,10 @@ func (ws *workspace) simDir() string {
 
 func (ws *workspace) openProviders(ctx context.Context) error {
 	ws.providers = map[string]providers.Provider{}
+	// Every provider's settings are read before any is opened, so that all
+	// missing credentials are reported at once and nothing is contacted.
+	openers := map[string]func(context.Context) (providers.Provider, error){}
+	var missing []*userErr
 	for _, name := range ws.fleet.ProviderNames() {
 		p := ws.fleet.Providers[name]
 		if p.Endpoint == spec.EndpointEmbedded && ws.embedded == nil {
@@ -136,7 +141,31 @@ func (ws *workspace) openProviders(ctx context.Context) error {
 			}
 			ws.embedded = s
 		}
-		prov, err := ws.openProvider(ctx, p)
+		open, err := ws.configureProvider(p)
+		var ue *userErr
+		switch {
+		case errors.As(err, &ue):
+			missing = append(missing, ue)
+		case err != nil:
+			return err
+		default:
+			openers[name] = open
+		}
+	}
+	switch len(missing) {
+	case 0:
+	case 1:
+		return missing[0]
+	default:
+		summaries := make([]string, len(missing))
+		details := make([]string, len(missing))
+		for i, ue := range missing {
+			summaries[i], details[i] = ue.summary, ue.detail
+		}
+		return userError(strings.Join(summaries, "; "), strings.Join(details, "\n"))
+	}
+	for _, name := range ws.fleet.ProviderNames() {
+		prov, err := openers[name](ctx)
 		if err != nil {
 			return err
 		}
@@ -145,7 +174,9 @@ func (ws *workspace) openProviders(ctx context.Context) error {
 	return nil
 }
 
-func (ws *workspace) openProvider(ctx context.Context, p *spec.Provider) (providers.Provider, error) {
+// configureProvider reads p's settings and credentials and returns what
+// opens it; a missing credential is a *userErr.
+func (ws *workspace) configureProvider(p *spec.Provider) (func(context.Context) (providers.Provider, error), error) {
 	switch p.Type {
 	case spec.ProviderNCloud:
 		cfg := ncloud.ConfigFromEnv(getenv)
@@ -164,7 +195,7 @@ func (ws *workspace) openProvider(ctx context.Context, p *spec.Provider) (provid
 			return nil, userError(fmt.Sprintf("no NCP credentials for provider %q", p.Name),
 				"Set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY, or use endpoint: embedded to try fleet against the simulator.")
 		}
-		return ncloud.New(cfg)
+		return func(context.Context) (providers.Provider, error) { return ncloud.New(cfg) }, nil
 	case spec.ProviderNHNCloud:
 		cfg := nhncloud.ConfigFromEnv(getenv)
 		if p.Region != "" {
@@ -187,7 +218,7 @@ func (ws *workspace) openProvider(ctx context.Context, p *spec.Provider) (provid
 			return nil, userError(fmt.Sprintf("no NHN Cloud credentials for provider %q", p.Name),
 				"Set OS_USERNAME, OS_PASSWORD (the API password) and OS_TENANT_ID, or use endpoint: embedded to try fleet against the simulator.")
 		}
-		return nhncloud.New(ctx, cfg)
+		return func(ctx context.Context) (providers.Provider, error) { return nhncloud.New(ctx, cfg) }, nil
 	default:
 		return nil, fmt.Errorf("provider %q: unknown type %q", p.Name, p.Type)
 	}
