@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/fleet-iac/fleet/providers/ncloud/ncloudsim"
 	"github.com/fleet-iac/fleet/providers/nhncloud/nhnsim"
 	"github.com/fleet-iac/fleet/providers/simcore"
@@ -36,26 +38,39 @@ type Server struct {
 	Timeline *simcore.Timeline
 	URL      string // http://127.0.0.1:PORT
 
-	srv *http.Server
-	ln  net.Listener
+	srv  *http.Server
+	ln   net.Listener
+	lock *flock.Flock // the data directory's; nil in memory
 }
 
 // New builds the simulators without listening; Start listens and serves.
 func New(cfg Config) (*Server, error) {
 	tl := &simcore.Timeline{}
 	ncpDir, nhnDir := "", ""
+	var lock *flock.Flock
 	if cfg.Dir != "" {
+		l, err := lockDir(cfg.Dir)
+		if err != nil {
+			return nil, err
+		}
+		lock = l
 		ncpDir, nhnDir = filepath.Join(cfg.Dir, "ncloud"), filepath.Join(cfg.Dir, "nhncloud")
+	}
+	fail := func(err error) (*Server, error) {
+		if lock != nil {
+			_ = lock.Unlock()
+		}
+		return nil, err
 	}
 	ncp, err := ncloudsim.New(ncloudsim.Options{Dir: ncpDir, Clock: cfg.Clock, Behaviour: cfg.Behaviour, Timeline: tl})
 	if err != nil {
-		return nil, fmt.Errorf("start ncloud simulator: %w", err)
+		return fail(fmt.Errorf("start ncloud simulator: %w", err))
 	}
 	nhn, err := nhnsim.New(nhnsim.Options{Dir: nhnDir, Clock: cfg.Clock, Behaviour: cfg.Behaviour, Prefix: NHNPrefix, Timeline: tl})
 	if err != nil {
-		return nil, fmt.Errorf("start nhncloud simulator: %w", err)
+		return fail(fmt.Errorf("start nhncloud simulator: %w", err))
 	}
-	return &Server{NCP: ncp, NHN: nhn, Timeline: tl}, nil
+	return &Server{NCP: ncp, NHN: nhn, Timeline: tl, lock: lock}, nil
 }
 
 // Start builds the simulators and serves them on cfg.Addr.
@@ -70,6 +85,7 @@ func Start(cfg Config) (*Server, error) {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
+		_ = s.Close()
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
 	s.ln = ln
@@ -103,6 +119,10 @@ func (s *Server) Close() error {
 		errs = append(errs, s.srv.Shutdown(ctx))
 	}
 	errs = append(errs, s.NCP.Flush(), s.NHN.Flush())
+	if s.lock != nil {
+		errs = append(errs, s.lock.Unlock())
+		s.lock = nil
+	}
 	return errors.Join(errs...)
 }
 

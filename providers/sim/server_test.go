@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -126,5 +127,33 @@ func TestDataSurvivesARestart(t *testing.T) {
 	s2 := startTest(t, dir)
 	if s2.URL == "" {
 		t.Fatal("restart failed")
+	}
+}
+
+// TestDataDirIsLocked: a second simulator over the same data would keep its
+// own copy and overwrite the first one's file, so it is refused, naming the
+// holder, until the first closes.
+func TestDataDirIsLocked(t *testing.T) {
+	dir := t.TempDir()
+	first, err := New(Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = New(Config{Dir: dir})
+	if err == nil {
+		t.Fatal("a second simulator opened data in use")
+	}
+	if want := "in use by process " + strconv.Itoa(os.Getpid()); !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	second, err := New(Config{Dir: dir})
+	if err != nil {
+		t.Fatalf("after the first closed: %v", err)
+	}
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
