@@ -42,9 +42,11 @@ func (b *builder) applyMoved() {
 		})
 		delete(b.cur, m.From)
 		from.Address = m.To
-		renamed := *from.Server // the rename gives it the new name: nothing more to rename
-		renamed.Name = newName
-		from.Server = &renamed
+		if from.Server != nil { // nil: an empty record, which planServers reports
+			renamed := *from.Server // the rename gives it the new name: nothing more to rename
+			renamed.Name = newName
+			from.Server = &renamed
+		}
 		b.cur[m.To] = from
 		b.base[m.To] = []string{id}
 		oldPrefix := "volume/" + oldName + "/"
