@@ -35,19 +35,32 @@ var pollOps = map[string]bool{
 // simulators answering each call after 100 ms, building servers in 20 s and
 // allowing 20 requests/s per cloud, and compares the wall time with the
 // lower bound: the larger of the critical path (one build plus a few call
-// latencies) and the time the rate limit needs for the calls made.
+// latencies) and the time the rate limit needs for the calls made. It runs
+// twice: with batch_create (members created 20 per call on NCP and 10 on
+// NHN, then renamed) and by default (only members the cloud names as
+// declared are batched: NCP from member 100 on, NHN members 1-10).
 //
 //	go test -run '^$' -bench BenchmarkApply1000 -benchtime 1x ./e2e/
 //
 // FLEET_BENCH_SERVERS and FLEET_BENCH_BUILD_SECONDS scale it down.
 func BenchmarkApply1000(b *testing.B) {
+	for _, mode := range []struct {
+		name  string
+		batch bool
+	}{{"batch_create", true}, {"default", false}} {
+		b.Run(mode.name, func(b *testing.B) { benchmarkApply(b, mode.batch) })
+	}
+}
+
+func benchmarkApply(b *testing.B, batch bool) {
 	servers := benchEnvInt(b, "FLEET_BENCH_SERVERS", 1000)
 	build := time.Duration(benchEnvInt(b, "FLEET_BENCH_BUILD_SECONDS", 20)) * time.Second
 	const latency, rateLimit = 100 * time.Millisecond, 20.0
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		w := newWorld(b, simcore.Behaviour{Latency: latency, BuildTime: build, RateLimit: rateLimit})
-		w.writeFleet(group{name: "web", cloud: "ncp", count: servers / 2}, group{name: "db", cloud: "nhn", count: servers - servers/2})
+		w.writeFleet(group{name: "web", cloud: "ncp", count: servers / 2, batchCreate: batch},
+			group{name: "db", cloud: "nhn", count: servers - servers/2, batchCreate: batch})
 		b.StartTimer()
 		start := time.Now()
 		c := w.start("apply", "--auto-approve")

@@ -11,11 +11,12 @@ import (
 )
 
 // crashFleet is the fleet of the crash and fault tests: servers on both
-// clouds, each with a volume (NCP creates it attached, NHN attaches it).
+// clouds, each with a volume (NCP creates it attached, NHN attaches it),
+// created in batches that the cloud names otherwise and fleet renames.
 func crashFleet(web, db int) []group {
 	return []group{
-		{name: "web", cloud: "ncp", count: web, volume: true},
-		{name: "db", cloud: "nhn", count: db, volume: true},
+		{name: "web", cloud: "ncp", count: web, volume: true, batchCreate: true},
+		{name: "db", cloud: "nhn", count: db, volume: true, batchCreate: true},
 	}
 }
 

@@ -17,6 +17,7 @@ type group struct {
 	image          string // "" = the simulator's default image
 	volume         bool   // one additional volume per server
 	maxUnavailable int    // rollout; 0 = none
+	batchCreate    bool   // batch_create: true
 }
 
 // fleetName is the owner tag of every generated fleet.
@@ -57,6 +58,9 @@ func (w *world) writeFleet(groups ...group) {
 		}
 		if g.maxUnavailable > 0 {
 			fmt.Fprintf(&b, "    rollout: { max_unavailable: %d }\n", g.maxUnavailable)
+		}
+		if g.batchCreate {
+			b.WriteString("    batch_create: true\n")
 		}
 	}
 	fmt.Fprintf(&b, "\nkeypairs:\n  e2e-key: { provider: nhn, public_key_file: %s }\n", key)

@@ -100,7 +100,7 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 			SecurityGroups: strList(net["security_groups"]), IP: str(net, "ip")},
 		UserData: str(g, "user_data"), PublicIP: boolean(g, "public_ip"), InitScript: str(g, "init_script"),
 		PlacementGroup: str(g, "placement_group"), Billing: str(g, "billing"),
-		Description: str(g, "description"), Rollout: group.Rollout, Range: group.Range,
+		Description: str(g, "description"), Rollout: group.Rollout, BatchCreate: boolean(g, "batch_create"), Range: group.Range,
 	}
 	if tmpl.Power == "" {
 		tmpl.Power = PowerRunning

@@ -106,6 +106,7 @@ type Server struct {
 	Description    string // NCP serverDescription prefix (fleet appends its owner tag)
 	Partitions     []Partition
 	Rollout        *Rollout // the group's rollout
+	BatchCreate    bool     // batch creates even where the cloud names members differently (renamed after)
 	Range          Range    // where the group was declared
 }
 

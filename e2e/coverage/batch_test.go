@@ -9,8 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// batchFleet declares 23 NCP web servers and 13 NHN db servers, all alike
-// within their group.
+// batchFleet declares, alike within each group, 23 NCP web and 13 NHN db
+// servers with batch_create, and 3 NCP api and 12 NHN cache servers
+// without it.
 func batchFleet(c *cloud) string {
 	f := c.sim.NHN.Fixtures()
 	return fmt.Sprintf(`version: 1
@@ -30,6 +31,14 @@ servers:
     network: { vpc: "75", subnet: "36", security_groups: ["43"] }
     key: cov-key
     description: front door
+    batch_create: true
+  api:
+    count: 3
+    provider: ncp
+    image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050
+    type: s2-g2-s50
+    network: { vpc: "75", subnet: "36", security_groups: ["43"] }
+    key: cov-key
   db:
     count: 13
     provider: nhn
@@ -38,14 +47,25 @@ servers:
     zone: kr-pub-a
     network: { subnet: %s }
     key: cov-nhn
-`, c.ncpEndpoint(), c.nhnEndpoint(), f.Image, f.Subnet)
+    batch_create: true
+  cache:
+    count: 12
+    provider: nhn
+    image: %s
+    type: m2.c4m8
+    zone: kr-pub-a
+    network: { subnet: %s }
+    key: cov-nhn
+`, c.ncpEndpoint(), c.nhnEndpoint(), f.Image, f.Subnet, f.Image, f.Subnet)
 }
 
 // TestBatchCreate applies count groups through `fleet apply` and checks
 // that their members are created in batches (NCP serverCreateCount and
 // serverCreateStartNo, NHN max_count with return_reservation_id and a
 // reservation_id list), tagged with the group tag, renamed to their
-// declared names, and that the next plan has nothing to do.
+// declared names, and that the next plan has nothing to do. Without
+// batch_create only members the cloud names as declared share a call:
+// none of NCP's api-1..3 (api-001...), NHN's cache-1..10 but not 11, 12.
 func TestBatchCreate(t *testing.T) {
 	c := newCloud(t)
 	c.writeFile("cov.pub", ncpKey)
@@ -58,6 +78,9 @@ func TestBatchCreate(t *testing.T) {
 	}
 	sort.Strings(ncp)
 	want := []string{
+		`api-1 count=1 start= desc="fleet:cov server/api-1"`,
+		`api-2 count=1 start= desc="fleet:cov server/api-2"`,
+		`api-3 count=1 start= desc="fleet:cov server/api-3"`,
 		`web count=20 start=1 desc="front door fleet:cov server/web-[1-20]"`,
 		`web count=3 start=21 desc="front door fleet:cov server/web-[21-23]"`,
 	}
@@ -73,6 +96,9 @@ func TestBatchCreate(t *testing.T) {
 			t.Errorf("%s (created as web-%03d) was not renamed", name, k)
 		}
 	}
+	if len(renamed) != 23 {
+		t.Errorf("%d NCP renames, want web-1..23 only: %v", len(renamed), renamed)
+	}
 
 	var nhn []string
 	for _, b := range c.nhnCalls("POST", "servers", "server") {
@@ -82,6 +108,9 @@ func TestBatchCreate(t *testing.T) {
 	}
 	sort.Strings(nhn)
 	wantNHN := []string{
+		"cache min=10 max=10 reservation=true address=server/cache-[1-10]",
+		"cache-11 min=1 max=1 reservation=<nil> address=server/cache-11",
+		"cache-12 min=1 max=1 reservation=<nil> address=server/cache-12",
 		"db min=10 max=10 reservation=true address=server/db-[1-10]",
 		"db min=3 max=3 reservation=true address=server/db-[11-13]",
 	}
@@ -94,7 +123,7 @@ func TestBatchCreate(t *testing.T) {
 			listed++
 		}
 	}
-	if listed != 2 {
+	if listed != 3 {
 		t.Errorf("%d lists by reservation_id, want one per batch", listed)
 	}
 	var nhnRenames []string

@@ -40,6 +40,11 @@ func (p *Provider) ServerBatchSize(s *spec.Server, n int) int {
 	if s == nil || s.Index < 1 || s.Network.IP != "" || s.PublicIP || !validServerName(memberName(s.Group, s.Index)) {
 		return 1
 	}
+	if !s.BatchCreate && memberName(s.Group, s.Index) != s.Name {
+		// NCP names members 1-99 web-001...: the OS hostname would keep that
+		// name after fleet's rename, so only batch_create batches them.
+		return 1
+	}
 	return max(1, min(n, maxBatch, maxBatchEnd-s.Index))
 }
 

@@ -44,11 +44,18 @@ func TestServerOwnerGroupTag(t *testing.T) {
 }
 
 // member is member k of count group group, built like fullServer but
-// batchable (no fixed or public IP).
+// batchable (no fixed or public IP, batch_create on).
 func member(group string, k int) *spec.Server {
 	s := fullServer()
 	s.Name, s.Group, s.Index = fmt.Sprintf("%s-%d", group, k), group, k
-	s.Network.IP, s.PublicIP = "", false
+	s.Network.IP, s.PublicIP, s.BatchCreate = "", false, true
+	return s
+}
+
+// plainMember is member k without batch_create.
+func plainMember(group string, k int) *spec.Server {
+	s := member(group, k)
+	s.BatchCreate = false
 	return s
 }
 
@@ -79,6 +86,10 @@ func TestServerBatchSize(t *testing.T) {
 		"longest group name":         {func() *spec.Server { return member(long, 1) }, 20, 20},
 		"group name too long":        {func() *spec.Server { return member(long+"b", 1) }, 20, 1},
 		"group name breaks the rule": {func() *spec.Server { return member("Web", 1) }, 20, 1},
+		// Without batch_create only members NCP names as declared batch.
+		"plain member 1 (web-001)":  {func() *spec.Server { return plainMember("web", 1) }, 20, 1},
+		"plain member 99 (web-099)": {func() *spec.Server { return plainMember("web", 99) }, 20, 1},
+		"plain member 100":          {func() *spec.Server { return plainMember("web", 100) }, 50, 20},
 	}
 	p := &Provider{}
 	for name, tc := range tests {
@@ -122,7 +133,7 @@ func TestCreateServersForm(t *testing.T) {
 			servers: func() []*spec.Server {
 				ms := members("api", 1, 2)
 				for _, m := range ms {
-					*m = spec.Server{Name: m.Name, Group: "api", Index: m.Index, Image: "image/golden", Type: "s2-g2-s50",
+					*m = spec.Server{Name: m.Name, Group: "api", Index: m.Index, Image: "image/golden", Type: "s2-g2-s50", BatchCreate: true,
 						Network: spec.Network{VPC: "75", Subnet: "36"}}
 				}
 				return ms

@@ -35,6 +35,11 @@ func (p *Provider) ServerBatchSize(s *spec.Server, n int) int {
 	if s.Index < 1 || s.Name != fmt.Sprintf("%s-%d", s.Group, s.Index) || s.Network.IP != "" {
 		return 1
 	}
+	if !s.BatchCreate && s.Index > 1 {
+		// A later batch is named GROUP-1..k again: the OS hostname would
+		// keep that name after fleet's rename, so only batch_create does it.
+		return 1
+	}
 	k := min(n, maxBatch)
 	if s.Index > 1 {
 		k = min(k, s.Index-1)

@@ -50,7 +50,7 @@ func TestServerBatchSize(t *testing.T) {
 	member := func(index int) *spec.Server {
 		s := dbServer()
 		s.Network.IP = ""
-		s.Group, s.Index, s.Name = "web", index, "web-"+itoa(index)
+		s.Group, s.Index, s.Name, s.BatchCreate = "web", index, "web-"+itoa(index), true
 		return s
 	}
 	tests := map[string]struct {
@@ -65,9 +65,13 @@ func TestServerBatchSize(t *testing.T) {
 		"member 11 takes 10":       {s: member(11), n: 20, want: 10},
 		"member 13, 3 waiting":     {s: member(13), n: 3, want: 3},
 		"one waiting":              {s: member(1), n: 1, want: 1},
-		"without count":            {s: dbServer(), n: 5, want: 1},
-		"fixed ip":                 {s: func() *spec.Server { s := member(1); s.Network.IP = "192.168.0.20"; return s }(), n: 5, want: 1},
-		"name not GROUP-INDEX":     {s: func() *spec.Server { s := member(1); s.Name = "web-01"; return s }(), n: 5, want: 1},
+		// Without batch_create only the first batch, which NHN names as
+		// declared, is made.
+		"plain first member":   {s: func() *spec.Server { s := member(1); s.BatchCreate = false; return s }(), n: 12, want: 10},
+		"plain member 11":      {s: func() *spec.Server { s := member(11); s.BatchCreate = false; return s }(), n: 20, want: 1},
+		"without count":        {s: dbServer(), n: 5, want: 1},
+		"fixed ip":             {s: func() *spec.Server { s := member(1); s.Network.IP = "192.168.0.20"; return s }(), n: 5, want: 1},
+		"name not GROUP-INDEX": {s: func() *spec.Server { s := member(1); s.Name = "web-01"; return s }(), n: 5, want: 1},
 		"group tag longer than NHN's limit": {s: func() *spec.Server {
 			s := member(1)
 			s.Group = strings.Repeat("w", 245)
@@ -92,7 +96,7 @@ func webMembers(first, n int) []*spec.Server {
 	for i := range out {
 		s := dbServer()
 		s.Network.IP, s.Protect = "", true
-		s.Group, s.Index, s.Name = "web", first+i, "web-"+itoa(first+i)
+		s.Group, s.Index, s.Name, s.BatchCreate = "web", first+i, "web-"+itoa(first+i), true
 		out[i] = s
 	}
 	return out

@@ -16,7 +16,7 @@ func members(e Env, group string, first, n int) []*spec.Server {
 	out := make([]*spec.Server, n)
 	for i := range out {
 		s := e.Server(fmt.Sprintf("%s-%d", group, first+i))
-		s.Group, s.Index = group, first+i
+		s.Group, s.Index, s.BatchCreate = group, first+i, true
 		out[i] = s
 	}
 	return out
@@ -110,7 +110,8 @@ func testBatch(t *testing.T, ctx context.Context, e Env) {
 	}
 }
 
-// testBatchUnbatchable: a server with a fixed IP is never batched.
+// testBatchUnbatchable: a server with a fixed IP is never batched, nor is
+// one the cloud would name otherwise unless batch_create allows it.
 func testBatchUnbatchable(t *testing.T, ctx context.Context, e Env) {
 	b, ok := e.Provider.(providers.ServerBatcher)
 	if !ok {
@@ -123,6 +124,13 @@ func testBatchUnbatchable(t *testing.T, ctx context.Context, e Env) {
 	}
 	if k := b.ServerBatchSize(members(e, "ptip", 1, 1)[0], 1); k != 1 {
 		t.Errorf("one waiting member batches %d, want 1", k)
+	}
+	// Without batch_create, a member the cloud would name otherwise (NCP
+	// ptip-002, NHN ptip-1 for a batch from member 2) goes alone.
+	plain := members(e, "ptip", 2, 1)[0]
+	plain.BatchCreate = false
+	if k := b.ServerBatchSize(plain, 5); k != 1 {
+		t.Errorf("member 2 without batch_create batches %d, want 1", k)
 	}
 }
 
