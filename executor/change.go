@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -127,7 +128,24 @@ func (s *step) power(to string, target providers.Target) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return id, s.powerOf(id, to, target)
+	err = s.powerOf(id, to, target)
+	if errors.Is(err, providers.ErrNotFound) && s.deletedNext() {
+		// Stopped for its delete, and already gone (an earlier, killed run's
+		// terminate went through): the delete, which finds it gone, is done.
+		return id, s.finish(nil)
+	}
+	return id, err
+}
+
+// deletedNext reports whether a delete of this very server waits on this
+// action.
+func (s *step) deletedNext() bool {
+	for _, u := range s.n.users {
+		if a := s.w.g.nodes[u].action; a != nil && a.Type == planner.Delete && a.Address == s.a.Address {
+			return true
+		}
+	}
+	return false
 }
 
 // powerOf moves server id to power state to and waits for target.

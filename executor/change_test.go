@@ -101,3 +101,43 @@ func TestAttachWaitsForAServerStillBuilding(t *testing.T) {
 		})
 	}
 }
+
+// TestStopBeforeDeleteOfAGoneServer: a killed run's terminate went through,
+// and the next plan stops the server before deleting it; the stop finds it
+// gone. The stop and the delete are both done, and the record goes.
+func TestStopBeforeDeleteOfAGoneServer(t *testing.T) {
+	b := &memBackend{}
+	st := existing(t, b, map[string]string{"web-1": "id-1", "web-2": "id-2"})
+	stop := serverAction(planner.Stop, "web-1")
+	stop.CloudID = "id-1"
+	del := serverAction(planner.Delete, "web-1", stop.ID)
+	del.CloudID = "id-1"
+	// A stop with no delete after it still fails when its server is gone.
+	lone := serverAction(planner.Stop, "web-2")
+	lone.CloudID = "id-2"
+	gone := func(id string) error { return fmt.Errorf("server %s: %w", id, providers.ErrNotFound) }
+	prov := &fakeProvider{
+		UpdateF: func(ctx context.Context, req providers.UpdateRequest) (providers.UpdateResponse, error) {
+			return providers.UpdateResponse{}, gone(req.ID)
+		},
+		DeleteF: func(ctx context.Context, req providers.DeleteRequest) (providers.DeleteResponse, error) {
+			return providers.DeleteResponse{}, gone(req.ID)
+		},
+	}
+	r := applyWith(t, context.Background(), newPlan(stop, del, lone), prov, b, st, 2)
+	if r.err != nil {
+		t.Fatalf("apply: %v", r.err)
+	}
+	if len(r.res.Failed) != 1 || r.res.Failed[0].Address != "server/web-2" {
+		t.Fatalf("failed %v, want the lone stop of web-2 only", r.res.Failed)
+	}
+	final := b.stored(t)
+	if final.Lookup("server/web-1") != nil {
+		t.Errorf("web-1 is still recorded after its delete")
+	}
+	for _, in := range final.Intents {
+		if in.Address == "server/web-1" {
+			t.Errorf("intent left for web-1: %+v", in)
+		}
+	}
+}
