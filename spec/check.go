@@ -19,6 +19,14 @@ var (
 	ncpImageName = regexp.MustCompile(`^[a-z0-9-]{3,30}$`)
 )
 
+// ValidNCPServerName reports whether NCP accepts name for a server: 3 to 30
+// lowercase letters, digits and '-', starting with a letter, not ending with
+// '-'.
+func ValidNCPServerName(name string) bool {
+	n := len(name)
+	return n >= 3 && n <= 30 && ncpServerName.MatchString(name)
+}
+
 // Fields that only one cloud understands; set on the other they would be
 // silently ignored, so they are errors.
 var (
@@ -166,7 +174,7 @@ func (l *loader) checkNames(ptr string, g *ServerGroup, instances []*Server, p *
 	for _, s := range instances {
 		switch p.Type {
 		case ProviderNCloud:
-			if n := len(s.Name); n < 3 || n > 30 || !ncpServerName.MatchString(s.Name) {
+			if !ValidNCPServerName(s.Name) {
 				l.errorAtPtr(ptr, true, fmt.Sprintf("%s: NCP refuses the server name %q", pathText(ptr), s.Name),
 					"NCP server names are 3 to 30 characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'"+countNote(g)+".")
 				return

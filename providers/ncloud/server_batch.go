@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/fleet-iac/fleet/providers"
@@ -20,14 +19,6 @@ const (
 	maxBatchEnd = 1000
 )
 
-// serverNameRule is NCP's server name rule (ncp.md §2.1, TF validation):
-// 3–30 characters.
-var serverNameRule = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
-
-func validServerName(name string) bool {
-	return len(name) >= 3 && len(name) <= 30 && serverNameRule.MatchString(name)
-}
-
 // memberName is the name NCP gives member k of a batch named group: the
 // number padded to three digits (web-011).
 func memberName(group string, k int) string { return fmt.Sprintf("%s-%03d", group, k) }
@@ -37,7 +28,7 @@ func memberName(group string, k int) string { return fmt.Sprintf("%s-%03d", grou
 // single server only) needs a call of its own, and so does a group whose
 // member names would break the name rule or a server outside a count group.
 func (p *Provider) ServerBatchSize(s *spec.Server, n int) int {
-	if s == nil || s.Index < 1 || s.Network.IP != "" || s.PublicIP || !validServerName(memberName(s.Group, s.Index)) {
+	if s == nil || s.Index < 1 || s.Network.IP != "" || s.PublicIP || !spec.ValidNCPServerName(memberName(s.Group, s.Index)) {
 		return 1
 	}
 	if !s.BatchCreate && memberName(s.Group, s.Index) != s.Name {
