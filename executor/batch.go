@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"sync"
 
@@ -43,65 +44,87 @@ func (w *walker) batchable(i int) (providers.ServerBatcher, bool) {
 	return b, ok
 }
 
-// takeBatch gathers, from node i and the ready nodes, a run of members of
-// i's group that can share one create call: consecutive indexes, alike but
-// for their names, starting from the lowest ready index of the run (plan
-// order is by address, web-100 before web-21, and the clouds count from the
-// batch's first member), up to what the provider allows. The members are
-// removed from ready; i is put back first when the run stops short of it.
-// nil when i goes alone.
+// groupKey names a count group within a provider.
+type groupKey struct{ provider, group string }
+
+// batchOrder sorts ready so that the creates of each count group's members
+// follow one another in index order, at the place of the group's first
+// action (plans list web-100 before web-21, and the clouds number a batch
+// from its first member); every other node keeps plan order. takeBatch then
+// finds a batch's members right behind its lead.
+func (w *walker) batchOrder(ready []int) {
+	if w.groupFirst == nil {
+		w.groupFirst = map[groupKey]int{}
+		for i, n := range w.g.nodes {
+			if a := n.action; a != nil && a.Type == planner.Create && a.Server != nil && a.Server.Index > 0 {
+				k := groupKey{a.Provider, a.Server.Group}
+				if first, ok := w.groupFirst[k]; !ok || i < first {
+					w.groupFirst[k] = i
+				}
+			}
+		}
+	}
+	key := func(i int) (int, int) {
+		if a := w.g.nodes[i].action; a != nil && a.Type == planner.Create && a.Server != nil && a.Server.Index > 0 {
+			return w.groupFirst[groupKey{a.Provider, a.Server.Group}], a.Server.Index
+		}
+		return i, 0
+	}
+	sort.SliceStable(ready, func(x, y int) bool {
+		gx, ix := key(ready[x])
+		gy, iy := key(ready[y])
+		if gx != gy {
+			return gx < gy
+		}
+		return ix < iy
+	})
+}
+
+// takeBatch gathers node i and the ready nodes right behind it that can
+// share its create call: the next indexes of its group, alike but for their
+// names, up to what the provider allows (ready is in batchOrder). They are
+// removed from ready; nil when i goes alone. The work is bounded by the
+// batch, so a group that cannot batch costs nothing more.
 func (w *walker) takeBatch(i int, ready *[]int, halt error) *serverBatch {
 	b, ok := w.batchable(i)
 	if !ok {
 		return nil
 	}
 	lead := w.g.nodes[i].action
-	byIndex := map[int]int{lead.Server.Index: i} // index in the group → node
+	most := b.ServerBatchSize(lead.Server, maxBatchAsk)
+	run := []int{i}
 	for _, j := range *ready {
+		if len(run) >= most {
+			break
+		}
 		if _, ok := w.batchable(j); !ok {
-			continue
+			break
 		}
-		if a := w.g.nodes[j].action; a.Provider == lead.Provider && a.Server.Group == lead.Server.Group && alike(lead.Server, a.Server) {
-			if _, held := w.held(j, halt); !held {
-				byIndex[a.Server.Index] = j
-			}
+		a := w.g.nodes[j].action
+		if a.Provider != lead.Provider || a.Server.Group != lead.Server.Group || a.Server.Index != lead.Server.Index+len(run) || !alike(lead.Server, a.Server) {
+			break
 		}
-	}
-	first := lead.Server.Index
-	for _, ok := byIndex[first-1]; ok; _, ok = byIndex[first-1] {
-		first--
-	}
-	var run []int
-	for k := first; ; k++ {
-		j, ok := byIndex[k]
-		if !ok {
+		if _, held := w.held(j, halt); held {
 			break
 		}
 		run = append(run, j)
 	}
-	n := b.ServerBatchSize(w.g.nodes[run[0]].action.Server, len(run))
+	n := b.ServerBatchSize(lead.Server, len(run))
 	if n < 2 {
 		return nil
 	}
 	run = run[:min(n, len(run))]
-	taken := map[int]bool{}
+	*ready = (*ready)[len(run)-1:]
 	sb := &serverBatch{nodes: run}
 	for _, j := range run {
-		taken[j] = true
 		sb.servers = append(sb.servers, w.g.nodes[j].action.Server)
 	}
-	var rest []int
-	if !taken[i] {
-		rest = append(rest, i)
-	}
-	for _, j := range *ready {
-		if !taken[j] {
-			rest = append(rest, j)
-		}
-	}
-	*ready = rest
 	return sb
 }
+
+// maxBatchAsk asks a provider for the largest batch it would make: more
+// members than any cloud creates in one call.
+const maxBatchAsk = 1 << 16
 
 // alike reports whether two members of a group differ only in name and
 // index, so one call can create both.

@@ -242,3 +242,26 @@ func TestBatchesStartAtTheLowestIndex(t *testing.T) {
 		t.Errorf("batches %v, want %v", got, want)
 	}
 }
+
+// BenchmarkWalkCountGroup walks the creates of one 10,000-member count group
+// with instant calls, batched 20 at a time or not at all (a provider that
+// batches none of them, as the default does for NCP members 1-99): the
+// executor's own cost of finding batches, per apply.
+//
+//	go test -run '^$' -bench WalkCountGroup -benchtime 3x ./executor
+func BenchmarkWalkCountGroup(b *testing.B) {
+	acts := countGroup(1, 10000, nil)
+	slices.SortFunc(acts, func(a, b planner.Action) int { return strings.Compare(a.Address, b.Address) })
+	for _, most := range []int{20, 1} {
+		b.Run(fmt.Sprintf("batches-of-%d", most), func(b *testing.B) {
+			for range b.N {
+				prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: most}
+				res, err := Apply(context.Background(), Options{Plan: newPlan(acts...), Providers: map[string]providers.Provider{"p": prov},
+					Backend: &memBackend{lastOnly: true}, State: &state.State{}, Parallelism: 10})
+				if err != nil || !res.Tally.OK() {
+					b.Fatalf("apply: %v %s", err, res.Tally)
+				}
+			}
+		})
+	}
+}

@@ -43,6 +43,8 @@ type walker struct {
 	slots map[string]*slots // by provider: one provider waiting on its request budget must not starve another
 	batch []*serverBatch    // by node: the shared create call of a batch member; set before its step starts
 
+	groupFirst map[groupKey]int // walk loop only: the first node of each count group (batchOrder)
+
 	obsMu sync.Mutex
 	done  int
 
@@ -127,6 +129,7 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 		}
 	}
 	for {
+		w.batchOrder(ready)
 		for len(ready) > 0 {
 			i := ready[0]
 			ready = ready[1:]
