@@ -76,7 +76,7 @@ func (w *world) cloud() []cloudResource {
 	var out []cloudResource
 	for _, s := range ncp.Servers {
 		f, a := ncpTag(s.Description)
-		out = append(out, cloudResource{"ncloud", providers.KindServer, s.No, s.Name, f, memberAddress(a, s.Name, false), s.Status})
+		out = append(out, cloudResource{"ncloud", providers.KindServer, s.No, s.Name, f, tagAddress(a, s.Name, false), s.Status})
 	}
 	for _, v := range ncp.Volumes {
 		if v.Type == "BASIC" {
@@ -86,7 +86,7 @@ func (w *world) cloud() []cloudResource {
 		out = append(out, cloudResource{"ncloud", providers.KindVolume, v.No, v.Name, f, a, v.Status})
 	}
 	for _, s := range nhn.Servers {
-		out = append(out, cloudResource{"nhncloud", providers.KindServer, s.ID, s.Name, s.Metadata["fleet"], memberAddress(s.Metadata["fleet-address"], s.Name, true), s.VMState})
+		out = append(out, cloudResource{"nhncloud", providers.KindServer, s.ID, s.Name, s.Metadata["fleet"], tagAddress(s.Metadata["fleet-address"], s.Name, true), s.VMState})
 	}
 	for _, v := range nhn.Volumes {
 		if v.Bootable {
@@ -106,13 +106,11 @@ func (w *world) cloud() []cloudResource {
 	return out
 }
 
-// memberAddress is the address a server's tag gives: a batch's group tag
-// names the member by the server's name (providers.MemberAddress).
-func memberAddress(tag, name string, rawFrom1 bool) string {
-	if g, first, last, ok := providers.ParseGroupTag(tag); ok {
-		return providers.MemberAddress(g, first, last, name, rawFrom1)
-	}
-	return tag
+// tagAddress is the address a server's tag gives it (a batch's group tag
+// names the member by the server's name).
+func tagAddress(tag, name string, rawFrom1 bool) string {
+	addr, _ := providers.TagAddress(tag, name, rawFrom1)
+	return addr
 }
 
 // ncpTag reads fleet's tag at the end of an NCP description:

@@ -103,6 +103,17 @@ func MemberAddress(group string, first, last int, name string, rawFrom1 bool) st
 	return "server/" + name
 }
 
+// TagAddress is the address an owner tag gives a server named name: the
+// member's (MemberAddress) for a group tag, the tag's own otherwise. group
+// says which it was.
+func TagAddress(tag, name string, rawFrom1 bool) (address string, group bool) {
+	g, first, last, ok := ParseGroupTag(tag)
+	if !ok {
+		return tag, false
+	}
+	return MemberAddress(g, first, last, name, rawFrom1), true
+}
+
 // memberNumber reads K from GROUP-K.
 func memberNumber(group, name string) (int, bool) {
 	digits, ok := strings.CutPrefix(name, group+"-")

@@ -59,3 +59,25 @@ func TestMemberAddress(t *testing.T) {
 		})
 	}
 }
+
+func TestTagAddress(t *testing.T) {
+	tests := map[string]struct {
+		tag, name string
+		rawFrom1  bool
+		want      string
+		group     bool
+	}{
+		"group tag, ncp raw": {"server/web-[11-30]", "web-011", false, "server/web-11", true},
+		"group tag, nhn raw": {"server/web-[11-20]", "web-3", true, "server/web-13", true},
+		"single tag":         {"server/web-3", "api-1", false, "server/web-3", false},
+		"volume tag":         {"volume/web-3/data", "web-3-data", false, "volume/web-3/data", false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, group := TagAddress(tc.tag, tc.name, tc.rawFrom1)
+			if got != tc.want || group != tc.group {
+				t.Errorf("TagAddress(%q, %q, %v) = %q, %v; want %q, %v", tc.tag, tc.name, tc.rawFrom1, got, group, tc.want, tc.group)
+			}
+		})
+	}
+}

@@ -118,9 +118,6 @@ func taggedAddress(fleet, desc, name string) string {
 	if i < 0 {
 		return ""
 	}
-	tag := strings.TrimSpace(desc[i+len(prefix):])
-	if g, first, last, ok := providers.ParseGroupTag(tag); ok {
-		return providers.MemberAddress(g, first, last, name, false)
-	}
-	return tag
+	addr, _ := providers.TagAddress(strings.TrimSpace(desc[i+len(prefix):]), name, false)
+	return addr
 }

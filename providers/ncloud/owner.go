@@ -49,8 +49,8 @@ func serverOwner(s serverInstance) (userDesc string, o providers.Owner, ok bool)
 	if !ok {
 		return userDesc, o, ok
 	}
-	if group, first, last, isGroup := providers.ParseGroupTag(o.Address); isGroup {
-		o.Address = providers.MemberAddress(group, first, last, s.ServerName, false)
+	if addr, group := providers.TagAddress(o.Address, s.ServerName, false); group {
+		o.Address = addr
 	} else if strings.HasPrefix(o.Address, "server/") && o.Address != "server/"+s.ServerName {
 		o.Address = "server/" + s.ServerName
 	}

@@ -51,8 +51,8 @@ func ownerOf(md map[string]string) (providers.Owner, bool) {
 // relative to the batch's first member (providers.MemberAddress).
 func serverOwner(name string, md map[string]string) (providers.Owner, bool) {
 	o, ok := ownerOf(md)
-	if group, first, last, isGroup := providers.ParseGroupTag(o.Address); ok && isGroup {
-		o.Address = providers.MemberAddress(group, first, last, name, true)
+	if ok {
+		o.Address, _ = providers.TagAddress(o.Address, name, true)
 	}
 	return o, ok
 }
