@@ -3,6 +3,7 @@ package ncloud
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
@@ -101,6 +102,25 @@ func TestServerBatchSize(t *testing.T) {
 	}
 }
 
+// fullForm is the create form of a member built like fullServer, with the
+// naming and tag parameters given.
+func fullForm(naming map[string]string) map[string]string {
+	f := map[string]string{
+		"regionCode": "KR", "responseFormatType": "json",
+		"serverImageProductCode": "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", "serverSpecCode": "s2-g2-s50",
+		"vpcNo": "75", "subnetNo": "36", "loginKeyName": "prod-key", "initScriptNo": "63194", "placementGroupNo": "812",
+		"isProtectServerTermination": "true", "feeSystemTypeCode": "FXSUM",
+		"networkInterfaceList.1.networkInterfaceOrder":      "0",
+		"networkInterfaceList.1.accessControlGroupNoList.1": "43", "networkInterfaceList.1.accessControlGroupNoList.2": "44",
+		"isEncryptedBaseBlockStorageVolume": "true",
+		"blockStorageMappingList.1.order":   "0", "blockStorageMappingList.1.blockStorageSize": "100", "blockStorageMappingList.1.blockStorageVolumeTypeCode": "SSD",
+		"blockDevicePartitionList.1.mountPoint": "/", "blockDevicePartitionList.1.partitionSize": "50",
+		"blockDevicePartitionList.2.mountPoint": "/data", "blockDevicePartitionList.2.partitionSize": "50",
+	}
+	maps.Copy(f, naming)
+	return f
+}
+
 func TestCreateServersForm(t *testing.T) {
 	tests := map[string]struct {
 		servers   []*spec.Server
@@ -113,20 +133,10 @@ func TestCreateServersForm(t *testing.T) {
 		"members 11-13, every batchable parameter": {
 			servers: members("web", 11, 3),
 			answer:  []string{"web-013", "web-011", "web-012"},
-			want: map[string]string{
-				"regionCode": "KR", "responseFormatType": "json",
+			want: fullForm(map[string]string{
 				"serverName": "web", "serverCreateCount": "3", "serverCreateStartNo": "11",
-				"serverDescription":      "front end fleet:shop server/web-[11-13]",
-				"serverImageProductCode": "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", "serverSpecCode": "s2-g2-s50",
-				"vpcNo": "75", "subnetNo": "36", "loginKeyName": "prod-key", "initScriptNo": "63194", "placementGroupNo": "812",
-				"isProtectServerTermination": "true", "feeSystemTypeCode": "FXSUM",
-				"networkInterfaceList.1.networkInterfaceOrder":      "0",
-				"networkInterfaceList.1.accessControlGroupNoList.1": "43", "networkInterfaceList.1.accessControlGroupNoList.2": "44",
-				"isEncryptedBaseBlockStorageVolume": "true",
-				"blockStorageMappingList.1.order":   "0", "blockStorageMappingList.1.blockStorageSize": "100", "blockStorageMappingList.1.blockStorageVolumeTypeCode": "SSD",
-				"blockDevicePartitionList.1.mountPoint": "/", "blockDevicePartitionList.1.partitionSize": "50",
-				"blockDevicePartitionList.2.mountPoint": "/data", "blockDevicePartitionList.2.partitionSize": "50",
-			},
+				"serverDescription": "front end fleet:shop server/web-[11-13]",
+			}),
 			wantNames: []string{"web-011", "web-012", "web-013"},
 		},
 		"members 1-2, member image, default ACG": {
@@ -156,20 +166,10 @@ func TestCreateServersForm(t *testing.T) {
 		"one member is a plain create": {
 			servers: members("web", 7, 1),
 			answer:  []string{"web-7"},
-			want: map[string]string{
-				"regionCode": "KR", "responseFormatType": "json",
+			want: fullForm(map[string]string{
 				"serverName": "web-7", "serverCreateCount": "1",
-				"serverDescription":      "front end fleet:shop server/web-7",
-				"serverImageProductCode": "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", "serverSpecCode": "s2-g2-s50",
-				"vpcNo": "75", "subnetNo": "36", "loginKeyName": "prod-key", "initScriptNo": "63194", "placementGroupNo": "812",
-				"isProtectServerTermination": "true", "feeSystemTypeCode": "FXSUM",
-				"networkInterfaceList.1.networkInterfaceOrder":      "0",
-				"networkInterfaceList.1.accessControlGroupNoList.1": "43", "networkInterfaceList.1.accessControlGroupNoList.2": "44",
-				"isEncryptedBaseBlockStorageVolume": "true",
-				"blockStorageMappingList.1.order":   "0", "blockStorageMappingList.1.blockStorageSize": "100", "blockStorageMappingList.1.blockStorageVolumeTypeCode": "SSD",
-				"blockDevicePartitionList.1.mountPoint": "/", "blockDevicePartitionList.1.partitionSize": "50",
-				"blockDevicePartitionList.2.mountPoint": "/data", "blockDevicePartitionList.2.partitionSize": "50",
-			},
+				"serverDescription": "front end fleet:shop server/web-7",
+			}),
 			wantNames: []string{"web-7"},
 		},
 	}
