@@ -1,9 +1,7 @@
 package command
 
 import (
-	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,31 +13,18 @@ import (
 // An apply with nothing left to do still settles the intents an interrupted
 // run left behind, or every later plan would report them forever.
 func TestApplyWithNothingToDoSettlesIntents(t *testing.T) {
-	dir := t.TempDir()
-	fleet := filepath.Join(dir, "fleet.yaml")
-	os.WriteFile(fleet, []byte(`version: 1
-name: intents
-providers:
-  ncp: { type: ncloud, region: KR, endpoint: embedded }
-servers:
-  web:
-    provider: ncp
-    image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050
-    type: s2-g2-s50
-    network: { vpc: "75", subnet: "36" }
-`), 0o644)
-	run := func(args ...string) string {
-		var out, errb bytes.Buffer
-		code := Run(append([]string{"fleet"}, args...), strings.NewReader(""), &out, &errb)
+	fleet, run := oneServerFleet(t, "intents")
+	mustRun := func(args ...string) string {
+		code, out := run(args...)
 		if code != 0 {
-			t.Fatalf("fleet %v exited %d:\n%s%s", args, code, out.String(), errb.String())
+			t.Fatalf("fleet %v exited %d:\n%s", args, code, out)
 		}
-		return out.String()
+		return out
 	}
-	run("apply", "--auto-approve", "-f", fleet)
+	mustRun("apply", "--auto-approve")
 
 	ctx := context.Background()
-	b := state.NewLocal(filepath.Join(dir, "fleet.lock"))
+	b := state.NewLocal(filepath.Join(filepath.Dir(fleet), "fleet.lock"))
 	st, err := b.Read(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +34,7 @@ servers:
 		t.Fatal(err)
 	}
 
-	out := run("apply", "--auto-approve", "-f", fleet)
+	out := mustRun("apply", "--auto-approve")
 	if !strings.Contains(out, "Apply complete: no changes.") {
 		t.Errorf("apply output:\n%s", out)
 	}

@@ -1,9 +1,7 @@
 package command
 
 import (
-	"bytes"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,36 +13,11 @@ import (
 // refuses an address already in the state, an undeclared one, and an id the
 // cloud does not have.
 func TestImport(t *testing.T) {
-	dir := t.TempDir()
-	fleet := filepath.Join(dir, "fleet.yaml")
-	os.WriteFile(fleet, []byte(`version: 1
-name: importing
-providers:
-  ncp: { type: ncloud, region: KR, endpoint: embedded }
-servers:
-  web:
-    provider: ncp
-    image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050
-    type: s2-g2-s50
-    network: { vpc: "75", subnet: "36" }
-`), 0o644)
-	// run puts -f right after the command words: urfave/cli stops reading
-	// flags at the first argument.
-	run := func(args ...string) (int, string) {
-		words := 1
-		if args[0] == "state" {
-			words = 2
-		}
-		argv := append([]string{"fleet"}, args[:words]...)
-		argv = append(append(argv, "-f", fleet), args[words:]...)
-		var out bytes.Buffer
-		code := Run(argv, strings.NewReader(""), &out, &out)
-		return code, out.String()
-	}
+	fleet, run := oneServerFleet(t, "importing")
 	if code, out := run("apply", "--auto-approve"); code != 0 {
 		t.Fatalf("apply: %s", out)
 	}
-	b := state.NewLocal(filepath.Join(dir, "fleet.lock"))
+	b := state.NewLocal(filepath.Join(filepath.Dir(fleet), "fleet.lock"))
 	st, err := b.Read(context.Background())
 	if err != nil {
 		t.Fatal(err)
