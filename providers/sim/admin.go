@@ -37,7 +37,11 @@ func (s *Server) adminHandler() http.Handler {
 		writeJSON(w, http.StatusOK, s.NCP.Injector().Behaviour())
 	})
 	mux.HandleFunc("POST "+AdminPrefix+"/behaviour", func(w http.ResponseWriter, r *http.Request) {
-		var b simcore.Behaviour
+		// A partial body changes only the fields it names: it is decoded
+		// over the current behaviour, so a latency change keeps build_time.
+		s.adminMu.Lock()
+		defer s.adminMu.Unlock()
+		b := s.NCP.Injector().Behaviour()
 		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&b); err != nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -38,9 +39,10 @@ type Server struct {
 	Timeline *simcore.Timeline
 	URL      string // http://127.0.0.1:PORT
 
-	srv  *http.Server
-	ln   net.Listener
-	lock *flock.Flock // the data directory's; nil in memory
+	srv     *http.Server
+	ln      net.Listener
+	adminMu sync.Mutex   // one behaviour merge at a time
+	lock    *flock.Flock // the data directory's; nil in memory
 }
 
 // New builds the simulators without listening; Start listens and serves.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -110,6 +111,43 @@ func TestAdminBehaviourSetsBothClouds(t *testing.T) {
 	}
 	if code := getJSON(t, "POST", s.URL+AdminPrefix+"/behaviour", `{"bogus": 1}`, nil); code != 400 {
 		t.Errorf("unknown behaviour field: HTTP %d, want 400", code)
+	}
+}
+
+// A partial body merges into the current behaviour: fields it does not
+// name keep their values (issue 20: a latency change reset build_time).
+func TestAdminBehaviourMergesAPartialBody(t *testing.T) {
+	s := startTest(t, "")
+	steps := []struct {
+		name, body string
+		want       simcore.Behaviour
+	}{
+		{"set two fields", `{"build_time": 5000000000, "fail_build": ["web-*"]}`,
+			simcore.Behaviour{BuildTime: 5 * time.Second, FailBuild: []string{"web-*"}}},
+		{"latency only keeps the rest", `{"latency": 1000}`,
+			simcore.Behaviour{Latency: time.Microsecond, BuildTime: 5 * time.Second, FailBuild: []string{"web-*"}}},
+		{"a list is replaced whole", `{"fail_build": ["db-*"], "latency": 0}`,
+			simcore.Behaviour{BuildTime: 5 * time.Second, FailBuild: []string{"db-*"}}},
+		{"empty body object changes nothing", `{}`,
+			simcore.Behaviour{BuildTime: 5 * time.Second, FailBuild: []string{"db-*"}}},
+	}
+	for _, st := range steps {
+		var got simcore.Behaviour
+		if code := getJSON(t, "POST", s.URL+AdminPrefix+"/behaviour", st.body, &got); code != 200 {
+			t.Fatalf("%s: HTTP %d", st.name, code)
+		}
+		for _, b := range []simcore.Behaviour{got, s.NCP.Injector().Behaviour(), s.NHN.Injector().Behaviour()} {
+			if !reflect.DeepEqual(b, st.want) {
+				t.Errorf("%s: behaviour %+v, want %+v", st.name, b, st.want)
+			}
+		}
+	}
+	// A refused body changes nothing.
+	if code := getJSON(t, "POST", s.URL+AdminPrefix+"/behaviour", `{"latency": 5, "bogus": 1}`, nil); code != 400 {
+		t.Errorf("unknown field: HTTP %d, want 400", code)
+	}
+	if b := s.NCP.Injector().Behaviour(); b.Latency != 0 || b.BuildTime != 5*time.Second {
+		t.Errorf("a refused body changed the behaviour: %+v", b)
 	}
 }
 
