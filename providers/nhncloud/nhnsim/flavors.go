@@ -17,8 +17,45 @@ func (c *call) flavorDetail(f flavor) map[string]any {
 	m["os-flavor-access:is_public"] = true
 	m["rxtx_factor"] = 1.0
 	m["OS-FLV-EXT-DATA:ephemeral"] = 0
-	m["extra_specs"] = map[string]string{"flavor_type": "performance"}
+	m["extra_specs"] = f.extraSpecs()
 	return m
+}
+
+// extraSpecs are a flavor's key/value properties, shown in its detail and
+// served by os-extra_specs.
+func (f flavor) extraSpecs() map[string]string {
+	return map[string]string{"flavor_type": "performance"}
+}
+
+// listExtraSpecs answers GET /flavors/{id}/os-extra_specs with
+// {"extra_specs": {...}} (Nova compute API reference, "List Extra Specs
+// For A Flavor"; terraform-provider-openstack's flavor data source reads
+// it on every refresh).
+func listExtraSpecs(c *call) {
+	f, ok := flavorByID(c.id(1))
+	if !ok {
+		writeFault(c.w, http.StatusNotFound, "Flavor "+c.id(1)+" could not be found.")
+		return
+	}
+	writeJSON(c.w, http.StatusOK, map[string]any{"extra_specs": f.extraSpecs()})
+}
+
+// getExtraSpec answers GET /flavors/{id}/os-extra_specs/{key} with
+// {"<key>": "<value>"}, or 404 with Nova's message for a missing key
+// (Nova compute API reference, "Show An Extra Spec For A Flavor").
+func getExtraSpec(c *call) {
+	f, ok := flavorByID(c.id(1))
+	if !ok {
+		writeFault(c.w, http.StatusNotFound, "Flavor "+c.id(1)+" could not be found.")
+		return
+	}
+	key := c.id(3)
+	v, ok := f.extraSpecs()[key]
+	if !ok {
+		writeFault(c.w, http.StatusNotFound, "Flavor "+f.ID+" has no extra specs with key "+key+".")
+		return
+	}
+	writeJSON(c.w, http.StatusOK, map[string]string{key: v})
 }
 
 // filteredFlavors applies minDisk and minRam (Nova: greater than or equal).

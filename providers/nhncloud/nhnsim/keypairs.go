@@ -54,9 +54,13 @@ func createKeypair(c *call) {
 		writeFault(c.w, http.StatusConflict, "Key pair '"+name+"' already exists.")
 		return
 	}
-	pub, private := strings.TrimSpace(req.Keypair.PublicKey), ""
+	// The key is kept byte for byte as sent, trailing newline included:
+	// Nova stores and returns public_key unchanged, and a client that
+	// compares what it sent with what it reads (terraform-provider-openstack)
+	// would otherwise replace the keypair on every run.
+	pub, private := req.Keypair.PublicKey, ""
 	var blob []byte
-	if pub == "" {
+	if strings.TrimSpace(pub) == "" {
 		var err error
 		pub, private, blob, err = generateKey()
 		if err != nil {
@@ -65,7 +69,7 @@ func createKeypair(c *call) {
 		}
 	} else {
 		var ok bool
-		if blob, ok = parseAuthorizedKey(pub); !ok {
+		if blob, ok = parseAuthorizedKey(strings.TrimSpace(pub)); !ok {
 			writeFault(c.w, http.StatusBadRequest, "Keypair data is invalid: failed to generate fingerprint")
 			return
 		}

@@ -108,6 +108,10 @@ func routeCompute(m string, seg []string) (handler, string) {
 			return listFlavorsDetail, "/flavors/detail"
 		case n == 2 && m == "GET":
 			return getFlavor, "/flavors/{id}"
+		case n == 3 && seg[2] == "os-extra_specs" && m == "GET":
+			return listExtraSpecs, "/flavors/{id}/os-extra_specs"
+		case n == 4 && seg[2] == "os-extra_specs" && m == "GET":
+			return getExtraSpec, "/flavors/{id}/os-extra_specs/{key}"
 		}
 	case "os-availability-zone":
 		if n == 1 && m == "GET" {
