@@ -177,10 +177,14 @@ func getServerImageProductList(s *Sim, c *call) (result, error) {
 	return listOf(c, "productList", out)
 }
 
+// imageMappingJSON is the SDK's BlockStorageMapping. The SDK declares
+// blockStorageSnapshotInstanceNo int32, so "" would fail every decode: the
+// catalog images come from no snapshot, and the real API leaves empty
+// optional fields out (issue 20), as these omitempty tags do.
 type imageMappingJSON struct {
 	Order                          int    `json:"order"`
-	BlockStorageSnapshotInstanceNo string `json:"blockStorageSnapshotInstanceNo"`
-	BlockStorageSnapshotName       string `json:"blockStorageSnapshotName"`
+	BlockStorageSnapshotInstanceNo int32  `json:"blockStorageSnapshotInstanceNo,omitempty"`
+	BlockStorageSnapshotName       string `json:"blockStorageSnapshotName,omitempty"`
 	BlockStorageSize               int64  `json:"blockStorageSize"`
 	BlockStorageVolumeType         code   `json:"blockStorageVolumeType"`
 	Iops                           int    `json:"iops"`
@@ -266,130 +270,4 @@ func getZoneList(s *Sim, c *call) (result, error) {
 		out = append(out, zoneJSON{z.Code, z.Code, c.region.Code, z.Description})
 	}
 	return listOf(c, "zoneList", out)
-}
-
-type vpcJSON struct {
-	VpcNo         string `json:"vpcNo"`
-	VpcName       string `json:"vpcName"`
-	Ipv4CidrBlock string `json:"ipv4CidrBlock"`
-	VpcStatus     code   `json:"vpcStatus"`
-	RegionCode    string `json:"regionCode"`
-	CreateDate    string `json:"createDate"`
-}
-
-func vpcs(c *call, byNo string) (result, error) {
-	nos, err := c.p.list("vpcNoList")
-	if err != nil {
-		return result{}, err
-	}
-	if byNo != "" {
-		nos = []string{byNo}
-	}
-	name := c.p.str("vpcName")
-	out := []vpcJSON{}
-	for _, v := range c.region.VPCs {
-		if (len(nos) > 0 && !slices.Contains(nos, v.No)) || (name != "" && v.Name != name) {
-			continue
-		}
-		out = append(out, vpcJSON{v.No, v.Name, v.CIDR, stRun, c.region.Code, catalogDate})
-	}
-	return listOf(c, "vpcList", out)
-}
-
-func getVpcList(s *Sim, c *call) (result, error) { return vpcs(c, "") }
-
-func getVpcDetail(s *Sim, c *call) (result, error) {
-	no := c.p.str("vpcNo")
-	if no == "" {
-		return result{}, invalidParam("vpcNo", "is required")
-	}
-	return vpcs(c, no)
-}
-
-type subnetJSON struct {
-	SubnetNo     string `json:"subnetNo"`
-	VpcNo        string `json:"vpcNo"`
-	ZoneCode     string `json:"zoneCode"`
-	SubnetName   string `json:"subnetName"`
-	Subnet       string `json:"subnet"`
-	SubnetStatus code   `json:"subnetStatus"`
-	CreateDate   string `json:"createDate"`
-	SubnetType   code   `json:"subnetType"`
-	UsageType    code   `json:"usageType"`
-	NetworkACLNo string `json:"networkAclNo"`
-}
-
-func subnets(c *call, byNo string) (result, error) {
-	nos, err := c.p.list("subnetNoList")
-	if err != nil {
-		return result{}, err
-	}
-	if byNo != "" {
-		nos = []string{byNo}
-	}
-	vpcNo, name, zoneCode, typ := c.p.str("vpcNo"), c.p.str("subnetName"), c.p.str("zoneCode"), c.p.str("subnetTypeCode")
-	out := []subnetJSON{}
-	for _, sn := range c.region.Subnets {
-		if (len(nos) > 0 && !slices.Contains(nos, sn.No)) || (vpcNo != "" && sn.VPC != vpcNo) ||
-			(name != "" && sn.Name != name) || (zoneCode != "" && sn.Zone != zoneCode) || (typ != "" && sn.Type != typ) {
-			continue
-		}
-		typeName := "Private"
-		if sn.Type == "PUBLIC" {
-			typeName = "Public"
-		}
-		out = append(out, subnetJSON{SubnetNo: sn.No, VpcNo: sn.VPC, ZoneCode: sn.Zone, SubnetName: sn.Name,
-			Subnet: sn.CIDR, SubnetStatus: stRun, CreateDate: catalogDate, SubnetType: code{sn.Type, typeName},
-			UsageType: code{"GEN", "General"}, NetworkACLNo: "1" + sn.VPC})
-	}
-	return listOf(c, "subnetList", out)
-}
-
-func getSubnetList(s *Sim, c *call) (result, error) { return subnets(c, "") }
-
-func getSubnetDetail(s *Sim, c *call) (result, error) {
-	no := c.p.str("subnetNo")
-	if no == "" {
-		return result{}, invalidParam("subnetNo", "is required")
-	}
-	return subnets(c, no)
-}
-
-type acgJSON struct {
-	AccessControlGroupNo          string `json:"accessControlGroupNo"`
-	AccessControlGroupName        string `json:"accessControlGroupName"`
-	IsDefault                     bool   `json:"isDefault"`
-	VpcNo                         string `json:"vpcNo"`
-	AccessControlGroupStatus      code   `json:"accessControlGroupStatus"`
-	AccessControlGroupDescription string `json:"accessControlGroupDescription"`
-}
-
-func acgs(c *call, byNo string) (result, error) {
-	nos, err := c.p.list("accessControlGroupNoList")
-	if err != nil {
-		return result{}, err
-	}
-	if byNo != "" {
-		nos = []string{byNo}
-	}
-	vpcNo, name, status := c.p.str("vpcNo"), c.p.str("accessControlGroupName"), c.p.str("accessControlGroupStatusCode")
-	out := []acgJSON{}
-	for _, a := range c.region.ACGs {
-		if (len(nos) > 0 && !slices.Contains(nos, a.No)) || (vpcNo != "" && a.VPC != vpcNo) ||
-			(name != "" && a.Name != name) || (status != "" && status != "RUN") {
-			continue
-		}
-		out = append(out, acgJSON{a.No, a.Name, a.Default, a.VPC, stRun, "default ACG of vpc " + a.VPC})
-	}
-	return listOf(c, "accessControlGroupList", out)
-}
-
-func getAccessControlGroupList(s *Sim, c *call) (result, error) { return acgs(c, "") }
-
-func getAccessControlGroupDetail(s *Sim, c *call) (result, error) {
-	no := c.p.str("accessControlGroupNo")
-	if no == "" {
-		return result{}, invalidParam("accessControlGroupNo", "is required")
-	}
-	return acgs(c, no)
 }

@@ -3,6 +3,7 @@ package ncloudsim
 import (
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/fleet-iac/fleet/providers/simcore"
@@ -69,7 +70,13 @@ func createServerInstances(s *Sim, c *call) (result, error) {
 			}
 		}
 		for j, n := range ns.nics {
-			n.No = s.d.nextID()
+			if n.No != "" {
+				// An existing NIC named by networkInterfaceList.N.networkInterfaceNo
+				// leaves the free pool and keeps its number and address.
+				s.takeFreeNIC(s.d.FreeNICs[n.No])
+			} else {
+				n.No = s.d.nextID()
+			}
 			n.ACGs = append([]string(nil), n.ACGs...)
 			if n.IP == "" {
 				n.IP = s.allocateIP(c.region.subnet(n.Subnet))
@@ -260,6 +267,11 @@ func (s *Sim) parseImageAndSpec(c *call, ns *newServer) error {
 	if ns.baseGB == 0 {
 		ns.baseGB = ns.image.DiskGB
 	}
+	if ns.member != nil && len(ns.member.Disks) > 0 {
+		// A server made from a member image gets the image's boot disk
+		// size (it may have been grown) and its added volumes (parseMappings).
+		ns.baseGB = max(ns.baseGB, ns.member.Disks[0].SizeGB)
+	}
 	ns.volumeTyp = ns.spec.DiskDetail
 	if ns.spec.Hypervisor == "KVM" {
 		ns.volumeTyp = "CB1"
@@ -314,16 +326,48 @@ func (s *Sim) parseNetwork(c *call, ns *newServer) error {
 			return invalidParam("networkInterfaceList.N.networkInterfaceOrder", "must be distinct values 0-%d, got %d", maxNICs-1, order)
 		}
 		seen[order] = true
-		if no := g.str("networkInterfaceNo"); no != "" {
-			return invalidParam("networkInterfaceList.N.networkInterfaceNo", "network interface %s not found", no)
-		}
 		n := nic{Order: int(order), Subnet: g.str("subnetNo"), IP: g.str("ip")}
+		var existing *nic
+		if no := g.str("networkInterfaceNo"); no != "" {
+			// An existing NIC (seed 000: networkInterfaceList.N.networkInterfaceNo)
+			// brings its subnet, address and ACGs; a subnet or ACGs given with it
+			// must fit, and one NIC fits one server only.
+			if existing, err = s.mustFreeNIC(c, "networkInterfaceList.N.networkInterfaceNo", no); err != nil {
+				return err
+			}
+			if fixed["nic "+no] {
+				return invalidParam("networkInterfaceList.N.networkInterfaceNo", "%s is given twice", no)
+			}
+			fixed["nic "+no] = true
+			if n.IP != "" && n.IP != existing.IP {
+				return invalidParam("networkInterfaceList.N.ip", "network interface %s has address %s, not %s", no, existing.IP, n.IP)
+			}
+			if n.Subnet != "" && n.Subnet != existing.Subnet {
+				return invalidParam("networkInterfaceList.N.subnetNo", "network interface %s is in subnet %s, not %s", no, existing.Subnet, n.Subnet)
+			}
+			if cnt := p.str("serverCreateCount"); cnt != "" && cnt != "1" {
+				return invalidParam("networkInterfaceList.N.networkInterfaceNo", "an existing network interface needs serverCreateCount 1")
+			}
+			n = *existing
+			n.Order = int(order)
+		}
 		if n.Subnet == "" {
 			n.Subnet = subNo
 		}
 		sub := c.region.subnet(n.Subnet)
 		if sub == nil || sub.VPC != vpcNo || (order == 0 && n.Subnet != subNo) {
 			return invalidParam("networkInterfaceList.N.subnetNo", "subnet %s does not fit vpc %s", n.Subnet, vpcNo)
+		}
+		if existing != nil {
+			if acgs, err := g.list("accessControlGroupNoList"); err != nil {
+				return err
+			} else if len(acgs) > 0 {
+				if n.ACGs, err = s.aclsOf(c, g, "accessControlGroupNoList", vpcNo); err != nil {
+					return err
+				}
+			}
+			ns.nics = append(ns.nics, n)
+			continue
 		}
 		if n.IP != "" {
 			if err := s.checkIP(c, sub, n.IP); err != nil {
@@ -341,7 +385,7 @@ func (s *Sim) parseNetwork(c *call, ns *newServer) error {
 			return invalidParam("networkInterfaceList.N.accessControlGroupNoList", "needs 1-%d access control groups", maxACGsPerNIC)
 		}
 		for _, no := range n.ACGs {
-			if a := c.region.acg(no); a == nil || a.VPC != vpcNo {
+			if a := s.findACG(c, no); a == nil || a.VPC != vpcNo {
 				return invalidParam("networkInterfaceList.N.accessControlGroupNoList", "access control group %s not found in vpc %s", no, vpcNo)
 			}
 		}
@@ -405,6 +449,14 @@ func (s *Sim) parseMappings(c *call, ns *newServer) error {
 	if err != nil {
 		return err
 	}
+	if ns.member != nil && len(ns.member.Disks) > 1 {
+		// The image's added volumes come first, at orders 1, 2, ...; a
+		// mapping of the same order replaces one (noBlockStorage drops it).
+		for i, d := range ns.member.Disks[1:] {
+			ns.mappings = append(ns.mappings, mapping{order: int64(i + 1), sizeGB: d.SizeGB,
+				volumeType: d.VolumeType, encrypted: d.Encrypted})
+		}
+	}
 	for _, g := range groups {
 		order, err := g.integer("order", 0)
 		if err != nil {
@@ -434,6 +486,7 @@ func (s *Sim) parseMappings(c *call, ns *newServer) error {
 			}
 			continue
 		}
+		ns.mappings = slices.DeleteFunc(ns.mappings, func(m mapping) bool { return m.order == order })
 		if none {
 			continue
 		}

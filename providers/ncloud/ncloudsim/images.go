@@ -54,13 +54,26 @@ func createMemberServerImageInstance(s *Sim, c *call) (result, error) {
 	if m.Name == "" {
 		m.Name = "image-" + m.No
 	}
+	// The image carries every volume of the server, boot disk first: that
+	// is what memberServerImageBlockStorageTotalRows/TotalSize count (seed
+	// 003: one 50 GB volume for a server without added storage), and a
+	// server created from the image gets them all back (createServerInstances).
 	for _, v := range s.idx.volumesOf(srv.No) {
+		if v.Type == "BASIC" {
+			m.Disks = append([]imageDisk{diskOfVolume(v)}, m.Disks...)
+		} else {
+			m.Disks = append(m.Disks, diskOfVolume(v))
+		}
 		m.Volumes++
 		m.TotalBytes += v.SizeGB * gb
 	}
 	s.d.Images[m.No] = m
 	s.setImage(m, c.now, "INIT", "CREAT", s.dur(fImage))
 	return imageList([]*memberImage{m}, 1, true), nil
+}
+
+func diskOfVolume(v *volume) imageDisk {
+	return imageDisk{SizeGB: v.SizeGB, DiskDetail: v.DiskDetail, VolumeType: v.VolumeType, Encrypted: v.Encrypted}
 }
 
 func getMemberServerImageInstanceList(s *Sim, c *call) (result, error) {

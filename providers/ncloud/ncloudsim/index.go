@@ -148,14 +148,38 @@ func (x *indexes) useIP(subnet, ip string) {
 func (x *indexes) addServer(s *server) {
 	get(x.servers, s.Region).add(s)
 	x.nameDirty[s.Region] = true
+	x.addServerNICs(s)
+}
+
+// addServerNICs indexes a server's NICs; after its NIC list changes they
+// are removed and added again, as the refs hold positions in it.
+func (x *indexes) addServerNICs(s *server) {
 	for i := range s.NICs {
-		r := &nicRef{srv: s, i: i}
-		get(x.nics, s.Region).add(r)
-		x.nicByNo[s.NICs[i].No] = r
-		if s.NICs[i].IP != "" {
-			x.useIP(s.NICs[i].Subnet, s.NICs[i].IP)
-		}
+		x.addNIC(&nicRef{srv: s, i: i}, s.Region)
 	}
+}
+
+func (x *indexes) removeServerNICs(s *server) {
+	for _, n := range s.NICs {
+		get(x.nics, s.Region).remove(n.No)
+		delete(x.nicByNo, n.No)
+	}
+}
+
+func (x *indexes) addNIC(r *nicRef, region string) {
+	n := r.nic()
+	get(x.nics, region).add(r)
+	x.nicByNo[n.No] = r
+	if n.IP != "" {
+		x.useIP(n.Subnet, n.IP)
+	}
+}
+
+// removeFreeNIC forgets a free NIC; its address is released.
+func (x *indexes) removeFreeNIC(n *nic) {
+	get(x.nics, n.Region).remove(n.No)
+	delete(x.nicByNo, n.No)
+	delete(x.ips[n.Subnet], n.IP)
 }
 
 func (x *indexes) removeServer(s *server) {

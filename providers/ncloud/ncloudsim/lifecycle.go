@@ -133,8 +133,9 @@ func (s *Sim) stepServer(v *server, at time.Time) {
 	}
 }
 
-// removeServer ends a termination: the server, its BASIC volume and its
-// NICs are gone; detached SVRBS volumes stay.
+// removeServer ends a termination: the server, its BASIC volume and the
+// NICs made with it are gone; detached SVRBS volumes stay, and so do NICs
+// made on their own (deleteOnTermination false), which become free.
 func (s *Sim) removeServer(v *server, at time.Time) {
 	for _, vol := range slices.Clone(s.idx.volumesOf(v.No)) {
 		s.idx.removeVolume(vol)
@@ -142,6 +143,11 @@ func (s *Sim) removeServer(v *server, at time.Time) {
 		s.record(at, kindVolume, vol.No, vol.Name, "deleted")
 	}
 	s.idx.removeServer(v)
+	for _, n := range v.NICs {
+		if n.Keep {
+			s.freeNIC(n)
+		}
+	}
 	delete(s.d.Servers, v.No)
 	s.record(at, kindServer, v.No, v.Name, "deleted")
 }

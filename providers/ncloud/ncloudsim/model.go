@@ -15,6 +15,11 @@ type data struct {
 	Volumes map[string]*volume      `json:"volumes"`
 	Images  map[string]*memberImage `json:"member_images"`
 	Keys    map[string]*loginKey    `json:"login_keys"`
+	// FreeNICs are network interfaces attached to no server: made by
+	// createNetworkInterface, detached, or left by a terminated server.
+	FreeNICs    map[string]*nic        `json:"free_nics,omitempty"`
+	ACGs        map[string]*userACG    `json:"acgs,omitempty"`         // made by createAccessControlGroup
+	InitScripts map[string]*initScript `json:"init_scripts,omitempty"` // made by createInitScript
 }
 
 func newData() *data {
@@ -39,6 +44,15 @@ func (d *data) fill() {
 	}
 	if d.IPNext == nil {
 		d.IPNext = map[string]uint32{}
+	}
+	if d.FreeNICs == nil {
+		d.FreeNICs = map[string]*nic{}
+	}
+	if d.ACGs == nil {
+		d.ACGs = map[string]*userACG{}
+	}
+	if d.InitScripts == nil {
+		d.InitScripts = map[string]*initScript{}
 	}
 }
 
@@ -99,6 +113,14 @@ type nic struct {
 	Subnet string   `json:"subnet"`
 	IP     string   `json:"ip,omitempty"`
 	ACGs   []string `json:"acgs"`
+	// A NIC made by createNetworkInterface has a name, a description and a
+	// region of its own and outlives its server (deleteOnTermination false,
+	// the attachNetworkInterface example); one made with a server has none.
+	Name        string    `json:"name,omitempty"`
+	Description string    `json:"description,omitempty"`
+	Region      string    `json:"region,omitempty"`
+	Keep        bool      `json:"keep,omitempty"`
+	Created     time.Time `json:"created,omitzero"`
 }
 
 type partition struct {
@@ -150,8 +172,19 @@ type memberImage struct {
 	Spec         string `json:"spec"`
 	Volumes      int    `json:"volumes"`
 	TotalBytes   int64  `json:"total_bytes"`
+	// Disks are the server's volumes when the image was taken, boot disk
+	// first; a server created from the image gets them back.
+	Disks []imageDisk `json:"disks,omitempty"`
 	phase
 	Created time.Time `json:"created"`
+}
+
+// imageDisk is one volume a member image carries.
+type imageDisk struct {
+	SizeGB     int64  `json:"size_gb"`
+	DiskDetail string `json:"disk_detail"`
+	VolumeType string `json:"volume_type"`
+	Encrypted  bool   `json:"encrypted,omitempty"`
 }
 
 // loginKey is an account-wide SSH key pair; only the public half is kept.

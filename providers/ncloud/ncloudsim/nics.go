@@ -46,14 +46,36 @@ func (sn *subnet) usableIP(ip string) bool {
 	return off >= reservedLow && off < size-1
 }
 
-// nicRef points at one NIC of a server, for the NIC indexes.
+// nicRef points at one NIC of a server, or at a free NIC (srv nil), for
+// the NIC indexes.
 type nicRef struct {
-	srv *server
-	i   int
+	srv  *server
+	i    int
+	free *nic
 }
 
-func (r *nicRef) key() string { return r.srv.NICs[r.i].No }
-func (r *nicRef) nic() *nic   { return &r.srv.NICs[r.i] }
+func (r *nicRef) key() string { return r.nic().No }
+
+func (r *nicRef) nic() *nic {
+	if r.srv == nil {
+		return r.free
+	}
+	return &r.srv.NICs[r.i]
+}
+
+func (r *nicRef) region() string {
+	if r.srv == nil {
+		return r.free.Region
+	}
+	return r.srv.Region
+}
+
+func (r *nicRef) serverNo() string {
+	if r.srv == nil {
+		return ""
+	}
+	return r.srv.No
+}
 
 // allocateIP hands out the next free address of the subnet, round robin
 // from a persisted cursor so addresses repeat run to run. checkCapacity has
@@ -110,10 +132,10 @@ type nicJSON struct {
 	SubnetNo                    string   `json:"subnetNo"`
 	DeleteOnTermination         bool     `json:"deleteOnTermination"`
 	IsDefault                   bool     `json:"isDefault"`
-	DeviceName                  string   `json:"deviceName"`
+	DeviceName                  string   `json:"deviceName,omitempty"`
 	NetworkInterfaceStatus      code     `json:"networkInterfaceStatus"`
-	InstanceType                code     `json:"instanceType"`
-	InstanceNo                  string   `json:"instanceNo"`
+	InstanceType                *code    `json:"instanceType,omitempty"` // left out while attached to nothing
+	InstanceNo                  string   `json:"instanceNo,omitempty"`
 	IP                          string   `json:"ip"`
 	MacAddress                  string   `json:"macAddress"`
 	AccessControlGroupNoList    []string `json:"accessControlGroupNoList"`
@@ -121,20 +143,36 @@ type nicJSON struct {
 	SecondaryIPList             []string `json:"secondaryIpList"`
 }
 
+var (
+	nicUsed    = code{"USED", "used"}
+	nicSet     = code{"SET", "set"}
+	nicNotUsed = code{"NOTUSED", "notused"}
+)
+
 // nicView renders a NIC; it is "set" while its server is being created
-// and "used" after (TF waits SET → USED).
+// and "used" after (TF waits SET → USED); a free NIC is "notused" and
+// names no instance (ncp.md §3.5).
 func nicView(r *nicRef) nicJSON {
 	n := r.nic()
-	status := code{"USED", "used"}
-	if r.srv.Status == "INIT" {
-		status = code{"SET", "set"}
-	}
 	no, _ := strconv.ParseUint(n.No, 10, 64)
-	return nicJSON{NetworkInterfaceNo: n.No, NetworkInterfaceName: "nic-" + n.No, SubnetNo: n.Subnet,
-		DeleteOnTermination: true, IsDefault: n.Order == 0, DeviceName: fmt.Sprintf("eth%d", n.Order),
-		NetworkInterfaceStatus: status, InstanceType: code{"VSVR", "Server"}, InstanceNo: r.srv.No, IP: n.IP,
-		MacAddress:               fmt.Sprintf("F2:20:%02X:%02X:%02X:%02X", byte(no>>24), byte(no>>16), byte(no>>8), byte(no)),
-		AccessControlGroupNoList: slices.Clone(n.ACGs), SecondaryIPList: []string{}}
+	name := n.Name
+	if name == "" {
+		name = "nic-" + n.No
+	}
+	j := nicJSON{NetworkInterfaceNo: n.No, NetworkInterfaceName: name, SubnetNo: n.Subnet,
+		DeleteOnTermination: !n.Keep, NetworkInterfaceStatus: nicNotUsed, IP: n.IP,
+		MacAddress:                  fmt.Sprintf("F2:20:%02X:%02X:%02X:%02X", byte(no>>24), byte(no>>16), byte(no>>8), byte(no)),
+		AccessControlGroupNoList:    slices.Clone(n.ACGs),
+		NetworkInterfaceDescription: n.Description, SecondaryIPList: []string{}}
+	if r.srv != nil {
+		j.IsDefault, j.DeviceName = n.Order == 0, fmt.Sprintf("eth%d", n.Order)
+		j.InstanceType, j.InstanceNo = &code{"VSVR", "Server"}, r.srv.No
+		j.NetworkInterfaceStatus = nicUsed
+		if r.srv.Status == "INIT" {
+			j.NetworkInterfaceStatus = nicSet
+		}
+	}
+	return j
 }
 
 func nicList(list []*nicRef, total int) result {
@@ -155,9 +193,11 @@ func getNetworkInterfaceList(s *Sim, c *call) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	servers, err := p.list("instanceNoList")
-	if err != nil {
-		return result{}, err
+	// instanceNo is the documented filter (SDK GetNetworkInterfaceListRequest);
+	// the list form is not a parameter of this operation.
+	var servers []string
+	if no := p.str("instanceNo"); no != "" {
+		servers = []string{no}
 	}
 	isDefault, err := p.boolean("isDefault", false)
 	if err != nil {
@@ -172,7 +212,7 @@ func getNetworkInterfaceList(s *Sim, c *call) (result, error) {
 		// Look the few ids up instead of scanning the region.
 		seen := map[string]bool{}
 		add := func(r *nicRef) {
-			if r != nil && r.srv.Region == c.region.Code && !seen[r.key()] {
+			if r != nil && r.region() == c.region.Code && !seen[r.key()] {
 				seen[r.key()] = true
 				refs = append(refs, r)
 			}
@@ -189,7 +229,7 @@ func getNetworkInterfaceList(s *Sim, c *call) (result, error) {
 		}
 		if len(nos) > 0 && len(servers) > 0 {
 			refs = slices.DeleteFunc(refs, func(r *nicRef) bool {
-				return !slices.Contains(nos, r.key()) || !slices.Contains(servers, r.srv.No)
+				return !slices.Contains(nos, r.key()) || !slices.Contains(servers, r.serverNo())
 			})
 		}
 		slices.SortFunc(refs, func(a, b *nicRef) int { return idCompare(a.key(), b.key()) })
@@ -201,7 +241,7 @@ func getNetworkInterfaceList(s *Sim, c *call) (result, error) {
 	for _, r := range refs {
 		n, v := r.nic(), nicView(r)
 		if (ip != "" && n.IP != ip) || (dev != "" && v.DeviceName != dev) || (name != "" && v.NetworkInterfaceName != name) ||
-			(srvName != "" && r.srv.Name != srvName) || (status != "" && v.NetworkInterfaceStatus.Code != status) ||
+			(srvName != "" && (r.srv == nil || r.srv.Name != srvName)) || (status != "" && v.NetworkInterfaceStatus.Code != status) ||
 			(wantDefault && v.IsDefault != isDefault) {
 			continue
 		}
@@ -223,7 +263,7 @@ func getNetworkInterfaceDetail(s *Sim, c *call) (result, error) {
 	if no == "" {
 		return result{}, invalidParam("networkInterfaceNo", "is required")
 	}
-	if r := s.idx.nicByNo[no]; r != nil && r.srv.Region == c.region.Code {
+	if r := s.idx.nicByNo[no]; r != nil && r.region() == c.region.Code {
 		return nicList([]*nicRef{r}, 1), nil
 	}
 	return nicList(nil, 0), nil

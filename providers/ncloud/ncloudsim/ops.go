@@ -1,11 +1,19 @@
 package ncloudsim
 
-// vpcOps are the VPC API's operations (/vpc/v2/) fleet reads.
+// vpcOps are the VPC API's operations (/vpc/v2/) served: the reads of a
+// server's network (vpc_ops.go). README.md lists every operation served.
 var vpcOps = map[string]operation{
-	"getVpcList":      getVpcList,
-	"getVpcDetail":    getVpcDetail,
-	"getSubnetList":   getSubnetList,
-	"getSubnetDetail": getSubnetDetail,
+	"getVpcList":              getVpcList,
+	"getVpcDetail":            getVpcDetail,
+	"getSubnetList":           getSubnetList,
+	"getSubnetDetail":         getSubnetDetail,
+	"getNetworkAclList":       getNetworkAclList,
+	"getNetworkAclDetail":     getNetworkAclDetail,
+	"getNetworkAclRuleList":   getNetworkAclRuleList,
+	"getRouteTableList":       getRouteTableList,
+	"getRouteTableDetail":     getRouteTableDetail,
+	"getRouteList":            getRouteList,
+	"getRouteTableSubnetList": getRouteTableSubnetList,
 }
 
 // vserverOps are the Server (VPC) API's operations (/vserver/v2/).
@@ -47,11 +55,23 @@ var vserverOps = map[string]operation{
 
 	"getNetworkInterfaceList":   getNetworkInterfaceList,
 	"getNetworkInterfaceDetail": getNetworkInterfaceDetail,
+	"createNetworkInterface":    createNetworkInterface,
+	"deleteNetworkInterface":    deleteNetworkInterface,
+	"attachNetworkInterface":    attachNetworkInterface,
+	"detachNetworkInterface":    detachNetworkInterface,
 
 	"getAccessControlGroupList":   getAccessControlGroupList,
 	"getAccessControlGroupDetail": getAccessControlGroupDetail,
-	"getRegionList":               getRegionList,
-	"getZoneList":                 getZoneList,
+	"createAccessControlGroup":    createAccessControlGroup,
+	"deleteAccessControlGroup":    deleteAccessControlGroup,
+
+	"getInitScriptList":   getInitScriptList,
+	"getInitScriptDetail": getInitScriptDetail,
+	"createInitScript":    createInitScript,
+	"deleteInitScripts":   deleteInitScripts,
+
+	"getRegionList": getRegionList,
+	"getZoneList":   getZoneList,
 }
 
 func init() {

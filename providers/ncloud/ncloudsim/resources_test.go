@@ -373,7 +373,7 @@ func TestNetworkInterfaces(t *testing.T) {
 	if len(l) != 1 || l[0]["ip"] != "10.0.128.6" || codeOf(l[0], "networkInterfaceStatus") != "USED" {
 		t.Errorf("by number: %s", jsonString(l))
 	}
-	if l := h.call("getNetworkInterfaceList", "instanceNoList.1", b).list(t, "networkInterfaceList"); len(l) != 1 {
+	if l := h.call("getNetworkInterfaceList", "instanceNo", b).list(t, "networkInterfaceList"); len(l) != 1 {
 		t.Errorf("by server: %d", len(l))
 	}
 	if l := h.call("getNetworkInterfaceDetail", "networkInterfaceNo", nos[0].(string)).list(t, "networkInterfaceList"); len(l) != 1 || l[0]["ip"] != "10.0.0.6" {

@@ -61,26 +61,7 @@ func (c sdkClient) call(op string, fields [][2]string, out any) error {
 	return sdkParse(body, out)
 }
 
-// The SDK's response structs: every field a pointer, ids strings, sizes int64.
-type sdkCommonCode struct {
-	Code     *string `json:"code"`
-	CodeName *string `json:"codeName"`
-}
-
-type sdkServerInstance struct {
-	ServerInstanceNo           *string        `json:"serverInstanceNo"`
-	ServerName                 *string        `json:"serverName"`
-	CpuCount                   *int32         `json:"cpuCount"`
-	MemorySize                 *int64         `json:"memorySize"`
-	ServerInstanceStatus       *sdkCommonCode `json:"serverInstanceStatus"`
-	ServerInstanceOperation    *sdkCommonCode `json:"serverInstanceOperation"`
-	ServerInstanceStatusName   *string        `json:"serverInstanceStatusName"`
-	CreateDate                 *string        `json:"createDate"`
-	IsProtectServerTermination *bool          `json:"isProtectServerTermination"`
-	NetworkInterfaceNoList     []*string      `json:"networkInterfaceNoList"`
-	ServerSpecCode             *string        `json:"serverSpecCode"`
-}
-
+// The SDK's response structs (sdktypes_test.go has the models).
 type sdkServerList struct {
 	RequestId          *string              `json:"requestId"`
 	ReturnCode         *string              `json:"returnCode"`
@@ -89,7 +70,7 @@ type sdkServerList struct {
 	ServerInstanceList []*sdkServerInstance `json:"serverInstanceList"`
 }
 
-type sdkLoginKey struct {
+type sdkCreateLoginKey struct {
 	RequestId  *string `json:"requestId"`
 	ReturnCode *string `json:"returnCode"`
 	KeyName    *string `json:"keyName"`
@@ -100,7 +81,7 @@ func TestDrivenLikeTheSDK(t *testing.T) {
 	h := newHarness(t, nil)
 	c := sdkClient{h: h, base: h.srv.URL}
 
-	var key sdkLoginKey
+	var key sdkCreateLoginKey
 	if err := c.call("createLoginKey", [][2]string{{"keyName", "web-key"}}, &key); err != nil {
 		t.Fatal(err)
 	}

@@ -94,6 +94,9 @@ func (s *Sim) reindex() {
 			s.due.schedule(v.Due, kindServer, v.No)
 		}
 	}
+	for _, n := range sortedByID(s.d.FreeNICs) {
+		s.idx.addNIC(&nicRef{free: n}, n.Region)
+	}
 	for _, v := range sortedByID(s.d.Volumes) {
 		s.idx.addVolume(v)
 		if !v.Due.IsZero() {

@@ -161,7 +161,7 @@ type volumeJSON struct {
 	HypervisorType                 code   `json:"hypervisorType"`
 	Throughput                     int    `json:"throughput"`
 	Iops                           int    `json:"iops"`
-	BlockStorageSnapshotInstanceNo string `json:"blockStorageSnapshotInstanceNo"`
+	BlockStorageSnapshotInstanceNo string `json:"blockStorageSnapshotInstanceNo,omitempty"` // only for a volume made from a snapshot
 }
 
 var (
