@@ -65,15 +65,17 @@
 // One table, serverRules in replace.go, says per attribute and per cloud
 // whether a change is made in place (type → resize; power → start, stop,
 // shelve, unshelve; security groups, metadata (NHN) and protection →
-// update) or forces a replacement (image, zone, vpc, subnet, ip, key, root
+// update) or forces a replacement (image, zone, vpc, subnet, ip, NCP
+// interfaces, key, root
 // volume, public_ip, init_script, placement_group, billing, partitions,
 // user_data on NHN, security groups on NCP). A resize becomes a replace when
 // NCP would change product type or disk type, or NHN would resize a u2
 // flavor. Attributes the fleet file leaves unset, or that the inventory does
 // not report, are never compared. Providers report NCP's init_script,
-// placement_group, billing ("hourly"/"monthly") and partitions
-// ("/mnt:100,..." sorted) and NHN's user data sha256 in Server.Extra under
-// the keys "init_script", "placement_group", "billing", "partitions" and
+// placement_group, billing ("hourly"/"monthly"), partitions
+// ("/mnt:100,..." sorted) and interfaces (NIC numbers, eth0 first) and NHN's
+// user data sha256 in Server.Extra under the keys "init_script",
+// "placement_group", "billing", "partitions", "interfaces" and
 // "user_data_sha256".
 //
 // Volumes grow in place: detach, update (VolumeSize), attach again, since

@@ -63,6 +63,12 @@ var serverRules = []attrRule{
 	{"network.ip", forcesNew, forcesNew, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
 		return d.Network.IP, c.IP, d.Network.IP != "" && c.IP != ""
 	}},
+	// Existing NCP interfaces a server takes at create (NCP reports them in
+	// Extra["interfaces"], eth0 first); compared only when the file names some.
+	{"network.interfaces", forcesNew, ignored, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
+		have, ok := c.Extra["interfaces"]
+		return strings.Join(d.Network.Interfaces, ","), have, ok && len(d.Network.Interfaces) > 0
+	}},
 	// NCP sets ACGs on the network interface at create time; fleet has no
 	// call that changes them afterwards. NHN adds and removes groups live.
 	{"network.security_groups", forcesNew, inUpdate, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {

@@ -159,7 +159,7 @@ func TestValidateParallelMatchesWhole(t *testing.T) {
 
 func TestProperties(t *testing.T) {
 	got := Properties("/$defs/network")
-	if diff := cmp.Diff([]string{"ip", "security_groups", "subnet", "vpc"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"interfaces", "ip", "security_groups", "subnet", "vpc"}, got); diff != "" {
 		t.Errorf("Properties (-want +got):\n%s", diff)
 	}
 	if Node("/$defs/nope") != nil {

@@ -114,6 +114,10 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 			missing = append(missing, "network.subnet (or network.vpc)")
 		}
 		l.cloudOnly(ptr, gv, ncpOnly, "NCP", p)
+		if _, ok := net["interfaces"]; ok {
+			l.errorAtPtr(ptr+"/network/interfaces", true, pathText(ptr+"/network/interfaces")+": interfaces are for NCP servers only",
+				fmt.Sprintf("Provider %q is %s, which places a server by subnet; remove interfaces.", provName, p.Type))
+		}
 	default:
 		return // bad provider type: the schema reports it
 	}
@@ -127,6 +131,14 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 	if ip := str(net, "ip"); ip != "" && g.Counted && g.Count > 1 {
 		l.errorAtPtr(ptr+"/network/ip", false, pathText(ptr+"/network/ip")+": a fixed IP needs a single server",
 			fmt.Sprintf("%d servers cannot share one private IP; remove ip or count.", g.Count))
+	}
+	if _, ok := net["interfaces"]; ok && g.Counted && g.Count > 1 {
+		l.errorAtPtr(ptr+"/network/interfaces", false, pathText(ptr+"/network/interfaces")+": existing interfaces need a single server",
+			fmt.Sprintf("An interface attaches to one server, and %d servers cannot share it; remove interfaces or count.", g.Count))
+	}
+	if _, ok := net["interfaces"]; ok && str(net, "ip") != "" {
+		l.errorAtPtr(ptr+"/network/ip", false, pathText(ptr+"/network/ip")+": a server taking existing interfaces has their addresses",
+			"The primary interface brings its own private IP; remove ip.")
 	}
 	if key := str(gv, "key"); key != "" {
 		for _, k := range f.Keypairs {

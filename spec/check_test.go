@@ -51,6 +51,18 @@ func TestLoadSemanticErrors(t *testing.T) {
 			body: "x-a: &a { zone: z }\nproviders:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { <<: *a, zone: y, provider: ncp, image: i, type: t, network: { vpc: '1', subnet: '2' }, zone: x }\n",
 			want: []string{`duplicate key "zone"`},
 		},
+		"interfaces on NHN": {
+			body: "providers:\n  nhn: { type: nhncloud, region: KR1 }\nservers:\n  web: { provider: nhn, image: i, type: t, key: k, network: { subnet: s, interfaces: ['930'] } }\n",
+			want: []string{"servers.web.network.interfaces: interfaces are for NCP servers only"},
+		},
+		"interfaces with count": {
+			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { provider: ncp, count: 2, image: i, type: t, network: { vpc: '1', subnet: '2', interfaces: ['930'] } }\n",
+			want: []string{"servers.web.network.interfaces: existing interfaces need a single server"},
+		},
+		"interfaces with ip": {
+			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { provider: ncp, image: i, type: t, network: { vpc: '1', subnet: '2', ip: 10.0.0.9, interfaces: ['930'] } }\n",
+			want: []string{"servers.web.network.ip: a server taking existing interfaces has their addresses"},
+		},
 		"NCP name too short": {
 			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  w: " + ncpServer + "\n",
 			want: []string{`servers.w: NCP refuses the server name "w"`},

@@ -119,6 +119,7 @@ type Network struct {
 	Subnet         string
 	SecurityGroups []string // NCP ACG numbers; NHN security group names
 	IP             string   // fixed private IP, optional
+	Interfaces     []string // NCP: existing NICs by number, primary first
 }
 
 // RootVolume describes the boot disk.

@@ -23,6 +23,7 @@ const (
 	nhnLife   = "e2e/coverage.TestNHNLifecycle"
 	nhnPlan   = "e2e/coverage.TestNHNPlanRefusesUnknownNames"
 	batch     = "e2e/coverage.TestBatchCreate"
+	ncpNICs   = "e2e/coverage.TestNCPExistingInterfaces"
 )
 
 const (
@@ -50,9 +51,9 @@ var Table = []Row{
 		"NCP names members NAME-001…, so members 1-99 are batched only with batch_create and then renamed (a hostname the OS took from the name at boot stays); members with a fixed IP or a public IP go one per call; the description carries the group tag server/NAME-[FIRST-LAST] and each member's address is read from its name"},
 	{"000", ncpCreateOp, "serverCreateStartNo", "the first member's index in a batch (count + start ≤ 1000)", batch, ""},
 	{"000", ncpCreateOp, "serverName", "the server's name: `servers.NAME`, or NAME-N with `count`", ncpCreate, ""},
-	{"000", ncpCreateOp, "networkInterfaceList.N.networkInterfaceOrder", "NIC 0, always", ncpCreate, ""},
-	{"000", ncpCreateOp, "networkInterfaceList.N.networkInterfaceNo", "—", "", "not exposed: fleet creates each server's own interface; attaching a pre-made one would tie the server to a resource fleet does not own"},
-	{"000", ncpCreateOp, "networkInterfaceList.N.subnetNo", "—", "", "not exposed: NIC 0 takes the server's `network.subnet`; a fleet file describes one interface per server (orders beyond 0 are not exposed)"},
+	{"000", ncpCreateOp, "networkInterfaceList.N.networkInterfaceOrder", "NIC 0, always; 1 and 2 for further `network.interfaces`", ncpCreate, ""},
+	{"000", ncpCreateOp, "networkInterfaceList.N.networkInterfaceNo", "`servers.*.network.interfaces`: existing interfaces, the first as NIC 0; fleet neither creates nor deletes them", ncpNICs, ""},
+	{"000", ncpCreateOp, "networkInterfaceList.N.subnetNo", "—", "", "not exposed: NIC 0 takes the server's `network.subnet`; further interfaces come only as existing ones (`network.interfaces`), which bring their own subnet"},
 	{"000", ncpCreateOp, "networkInterfaceList.N.ip", "`servers.*.network.ip`", ncpCreate, ""},
 	{"000", ncpCreateOp, "networkInterfaceList.N.accessControlGroupNoList.N", "`servers.*.network.security_groups` (the VPC's default ACG when empty)", ncpCreate, ""},
 	{"000", ncpCreateOp, "placementGroupNo", "`servers.*.placement_group`", ncpCreate, ""},

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -58,7 +59,9 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 				return out, err
 			}
 		}
-		out.Servers = append(out.Servers, toServer(s, o, desc, nicOf(s, nics), volsByServer[s.ServerInstanceNo]))
+		srv := toServer(s, o, desc, nicOf(s, nics), volsByServer[s.ServerInstanceNo])
+		srv.Extra["interfaces"] = interfaceNos(s, nics)
+		out.Servers = append(out.Servers, srv)
 	}
 	for _, v := range vols {
 		_, o, ok := parseTag(v.BlockStorageDescription)
@@ -113,6 +116,21 @@ func (c *client) interfaces(ctx context.Context, nos []string) (map[string]*netw
 		m[list[i].NetworkInterfaceNo] = &list[i]
 	}
 	return m, nil
+}
+
+// interfaceNos lists a server's interface numbers in device order (eth0
+// first), the form network.interfaces is compared in; an interface the
+// list did not return keeps its place after the known ones.
+func interfaceNos(s serverInstance, nics map[string]*networkInterface) string {
+	nos := slices.Clone(s.NetworkInterfaceNoList)
+	device := func(no string) string {
+		if n := nics[no]; n != nil && n.DeviceName != "" {
+			return n.DeviceName
+		}
+		return "~" // after eth*
+	}
+	slices.SortStableFunc(nos, func(a, b string) int { return strings.Compare(device(a), device(b)) })
+	return strings.Join(nos, ",")
 }
 
 // nicOf returns a server's primary interface: the first one it lists, whose

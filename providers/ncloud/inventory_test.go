@@ -46,7 +46,7 @@ func TestInventory(t *testing.T) {
 			Image: "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", ImageAliases: []string{"16187005"}, Type: "s2-g2-s50",
 			Zone: "KR-1", VPC: "75", Subnet: "36", SecurityGroups: []string{"43", "44"}, IP: "10.0.1.11", Key: "prod-key",
 			Power: "running", Status: "RUN", RootVolume: &providers.RootVolume{Size: 50, Type: "SSD"},
-			Attached: []string{"11"}, Extra: map[string]string{"description": "front", "init_script": "63194", "placement_group": "812", "partitions": "/:50,/data:50"},
+			Attached: []string{"11"}, Extra: map[string]string{"description": "front", "init_script": "63194", "interfaces": "930", "placement_group": "812", "partitions": "/:50,/data:50"},
 		}},
 		Volumes:  []providers.Volume{{ID: "11", Name: "vol-11", Owner: providers.Owner{Fleet: "shop", Address: "volume/web-1/data"}, Size: 100, Type: "SSD", Zone: "KR-1", ServerID: "1", Status: "ATTAC"}},
 		Images:   []providers.Image{{ID: "2264", Name: "golden", Owner: providers.Owner{Fleet: "shop", Address: "image/golden"}, SourceServerID: "1", Status: "CREAT", Ready: true}},

@@ -60,6 +60,13 @@ func serverForm(s *spec.Server, imageID string, o providers.Owner, acgs []string
 	}
 	nic := item("networkInterfaceList", 0)
 	f.setInt(nic+".networkInterfaceOrder", 0).set(nic+".ip", s.Network.IP).list(nic+".accessControlGroupNoList", acgs)
+	// Existing interfaces (seed 000: networkInterfaceList.N.networkInterfaceNo)
+	// take the orders 0, 1, 2 in the fleet file's order; each keeps its own
+	// subnet, address and ACGs unless security_groups names NIC 0's.
+	for i, no := range s.Network.Interfaces {
+		pre := item("networkInterfaceList", i)
+		f.setInt(pre+".networkInterfaceOrder", i).set(pre+".networkInterfaceNo", no)
+	}
 	if rv := s.RootVolume; rv != nil {
 		if rv.Encrypted {
 			f.setBool("isEncryptedBaseBlockStorageVolume", true)
@@ -103,7 +110,7 @@ func (p *Provider) createServer(ctx context.Context, o providers.Owner, sc *prov
 // security groups it takes the VPC's default ACG, which NIC 0 needs.
 func (p *Provider) createForm(ctx context.Context, s *spec.Server, imageID string, o providers.Owner) (*form, error) {
 	acgs := s.Network.SecurityGroups
-	if len(acgs) == 0 {
+	if len(acgs) == 0 && len(s.Network.Interfaces) == 0 {
 		def, err := p.defaultACG(ctx, s.Network.VPC)
 		if err != nil {
 			return nil, withAddress(err, o.Address)

@@ -64,6 +64,16 @@ func TestCreateServerForm(t *testing.T) {
 			"vpcNo": "75", "subnetNo": "36", "isProtectServerTermination": "false",
 			"networkInterfaceList.1.networkInterfaceOrder": "0", "networkInterfaceList.1.accessControlGroupNoList.1": "43",
 		}},
+		"existing interfaces keep their ACGs: no default ACG lookup": {func() *spec.Server {
+			return &spec.Server{Name: "web-1", Image: "25495367", Type: "s2-g3", Network: spec.Network{VPC: "75", Subnet: "36", Interfaces: []string{"930", "931"}}}
+		}, "", map[string]string{
+			"regionCode": "KR", "responseFormatType": "json",
+			"serverName": "web-1", "serverDescription": "fleet:shop server/web-1", "serverCreateCount": "1",
+			"serverImageNo": "25495367", "serverSpecCode": "s2-g3",
+			"vpcNo": "75", "subnetNo": "36", "isProtectServerTermination": "false",
+			"networkInterfaceList.1.networkInterfaceOrder": "0", "networkInterfaceList.1.networkInterfaceNo": "930",
+			"networkInterfaceList.2.networkInterfaceOrder": "1", "networkInterfaceList.2.networkInterfaceNo": "931",
+		}},
 		"member image, hourly": {func() *spec.Server {
 			return &spec.Server{Name: "web-1", Image: "image/golden", Type: "s2-g2-s50", Billing: "hourly", Network: spec.Network{VPC: "75", Subnet: "36", SecurityGroups: []string{"43"}}}
 		}, "9001", map[string]string{
