@@ -3,6 +3,8 @@ package nhnsim
 import (
 	"context"
 	"errors"
+	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -12,6 +14,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v2/volumes"
+	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumetypes"
+	computeversions "github.com/gophercloud/gophercloud/v2/openstack/compute/apiversions"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/availabilityzones"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
@@ -19,8 +23,10 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/security/groups"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
+	"github.com/gophercloud/gophercloud/v2/openstack/utils"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
 	"github.com/fleet-iac/fleet/providers/simcore"
@@ -556,6 +562,102 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 		wantCode(t, err, 404)
 	})
 
+	t.Run("reads the other subtests skip", func(t *testing.T) {
+		// Version documents, as clients discover them.
+		// A suffix the endpoint lacks makes ChooseVersion read the root document.
+		if v, _, err := utils.ChooseVersion(ctx, g.pc, []*utils.Version{{ID: "v2.0", Priority: 20, Suffix: "/not-v2/"}}); err != nil || v.ID != "v2.0" {
+			t.Errorf("identity versions: %+v %v", v, err)
+		}
+		// A document that does not decode would leave the status unknown.
+		if vs, err := utils.GetServiceVersions(ctx, g.pc, h.sim.AuthURL(h.srv.URL), true); err != nil || len(vs) != 1 || vs[0].Status == utils.StatusUnknown {
+			t.Errorf("identity v2.0 document: %+v %v", vs, err)
+		}
+		for name, sc := range map[string]*gophercloud.ServiceClient{"compute": g.compute, "volume": g.block} {
+			pages, err := computeversions.List(sc).AllPages(ctx)
+			if err != nil {
+				t.Fatalf("%s versions: %v", name, err)
+			}
+			if vs, err := computeversions.ExtractAPIVersions(pages); err != nil || len(vs) == 0 {
+				t.Errorf("%s versions: %+v %v", name, vs, err)
+			}
+		}
+		// The plain flavor list (Nova's /flavors, which gophercloud pages
+		// like /flavors/detail).
+		pages, err := pagination.NewPager(g.compute, g.compute.ServiceURL("flavors"), func(r pagination.PageResult) pagination.Page {
+			return flavors.FlavorPage{LinkedPageBase: pagination.LinkedPageBase{PageResult: r}}
+		}).AllPages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fs, err := flavors.ExtractFlavors(pages); err != nil || len(fs) == 0 || fs[0].ID == "" {
+			t.Errorf("flavor list: %+v %v", fs, err)
+		}
+		if specs, err := flavors.ListExtraSpecs(ctx, g.compute, flavorID("m2.c2m4")).Extract(); err != nil || len(specs) == 0 {
+			t.Errorf("extra specs: %v %v", specs, err)
+		}
+		if v, err := flavors.GetExtraSpec(ctx, g.compute, flavorID("m2.c2m4"), "flavor_type").Extract(); err != nil || v["flavor_type"] == "" {
+			t.Errorf("extra spec: %v %v", v, err)
+		}
+		pages, err = secgroups.List(g.compute).AllPages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gs, err := secgroups.ExtractSecurityGroups(pages); err != nil || len(gs) == 0 {
+			t.Errorf("nova security groups: %+v %v", gs, err)
+		}
+		// Cinder volume types (the v3 package: the path is the same on v2).
+		pages, err = volumetypes.List(g.block, nil).AllPages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vts, err := volumetypes.ExtractVolumeTypes(pages)
+		if err != nil || len(vts) == 0 {
+			t.Fatalf("volume types: %+v %v", vts, err)
+		}
+		if vt, err := volumetypes.Get(ctx, g.block, vts[0].ID).Extract(); err != nil || vt.Name != vts[0].Name {
+			t.Errorf("volume type: %+v %v", vt, err)
+		}
+		// Neutron security groups and one subnet.
+		nc, err := openstack.NewNetworkV2(g.pc, gophercloud.EndpointOpts{Region: "KR1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages, err = groups.List(nc, groups.ListOpts{}).AllPages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sgs, err := groups.ExtractGroups(pages)
+		if err != nil || len(sgs) == 0 {
+			t.Fatalf("neutron security groups: %+v %v", sgs, err)
+		}
+		if sg, err := groups.Get(ctx, nc, sgs[0].ID).Extract(); err != nil || sg.Name != sgs[0].Name {
+			t.Errorf("neutron security group: %+v %v", sg, err)
+		}
+		if sn, err := subnets.Get(ctx, nc, fx.Subnet).Extract(); err != nil || sn.ID != fx.Subnet {
+			t.Errorf("subnet: %+v %v", sn, err)
+		}
+	})
+
+	// Every route was driven through gophercloud, whose result structs are
+	// the declared types the simulator's answers must decode into (issue 20).
+	t.Run("every route was driven", func(t *testing.T) {
+		driven := map[string]bool{}
+		for op := range h.sim.Stats().Snapshot().Operations {
+			_, route, _ := strings.Cut(op, " ")
+			route, _, _ = strings.Cut(route, " ") // an action's key
+			driven[route] = true
+		}
+		var missed []string
+		for _, r := range servedRoutes(t) {
+			if !driven[r] {
+				missed = append(missed, r)
+			}
+		}
+		if len(missed) > 0 {
+			t.Errorf("routes no gophercloud call reached: %s", strings.Join(missed, ", "))
+		}
+	})
+
 	t.Run("a client without a region gets KR2 and fails", func(t *testing.T) {
 		cc, err := openstack.NewComputeV2(g.pc, gophercloud.EndpointOpts{})
 		if err != nil {
@@ -564,4 +666,25 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 		_, err = flavors.Get(ctx, cc, flavorID("m2.c2m4")).Extract()
 		wantCode(t, err, 404)
 	})
+}
+
+// servedRoutes reads the route names route.go gives Stats, so a route
+// added there without a gophercloud call here fails the test.
+func servedRoutes(t *testing.T) []string {
+	t.Helper()
+	src, err := os.ReadFile("route.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range regexp.MustCompile(`return \w+\([a-zA-Z]+\), "(/[^"]*)"|return [a-zA-Z]+, "(/[^"]*)"`).FindAllStringSubmatch(string(src), -1) {
+		r := m[1] + m[2]
+		if !seen[r] {
+			seen[r] = true
+			out = append(out, r)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
