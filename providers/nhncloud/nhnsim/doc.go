@@ -1,7 +1,8 @@
 // Package nhnsim simulates the NHN Cloud IaaS APIs that fleet uses, as a
 // plain http.Handler: Keystone v2.0 tokens with a multi-region service
-// catalog, Nova v2 (flavors, availability zones, keypairs, servers, server
-// actions, metadata, tags, volume attachments), Cinder v2 (types and
+// catalog, Nova v2 (flavors and their extra specs, availability zones,
+// keypairs, servers, server actions, metadata, tags, volume attachments),
+// Cinder v2 (types and
 // volumes) and Glance v2 images (list, get, JSON Patch updates in the
 // v2.1 media type, delete), plus a versions document at the identity,
 // image and network roots and the Neutron lists of networks, subnets and
@@ -21,6 +22,34 @@
 //	/volume/v2/{tenant}/...    Cinder
 //	/image/                    Glance versions document; /image/v2/images[/{id}] (GET; PATCH, DELETE by id)
 //	/network/                  Neutron versions document; /network/v2.0/{networks,subnets,security-groups}
+//
+// Operations served, below each service's versioned root (anything else
+// answers 404 and counts as "METHOD unknown"); every route is reached
+// through gophercloud, whose result structs its answers decode into
+// (TestGophercloudDrivesEveryOperation):
+//
+//	Keystone  GET /identity, GET /v2.0, POST /v2.0/tokens
+//	Nova      GET /compute; GET /flavors, /flavors/detail, /flavors/{id},
+//	          /flavors/{id}/os-extra_specs, /flavors/{id}/os-extra_specs/{key};
+//	          GET /os-availability-zone; GET, POST /os-keypairs;
+//	          GET, DELETE /os-keypairs/{name}; GET /os-security-groups;
+//	          GET, POST /servers; GET /servers/detail;
+//	          GET, PUT, DELETE /servers/{id}; POST /servers/{id}/action
+//	          (os-start, os-stop, reboot, resize, confirmResize, revertResize,
+//	          createImage, shelve, unshelve, addSecurityGroup,
+//	          removeSecurityGroup); GET, PUT, POST /servers/{id}/metadata;
+//	          GET, PUT, DELETE /servers/{id}/metadata/{key};
+//	          GET, PUT /servers/{id}/tags; GET /servers/{id}/os-security-groups;
+//	          GET, POST /servers/{id}/os-volume_attachments;
+//	          GET, DELETE /servers/{id}/os-volume_attachments/{volumeId}
+//	Cinder    GET /volume; GET /types, /types/{id}; GET, POST /volumes;
+//	          GET /volumes/detail; GET, PUT, DELETE /volumes/{id};
+//	          POST /volumes/{id}/action (os-extend, os-volume_upload_image)
+//	Glance    GET /image; GET /v2/images; GET, PATCH, DELETE /v2/images/{id}
+//	Neutron   GET /network; GET /v2.0/networks[/{id}], /v2.0/subnets[/{id}],
+//	          /v2.0/security-groups[/{id}]
+//
+// Keypairs keep public_key byte for byte as sent, as Nova does.
 //
 // A volume detach, like Nova's, keeps the attachment on both sides while
 // the volume is detaching and drops it once the volume is available.
