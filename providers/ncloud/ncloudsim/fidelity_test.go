@@ -221,3 +221,39 @@ func TestVPCNeighbourhoodReads(t *testing.T) {
 		t.Errorf("a vserver operation under /vpc/v2: %d", r.status)
 	}
 }
+
+// Free NICs, made ACGs and init scripts survive a restart, and a free NIC's
+// address stays taken.
+func TestNeighbourhoodPersists(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, func(o *Options) { o.Dir = dir })
+	nic := h.call("createNetworkInterface", "vpcNo", "75", "subnetNo", "36", "accessControlGroupNoList.1", "43",
+		"ip", "10.0.0.60").list(t, "networkInterfaceList")[0]["networkInterfaceNo"].(string)
+	acg := h.call("createAccessControlGroup", "vpcNo", "75").list(t, "accessControlGroupList")[0]["accessControlGroupNo"].(string)
+	script := h.call("createInitScript", "initScriptContent", "echo\n").list(t, "initScriptList")[0]["initScriptNo"].(string)
+	if err := h.sim.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := New(Options{Dir: dir, Clock: h.clock, AuthClock: h.clock, Behaviour: h.sim.Injector().Behaviour()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.sim = again
+	h.srv.Config.Handler = again
+	if l := h.call("getNetworkInterfaceDetail", "networkInterfaceNo", nic).list(t, "networkInterfaceList"); len(l) != 1 ||
+		codeOf(l[0], "networkInterfaceStatus") != "NOTUSED" || l[0]["ip"] != "10.0.0.60" {
+		t.Errorf("NIC after reload: %s", jsonString(l))
+	}
+	h.call("createNetworkInterface", "vpcNo", "75", "subnetNo", "36", "accessControlGroupNoList.1", "43",
+		"ip", "10.0.0.60").refused(t, codeInvalid)
+	if l := h.call("getAccessControlGroupDetail", "accessControlGroupNo", acg).list(t, "accessControlGroupList"); len(l) != 1 {
+		t.Errorf("ACG after reload: %s", jsonString(l))
+	}
+	if l := h.call("getInitScriptDetail", "initScriptNo", script).list(t, "initScriptList"); len(l) != 1 || l[0]["initScriptContent"] != "echo\n" {
+		t.Errorf("init script after reload: %s", jsonString(l))
+	}
+	h.createServer("web", "networkInterfaceList.1.networkInterfaceNo", nic)
+	if err := again.Flush(); err != nil {
+		t.Fatal(err)
+	}
+}
