@@ -55,12 +55,9 @@ func (s *Sim) allACGs(c *call) []acgJSON {
 }
 
 func (s *Sim) acgs(c *call, byNo string) (result, error) {
-	nos, err := c.p.list("accessControlGroupNoList")
+	nos, err := c.numbers("accessControlGroupNoList", byNo)
 	if err != nil {
 		return result{}, err
-	}
-	if byNo != "" {
-		nos = []string{byNo}
 	}
 	vpcNo, name, status := c.p.str("vpcNo"), c.p.str("accessControlGroupName"), c.p.str("accessControlGroupStatusCode")
 	out := []acgJSON{}

@@ -11,6 +11,15 @@ import (
 // created with and terraform-provider-ncloud's ncloud_vpc reads
 // (getNetworkAclList, getRouteTableList). They are preset and read-only.
 
+// numbers reads the numbers a list call filters on: those of the list
+// parameter, or the one number a detail call names.
+func (c *call) numbers(listParam, byNo string) ([]string, error) {
+	if byNo != "" {
+		return []string{byNo}, nil
+	}
+	return c.p.list(listParam)
+}
+
 // networkACLNo and routeTableNo derive the preset objects' numbers from
 // their VPC's, so they stay fixed run to run.
 func networkACLNo(vpcNo string) string { return "1" + vpcNo }
@@ -32,12 +41,9 @@ type vpcJSON struct {
 }
 
 func vpcs(c *call, byNo string) (result, error) {
-	nos, err := c.p.list("vpcNoList")
+	nos, err := c.numbers("vpcNoList", byNo)
 	if err != nil {
 		return result{}, err
-	}
-	if byNo != "" {
-		nos = []string{byNo}
 	}
 	name, status := c.p.str("vpcName"), c.p.str("vpcStatusCode")
 	out := []vpcJSON{}
@@ -82,12 +88,9 @@ func subnetView(c *call, sn *subnet) subnetJSON {
 }
 
 func subnets(c *call, byNo string) (result, error) {
-	nos, err := c.p.list("subnetNoList")
+	nos, err := c.numbers("subnetNoList", byNo)
 	if err != nil {
 		return result{}, err
-	}
-	if byNo != "" {
-		nos = []string{byNo}
 	}
 	vpcNo, name, zoneCode, typ := c.p.str("vpcNo"), c.p.str("subnetName"), c.p.str("zoneCode"), c.p.str("subnetTypeCode")
 	acl, usage := c.p.str("networkAclNo"), c.p.str("usageTypeCode")
@@ -125,12 +128,9 @@ type networkACLJSON struct {
 }
 
 func networkACLs(c *call, byNo string) (result, error) {
-	nos, err := c.p.list("networkAclNoList")
+	nos, err := c.numbers("networkAclNoList", byNo)
 	if err != nil {
 		return result{}, err
-	}
-	if byNo != "" {
-		nos = []string{byNo}
 	}
 	vpcNo, name, status := c.p.str("vpcNo"), c.p.str("networkAclName"), c.p.str("networkAclStatusCode")
 	out := []networkACLJSON{}
@@ -194,12 +194,9 @@ func allRouteTables(c *call) []routeTableJSON {
 }
 
 func routeTables(c *call, byNo string) (result, error) {
-	nos, err := c.p.list("routeTableNoList")
+	nos, err := c.numbers("routeTableNoList", byNo)
 	if err != nil {
 		return result{}, err
-	}
-	if byNo != "" {
-		nos = []string{byNo}
 	}
 	vpcNo, name, typ := c.p.str("vpcNo"), c.p.str("routeTableName"), c.p.str("supportedSubnetTypeCode")
 	out := []routeTableJSON{}
