@@ -1,6 +1,7 @@
 # fleet's build, test and benchmark entry points. `make test` is what CI runs.
 GO        ?= go
-VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# Empty outside a git checkout: the binary then names its version from its build information.
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 LDFLAGS   := -X github.com/fleet-iac/fleet/command.Version=$(VERSION)
 PKGS      := ./...
 FUZZTIME  ?= 20s

@@ -141,7 +141,7 @@ func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path st
 	if err != nil {
 		return nil, err
 	}
-	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), Version); err != nil {
+	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), version); err != nil {
 		return nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan --out "+path+"\" and apply that.")
 	}
 	return st, nil

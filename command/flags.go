@@ -44,7 +44,7 @@ func signalContext() (context.Context, context.CancelFunc) {
 func lockState(ctx context.Context, b state.Backend, operation string, timeout time.Duration) (unlock func(), err error) {
 	lctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	info := state.NewLockInfo(operation, Version)
+	info := state.NewLockInfo(operation, version)
 	id, err := b.Lock(lctx, info)
 	if err != nil {
 		var le *state.LockError

@@ -91,7 +91,7 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 		return nil, nil, err
 	}
 	plan, diags := planner.Build(planner.Input{
-		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Destroy: o.destroy, FleetVersion: Version,
+		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Destroy: o.destroy, FleetVersion: version,
 	})
 	if len(diags) > 0 {
 		writeDiagnostics(ws.io.Err, diags, ws.sources, "human", ws.ui.color)
