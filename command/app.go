@@ -42,7 +42,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also NO_COLOR)"},
 		},
-		ExitErrHandler:  func(*cli.Context, error) {},
+		ExitErrHandler: func(*cli.Context, error) {},
 		Description: `Exit codes: 0 success (plan --detailed-exitcode: no changes), 1 error,
 2 plan --detailed-exitcode: success with changes.`,
 		Commands: commands(io),
