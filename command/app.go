@@ -54,7 +54,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			parent = " " + c.Command.FullName()
 		}
 	}
-	err := app.Run(helpAsFlag(args))
+	err := app.Run(hoistFlags(app.Commands, helpAsFlag(args)))
 	if unknown != "" && err == nil {
 		err = userError(fmt.Sprintf("unknown command %q", strings.TrimSpace(parent+" "+unknown)),
 			fmt.Sprintf("Run \"fleet help%s\" to list the commands.", parent))

@@ -17,9 +17,9 @@ func applyFlags() []cli.Flag {
 	return []cli.Flag{
 		fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
 		&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required without a terminal, unless applying a saved plan)"},
-		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider (servers being waited on are not limited)"},
+		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider (servers being waited on are not limited)", Action: atLeastOne("parallelism")},
 		&cli.BoolFlag{Name: "json", Usage: "progress as one JSON event per line"},
-		&cli.DurationFlag{Name: "wait-timeout", Value: executor.DefaultWaitTimeout, Usage: "how long one resource may take to reach its state before its action fails"},
+		&cli.DurationFlag{Name: "wait-timeout", Value: executor.DefaultWaitTimeout, Usage: "how long one resource may take to reach its state before its action fails", Action: positiveDuration("wait-timeout")},
 	}
 }
 
@@ -37,9 +37,10 @@ func applyCommand(s *Streams) *cli.Command {
 
 func destroyCommand(s *Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "destroy",
-		Usage: "delete everything fleet manages for this fleet file",
-		Flags: applyFlags(),
+		Name:   "destroy",
+		Before: noArguments,
+		Usage:  "delete everything fleet manages for this fleet file",
+		Flags:  applyFlags(),
 		Action: func(c *cli.Context) error {
 			return runApply(c, s, true)
 		},

@@ -18,7 +18,7 @@ func fileFlag() cli.Flag {
 }
 
 func lockTimeoutFlag() cli.Flag {
-	return &cli.DurationFlag{Name: "lock-timeout", Value: 0, Usage: "how long to wait for the state lock held by another run"}
+	return &cli.DurationFlag{Name: "lock-timeout", Value: 0, Usage: "how long to wait for the state lock held by another run", Action: nonNegativeDuration("lock-timeout")}
 }
 
 func targetFlag() cli.Flag {

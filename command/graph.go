@@ -8,8 +8,9 @@ import (
 
 func graphCommand(s *Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "graph",
-		Usage: "print the plan's dependency graph as Graphviz DOT",
+		Name:   "graph",
+		Before: noArguments,
+		Usage:  "print the plan's dependency graph as Graphviz DOT",
 		Flags: []cli.Flag{fileFlag(), targetFlag(),
 			&cli.BoolFlag{Name: "refresh", Value: true, Usage: "read the live inventory"},
 			&cli.BoolFlag{Name: "destroy", Usage: "graph the destroy plan"},

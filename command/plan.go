@@ -18,6 +18,7 @@ func planCommand(s *Streams) *cli.Command {
 		Name:      "plan",
 		Usage:     "refresh the inventory and show what apply would change",
 		ArgsUsage: " ",
+		Before:    noArguments,
 		Flags: []cli.Flag{
 			fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
 			&cli.StringFlag{Name: "out", Usage: "save the plan to this file, for a later \"fleet apply FILE\""},

@@ -8,8 +8,9 @@ import (
 
 func schemaCommand(s *Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "schema",
-		Usage: "print the fleet file's JSON schema (for editors: yaml-language-server, VS Code)",
+		Name:   "schema",
+		Before: noArguments,
+		Usage:  "print the fleet file's JSON schema (for editors: yaml-language-server, VS Code)",
 		Description: `Point yaml-language-server at it with a first line such as
   # yaml-language-server: $schema=fleet.schema.json
 after "fleet schema > fleet.schema.json".`,

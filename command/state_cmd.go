@@ -14,9 +14,10 @@ func stateCommand(s *Streams) *cli.Command {
 		Usage: "look at and repair the state",
 		Subcommands: append([]*cli.Command{
 			{
-				Name:  "list",
-				Usage: "list the addresses in the state",
-				Flags: []cli.Flag{fileFlag()},
+				Name:   "list",
+				Before: noArguments,
+				Usage:  "list the addresses in the state",
+				Flags:  []cli.Flag{fileFlag()},
 				Action: func(c *cli.Context) error {
 					st, err := readState(c, s)
 					if err != nil {

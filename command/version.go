@@ -57,8 +57,9 @@ func buildVersion(stamped string, read func() (*debug.BuildInfo, bool)) string {
 
 func versionCommand(io *Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "version",
-		Usage: "print the fleet version",
+		Name:   "version",
+		Before: noArguments,
+		Usage:  "print the fleet version",
 		Description: `The version is the release the binary was installed at (go install
 github.com/fleet-iac/fleet@vX), or, for a build from a checkout, devel+ and
 the commit, with -dirty when the tree had uncommitted changes.`,
