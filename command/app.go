@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/fleet-iac/fleet/spec"
 )
 
 // Exit codes.
@@ -27,6 +29,18 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 type Streams struct {
 	In       io.Reader
 	Out, Err io.Writer
+
+	// reported are the diagnostics printed on Err during the run, so a
+	// command with machine output can repeat them in its document.
+	reported spec.Diagnostics
+	// fleet is the name of the fleet the run loaded, "" before that.
+	fleet string
+}
+
+// report prints diagnostics for people on Err and keeps them.
+func (s *Streams) report(diags spec.Diagnostics, sources map[string][]byte, color bool) {
+	s.reported = append(s.reported, diags...)
+	writeDiagnostics(s.Err, diags, sources, formatHuman, color)
 }
 
 // Run runs the fleet command line and returns the process exit code.

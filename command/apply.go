@@ -84,6 +84,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 	}
 	defer ws.Close()
 	ws.destroying = destroy
+	ws.machineOutput = c.Bool("json")
 	unlock, err := lockState(ctx, ws.backend, operation, c.Duration("lock-timeout"))
 	if err != nil {
 		return err
@@ -94,7 +95,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 	var st *state.State
 	if saved != nil {
 		plan = saved
-		if st, err = ws.checkFresh(ctx, plan, planFile); err != nil {
+		if st, err = ws.checkFresh(ctx, plan, planFile, files); err != nil {
 			return err
 		}
 	} else {
@@ -109,6 +110,10 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 		}
 		if !plan.HasChanges() {
 			if len(st.Intents) == 0 {
+				if c.Bool("json") {
+					// a program reading the events learns that the run ended
+					executor.NewJSONObserver(s.Out).Observe(executor.Event{Kind: executor.ApplyFinished, Time: time.Now(), Tally: &executor.Tally{}})
+				}
 				return nil
 			}
 			// Nothing to do, but an earlier run left intents: an empty apply
@@ -125,7 +130,9 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 				return exitCode(ExitError)
 			}
 		}
-		fmt.Fprintln(s.Out)
+		if !c.Bool("json") {
+			fmt.Fprintln(s.Out)
+		}
 	}
 	return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
 }
@@ -133,7 +140,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 // checkFresh reads the state and refreshes the inventory, and refuses the
 // saved plan if the state, the fleet files, the inventory or fleet itself
 // moved since it was made.
-func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path string) (*state.State, error) {
+func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path string, files []string) (*state.State, error) {
 	st, err := ws.backend.Read(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read state: %w", err)
@@ -143,7 +150,7 @@ func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path st
 		return nil, err
 	}
 	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), version); err != nil {
-		return nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan --out "+path+"\" and apply that.")
+		return nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan "+fileFlags(files)+"--out "+shellQuote(path)+"\" and apply that.")
 	}
 	return st, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/ncloud"
 	"github.com/fleet-iac/fleet/providers/nhncloud"
@@ -32,6 +33,13 @@ type workspace struct {
 	embedded   *sim.Server // the in-process simulator, when a provider uses endpoint: embedded
 	logger     *slog.Logger
 	destroying bool // the run is a destroy: its tally says so
+
+	// machineOutput is set when stdout carries JSON or markdown: nothing
+	// for people goes there.
+	machineOutput bool
+	// failedPlan is the plan whose building failed (blocked actions), kept
+	// for the machine document that reports the failure; nil otherwise.
+	failedPlan *planner.Plan
 }
 
 // loadFleet loads and checks the fleet files, printing diagnostics. It
@@ -42,11 +50,12 @@ func loadFleet(io *Streams, u ui, files []string) (*spec.Fleet, map[string][]byt
 	}
 	res := spec.Load(files, spec.LoadOptions{})
 	if len(res.Diagnostics) > 0 {
-		writeDiagnostics(io.Err, res.Diagnostics, res.Sources, "human", u.color)
+		io.report(res.Diagnostics, res.Sources, u.color)
 	}
 	if res.Diagnostics.HasErrors() {
 		return nil, nil, exitCode(ExitError)
 	}
+	io.fleet = res.Fleet.Name
 	return res.Fleet, res.Sources, nil
 }
 
