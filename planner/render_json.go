@@ -58,6 +58,9 @@ type jsonAction struct {
 	Changes    []FieldChange  `json:"changes"`
 	Reason     string         `json:"reason,omitempty"`
 	DependsOn  []string       `json:"depends_on"`
+	// Attributes are what a create makes: for a server, every field of
+	// the fleet file under its name (user data only as user_data_set).
+	Attributes map[string]any `json:"attributes,omitempty"`
 }
 
 // terraformActions maps an action to terraform's action list.
@@ -131,7 +134,7 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 			ID: a.ID, Address: a.Address, Kind: a.Kind, Provider: a.Provider, Type: a.Type,
 			Actions: terraformActions(a), CloudID: a.CloudID, NewAddress: a.NewAddress, Replace: a.Replace,
 			Group: a.Group, Batch: a.Batch, Blocked: a.Blocked, Changes: a.Changes, Reason: a.Reason,
-			DependsOn: a.DependsOn,
+			DependsOn: a.DependsOn, Attributes: createAttributes(a),
 		}
 		if ja.Changes == nil {
 			ja.Changes = []FieldChange{}
