@@ -61,7 +61,7 @@ func stateCommand(s *Streams) *cli.Command {
 					}
 					ctx, cancel := signalContext()
 					defer cancel()
-					ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
+					ws, err := openStateWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"))
 					if err != nil {
 						return err
 					}
@@ -95,7 +95,7 @@ func stateCommand(s *Streams) *cli.Command {
 func readState(c *cli.Context, s *Streams) (*state.State, error) {
 	ctx, cancel := signalContext()
 	defer cancel()
-	ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
+	ws, err := openStateWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"))
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func stateMoveCommands(s *Streams) []*cli.Command {
 		if path == "" {
 			return userError("missing the local state file", "Usage: fleet state push|pull FILE")
 		}
-		ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
+		ws, err := openStateWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"))
 		if err != nil {
 			return err
 		}

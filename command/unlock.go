@@ -17,7 +17,7 @@ func unlockCommand(s *Streams) *cli.Command {
 		Action: func(c *cli.Context) error {
 			ctx, cancel := signalContext()
 			defer cancel()
-			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
+			ws, err := openStateWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"))
 			if err != nil {
 				return err
 			}
