@@ -60,15 +60,16 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 		operation = "destroy"
 	}
 	if planFile == "" && !c.Bool("auto-approve") && !u.interactive {
+		f := fileFlags(c.StringSlice("file"))
 		return userError(operation+" needs approval, and there is no terminal to ask on",
-			"Re-run with --auto-approve, or save a plan with \"fleet plan --out PLAN\" and run \"fleet apply PLAN\".")
+			fmt.Sprintf("Re-run with --auto-approve (\"fleet %s %s--auto-approve\"), or save a plan with \"fleet plan %s--out PLAN\" and run \"fleet apply %sPLAN\".", operation, f, f, f))
 	}
 	files := c.StringSlice("file")
 	var saved *planner.Plan
 	if planFile != "" {
 		if len(c.StringSlice("target")) > 0 {
 			return userError("--target does not apply to a saved plan",
-				"A saved plan is applied exactly as it was made. Make it with \"fleet plan --target ADDR --out PLAN\" instead.")
+				"A saved plan is applied exactly as it was made. Make it with \"fleet plan "+fileFlags(c.StringSlice("file"))+"--target ADDR --out PLAN\" instead.")
 		}
 		var err error
 		if saved, err = planner.Load(planFile); err != nil {
@@ -85,7 +86,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 	defer ws.Close()
 	ws.destroying = destroy
 	ws.machineOutput = c.Bool("json")
-	unlock, err := lockState(ctx, ws.backend, operation, c.Duration("lock-timeout"))
+	unlock, err := lockState(ctx, ws, operation, c.Duration("lock-timeout"))
 	if err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func runPlan(c *cli.Context, s *Streams, format string, wsOut **workspace) (*pla
 	}
 	ws.machineOutput = format != formatHuman
 	if out := c.String("out"); out != "" {
-		unlock, err := lockState(ctx, ws.backend, "plan", c.Duration("lock-timeout"))
+		unlock, err := lockState(ctx, ws, "plan", c.Duration("lock-timeout"))
 		if err != nil {
 			return nil, err
 		}
@@ -148,27 +148,6 @@ func outputFormat(c *cli.Context, allowed ...string) (string, error) {
 		return format, nil
 	}
 	return "", userError(fmt.Sprintf("unknown format %q", format), fmt.Sprintf("fleet %s prints --format %s.", commandPath(c), strings.Join(allowed, ", ")))
-}
-
-// fileFlags is the -f flags of a command for people to copy, as they were
-// given, with a trailing space; empty when none were.
-func fileFlags(files []string) string {
-	var b strings.Builder
-	for _, f := range files {
-		b.WriteString("-f " + shellQuote(f) + " ")
-	}
-	return b.String()
-}
-
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '/' || r == '.' || r == '-' || r == '_' || r == ':' || r == '=' || r == '+' || r == ',' ||
-			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 type planOptions struct {

@@ -45,7 +45,7 @@ func stateCommand(s *Streams) *cli.Command {
 					}
 					r := st.Lookup(addr)
 					if r == nil {
-						return userError(fmt.Sprintf("no resource %s in the state", addr), "See the addresses with \"fleet state list\".")
+						return userError(fmt.Sprintf("no resource %s in the state", addr), "See the addresses with \"fleet state list"+fileSuffix(c.StringSlice("file"))+"\".")
 					}
 					return jsonOut(s, r)
 				},
@@ -66,7 +66,7 @@ func stateCommand(s *Streams) *cli.Command {
 						return err
 					}
 					defer ws.Close()
-					unlock, err := lockState(ctx, ws.backend, "state rm", c.Duration("lock-timeout"))
+					unlock, err := lockState(ctx, ws, "state rm", c.Duration("lock-timeout"))
 					if err != nil {
 						return err
 					}
@@ -77,7 +77,7 @@ func stateCommand(s *Streams) *cli.Command {
 					}
 					for _, addr := range c.Args().Slice() {
 						if st.Lookup(addr) == nil {
-							return userError(fmt.Sprintf("no resource %s in the state", addr), "Nothing was removed. See the addresses with \"fleet state list\".")
+							return userError(fmt.Sprintf("no resource %s in the state", addr), "Nothing was removed. See the addresses with \"fleet state list"+fileSuffix(c.StringSlice("file"))+"\".")
 						}
 					}
 					for _, addr := range c.Args().Slice() {
@@ -127,7 +127,7 @@ func stateMoveCommands(s *Streams) []*cli.Command {
 		if !push {
 			from, to = ws.backend, local
 		}
-		unlock, err := lockState(ctx, ws.backend, "state "+c.Command.Name, c.Duration("lock-timeout"))
+		unlock, err := lockState(ctx, ws, "state "+c.Command.Name, c.Duration("lock-timeout"))
 		if err != nil {
 			return err
 		}

@@ -35,6 +35,8 @@ type workspace struct {
 	logger     *slog.Logger
 	destroying bool // the run is a destroy: its tally says so
 
+	// fileArgs are the -f flags as given, for the commands hints name.
+	fileArgs []string
 	// machineOutput is set when stdout carries JSON or markdown: nothing
 	// for people goes there.
 	machineOutput bool
@@ -112,7 +114,7 @@ func openWorkspaceFor(ctx context.Context, io *Streams, u ui, files []string, wi
 	if err != nil {
 		return nil, err
 	}
-	ws := &workspace{io: io, ui: u, fleet: fleet, sources: sources, logger: newLogger(io)}
+	ws := &workspace{io: io, ui: u, fleet: fleet, sources: sources, logger: newLogger(io), fileArgs: files}
 	if ws.backend, err = openBackend(ctx, fleet); err != nil {
 		return nil, err
 	}
