@@ -35,6 +35,9 @@ type Streams struct {
 	reported spec.Diagnostics
 	// fleet is the name of the fleet the run loaded, "" before that.
 	fleet string
+	// eventsEnded is set once apply or destroy --json has printed, or
+	// handed the executor, the event that ends the run.
+	eventsEnded bool
 }
 
 // report prints diagnostics for people on Err and keeps them.

@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/fleet-iac/fleet/executor"
 	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -47,7 +49,48 @@ func destroyCommand(s *Streams) *cli.Command {
 	}
 }
 
+// runApply is apply and destroy. With --json, a run that fails before its
+// last event (apply_finished) ends with an apply_errored event instead, so
+// a program reading the events always learns how the run ended.
 func runApply(c *cli.Context, s *Streams, destroy bool) error {
+	err := applyOrDestroy(c, s, destroy)
+	if err != nil && c.Bool("json") && !s.eventsEnded {
+		diags := append(spec.Diagnostics{}, s.reported...)
+		if !diags.HasErrors() {
+			diags = append(diags, errorDiagnostic(err))
+		}
+		diags.Sort()
+		writeErroredEvent(s, diags)
+	}
+	return err
+}
+
+// erroredEvent is the apply_errored event: the run failed before it
+// changed anything, for the reasons in diagnostics.
+type erroredEvent struct {
+	FormatVersion string            `json:"format_version"`
+	Event         string            `json:"event"`
+	Time          string            `json:"time"`
+	Error         string            `json:"error"`
+	Diagnostics   []spec.Diagnostic `json:"diagnostics"`
+	Done          int               `json:"done"`
+	Total         int               `json:"total"`
+}
+
+func writeErroredEvent(s *Streams, diags spec.Diagnostics) {
+	ev := erroredEvent{FormatVersion: jsonFormatVersion, Event: "apply_errored", Time: time.Now().UTC().Format(time.RFC3339Nano), Diagnostics: diags}
+	for _, d := range diags {
+		if d.Severity == spec.SeverityError {
+			ev.Error = d.Summary
+			break
+		}
+	}
+	enc := json.NewEncoder(s.Out)
+	enc.SetEscapeHTML(false)
+	enc.Encode(ev) // best effort, as for every event: the reader may be gone
+}
+
+func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
 	ctx, cancel := signalContext()
 	defer cancel()
 	u := uiFor(c, s)
@@ -114,6 +157,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 				if c.Bool("json") {
 					// a program reading the events learns that the run ended
 					executor.NewJSONObserver(s.Out).Observe(executor.Event{Kind: executor.ApplyFinished, Time: time.Now(), Tally: &executor.Tally{}})
+					s.eventsEnded = true
 				}
 				return nil
 			}
@@ -165,7 +209,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 	}
 	res, err := executor.Apply(ctx, executor.Options{
 		Plan: plan, Providers: ws.providers, Backend: ws.backend, State: st,
-		Parallelism: parallelism, Observer: obs, WaitTimeout: waitTimeout,
+		Parallelism: parallelism, Observer: endWatch{obs, &ws.io.eventsEnded}, WaitTimeout: waitTimeout,
 	})
 	if !jsonEvents {
 		tally := res.Tally.String()
@@ -188,4 +232,18 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 		return exitCode(ExitError)
 	}
 	return nil
+}
+
+// endWatch passes events on and notes when the last one (apply_finished)
+// went by: an apply the executor refused before starting sends none.
+type endWatch struct {
+	executor.Observer
+	ended *bool
+}
+
+func (e endWatch) Observe(ev executor.Event) {
+	if ev.Kind == executor.ApplyFinished {
+		*e.ended = true
+	}
+	e.Observer.Observe(ev)
 }

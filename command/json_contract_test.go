@@ -79,6 +79,10 @@ keypairs:
 		// server/db is protected: the destroy plan is blocked
 		{[]string{"plan", "--destroy", "--json", "-f", fleet}, 1, "plan"},
 		{[]string{"destroy", "--auto-approve", "--json", "--target", "server/web", "-f", fleet}, 0, "events"},
+		// runs that fail before they start end with apply_errored
+		{[]string{"apply", "--auto-approve", "--json", "-f", bad}, 1, "events"},
+		{[]string{"destroy", "--auto-approve", "--json", "-f", fleet}, 1, "events"},
+		{[]string{"apply", "--auto-approve", "--json", "-f", nocreds}, 1, "events"},
 	}
 	for _, st := range steps {
 		name := strings.Join(st.args, " ")
@@ -93,8 +97,12 @@ keypairs:
 		docs := [][]byte{out.Bytes()}
 		if st.schema == "events" {
 			docs = bytes.SplitAfter(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n"))
-			if last := docs[len(docs)-1]; !bytes.Contains(last, []byte(`"event":"apply_finished"`)) {
-				t.Errorf("fleet %s: the last event is not apply_finished: %s", name, last)
+			end := `"event":"apply_finished"`
+			if st.code != 0 {
+				end = `"event":"apply_errored"`
+			}
+			if last := docs[len(docs)-1]; !bytes.Contains(last, []byte(end)) {
+				t.Errorf("fleet %s: the last event is not %s: %s", name, end, last)
 			}
 		}
 		for _, doc := range docs {
