@@ -86,6 +86,15 @@ func runPlan(c *cli.Context, s *Streams, format string, wsOut **workspace) (*pla
 	if err != nil {
 		return nil, err
 	}
+	// Saved before it is printed, so that a failure to save is the one
+	// document a program reads, not a second one after the plan.
+	out := c.String("out")
+	if out != "" {
+		plan.FleetFiles = absPaths(ws.fleet.Files)
+		if err := planner.Save(out, plan); err != nil {
+			return nil, fmt.Errorf("save plan: %w", err)
+		}
+	}
 	if format == formatJSON {
 		err = planner.RenderJSONDiagnostics(s.Out, plan, s.reported, false)
 	} else {
@@ -94,14 +103,8 @@ func runPlan(c *cli.Context, s *Streams, format string, wsOut **workspace) (*pla
 	if err != nil {
 		return nil, err
 	}
-	if out := c.String("out"); out != "" {
-		plan.FleetFiles = absPaths(ws.fleet.Files)
-		if err := planner.Save(out, plan); err != nil {
-			return nil, fmt.Errorf("save plan: %w", err)
-		}
-		if format == formatHuman {
-			fmt.Fprintf(s.Out, "\nSaved the plan to %s. Apply exactly this plan with:\n    fleet apply %s%s\n", out, fileFlags(c.StringSlice("file")), out)
-		}
+	if out != "" && format == formatHuman {
+		fmt.Fprintf(s.Out, "\nSaved the plan to %s. Apply exactly this plan with:\n    fleet apply %s%s\n", shellQuote(out), fileFlags(c.StringSlice("file")), shellQuote(out))
 	}
 	return plan, nil
 }
