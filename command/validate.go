@@ -34,11 +34,9 @@ Exit codes: 0 valid, 1 invalid.`,
 			&cli.BoolFlag{Name: "strict-env", Usage: "an unset ${VAR} is an error, not a warning"},
 		},
 		Action: func(c *cli.Context) error {
-			format := c.String("format")
-			switch format {
-			case formatHuman, formatCompact, formatJSON:
-			default:
-				return userError(fmt.Sprintf("unknown --format %q", format), "Use human, compact or json.")
+			format, err := outputFormat(c, formatHuman, formatCompact, formatJSON)
+			if err != nil {
+				return err
 			}
 			files := append(c.StringSlice("file"), c.Args().Slice()...)
 			if len(files) == 0 {
