@@ -1,6 +1,13 @@
 # fleet's build, test and benchmark entry points. `make test` is what CI runs.
 GO        ?= go
-VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The version stamped into bin/fleet: git describe after a release tag, else
+# devel+COMMIT (-dirty with uncommitted changes), the form a plain go build
+# records; empty outside a git checkout, where the binary reads its build
+# information. Stamped because GOFLAGS=-buildvcs=false (or a worktree) leaves
+# no VCS information in the build.
+VERSION   ?= $(shell git describe --tags --dirty 2>/dev/null || \
+	{ rev=$$(git rev-parse --short=12 HEAD 2>/dev/null) && printf 'devel+%s' "$$rev" && \
+	  { git diff --quiet HEAD 2>/dev/null || printf -- '-dirty'; }; })
 LDFLAGS   := -X github.com/fleet-iac/fleet/command.Version=$(VERSION)
 PKGS      := ./...
 FUZZTIME  ?= 20s

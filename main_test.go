@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"encoding/hex"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -77,7 +77,8 @@ func hexFile(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // TestPreCommitHook runs the fleet-validate hook the way pre-commit does:
-// its entry plus the changed files that match its pattern.
+// in the repository's root, its entry followed by the relative names of the
+// changed files that match its pattern (or the pattern a user set).
 func TestPreCommitHook(t *testing.T) {
 	data, err := os.ReadFile(".pre-commit-hooks.yaml")
 	if err != nil {
@@ -93,41 +94,90 @@ func TestPreCommitHook(t *testing.T) {
 	if len(hooks) != 1 || hooks[0].ID != "fleet-validate" || hooks[0].Language != "golang" || !hooks[0].PassFilenames {
 		t.Fatalf("hooks = %+v, want one golang fleet-validate hook passing file names", hooks)
 	}
-	files := regexp.MustCompile(hooks[0].Files)
-	dir := t.TempDir()
-	valid := "version: 1\nname: shop\nproviders:\n  ncp: { type: ncloud, region: KR }\n"
-	changed := map[string]string{
-		"fleet.yaml":         valid,
-		"prod/fleet.yml":     strings.Replace(valid, "shop", "prod", 1),
-		"staging/fleet.yaml": strings.Replace(valid, "region: KR", "regoin: KR", 1),
-		"docs/notes.yaml":    "not: [a fleet",
+	hook := hooks[0]
+	head := "version: 1\nname: %s\nproviders:\n  ncp: { type: ncloud, region: KR }\n"
+	server := "servers:\n  web:\n    provider: ncp\n    image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050\n    type: s2-g2-s50\n    network: { vpc: \"75\", subnet: \"${FLEET_HOOK_SUBNET}\" }\n"
+	tests := map[string]struct {
+		files     string            // the hook's files: pattern; "" is the hook's own
+		repo      map[string]string // the repository's files
+		changed   []string          // what the commit changes
+		code      int
+		stdout    []string // lines that must be printed
+		stderr    []string
+		notStderr []string
+	}{
+		"two fleets in one commit": {
+			repo: map[string]string{
+				"prod/fleet.yaml":    fmt.Sprintf(head, "prod") + server,
+				"staging/fleet.yml":  fmt.Sprintf(head, "staging"),
+				"docs/notes.yaml":    "not: [a fleet",
+				".gitlab-ci.yml":     "stages: [plan]\n",
+				"fleet.yaml":         fmt.Sprintf(head, "toplevel"),
+				"staging/extra.yaml": "servers:\n  db:\n    provider: ncp\n    image: x\n    type: s2-g2-s50\n    zoen: KR-1\n",
+			},
+			changed: []string{".gitlab-ci.yml", "docs/notes.yaml", "prod/fleet.yaml", "staging/fleet.yml"},
+			code:    1,
+			stdout:  []string{`Success! Fleet "prod" in prod/fleet.yaml is valid: 1 provider, 1 server.`},
+			// staging is validated whole: its other file's typo is found
+			stderr:    []string{`unknown field "zoen" (did you mean "zone"?)`, "environment variable FLEET_HOOK_SUBNET is not set"},
+			notStderr: []string{"notes.yaml", "gitlab", "toplevel"},
+		},
+		"a fleet split across files": {
+			files: `(^|/)infra/.*\.ya?ml$`,
+			repo: map[string]string{
+				"infra/main.yaml":    fmt.Sprintf(head, "shop"),
+				"infra/servers.yaml": server,
+				"README.md":          "# shop\n",
+			},
+			changed: []string{"README.md", "infra/servers.yaml"},
+			code:    0,
+			stdout:  []string{`Success! Fleet "shop" in infra/main.yaml, infra/servers.yaml is valid: 1 provider, 1 server.`},
+		},
 	}
-	var matched []string
-	for name, content := range changed {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if files.MatchString(name) {
-			matched = append(matched, p)
-		}
-	}
-	sort.Strings(matched)
-	if len(matched) != 3 {
-		t.Fatalf("pattern %q matched %v, want the three fleet files", hooks[0].Files, matched)
-	}
-	args := append(strings.Fields(hooks[0].Entry), matched...)
-	var stdout, stderr bytes.Buffer
-	if code := command.Run(args, nil, &stdout, &stderr); code != 1 {
-		t.Errorf("exit code %d, want 1 for the staging typo; stderr:\n%s", code, stderr.String())
-	}
-	if !strings.Contains(stderr.String(), `unknown field "regoin" (did you mean "region"?)`) {
-		t.Errorf("stderr lacks the staging error:\n%s", stderr.String())
-	}
-	if strings.Count(stdout.String(), "Success!") != 2 {
-		t.Errorf("stdout should report the two valid fleets:\n%s", stdout.String())
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, content := range tt.repo {
+				p := filepath.Join(dir, name)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pattern := hook.Files
+			if tt.files != "" {
+				pattern = tt.files
+			}
+			files := regexp.MustCompile(pattern)
+			var matched []string
+			for _, name := range tt.changed {
+				if files.MatchString(name) {
+					matched = append(matched, name)
+				}
+			}
+			t.Chdir(dir)
+			args := append(strings.Fields(hook.Entry), matched...)
+			var stdout, stderr bytes.Buffer
+			if code := command.Run(args, nil, &stdout, &stderr); code != tt.code {
+				t.Errorf("%v: exit code %d, want %d; stderr:\n%s", args, code, tt.code, stderr.String())
+			}
+			for _, want := range tt.stdout {
+				if !strings.Contains(stdout.String(), want+"\n") {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+				}
+			}
+			for _, want := range tt.stderr {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+				}
+			}
+			for _, bad := range tt.notStderr {
+				if strings.Contains(stderr.String()+stdout.String(), bad) {
+					t.Errorf("output mentions %q, which the hook should not have read:\nstdout:\n%s\nstderr:\n%s", bad, stdout.String(), stderr.String())
+				}
+			}
+		})
 	}
 }

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
-)
 
-// Version is stamped at build time: -ldflags "-X github.com/fleet-iac/fleet/command.Version=...".
-var Version = "dev"
+	"github.com/fleet-iac/fleet/spec"
+)
 
 // Exit codes.
 const (
@@ -29,6 +29,21 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 type Streams struct {
 	In       io.Reader
 	Out, Err io.Writer
+
+	// reported are the diagnostics printed on Err during the run, so a
+	// command with machine output can repeat them in its document.
+	reported spec.Diagnostics
+	// fleet is the name of the fleet the run loaded, "" before that.
+	fleet string
+	// eventsEnded is set once apply or destroy --json has printed, or
+	// handed the executor, the event that ends the run.
+	eventsEnded bool
+}
+
+// report prints diagnostics for people on Err and keeps them.
+func (s *Streams) report(diags spec.Diagnostics, sources map[string][]byte, color bool) {
+	s.reported = append(s.reported, diags...)
+	writeDiagnostics(s.Err, diags, sources, formatHuman, color)
 }
 
 // Run runs the fleet command line and returns the process exit code.
@@ -37,20 +52,30 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := &cli.App{
 		Name:      "fleet",
 		Usage:     "keep fleets of servers on NAVER Cloud Platform and NHN Cloud as a YAML file declares them",
-		Version:   Version,
+		Version:   version,
 		Reader:    stdin,
 		Writer:    stdout,
 		ErrWriter: stderr,
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also NO_COLOR)"},
 		},
-		ExitErrHandler:  func(*cli.Context, error) {},
-		HideHelpCommand: true,
+		ExitErrHandler: func(*cli.Context, error) {},
 		Description: `Exit codes: 0 success (plan --detailed-exitcode: no changes), 1 error,
 2 plan --detailed-exitcode: success with changes.`,
 		Commands: commands(io),
 	}
-	err := app.Run(args)
+	unknown, parent := "", ""
+	app.CommandNotFound = func(c *cli.Context, name string) {
+		unknown = name
+		if len(c.Lineage()) > 2 && c.Command != nil { // a subcommand of c.Command
+			parent = " " + c.Command.FullName()
+		}
+	}
+	err := app.Run(hoistFlags(app.Commands, helpAsFlag(args)))
+	if unknown != "" && err == nil {
+		err = userError(fmt.Sprintf("unknown command %q", strings.TrimSpace(parent+" "+unknown)),
+			fmt.Sprintf("Run \"fleet help%s\" to list the commands.", parent))
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -60,6 +85,23 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	printError(stderr, err)
 	return ExitError
+}
+
+// helpAsFlag turns "fleet help [CMD...]" into "fleet [CMD...] --help", so
+// that help for any command, subcommands included, is exactly what --help
+// prints. Global flags before "help" stay where they are.
+func helpAsFlag(args []string) []string {
+	for i := 1; i < len(args); i++ {
+		if strings.HasPrefix(args[i], "-") {
+			continue
+		}
+		if args[i] != "help" && args[i] != "h" {
+			return args
+		}
+		out := append(append([]string{}, args[:i]...), args[i+1:]...)
+		return append(out, "--help")
+	}
+	return args
 }
 
 // commands lists every command, in the order --help shows them.
@@ -77,17 +119,6 @@ func commands(io *Streams) []*cli.Command {
 		schemaCommand(io),
 		simCommand(io),
 		versionCommand(io),
-	}
-}
-
-func versionCommand(io *Streams) *cli.Command {
-	return &cli.Command{
-		Name:  "version",
-		Usage: "print the fleet version",
-		Action: func(c *cli.Context) error {
-			fmt.Fprintf(io.Out, "fleet %s\n", Version)
-			return nil
-		},
 	}
 }
 

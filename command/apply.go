@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/fleet-iac/fleet/executor"
 	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -17,9 +19,9 @@ func applyFlags() []cli.Flag {
 	return []cli.Flag{
 		fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
 		&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required without a terminal, unless applying a saved plan)"},
-		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider (servers being waited on are not limited)"},
+		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider (servers being waited on are not limited)", Action: atLeastOne("parallelism")},
 		&cli.BoolFlag{Name: "json", Usage: "progress as one JSON event per line"},
-		&cli.DurationFlag{Name: "wait-timeout", Value: executor.DefaultWaitTimeout, Usage: "how long one resource may take to reach its state before its action fails"},
+		&cli.DurationFlag{Name: "wait-timeout", Value: executor.DefaultWaitTimeout, Usage: "how long one resource may take to reach its state before its action fails", Action: positiveDuration("wait-timeout")},
 	}
 }
 
@@ -37,16 +39,58 @@ func applyCommand(s *Streams) *cli.Command {
 
 func destroyCommand(s *Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "destroy",
-		Usage: "delete everything fleet manages for this fleet file",
-		Flags: applyFlags(),
+		Name:   "destroy",
+		Before: noArguments,
+		Usage:  "delete everything fleet manages for this fleet file",
+		Flags:  applyFlags(),
 		Action: func(c *cli.Context) error {
 			return runApply(c, s, true)
 		},
 	}
 }
 
+// runApply is apply and destroy. With --json, a run that fails before its
+// last event (apply_finished) ends with an apply_errored event instead, so
+// a program reading the events always learns how the run ended.
 func runApply(c *cli.Context, s *Streams, destroy bool) error {
+	err := applyOrDestroy(c, s, destroy)
+	if err != nil && c.Bool("json") && !s.eventsEnded {
+		diags := append(spec.Diagnostics{}, s.reported...)
+		if !diags.HasErrors() {
+			diags = append(diags, errorDiagnostic(err))
+		}
+		diags.Sort()
+		writeErroredEvent(s, diags)
+	}
+	return err
+}
+
+// erroredEvent is the apply_errored event: the run failed before it
+// changed anything, for the reasons in diagnostics.
+type erroredEvent struct {
+	FormatVersion string            `json:"format_version"`
+	Event         string            `json:"event"`
+	Time          string            `json:"time"`
+	Error         string            `json:"error"`
+	Diagnostics   []spec.Diagnostic `json:"diagnostics"`
+	Done          int               `json:"done"`
+	Total         int               `json:"total"`
+}
+
+func writeErroredEvent(s *Streams, diags spec.Diagnostics) {
+	ev := erroredEvent{FormatVersion: jsonFormatVersion, Event: "apply_errored", Time: time.Now().UTC().Format(time.RFC3339Nano), Diagnostics: diags}
+	for _, d := range diags {
+		if d.Severity == spec.SeverityError {
+			ev.Error = d.Summary
+			break
+		}
+	}
+	enc := json.NewEncoder(s.Out)
+	enc.SetEscapeHTML(false)
+	enc.Encode(ev) // best effort, as for every event: the reader may be gone
+}
+
+func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
 	ctx, cancel := signalContext()
 	defer cancel()
 	u := uiFor(c, s)
@@ -59,15 +103,16 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 		operation = "destroy"
 	}
 	if planFile == "" && !c.Bool("auto-approve") && !u.interactive {
+		f := fileFlags(c.StringSlice("file"))
 		return userError(operation+" needs approval, and there is no terminal to ask on",
-			"Re-run with --auto-approve, or save a plan with \"fleet plan --out PLAN\" and run \"fleet apply PLAN\".")
+			fmt.Sprintf("Re-run with --auto-approve (\"fleet %s %s--auto-approve\"), or save a plan with \"fleet plan %s--out PLAN\" and run \"fleet apply %sPLAN\".", operation, f, f, f))
 	}
 	files := c.StringSlice("file")
 	var saved *planner.Plan
 	if planFile != "" {
 		if len(c.StringSlice("target")) > 0 {
 			return userError("--target does not apply to a saved plan",
-				"A saved plan is applied exactly as it was made. Make it with \"fleet plan --target ADDR --out PLAN\" instead.")
+				"A saved plan is applied exactly as it was made. Make it with \"fleet plan "+fileFlags(c.StringSlice("file"))+"--target ADDR --out PLAN\" instead.")
 		}
 		var err error
 		if saved, err = planner.Load(planFile); err != nil {
@@ -83,7 +128,8 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 	}
 	defer ws.Close()
 	ws.destroying = destroy
-	unlock, err := lockState(ctx, ws.backend, operation, c.Duration("lock-timeout"))
+	ws.machineOutput = c.Bool("json")
+	unlock, err := lockState(ctx, ws, operation, c.Duration("lock-timeout"))
 	if err != nil {
 		return err
 	}
@@ -93,7 +139,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 	var st *state.State
 	if saved != nil {
 		plan = saved
-		if st, err = ws.checkFresh(ctx, plan, planFile); err != nil {
+		if st, err = ws.checkFresh(ctx, plan, planFile, files); err != nil {
 			return err
 		}
 	} else {
@@ -108,6 +154,11 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 		}
 		if !plan.HasChanges() {
 			if len(st.Intents) == 0 {
+				if c.Bool("json") {
+					// a program reading the events learns that the run ended
+					executor.NewJSONObserver(s.Out).Observe(executor.Event{Kind: executor.ApplyFinished, Time: time.Now(), Tally: &executor.Tally{}})
+					s.eventsEnded = true
+				}
 				return nil
 			}
 			// Nothing to do, but an earlier run left intents: an empty apply
@@ -124,7 +175,9 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 				return exitCode(ExitError)
 			}
 		}
-		fmt.Fprintln(s.Out)
+		if !c.Bool("json") {
+			fmt.Fprintln(s.Out)
+		}
 	}
 	return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
 }
@@ -132,7 +185,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 // checkFresh reads the state and refreshes the inventory, and refuses the
 // saved plan if the state, the fleet files, the inventory or fleet itself
 // moved since it was made.
-func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path string) (*state.State, error) {
+func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path string, files []string) (*state.State, error) {
 	st, err := ws.backend.Read(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read state: %w", err)
@@ -141,8 +194,8 @@ func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path st
 	if err != nil {
 		return nil, err
 	}
-	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), Version); err != nil {
-		return nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan --out "+path+"\" and apply that.")
+	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), version); err != nil {
+		return nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan "+fileFlags(files)+"--out "+shellQuote(path)+"\" and apply that.")
 	}
 	return st, nil
 }
@@ -156,7 +209,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 	}
 	res, err := executor.Apply(ctx, executor.Options{
 		Plan: plan, Providers: ws.providers, Backend: ws.backend, State: st,
-		Parallelism: parallelism, Observer: obs, WaitTimeout: waitTimeout,
+		Parallelism: parallelism, Observer: endWatch{obs, &ws.io.eventsEnded}, WaitTimeout: waitTimeout,
 	})
 	if !jsonEvents {
 		tally := res.Tally.String()
@@ -179,4 +232,18 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 		return exitCode(ExitError)
 	}
 	return nil
+}
+
+// endWatch passes events on and notes when the last one (apply_finished)
+// went by: an apply the executor refused before starting sends none.
+type endWatch struct {
+	executor.Observer
+	ended *bool
+}
+
+func (e endWatch) Observe(ev executor.Event) {
+	if ev.Kind == executor.ApplyFinished {
+		*e.ended = true
+	}
+	e.Observer.Observe(ev)
 }

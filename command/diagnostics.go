@@ -18,6 +18,8 @@ const (
 	formatHuman   = "human"
 	formatCompact = "compact"
 	formatJSON    = "json"
+	// formatMarkdown is a plan as a pull-request comment.
+	formatMarkdown = "markdown"
 )
 
 // diagStyle colours the human form. Each Color has colour switched on or
@@ -169,6 +171,11 @@ func sourceLine(src []byte, n int) (string, bool) {
 	return b.String(), true
 }
 
+// jsonFormatVersion is the format_version of every JSON document and event
+// fleet prints (validate, plan, show, apply and destroy events): a string,
+// "1"; fields are only ever added within one version.
+const jsonFormatVersion = "1"
+
 // jsonDiagnostics is the document of --format json; its field names are
 // terraform's (validate -json), so tools that read those read fleet's.
 type jsonDiagnostics struct {
@@ -180,7 +187,7 @@ type jsonDiagnostics struct {
 }
 
 func writeDiagnosticsJSON(w io.Writer, diags spec.Diagnostics) error {
-	doc := jsonDiagnostics{FormatVersion: "1.0", Diagnostics: []spec.Diagnostic(diags)}
+	doc := jsonDiagnostics{FormatVersion: jsonFormatVersion, Diagnostics: []spec.Diagnostic(diags)}
 	if doc.Diagnostics == nil {
 		doc.Diagnostics = []spec.Diagnostic{}
 	}

@@ -80,7 +80,7 @@ func TestWriteDiagnosticsJSON(t *testing.T) {
 		t.Fatalf("not JSON: %v\n%s", err, b.String())
 	}
 	want := map[string]any{
-		"format_version": "1.0", "valid": false, "error_count": 1.0, "warning_count": 0.0,
+		"format_version": "1", "valid": false, "error_count": 1.0, "warning_count": 0.0,
 		"diagnostics": []any{map[string]any{
 			"severity": "error", "summary": "bad", "detail": "fix it",
 			"range": map[string]any{

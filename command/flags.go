@@ -18,7 +18,7 @@ func fileFlag() cli.Flag {
 }
 
 func lockTimeoutFlag() cli.Flag {
-	return &cli.DurationFlag{Name: "lock-timeout", Value: 0, Usage: "how long to wait for the state lock held by another run"}
+	return &cli.DurationFlag{Name: "lock-timeout", Value: 0, Usage: "how long to wait for the state lock held by another run", Action: nonNegativeDuration("lock-timeout")}
 }
 
 func targetFlag() cli.Flag {
@@ -41,17 +41,18 @@ func signalContext() (context.Context, context.CancelFunc) {
 
 // lockState takes the state lock for operation, waiting up to the
 // --lock-timeout; on failure it explains who holds it.
-func lockState(ctx context.Context, b state.Backend, operation string, timeout time.Duration) (unlock func(), err error) {
+func lockState(ctx context.Context, ws *workspace, operation string, timeout time.Duration) (unlock func(), err error) {
+	b := ws.backend
 	lctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	info := state.NewLockInfo(operation, Version)
+	info := state.NewLockInfo(operation, version)
 	id, err := b.Lock(lctx, info)
 	if err != nil {
 		var le *state.LockError
 		if errors.As(err, &le) && le.Info != nil {
 			fix := "Wait for that run to finish and try again, or raise --lock-timeout."
 			if le.Info.Stale {
-				fix = "That process is gone. Run \"fleet unlock\" to clear the lock, after making sure no other run is using this state."
+				fix = "That process is gone. Run \"fleet unlock" + fileSuffix(ws.fileArgs) + "\" to clear the lock, after making sure no other run is using this state."
 			}
 			return nil, userError("Error acquiring the state lock", state.DescribeLock(le.Info)+"\n"+fix)
 		}

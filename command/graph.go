@@ -8,8 +8,9 @@ import (
 
 func graphCommand(s *Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "graph",
-		Usage: "print the plan's dependency graph as Graphviz DOT",
+		Name:   "graph",
+		Before: noArguments,
+		Usage:  "print the plan's dependency graph as Graphviz DOT (the fleet's, when there is nothing to change)",
 		Flags: []cli.Flag{fileFlag(), targetFlag(),
 			&cli.BoolFlag{Name: "refresh", Value: true, Usage: "read the live inventory"},
 			&cli.BoolFlag{Name: "destroy", Usage: "graph the destroy plan"},
@@ -25,6 +26,9 @@ func graphCommand(s *Streams) *cli.Command {
 			plan, _, err := ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), destroy: c.Bool("destroy"), refresh: c.Bool("refresh")})
 			if err != nil {
 				return err
+			}
+			if !plan.HasChanges() {
+				return planner.RenderFleetDOT(s.Out, ws.fleet)
 			}
 			return planner.RenderDOT(s.Out, plan)
 		},

@@ -33,7 +33,7 @@ func importCommand(s *Streams) *cli.Command {
 			if err != nil {
 				return err
 			}
-			unlock, err := lockState(ctx, ws.backend, "import", c.Duration("lock-timeout"))
+			unlock, err := lockState(ctx, ws, "import", c.Duration("lock-timeout"))
 			if err != nil {
 				return err
 			}
@@ -44,7 +44,7 @@ func importCommand(s *Streams) *cli.Command {
 			}
 			if r := st.Lookup(addr); r != nil {
 				return userError(fmt.Sprintf("%s is already in the state (id %s)", addr, r.ID),
-					"Remove it first with \"fleet state rm "+addr+"\" if you mean to point it at another resource.")
+					"Remove it first with \"fleet state rm "+fileFlags(c.StringSlice("file"))+addr+"\" if you mean to point it at another resource.")
 			}
 			inv, err := ws.providers[provName].Inventory(ctx, providers.InventoryRequest{
 				Fleet: ws.fleet.Name, Known: []providers.Known{{Kind: kind, ID: id}},
@@ -63,7 +63,7 @@ func importCommand(s *Streams) *cli.Command {
 			if err := ws.backend.Write(ctx, st); err != nil {
 				return fmt.Errorf("write state: %w", err)
 			}
-			fmt.Fprintf(s.Out, "Imported %s (id %s). Run \"fleet plan\" to see how it differs from the fleet file.\n", addr, id)
+			fmt.Fprintf(s.Out, "Imported %s (id %s). Run \"fleet plan%s\" to see how it differs from the fleet file.\n", addr, id, fileSuffix(c.StringSlice("file")))
 			return nil
 		},
 	}

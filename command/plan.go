@@ -3,13 +3,17 @@ package command
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -18,6 +22,7 @@ func planCommand(s *Streams) *cli.Command {
 		Name:      "plan",
 		Usage:     "refresh the inventory and show what apply would change",
 		ArgsUsage: " ",
+		Before:    noArguments,
 		Flags: []cli.Flag{
 			fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
 			&cli.StringFlag{Name: "out", Usage: "save the plan to this file, for a later \"fleet apply FILE\""},
@@ -28,42 +33,22 @@ func planCommand(s *Streams) *cli.Command {
 			&cli.BoolFlag{Name: "destroy", Usage: "plan the deletion of everything fleet manages in this fleet"},
 		},
 		Action: func(c *cli.Context) error {
-			ctx, cancel := signalContext()
-			defer cancel()
-			u := uiFor(c, s)
-			ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), true)
+			format, err := outputFormat(c, formatHuman, formatJSON, formatMarkdown)
 			if err != nil {
 				return err
 			}
-			defer ws.Close()
-			if out := c.String("out"); out != "" {
-				unlock, err := lockState(ctx, ws.backend, "plan", c.Duration("lock-timeout"))
-				if err != nil {
+			var ws *workspace
+			plan, err := runPlan(c, s, format, &ws)
+			if err != nil {
+				if format == formatHuman {
 					return err
 				}
-				defer unlock()
-			}
-			plan, _, err := ws.makePlan(ctx, planOptions{
-				targets: c.StringSlice("target"), destroy: c.Bool("destroy"), refresh: c.Bool("refresh"),
-			})
-			if err != nil {
-				return err
-			}
-			format := c.String("format")
-			if c.Bool("json") {
-				format = "json"
-			}
-			if err := renderPlan(s, u, plan, format); err != nil {
-				return err
-			}
-			if out := c.String("out"); out != "" {
-				plan.FleetFiles = absPaths(ws.fleet.Files)
-				if err := planner.Save(out, plan); err != nil {
-					return fmt.Errorf("save plan: %w", err)
+				// stdout is read by a program: it gets a document saying the
+				// plan failed, stderr keeps the human diagnostics.
+				if rerr := renderPlanFailure(s, format, ws, err); rerr != nil {
+					return rerr
 				}
-				if format == "human" {
-					fmt.Fprintf(s.Out, "\nSaved the plan to %s. Apply exactly this plan with:\n    fleet apply %s\n", out, out)
-				}
+				return err
 			}
 			if c.Bool("detailed-exitcode") && plan.HasChanges() {
 				return exitCode(ExitChanges)
@@ -71,6 +56,101 @@ func planCommand(s *Streams) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// runPlan is plan's work: open the workspace (left in *wsOut for the
+// failure document), plan, print, save.
+func runPlan(c *cli.Context, s *Streams, format string, wsOut **workspace) (*planner.Plan, error) {
+	ctx, cancel := signalContext()
+	defer cancel()
+	u := uiFor(c, s)
+	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), true)
+	if ws != nil {
+		*wsOut = ws
+		defer ws.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	ws.machineOutput = format != formatHuman
+	if out := c.String("out"); out != "" {
+		unlock, err := lockState(ctx, ws, "plan", c.Duration("lock-timeout"))
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
+	}
+	plan, _, err := ws.makePlan(ctx, planOptions{
+		targets: c.StringSlice("target"), destroy: c.Bool("destroy"), refresh: c.Bool("refresh"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Saved before it is printed, so that a failure to save is the one
+	// document a program reads, not a second one after the plan.
+	out := c.String("out")
+	if out != "" {
+		plan.FleetFiles = absPaths(ws.fleet.Files)
+		if err := planner.Save(out, plan); err != nil {
+			return nil, fmt.Errorf("save plan: %w", err)
+		}
+	}
+	if format == formatJSON {
+		err = planner.RenderJSONDiagnostics(s.Out, plan, s.reported, false)
+	} else {
+		err = renderPlan(s, u, plan, format)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if out != "" && format == formatHuman {
+		fmt.Fprintf(s.Out, "\nSaved the plan to %s. Apply exactly this plan with:\n    fleet apply %s%s\n", shellQuote(out), fileFlags(c.StringSlice("file")), shellQuote(out))
+	}
+	return plan, nil
+}
+
+// renderPlanFailure writes the JSON or markdown document of a failed plan:
+// the diagnostics printed on stderr, or err itself when it carried none.
+func renderPlanFailure(s *Streams, format string, ws *workspace, err error) error {
+	fleet := s.fleet
+	diags := append(spec.Diagnostics{}, s.reported...)
+	if !diags.HasErrors() {
+		diags = append(diags, errorDiagnostic(err))
+	}
+	if format == formatMarkdown {
+		return planner.RenderMarkdownFailed(s.Out, fleet, diags)
+	}
+	plan := &planner.Plan{FormatVersion: planner.FormatVersion, FleetVersion: version, Fleet: fleet}
+	if ws != nil && ws.failedPlan != nil {
+		plan = ws.failedPlan
+	}
+	return planner.RenderJSONDiagnostics(s.Out, plan, diags, true)
+}
+
+// errorDiagnostic is err as a diagnostic: a user error keeps its summary
+// and its fix.
+func errorDiagnostic(err error) spec.Diagnostic {
+	var ue *userErr
+	if errors.As(err, &ue) {
+		return spec.Diagnostic{Severity: spec.SeverityError, Summary: ue.summary, Detail: ue.detail}
+	}
+	return spec.Diagnostic{Severity: spec.SeverityError, Summary: err.Error()}
+}
+
+// outputFormat reads --format (and --json, its short form for json) and
+// refuses a format the command does not list.
+func outputFormat(c *cli.Context, allowed ...string) (string, error) {
+	format := c.String("format")
+	if c.Bool("json") {
+		if c.IsSet("format") && format != formatJSON {
+			return "", userError(fmt.Sprintf("--json and --format %s disagree", format), "Give one of them: --json is --format json.")
+		}
+		format = formatJSON
+	}
+	if slices.Contains(allowed, format) {
+		return format, nil
+	}
+	return "", userError(fmt.Sprintf("unknown format %q", format), fmt.Sprintf("fleet %s prints --format %s.", commandPath(c), strings.Join(allowed, ", ")))
 }
 
 type planOptions struct {
@@ -91,13 +171,14 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 		return nil, nil, err
 	}
 	plan, diags := planner.Build(planner.Input{
-		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Destroy: o.destroy, FleetVersion: Version,
+		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Destroy: o.destroy, FleetVersion: version,
 	})
 	if len(diags) > 0 {
-		writeDiagnostics(ws.io.Err, diags, ws.sources, "human", ws.ui.color)
+		ws.io.report(diags, ws.sources, ws.ui.color)
 	}
 	if diags.HasErrors() {
-		if plan != nil && len(plan.Actions) > 0 {
+		ws.failedPlan = plan
+		if plan != nil && len(plan.Actions) > 0 && !ws.machineOutput {
 			planner.RenderText(ws.io.Out, plan, planner.Style{Color: ws.ui.color})
 		}
 		return nil, nil, exitCode(ExitError)
@@ -114,11 +195,11 @@ func (ws *workspace) refreshIf(ctx context.Context, refresh bool, st *state.Stat
 
 func renderPlan(s *Streams, u ui, plan *planner.Plan, format string) error {
 	switch format {
-	case "human", "":
+	case formatHuman, "":
 		return planner.RenderText(s.Out, plan, planner.Style{Color: u.color})
-	case "json":
+	case formatJSON:
 		return planner.RenderJSON(s.Out, plan)
-	case "markdown":
+	case formatMarkdown:
 		return planner.RenderMarkdown(s.Out, plan)
 	default:
 		return userError(fmt.Sprintf("unknown format %q", format), "Use --format human, json or markdown.")

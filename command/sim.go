@@ -14,11 +14,11 @@ import (
 
 func simFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.DurationFlag{Name: "latency", Usage: "added to every API call, e.g. 100ms"},
-		&cli.DurationFlag{Name: "build-time", Usage: "how long a server takes to come up; other transitions scale with it (default 200ms)"},
-		&cli.Float64Flag{Name: "error-rate", Usage: "share of calls answered with a 5xx, e.g. 0.1"},
-		&cli.Float64Flag{Name: "throttle-rate", Usage: "share of calls answered with a 429, e.g. 0.05"},
-		&cli.Float64Flag{Name: "rate-limit", Usage: "requests per second per cloud before 429 (0: none)"},
+		&cli.DurationFlag{Name: "latency", Usage: "added to every API call, e.g. 100ms", Action: nonNegativeDuration("latency")},
+		&cli.DurationFlag{Name: "build-time", Usage: "how long a server takes to come up; other transitions scale with it (default 200ms)", Action: nonNegativeDuration("build-time")},
+		&cli.Float64Flag{Name: "error-rate", Usage: "share of calls answered with a 5xx, e.g. 0.1", Action: share("error-rate")},
+		&cli.Float64Flag{Name: "throttle-rate", Usage: "share of calls answered with a 429, e.g. 0.05", Action: share("throttle-rate")},
+		&cli.Float64Flag{Name: "rate-limit", Usage: "requests per second per cloud before 429 (0: none)", Action: nonNegative("rate-limit")},
 		&cli.Int64Flag{Name: "seed", Usage: "seed of the fault injection"},
 	}
 }
@@ -36,8 +36,9 @@ func behaviourFrom(c *cli.Context) simcore.Behaviour {
 
 func simCommand(s *Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "sim",
-		Usage: "run the local simulators of NCP and NHN Cloud",
+		Name:   "sim",
+		Before: noArguments,
+		Usage:  "run the local simulators of NCP and NHN Cloud",
 		Description: `Serves both clouds' APIs on one loopback port until interrupted: the NCP API
 gateway at the root, NHN Cloud under /nhn, and the admin API under /_sim
 (GET stats, POST stats/reset, GET|POST behaviour, GET timeline).

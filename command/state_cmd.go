@@ -14,9 +14,10 @@ func stateCommand(s *Streams) *cli.Command {
 		Usage: "look at and repair the state",
 		Subcommands: append([]*cli.Command{
 			{
-				Name:  "list",
-				Usage: "list the addresses in the state",
-				Flags: []cli.Flag{fileFlag()},
+				Name:   "list",
+				Before: noArguments,
+				Usage:  "list the addresses in the state",
+				Flags:  []cli.Flag{fileFlag()},
 				Action: func(c *cli.Context) error {
 					st, err := readState(c, s)
 					if err != nil {
@@ -44,7 +45,7 @@ func stateCommand(s *Streams) *cli.Command {
 					}
 					r := st.Lookup(addr)
 					if r == nil {
-						return userError(fmt.Sprintf("no resource %s in the state", addr), "See the addresses with \"fleet state list\".")
+						return userError(fmt.Sprintf("no resource %s in the state", addr), "See the addresses with \"fleet state list"+fileSuffix(c.StringSlice("file"))+"\".")
 					}
 					return jsonOut(s, r)
 				},
@@ -60,12 +61,12 @@ func stateCommand(s *Streams) *cli.Command {
 					}
 					ctx, cancel := signalContext()
 					defer cancel()
-					ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
+					ws, err := openStateWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"))
 					if err != nil {
 						return err
 					}
 					defer ws.Close()
-					unlock, err := lockState(ctx, ws.backend, "state rm", c.Duration("lock-timeout"))
+					unlock, err := lockState(ctx, ws, "state rm", c.Duration("lock-timeout"))
 					if err != nil {
 						return err
 					}
@@ -76,7 +77,7 @@ func stateCommand(s *Streams) *cli.Command {
 					}
 					for _, addr := range c.Args().Slice() {
 						if st.Lookup(addr) == nil {
-							return userError(fmt.Sprintf("no resource %s in the state", addr), "Nothing was removed. See the addresses with \"fleet state list\".")
+							return userError(fmt.Sprintf("no resource %s in the state", addr), "Nothing was removed. See the addresses with \"fleet state list"+fileSuffix(c.StringSlice("file"))+"\".")
 						}
 					}
 					for _, addr := range c.Args().Slice() {
@@ -94,7 +95,7 @@ func stateCommand(s *Streams) *cli.Command {
 func readState(c *cli.Context, s *Streams) (*state.State, error) {
 	ctx, cancel := signalContext()
 	defer cancel()
-	ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
+	ws, err := openStateWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"))
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +117,7 @@ func stateMoveCommands(s *Streams) []*cli.Command {
 		if path == "" {
 			return userError("missing the local state file", "Usage: fleet state push|pull FILE")
 		}
-		ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
+		ws, err := openStateWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"))
 		if err != nil {
 			return err
 		}
@@ -126,7 +127,7 @@ func stateMoveCommands(s *Streams) []*cli.Command {
 		if !push {
 			from, to = ws.backend, local
 		}
-		unlock, err := lockState(ctx, ws.backend, "state "+c.Command.Name, c.Duration("lock-timeout"))
+		unlock, err := lockState(ctx, ws, "state "+c.Command.Name, c.Duration("lock-timeout"))
 		if err != nil {
 			return err
 		}

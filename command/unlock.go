@@ -10,13 +10,14 @@ import (
 
 func unlockCommand(s *Streams) *cli.Command {
 	return &cli.Command{
-		Name:  "unlock",
-		Usage: "remove a lock left by a run that died, after showing who held it",
-		Flags: []cli.Flag{fileFlag(), &cli.BoolFlag{Name: "force", Usage: "remove the lock even if its holder still looks alive"}},
+		Name:   "unlock",
+		Before: noArguments,
+		Usage:  "remove a lock left by a run that died, after showing who held it",
+		Flags:  []cli.Flag{fileFlag(), &cli.BoolFlag{Name: "force", Usage: "remove the lock even if its holder still looks alive"}},
 		Action: func(c *cli.Context) error {
 			ctx, cancel := signalContext()
 			defer cancel()
-			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
+			ws, err := openStateWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"))
 			if err != nil {
 				return err
 			}

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/ncloud"
 	"github.com/fleet-iac/fleet/providers/nhncloud"
@@ -32,22 +34,55 @@ type workspace struct {
 	embedded   *sim.Server // the in-process simulator, when a provider uses endpoint: embedded
 	logger     *slog.Logger
 	destroying bool // the run is a destroy: its tally says so
+
+	// fileArgs are the -f flags as given, for the commands hints name.
+	fileArgs []string
+	// machineOutput is set when stdout carries JSON or markdown: nothing
+	// for people goes there.
+	machineOutput bool
+	// failedPlan is the plan whose building failed (blocked actions), kept
+	// for the machine document that reports the failure; nil otherwise.
+	failedPlan *planner.Plan
 }
 
 // loadFleet loads and checks the fleet files, printing diagnostics. It
-// returns exitCode(1) after printing when the files are invalid.
-func loadFleet(io *Streams, u ui, files []string) (*spec.Fleet, map[string][]byte, error) {
+// returns exitCode(1) after printing when the files are invalid. With
+// stateOnly the caller needs only the fleet's name and state block: an
+// unset ${VAR} anywhere else is no obstacle and goes unmentioned.
+func loadFleet(io *Streams, u ui, files []string, stateOnly bool) (*spec.Fleet, map[string][]byte, error) {
 	if len(files) == 0 {
 		files = []string{defaultFleetFile}
 	}
-	res := spec.Load(files, spec.LoadOptions{})
+	res := spec.Load(files, spec.LoadOptions{UnsetVarWarns: stateOnly})
+	if stateOnly {
+		res.Diagnostics = stateOnlyDiagnostics(res.Diagnostics, res.Unset)
+	}
 	if len(res.Diagnostics) > 0 {
-		writeDiagnostics(io.Err, res.Diagnostics, res.Sources, "human", u.color)
+		io.report(res.Diagnostics, res.Sources, u.color)
 	}
 	if res.Diagnostics.HasErrors() {
 		return nil, nil, exitCode(ExitError)
 	}
+	io.fleet = res.Fleet.Name
 	return res.Fleet, res.Sources, nil
+}
+
+// stateOnlyDiagnostics drops the unset-variable warnings of fields that
+// do not say where the state is, and makes the others errors again.
+func stateOnlyDiagnostics(diags, unset spec.Diagnostics) spec.Diagnostics {
+	out := diags[:0:0]
+	for _, d := range diags {
+		if !slices.ContainsFunc(unset, func(u spec.Diagnostic) bool { return u.Path == d.Path && u.Summary == d.Summary }) {
+			out = append(out, d)
+			continue
+		}
+		if d.Path == "/name" || strings.HasPrefix(d.Path, "/state") {
+			d.Severity = spec.SeverityError
+			d.Detail = "The state's location depends on it. Set it and run again."
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 const defaultFleetFile = "fleet.yaml"
@@ -64,11 +99,22 @@ const embeddedRequestsPerSecond = 500
 // withProviders it also starts the embedded simulator if needed and builds
 // one client per provider.
 func openWorkspace(ctx context.Context, io *Streams, u ui, files []string, withProviders bool) (*workspace, error) {
-	fleet, sources, err := loadFleet(io, u, files)
+	return openWorkspaceFor(ctx, io, u, files, withProviders, false)
+}
+
+// openStateWorkspace is openWorkspace for commands that only read or
+// write the state (show, state, unlock): they need none of the variables
+// the fleet file reads, except those that place the state.
+func openStateWorkspace(ctx context.Context, io *Streams, u ui, files []string) (*workspace, error) {
+	return openWorkspaceFor(ctx, io, u, files, false, true)
+}
+
+func openWorkspaceFor(ctx context.Context, io *Streams, u ui, files []string, withProviders, stateOnly bool) (*workspace, error) {
+	fleet, sources, err := loadFleet(io, u, files, stateOnly)
 	if err != nil {
 		return nil, err
 	}
-	ws := &workspace{io: io, ui: u, fleet: fleet, sources: sources, logger: newLogger(io)}
+	ws := &workspace{io: io, ui: u, fleet: fleet, sources: sources, logger: newLogger(io), fileArgs: files}
 	if ws.backend, err = openBackend(ctx, fleet); err != nil {
 		return nil, err
 	}

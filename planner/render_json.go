@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
 )
 
 // jsonPlan is the public --json document. It is kept apart from Plan so
@@ -26,6 +27,10 @@ type jsonPlan struct {
 	Rollouts             []Rollout     `json:"rollouts"`
 	Summary              Summary       `json:"summary"`
 	SummaryLine          string        `json:"summary_line"`
+	// Errored is true when planning failed: Diagnostics says why, and
+	// Actions holds what was planned before it failed (often nothing).
+	Errored     bool              `json:"errored"`
+	Diagnostics []spec.Diagnostic `json:"diagnostics"` // errors and warnings, sorted
 }
 
 type jsonState struct {
@@ -53,6 +58,9 @@ type jsonAction struct {
 	Changes    []FieldChange  `json:"changes"`
 	Reason     string         `json:"reason,omitempty"`
 	DependsOn  []string       `json:"depends_on"`
+	// Attributes are what a create makes: for a server, every field of
+	// the fleet file under its name (user data only as user_data_set).
+	Attributes map[string]any `json:"attributes,omitempty"`
 }
 
 // terraformActions maps an action to terraform's action list.
@@ -74,7 +82,27 @@ func terraformActions(a *Action) []string {
 // RenderJSON writes the plan as one versioned JSON document, actions in
 // execution order.
 func RenderJSON(w io.Writer, p *Plan) error {
+	return renderJSON(w, p, nil, false)
+}
+
+// RenderJSONDiagnostics writes the --json document of a plan that came with
+// diagnostics: the warnings of a plan that succeeded, or the errors of one
+// that failed (errored), where p is what was planned before the failure
+// (an empty plan naming the fleet when nothing was).
+func RenderJSONDiagnostics(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) error {
+	return renderJSON(w, p, diags, errored)
+}
+
+func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) error {
+	sorted := append(spec.Diagnostics{}, diags...)
+	sorted.Sort()
+	summaryLine := p.SummaryLine()
+	if errored {
+		summaryLine = "Planning failed: nothing can be applied."
+	}
 	doc := jsonPlan{
+		Errored:              errored,
+		Diagnostics:          sorted,
 		FormatVersion:        FormatVersion,
 		FleetVersion:         p.FleetVersion,
 		Fleet:                p.Fleet,
@@ -82,14 +110,14 @@ func RenderJSON(w io.Writer, p *Plan) error {
 		SpecDigest:           p.SpecDigest,
 		InventoryFingerprint: p.InventoryFingerprint,
 		Refreshed:            p.Refreshed,
-		HasChanges:           p.HasChanges(),
-		Applyable:            p.Applyable(),
+		HasChanges:           p.HasChanges() && !errored,
+		Applyable:            p.Applyable() && !errored,
 		Actions:              make([]jsonAction, len(p.Actions)),
 		Drift:                p.Drift,
 		Interrupted:          p.Interrupted,
 		Rollouts:             p.Rollouts,
 		Summary:              p.Summary,
-		SummaryLine:          p.SummaryLine(),
+		SummaryLine:          summaryLine,
 	}
 	if doc.Drift == nil {
 		doc.Drift = []Drift{}
@@ -106,7 +134,7 @@ func RenderJSON(w io.Writer, p *Plan) error {
 			ID: a.ID, Address: a.Address, Kind: a.Kind, Provider: a.Provider, Type: a.Type,
 			Actions: terraformActions(a), CloudID: a.CloudID, NewAddress: a.NewAddress, Replace: a.Replace,
 			Group: a.Group, Batch: a.Batch, Blocked: a.Blocked, Changes: a.Changes, Reason: a.Reason,
-			DependsOn: a.DependsOn,
+			DependsOn: a.DependsOn, Attributes: createAttributes(a),
 		}
 		if ja.Changes == nil {
 			ja.Changes = []FieldChange{}

@@ -5,7 +5,50 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/fleet-iac/fleet/spec"
 )
+
+// RenderMarkdownFailed writes the pull-request comment of a plan that
+// failed: what went wrong, where, and that there is nothing to apply.
+func RenderMarkdownFailed(w io.Writer, fleet string, diags spec.Diagnostics) error {
+	sorted := append(spec.Diagnostics{}, diags...)
+	sorted.Sort()
+	errs := 0
+	for _, d := range sorted {
+		if d.Severity == spec.SeverityError {
+			errs++
+		}
+	}
+	var b strings.Builder
+	if fleet != "" {
+		fmt.Fprintf(&b, "### fleet plan: `%s`\n\n", fleet)
+	} else {
+		b.WriteString("### fleet plan\n\n")
+	}
+	fmt.Fprintf(&b, "**The plan failed with %d %s; there is nothing to apply.**\n\n", errs, plural(errs, "error", "errors"))
+	for _, d := range sorted {
+		fmt.Fprintf(&b, "- **%s:** %s", d.Severity, mdEscape(d.Summary))
+		var where []string
+		if d.Range != nil {
+			where = append(where, mdCode(d.Range.String()))
+		}
+		if d.Address != "" {
+			where = append(where, mdCode(d.Address))
+		}
+		if len(where) > 0 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(where, ", "))
+		}
+		b.WriteString("\n")
+		for _, line := range strings.Split(strings.TrimSpace(d.Detail), "\n") {
+			if line != "" {
+				fmt.Fprintf(&b, "  %s\n", mdEscape(line))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
 
 // mdFoldActions is the number of actions above which the table is folded.
 const mdFoldActions = 50

@@ -5,6 +5,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/fleet-iac/fleet/spec"
 )
 
 // Style is how text output is drawn. The CLI decides it once (--no-color,
@@ -69,6 +71,9 @@ func (a *Action) Label() string {
 // reason (each renderer adds the batch and the blocked marker its own way).
 func (a *Action) Detail() string {
 	var parts []string
+	if a.Type == Create && !a.Replace && a.Server != nil {
+		parts = append(parts, describeNewServer(a.Server))
+	}
 	if len(a.Changes) > 0 {
 		parts = append(parts, describeChanges(a.Changes))
 	}
@@ -76,6 +81,16 @@ func (a *Action) Detail() string {
 		parts = append(parts, "— "+a.Reason)
 	}
 	return strings.Join(parts, " ")
+}
+
+// describeNewServer names what a server being created will be: its type,
+// image and zone (when the file sets one); --json has every attribute.
+func describeNewServer(s *spec.Server) string {
+	out := "type: " + s.Type + ", image: " + s.Image
+	if s.Zone != "" {
+		out += ", zone: " + s.Zone
+	}
+	return out
 }
 
 func describeChanges(changes []FieldChange) string {

@@ -44,6 +44,17 @@ func (l *loader) expand(src *source, n *yaml.Node, ptr string) string {
 				return n.Value
 			}
 			val, ok := l.getenv(name)
+			if !ok && l.unsetWarns {
+				d := Diagnostic{Severity: SeverityWarning, Summary: fmt.Sprintf("%s: environment variable %s is not set", pathText(ptr), name),
+					Detail: fmt.Sprintf("This field was not checked. plan and apply need %s set; set it to check the field too (validate --strict-env makes this an error).", name),
+					Path:   ptr}
+				r := l.refRange(src, n, s[:end+1])
+				d.Range = &r
+				l.diags = append(l.diags, d)
+				l.unset = append(l.unset, d)
+				l.broken[ptr] = true
+				return n.Value
+			}
 			if !ok {
 				l.errorAt(l.refRange(src, n, s[:end+1]), fmt.Sprintf("%s: environment variable %s is not set", pathText(ptr), name),
 					fmt.Sprintf("Set %s before running fleet, or write $${%s} for a literal ${%s}.", name, name, name), ptr)

@@ -26,20 +26,28 @@ type LoadOptions struct {
 	// MaxFileSize is the largest fleet file accepted, in bytes; 0 means
 	// DefaultMaxFileSize.
 	MaxFileSize int64
+	// UnsetVarWarns makes an unset ${VAR} a warning instead of an error:
+	// the field that reads it is left unchecked and the rest of the fleet
+	// is checked as usual (fleet validate, offline, where CI secrets are
+	// absent). The warnings are also listed in LoadResult.Unset.
+	UnsetVarWarns bool
 }
 
 // loader holds everything one Load call learns.
 type loader struct {
 	getenv  func(string) (string, bool)
 	maxSize int64
-	sources []*source
-	locs    map[string]loc         // JSON pointer → where the value was read
-	fromEnv map[string]string      // pointers of strings built from ${VAR} → the first variable
-	broken  map[string]bool        // pointers whose value could not be read, already reported
-	trees   map[*source]*yaml.Node // files parsed again by locate
-	failed  bool                   // a file could not be parsed: the merged fleet is incomplete
-	doc     map[string]any         // all files merged
-	diags   Diagnostics
+	// unsetWarns: see LoadOptions.UnsetVarWarns; unset collects them.
+	unsetWarns bool
+	unset      Diagnostics
+	sources    []*source
+	locs       map[string]loc         // JSON pointer → where the value was read
+	fromEnv    map[string]string      // pointers of strings built from ${VAR} → the first variable
+	broken     map[string]bool        // pointers whose value could not be read, already reported
+	trees      map[*source]*yaml.Node // files parsed again by locate
+	failed     bool                   // a file could not be parsed: the merged fleet is incomplete
+	doc        map[string]any         // all files merged
+	diags      Diagnostics
 }
 
 // LoadResult is what Load learned. Fleet is never nil and always holds
@@ -50,6 +58,9 @@ type LoadResult struct {
 	Fleet       *Fleet
 	Sources     map[string][]byte
 	Diagnostics Diagnostics // sorted
+	// Unset are the warnings for unset ${VAR}s (with UnsetVarWarns), in
+	// file order; each is in Diagnostics too. Path says which field.
+	Unset Diagnostics
 }
 
 // Load reads fleet files (a directory stands for every *.yaml and *.yml in
@@ -57,13 +68,14 @@ type LoadResult struct {
 // clouds' rules, and expands server groups into instances.
 func Load(paths []string, opts LoadOptions) LoadResult {
 	l := &loader{
-		getenv:  opts.Getenv,
-		maxSize: opts.MaxFileSize,
-		locs:    map[string]loc{},
-		fromEnv: map[string]string{},
-		broken:  map[string]bool{},
-		trees:   map[*source]*yaml.Node{},
-		doc:     map[string]any{},
+		getenv:     opts.Getenv,
+		maxSize:    opts.MaxFileSize,
+		unsetWarns: opts.UnsetVarWarns,
+		locs:       map[string]loc{},
+		fromEnv:    map[string]string{},
+		broken:     map[string]bool{},
+		trees:      map[*source]*yaml.Node{},
+		doc:        map[string]any{},
 	}
 	if l.getenv == nil {
 		l.getenv = os.LookupEnv
@@ -118,7 +130,7 @@ func Load(paths []string, opts LoadOptions) LoadResult {
 			Summary: fmt.Sprintf("too many problems: only the first %d are shown", maxDiagnostics-1),
 			Detail:  "Fix these and run fleet validate again."})
 	}
-	return LoadResult{Fleet: f, Sources: sources, Diagnostics: l.diags}
+	return LoadResult{Fleet: f, Sources: sources, Diagnostics: l.diags, Unset: l.unset}
 }
 
 // expandPaths turns the -f arguments into sorted, distinct file names.

@@ -335,8 +335,10 @@ func TestEditDistanceAndSuggest(t *testing.T) {
 		"transposition": {in: "securtiy_groups", want: "security_groups"},
 		"one letter":    {in: "regoin", want: "region"},
 		"far":           {in: "colour", want: ""},
+		"swapped pair":  {in: "imgae", want: "image"},
+		"swapped short": {in: "tpye", want: "type"},
 	}
-	candidates := []string{"region", "security_groups", "type", "zone"}
+	candidates := []string{"image", "region", "security_groups", "type", "zone"}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			if got := suggest(tc.in, candidates); got != tc.want {
@@ -352,6 +354,8 @@ func TestEditDistanceAndSuggest(t *testing.T) {
 		"empty":           {a: "", b: "zone", want: 4},
 		"equal":           {a: "region", b: "region", want: 0},
 		"runes not bytes": {a: "kr-pub-é", b: "kr-pub-e", want: 1},
+		"swap is one":     {a: "imgae", b: "image", want: 1},
+		"swap then more":  {a: "ca", b: "abc", want: 3},
 	}
 	for name, tc := range distances {
 		t.Run(name, func(t *testing.T) {

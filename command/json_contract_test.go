@@ -1,0 +1,114 @@
+package command
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fleet-iac/fleet/schema"
+)
+
+// TestJSONOutputsMatchSchemas runs every command that prints JSON, in the
+// situations that change what it prints (success, failure, nothing to do,
+// a saved plan, a blocked plan), and checks each document, and each event
+// line, against the schema `fleet schema --output` publishes for it.
+func TestJSONOutputsMatchSchemas(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("ops.pub", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAsY4ibf/5KUlJrRsnGDcnfCUh4tXJW6wpD3edaIp40R ops\n")
+	fleet := write("fleet.yaml", `version: 1
+name: contract
+providers:
+  ncp: { type: ncloud, region: KR, endpoint: embedded }
+  nhn: { type: nhncloud, region: KR1, endpoint: embedded }
+servers:
+  web:
+    provider: ncp
+    image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050
+    type: s2-g2-s50
+    network: { vpc: "75", subnet: "36" }
+    volumes:
+      - { name: data, size: 50, type: SSD }
+  db:
+    provider: nhn
+    image: 9956f822-29c9-4f81-9410-0c392d9c8c24
+    type: m2.c4m8
+    zone: kr-pub-a
+    network: { subnet: b83863ff-0355-4c73-8c10-0bdf66a69aab }
+    key: ops
+    protect: true
+    user_data: "#cloud-config\n"
+keypairs:
+  ops: { provider: nhn, public_key_file: ops.pub }
+`)
+	bad := write("bad.yaml", "version: 1\nname: contract\nservers:\n  web:\n    imgae: x\n")
+	unset := write("unset.yaml", "version: 1\nname: other\nproviders:\n  ncp: { type: ncloud, region: KR, endpoint: \"${FLEET_CONTRACT_UNSET}\" }\n")
+	nocreds := write("nocreds.yaml", "version: 1\nname: nocreds\nproviders:\n  ncp: { type: ncloud, region: KR }\n")
+	saved := filepath.Join(dir, "plan.json")
+
+	type step struct {
+		args   []string
+		code   int
+		schema string // "events": every line is one event
+	}
+	steps := []step{
+		{[]string{"validate", "--format", "json", "-f", fleet}, 0, "validate"},
+		{[]string{"validate", "--format", "json", "-f", bad}, 1, "validate"},
+		{[]string{"validate", "--format", "json", "-f", unset}, 0, "validate"},
+		{[]string{"plan", "--json", "-f", fleet}, 0, "plan"},
+		{[]string{"plan", "--json", "-f", bad}, 1, "plan"},
+		{[]string{"plan", "--json", "-f", nocreds}, 1, "plan"},
+		{[]string{"plan", "--format", "json", "--out", saved, "-f", fleet}, 0, "plan"},
+		{[]string{"show", "--json", saved}, 0, "plan"},
+		{[]string{"show", "--json", "-f", fleet}, 0, "state"},
+		{[]string{"apply", "--auto-approve", "--json", "-f", fleet}, 0, "events"},
+		{[]string{"apply", "--auto-approve", "--json", "-f", fleet}, 0, "events"},
+		{[]string{"plan", "--json", "-f", fleet}, 0, "plan"},
+		{[]string{"show", "--json", "-f", fleet}, 0, "state"},
+		{[]string{"state", "show", "server/web", "-f", fleet}, 0, "state#resource"},
+		{[]string{"state", "show", "volume/web/data", "-f", fleet}, 0, "state#resource"},
+		{[]string{"state", "show", "keypair/ops", "-f", fleet}, 0, "state#resource"},
+		// server/db is protected: the destroy plan is blocked
+		{[]string{"plan", "--destroy", "--json", "-f", fleet}, 1, "plan"},
+		{[]string{"destroy", "--auto-approve", "--json", "--target", "server/web", "-f", fleet}, 0, "events"},
+		// runs that fail before they start end with apply_errored
+		{[]string{"apply", "--auto-approve", "--json", "-f", bad}, 1, "events"},
+		{[]string{"destroy", "--auto-approve", "--json", "-f", fleet}, 1, "events"},
+		{[]string{"apply", "--auto-approve", "--json", "-f", nocreds}, 1, "events"},
+	}
+	for _, st := range steps {
+		name := strings.Join(st.args, " ")
+		var out, errb bytes.Buffer
+		code := Run(append([]string{"fleet"}, st.args...), strings.NewReader(""), &out, &errb)
+		if code != st.code {
+			t.Fatalf("fleet %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", name, code, st.code, out.String(), errb.String())
+		}
+		if out.Len() == 0 {
+			t.Fatalf("fleet %s printed nothing on stdout", name)
+		}
+		docs := [][]byte{out.Bytes()}
+		if st.schema == "events" {
+			docs = bytes.SplitAfter(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n"))
+			end := `"event":"apply_finished"`
+			if st.code != 0 {
+				end = `"event":"apply_errored"`
+			}
+			if last := docs[len(docs)-1]; !bytes.Contains(last, []byte(end)) {
+				t.Errorf("fleet %s: the last event is not %s: %s", name, end, last)
+			}
+		}
+		for _, doc := range docs {
+			if err := schema.ValidateOutput(st.schema, doc); err != nil {
+				t.Errorf("fleet %s: output does not match the %s schema: %v\n%s", name, st.schema, err, doc)
+			}
+		}
+	}
+}
