@@ -14,6 +14,7 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/fleet-iac/fleet/atomicfile"
+	"github.com/fleet-iac/fleet/backoff"
 )
 
 // pathGuard serializes, within this process, everything that touches one
@@ -71,13 +72,13 @@ var lockFreeWait = 10 * time.Second // a test shortens it
 func (l *Local) exclusive(ctx context.Context, fn func() error) error {
 	ctx, cancel := context.WithTimeout(ctx, lockFreeWait)
 	defer cancel()
-	var b backoff
+	b := backoff.Backoff{Policy: lockPolicy}
 	for {
 		done, err := l.tryExclusive(fn)
 		if done {
 			return err
 		}
-		if werr := b.wait(ctx); werr != nil {
+		if werr := b.Wait(ctx, 0); werr != nil {
 			holder, _ := l.Holder(context.WithoutCancel(ctx))
 			return &LockError{Info: holder, Err: werr}
 		}
@@ -116,7 +117,7 @@ func (l *Local) tryExclusive(fn func() error) (done bool, err error) {
 // never keeps the state locked; only its info file stays, reported stale.
 func (l *Local) Lock(ctx context.Context, info LockInfo) (string, error) {
 	info = complete(info, l.path)
-	var b backoff
+	b := backoff.Backoff{Policy: lockPolicy}
 	for {
 		ok, err := l.tryLock(info)
 		if err != nil {
@@ -125,7 +126,7 @@ func (l *Local) Lock(ctx context.Context, info LockInfo) (string, error) {
 		if ok {
 			return info.ID, nil
 		}
-		if werr := b.wait(ctx); werr != nil {
+		if werr := b.Wait(ctx, 0); werr != nil {
 			holder, _ := l.Holder(context.WithoutCancel(ctx))
 			return "", &LockError{Info: holder, Err: werr}
 		}

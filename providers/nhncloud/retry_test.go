@@ -132,7 +132,7 @@ func TestBackoff(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			r.rand = func() float64 { return tc.jitter }
+			r.policy.Rand = func() float64 { return tc.jitter }
 			if got := r.backoff(tc.attempt); got != tc.want {
 				t.Errorf("backoff(%d) = %v, want %v", tc.attempt, got, tc.want)
 			}
