@@ -17,7 +17,7 @@ func applyFlags() []cli.Flag {
 	return []cli.Flag{
 		fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
 		&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required without a terminal, unless applying a saved plan)"},
-		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider (servers being waited on are not limited)"},
+		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider, polls included (servers being waited on are not limited)"},
 		&cli.BoolFlag{Name: "json", Usage: "progress as one JSON event per line"},
 		&cli.DurationFlag{Name: "wait-timeout", Value: executor.DefaultWaitTimeout, Usage: "how long one resource may take to reach its state before its action fails"},
 	}
@@ -77,12 +77,17 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 			files = saved.FleetFiles // a saved plan names the fleet files it was made from
 		}
 	}
-	ws, err := openWorkspace(ctx, s, u, files, true)
+	ws, err := openWorkspace(ctx, s, u, files, false)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
 	ws.destroying = destroy
+	// --parallelism bounds every call in flight, the shared polls included.
+	ws.maxInFlight = c.Int("parallelism")
+	if err := ws.openProviders(ctx); err != nil {
+		return err
+	}
 	unlock, err := lockState(ctx, ws.backend, operation, c.Duration("lock-timeout"))
 	if err != nil {
 		return err

@@ -32,6 +32,9 @@ type workspace struct {
 	embedded   *sim.Server // the in-process simulator, when a provider uses endpoint: embedded
 	logger     *slog.Logger
 	destroying bool // the run is a destroy: its tally says so
+	// maxInFlight bounds each provider's HTTP calls in flight (apply's
+	// --parallelism); 0: no bound.
+	maxInFlight int
 }
 
 // loadFleet loads and checks the fleet files, printing diagnostics. It
@@ -182,6 +185,7 @@ func (ws *workspace) configureProvider(p *spec.Provider) (func(context.Context) 
 		cfg := ncloud.ConfigFromEnv(getenv)
 		cfg.Region = p.Region
 		cfg.Logger = ws.logger
+		cfg.MaxInFlight = ws.maxInFlight
 		switch p.Endpoint {
 		case spec.EndpointEmbedded:
 			cfg.Endpoint = ws.embedded.URL
@@ -205,6 +209,7 @@ func (ws *workspace) configureProvider(p *spec.Provider) (func(context.Context) 
 			cfg.TenantID = p.Tenant
 		}
 		cfg.Logger = ws.logger
+		cfg.MaxInFlight = ws.maxInFlight
 		switch p.Endpoint {
 		case spec.EndpointEmbedded:
 			cfg.AuthURL = ws.embedded.NHN.AuthURL(ws.embedded.URL)

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/semaphore"
 	"golang.org/x/time/rate"
 
 	"github.com/fleet-iac/fleet/backoff"
@@ -28,6 +29,8 @@ type client struct {
 	base    string // gateway root + /vserver/v2
 	limiter *rate.Limiter
 	calls   atomic.Int64
+	// inflight bounds the calls in flight (Config.MaxInFlight); nil: none.
+	inflight *semaphore.Weighted
 }
 
 func newClient(cfg Config) *client {
@@ -35,11 +38,15 @@ func newClient(cfg Config) *client {
 	if burst < 1 {
 		burst = 1
 	}
-	return &client{
+	c := &client{
 		cfg:     cfg,
 		base:    cfg.Endpoint + "/vserver/v2",
 		limiter: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), burst),
 	}
+	if cfg.MaxInFlight > 0 {
+		c.inflight = semaphore.NewWeighted(int64(cfg.MaxInFlight))
+	}
+	return c
 }
 
 // call runs op with retries on every retryable failure. Use it for reads and

@@ -35,11 +35,11 @@ type fake struct {
 	mux *http.ServeMux
 
 	mu     sync.Mutex
-	tokens int            // tokens issued
+	tokens int // tokens issued
 	// tokenFaults are answered, in order, to the next token requests
 	// instead of a token (a status, or 0 to drop the connection).
 	tokenFaults []int
-	calls  map[string]int // "METHOD /path" → count
+	calls       map[string]int // "METHOD /path" → count
 }
 
 func newFake(t *testing.T) *fake {

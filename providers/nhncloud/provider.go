@@ -48,7 +48,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	p := &Provider{cfg: cfg, retry: newRetrier(cfg.MaxRetries)}
 	base := cfg.HTTPClient.Transport
-	p.tr = newTransport(base, cfg.RequestsPerSecond, cfg.Logger)
+	p.tr = newTransport(base, cfg.RequestsPerSecond, cfg.MaxInFlight, cfg.Logger)
 	hc := *cfg.HTTPClient
 	hc.Transport = p.tr
 
