@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/hex"
 	"flag"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -45,8 +47,9 @@ func TestScripts(t *testing.T) {
 			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"genfile": genFile,
-			"hexfile": hexFile,
+			"genfile":   genFile,
+			"hexfile":   hexFile,
+			"mkspecial": mkSpecial,
 		},
 	})
 }
@@ -129,5 +132,25 @@ func TestPreCommitHook(t *testing.T) {
 	}
 	if strings.Count(stdout.String(), "Success!") != 2 {
 		t.Errorf("stdout should report the two valid fleets:\n%s", stdout.String())
+	}
+}
+
+// mkSpecial makes a file that is not a regular file, which scripts cannot
+// write: mkspecial fifo|socket PATH. The socket stays on disk, unserved.
+func mkSpecial(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mkspecial fifo|socket PATH")
+	}
+	path := ts.MkAbs(args[1])
+	switch args[0] {
+	case "fifo":
+		ts.Check(syscall.Mkfifo(path, 0o600))
+	case "socket":
+		ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+		ts.Check(err)
+		ln.SetUnlinkOnClose(false)
+		ts.Check(ln.Close())
+	default:
+		ts.Fatalf("mkspecial: unknown kind %q", args[0])
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fleet-iac/fleet/regularfile"
 )
 
 // DefaultMaxFileSize caps each fleet file; real ones are a few kilobytes.
@@ -127,7 +130,7 @@ func (l *loader) expandPaths(paths []string) []string {
 	var files []string
 	for _, p := range paths {
 		p = filepath.Clean(p)
-		info, err := os.Stat(p)
+		info, err := regularfile.Check(p, true)
 		if err != nil {
 			l.diags = l.diags.Append(Diagnostic{Severity: SeverityError,
 				Summary: fmt.Sprintf("cannot read fleet file %s: %s", p, errText(err)),
@@ -168,6 +171,10 @@ func (l *loader) expandPaths(paths []string) []string {
 
 // errText is an I/O error without the path, which the summary names already.
 func errText(err error) string {
+	var re *regularfile.Error
+	if errors.As(err, &re) {
+		return "it is a " + re.Kind + ", not " + re.Want
+	}
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err.Error()
 	}
@@ -176,7 +183,7 @@ func errText(err error) string {
 
 // read loads one file and rejects what is not UTF-8 YAML text of sane size.
 func (l *loader) read(name string) *source {
-	fh, err := os.Open(name)
+	fh, err := regularfile.Open(name)
 	if err != nil {
 		l.diags = l.diags.Append(Diagnostic{Severity: SeverityError,
 			Summary: fmt.Sprintf("cannot read fleet file %s: %s", name, errText(err))})

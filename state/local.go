@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 
 	"github.com/fleet-iac/fleet/atomicfile"
+	"github.com/fleet-iac/fleet/regularfile"
 )
 
 // Local keeps the state in one JSON file (fleet.lock by default) beside two
@@ -46,7 +46,7 @@ func (l *Local) Read(ctx context.Context) (*State, error) {
 
 // readFile returns the stored state, or nil when the file does not exist.
 func (l *Local) readFile() (*State, error) {
-	data, err := os.ReadFile(l.path)
+	data, err := regularfile.ReadFile(l.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
