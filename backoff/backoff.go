@@ -66,3 +66,9 @@ func (b *Backoff) Attempts() int { return b.attempt }
 
 // Reset starts over from the first delay, after a success.
 func (b *Backoff) Reset() { b.attempt = 0 }
+
+// Locks spaces attempts to take a lock held by another process (the state
+// lock, the simulator's data lock): short at first, so a lock released a
+// moment later is taken at once, growing to a ceiling, so a long wait does
+// not hammer the store.
+var Locks = Policy{First: 50 * time.Millisecond, Max: time.Second}

@@ -83,9 +83,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 	}
 	defer ws.Close()
 	ws.destroying = destroy
-	// --parallelism bounds every call in flight, the shared polls included.
-	ws.maxInFlight = c.Int("parallelism")
-	if err := ws.openProviders(ctx); err != nil {
+	if err := ws.connect(ctx, c); err != nil {
 		return err
 	}
 	unlock, err := lockState(ctx, ws.backend, operation, c.Duration("lock-timeout"))

@@ -31,11 +31,14 @@ func planCommand(s *Streams) *cli.Command {
 			ctx, cancel := signalContext()
 			defer cancel()
 			u := uiFor(c, s)
-			ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), true)
+			ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), false)
 			if err != nil {
 				return err
 			}
 			defer ws.Close()
+			if err := ws.connect(ctx, c); err != nil {
+				return err
+			}
 			if out := c.String("out"); out != "" {
 				unlock, err := lockState(ctx, ws.backend, "plan", c.Duration("lock-timeout"))
 				if err != nil {

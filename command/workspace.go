@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urfave/cli/v2"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/fleet-iac/fleet/providers"
@@ -35,6 +36,9 @@ type workspace struct {
 	// maxInFlight bounds each provider's HTTP calls in flight (apply's
 	// --parallelism); 0: no bound.
 	maxInFlight int
+	// lockTimeout is how long to wait for the embedded simulator's data
+	// lock held by another run (--lock-timeout), like the state lock.
+	lockTimeout time.Duration
 }
 
 // loadFleet loads and checks the fleet files, printing diagnostics. It
@@ -129,6 +133,15 @@ func (ws *workspace) simDir() string {
 	return filepath.Join(base, ".fleet", "sim")
 }
 
+// connect opens the providers with the run's bounds from its flags:
+// --parallelism (calls in flight, polls included) and --lock-timeout (also
+// the embedded simulator's data lock). A command without a flag gets 0.
+func (ws *workspace) connect(ctx context.Context, c *cli.Context) error {
+	ws.maxInFlight = c.Int("parallelism")
+	ws.lockTimeout = c.Duration("lock-timeout")
+	return ws.openProviders(ctx)
+}
+
 func (ws *workspace) openProviders(ctx context.Context) error {
 	ws.providers = map[string]providers.Provider{}
 	// Every provider's settings are read before any is opened, so that all
@@ -138,7 +151,7 @@ func (ws *workspace) openProviders(ctx context.Context) error {
 	for _, name := range ws.fleet.ProviderNames() {
 		p := ws.fleet.Providers[name]
 		if p.Endpoint == spec.EndpointEmbedded && ws.embedded == nil {
-			s, err := sim.Start(sim.Config{Dir: ws.simDir(), Behaviour: embeddedBehaviour(ws.io.Err)})
+			s, err := sim.Start(sim.Config{Dir: ws.simDir(), Behaviour: embeddedBehaviour(ws.io.Err), LockTimeout: ws.lockTimeout, Context: ctx})
 			if err != nil {
 				return fmt.Errorf("start embedded simulator: %w", err)
 			}

@@ -72,7 +72,7 @@ var lockFreeWait = 10 * time.Second // a test shortens it
 func (l *Local) exclusive(ctx context.Context, fn func() error) error {
 	ctx, cancel := context.WithTimeout(ctx, lockFreeWait)
 	defer cancel()
-	b := backoff.Backoff{Policy: lockPolicy}
+	b := backoff.Backoff{Policy: backoff.Locks}
 	for {
 		done, err := l.tryExclusive(fn)
 		if done {
@@ -117,7 +117,7 @@ func (l *Local) tryExclusive(fn func() error) (done bool, err error) {
 // never keeps the state locked; only its info file stays, reported stale.
 func (l *Local) Lock(ctx context.Context, info LockInfo) (string, error) {
 	info = complete(info, l.path)
-	b := backoff.Backoff{Policy: lockPolicy}
+	b := backoff.Backoff{Policy: backoff.Locks}
 	for {
 		ok, err := l.tryLock(info)
 		if err != nil {

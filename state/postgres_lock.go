@@ -50,7 +50,7 @@ func (p *Postgres) lock(ctx context.Context, info LockInfo) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	b := backoff.Backoff{Policy: lockPolicy}
+	b := backoff.Backoff{Policy: backoff.Locks}
 	for {
 		var ok bool
 		qctx, cancel := io()
@@ -254,7 +254,7 @@ func (p *Postgres) forceUnlock(ctx context.Context) error {
 // gone: PostgreSQL signals the session and it exits a moment later.
 func (p *Postgres) terminate(ctx context.Context, pid int32) error {
 	hi, lo := p.keyHalves()
-	b := backoff.Backoff{Policy: lockPolicy}
+	b := backoff.Backoff{Policy: backoff.Locks}
 	for sent := false; ; {
 		var held bool
 		p.mu.Lock()

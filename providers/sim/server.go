@@ -29,6 +29,10 @@ type Config struct {
 	Dir       string // data directory; "" keeps everything in memory
 	Behaviour simcore.Behaviour
 	Clock     simcore.Clock // nil = wall clock
+	// LockTimeout is how long to wait for the data directory held by
+	// another simulator (a fleet run's embedded one); 0 fails at once.
+	LockTimeout time.Duration
+	Context     context.Context // ends the wait for the lock early; nil: none
 }
 
 // Server is a running simulator of both clouds.
@@ -49,7 +53,11 @@ func New(cfg Config) (*Server, error) {
 	ncpDir, nhnDir := "", ""
 	var lock *flock.Flock
 	if cfg.Dir != "" {
-		l, err := lockDir(cfg.Dir)
+		ctx := cfg.Context
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		l, err := lockDir(ctx, cfg.Dir, cfg.LockTimeout)
 		if err != nil {
 			return nil, err
 		}
