@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -47,8 +48,9 @@ func destroyCommand(s *Streams) *cli.Command {
 }
 
 func runApply(c *cli.Context, s *Streams, destroy bool) error {
-	ctx, cancel := signalContext()
-	defer cancel()
+	intr := watchInterrupts(s.Err)
+	defer intr.stop()
+	ctx := intr.ctx
 	u := uiFor(c, s)
 	planFile := c.Args().First()
 	if c.Args().Len() > 1 {
@@ -83,6 +85,7 @@ func runApply(c *cli.Context, s *Streams, destroy bool) error {
 	}
 	defer ws.Close()
 	ws.destroying = destroy
+	ws.interrupts = intr
 	if err := ws.connect(ctx, c); err != nil {
 		return err
 	}
@@ -150,6 +153,14 @@ func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path st
 	return st, nil
 }
 
+// operation names the run in messages: apply or destroy.
+func (ws *workspace) operation() string {
+	if ws.destroying {
+		return "destroy"
+	}
+	return "apply"
+}
+
 func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, waitTimeout time.Duration, jsonEvents bool) error {
 	var obs executor.Observer
 	if jsonEvents {
@@ -157,16 +168,41 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 	} else {
 		obs = executor.NewTextObserver(ws.io.Out, executor.Style{Color: ws.ui.color})
 	}
-	res, err := executor.Apply(ctx, executor.Options{
+	opts := executor.Options{
 		Plan: plan, Providers: ws.providers, Backend: ws.backend, State: st,
 		Parallelism: parallelism, Observer: obs, WaitTimeout: waitTimeout,
-	})
+	}
+	var abandon chan struct{} // nil: never
+	if ws.interrupts != nil {
+		opts.InFlight, abandon = ws.interrupts.inFlight, ws.interrupts.abandon
+	}
+	type applied struct {
+		res executor.Result
+		err error
+	}
+	done := make(chan applied, 1)
+	go func() {
+		res, err := executor.Apply(ctx, opts)
+		done <- applied{res, err}
+	}()
+	var res executor.Result
+	var err error
+	select {
+	case a := <-done:
+		res, err = a.res, a.err
+	case <-abandon:
+		ws.abandoned = true
+		return interrupted(ws.operation(), ws.intentsNow())
+	}
 	if !jsonEvents {
 		tally := res.Tally.String()
 		if ws.destroying {
 			tally = "Destroy" + strings.TrimPrefix(tally, "Apply")
 		}
 		fmt.Fprintf(ws.io.Out, "\n%s\n", tally)
+	}
+	if errors.Is(err, executor.ErrInterrupted) && ctx.Err() != nil {
+		return interrupted(ws.operation(), st.Intents)
 	}
 	if err != nil {
 		return err

@@ -39,6 +39,8 @@ type workspace struct {
 	// lockTimeout is how long to wait for the embedded simulator's data
 	// lock held by another run (--lock-timeout), like the state lock.
 	lockTimeout time.Duration
+	interrupts  *interrupts // apply and destroy: the two-step stop
+	abandoned   bool        // a second interrupt: close without waiting
 }
 
 // loadFleet loads and checks the fleet files, printing diagnostics. It
@@ -97,7 +99,11 @@ func (ws *workspace) Close() {
 		}
 	}
 	if ws.embedded != nil {
-		ws.embedded.Close()
+		if ws.abandoned {
+			ws.embedded.CloseNow() // its calls in flight are abandoned too
+		} else {
+			ws.embedded.Close()
+		}
 	}
 	if c, ok := ws.backend.(interface{ Close() }); ok {
 		c.Close()

@@ -118,10 +118,24 @@ func (s *Server) Handler() http.Handler {
 	})
 }
 
-// Close stops serving and saves the simulators' data.
+// Close stops serving, letting requests in flight finish, and saves the
+// simulators' data.
 func (s *Server) Close() error {
+	return s.close(false)
+}
+
+// CloseNow is Close without waiting for requests in flight: their
+// connections are dropped (a run that stopped waiting for its calls).
+func (s *Server) CloseNow() error {
+	return s.close(true)
+}
+
+func (s *Server) close(now bool) error {
 	var errs []error
-	if s.srv != nil {
+	switch {
+	case s.srv != nil && now:
+		errs = append(errs, s.srv.Close())
+	case s.srv != nil:
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		errs = append(errs, s.srv.Shutdown(ctx))
