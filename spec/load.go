@@ -214,7 +214,28 @@ func (l *loader) read(name string) *source {
 			"Save the file as UTF-8. Fleet files are YAML, which fleet reads only as UTF-8.", "")
 		return src
 	}
+	// yaml.v3 rejects these without a position; found here, the error
+	// points at the character itself.
+	if i, r := controlChar(data); i >= 0 {
+		l.errorAt(src.span(i, i+utf8.RuneLen(r)), fmt.Sprintf("file contains the control character %U", r),
+			"YAML text allows no control characters other than tab and line breaks. Remove it (the line above shows it escaped).", "")
+		return src
+	}
 	return src
+}
+
+// controlChar finds the first character YAML does not allow in a stream
+// (YAML 1.2 §5.1): C0 controls other than tab and line breaks, DEL, and C1
+// controls other than NEL. It returns -1 when there is none.
+func controlChar(data []byte) (int, rune) {
+	for i, r := range string(data) {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
+			return i, r
+		}
+	}
+	return -1, 0
 }
 
 func invalidUTF8(data []byte) int {
