@@ -58,7 +58,7 @@ func watchInterrupts(w io.Writer) *interrupts {
 }
 
 func firstInterrupt(calls int) string {
-	what := "no call is in flight"
+	what := "fleet is stopping"
 	switch {
 	case calls == 1:
 		what = "fleet is finishing the 1 call in flight"
