@@ -15,6 +15,7 @@ import (
 
 	"github.com/fleet-iac/fleet/atomicfile"
 	"github.com/fleet-iac/fleet/backoff"
+	"github.com/fleet-iac/fleet/regularfile"
 )
 
 // pathGuard serializes, within this process, everything that touches one
@@ -253,7 +254,7 @@ func (l *Local) lockFree() (bool, error) {
 }
 
 func (l *Local) readInfo() (*LockInfo, error) {
-	data, err := os.ReadFile(l.infoPath())
+	data, err := regularfile.ReadFile(l.infoPath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fleet-iac/fleet/atomicfile"
 	"github.com/fleet-iac/fleet/backoff"
+	"github.com/fleet-iac/fleet/regularfile"
 )
 
 // lockDir takes dir for this simulator: two simulators over one directory
@@ -41,7 +42,7 @@ func lockDir(ctx context.Context, dir string, timeout time.Duration) (*flock.Flo
 	pidFile := filepath.Join(dir, "sim.pid")
 	if !ok {
 		holder := "another process"
-		if b, err := os.ReadFile(pidFile); err == nil && strings.TrimSpace(string(b)) != "" {
+		if b, err := regularfile.ReadFile(pidFile); err == nil && strings.TrimSpace(string(b)) != "" {
 			holder = "process " + strings.TrimSpace(string(b))
 		}
 		return nil, fmt.Errorf("the simulator data in %s is in use by %s: wait for it to end (--lock-timeout waits), or run one simulator (fleet sim --data %s) and point every run at it", dir, holder, dir)
