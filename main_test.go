@@ -5,11 +5,13 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -25,6 +27,9 @@ var update = flag.Bool("update", false, "rewrite testdata/script/*.txtar with th
 // TestMain lets the scripts run "fleet" as a real process: testscript
 // re-executes this test binary under that name.
 func TestMain(m *testing.M) {
+	if os.Getenv(runFleetEnv) == "1" { // a test runs this binary as fleet itself
+		os.Exit(command.Run(append([]string{"fleet"}, os.Args[1:]...), os.Stdin, os.Stdout, os.Stderr))
+	}
 	testscript.Main(m, map[string]func(){
 		"fleet": func() { os.Exit(command.Run(os.Args, os.Stdin, os.Stdout, os.Stderr)) },
 	})
@@ -45,8 +50,9 @@ func TestScripts(t *testing.T) {
 			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"genfile": genFile,
-			"hexfile": hexFile,
+			"genfile":   genFile,
+			"hexfile":   hexFile,
+			"mkspecial": mkSpecial,
 		},
 	})
 }
@@ -179,5 +185,25 @@ func TestPreCommitHook(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// mkSpecial makes a file that is not a regular file, which scripts cannot
+// write: mkspecial fifo|socket PATH. The socket stays on disk, unserved.
+func mkSpecial(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mkspecial fifo|socket PATH")
+	}
+	path := ts.MkAbs(args[1])
+	switch args[0] {
+	case "fifo":
+		ts.Check(syscall.Mkfifo(path, 0o600))
+	case "socket":
+		ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+		ts.Check(err)
+		ln.SetUnlinkOnClose(false)
+		ts.Check(ln.Close())
+	default:
+		ts.Fatalf("mkspecial: unknown kind %q", args[0])
 	}
 }

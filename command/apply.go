@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ func applyFlags() []cli.Flag {
 	return []cli.Flag{
 		fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
 		&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required without a terminal, unless applying a saved plan)"},
-		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider (servers being waited on are not limited)", Action: atLeastOne("parallelism")},
+		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider, polls included (servers being waited on are not limited)", Action: atLeastOne("parallelism")},
 		&cli.BoolFlag{Name: "json", Usage: "progress as one JSON event per line"},
 		&cli.DurationFlag{Name: "wait-timeout", Value: executor.DefaultWaitTimeout, Usage: "how long one resource may take to reach its state before its action fails", Action: positiveDuration("wait-timeout")},
 	}
@@ -91,8 +92,9 @@ func writeErroredEvent(s *Streams, diags spec.Diagnostics) {
 }
 
 func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
-	ctx, cancel := signalContext()
-	defer cancel()
+	intr := watchInterrupts(s.Err)
+	defer intr.stop()
+	ctx := intr.ctx
 	u := uiFor(c, s)
 	planFile := c.Args().First()
 	if c.Args().Len() > 1 {
@@ -122,13 +124,17 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
 			files = saved.FleetFiles // a saved plan names the fleet files it was made from
 		}
 	}
-	ws, err := openWorkspace(ctx, s, u, files, true)
+	ws, err := openWorkspace(ctx, s, u, files, false)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
 	ws.destroying = destroy
 	ws.machineOutput = c.Bool("json")
+	ws.interrupts = intr
+	if err := ws.connect(ctx, c); err != nil {
+		return err
+	}
 	unlock, err := lockState(ctx, ws, operation, c.Duration("lock-timeout"))
 	if err != nil {
 		return err
@@ -200,6 +206,14 @@ func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path st
 	return st, nil
 }
 
+// operation names the run in messages: apply or destroy.
+func (ws *workspace) operation() string {
+	if ws.destroying {
+		return "destroy"
+	}
+	return "apply"
+}
+
 func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, waitTimeout time.Duration, jsonEvents bool) error {
 	var obs executor.Observer
 	if jsonEvents {
@@ -207,16 +221,41 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 	} else {
 		obs = executor.NewTextObserver(ws.io.Out, executor.Style{Color: ws.ui.color})
 	}
-	res, err := executor.Apply(ctx, executor.Options{
+	opts := executor.Options{
 		Plan: plan, Providers: ws.providers, Backend: ws.backend, State: st,
 		Parallelism: parallelism, Observer: endWatch{obs, &ws.io.eventsEnded}, WaitTimeout: waitTimeout,
-	})
+	}
+	var abandon chan struct{} // nil: never
+	if ws.interrupts != nil {
+		opts.InFlight, abandon = ws.interrupts.inFlight, ws.interrupts.abandon
+	}
+	type applied struct {
+		res executor.Result
+		err error
+	}
+	done := make(chan applied, 1)
+	go func() {
+		res, err := executor.Apply(ctx, opts)
+		done <- applied{res, err}
+	}()
+	var res executor.Result
+	var err error
+	select {
+	case a := <-done:
+		res, err = a.res, a.err
+	case <-abandon:
+		ws.abandoned = true
+		return interrupted(ws.operation(), ws.intentsNow())
+	}
 	if !jsonEvents {
 		tally := res.Tally.String()
 		if ws.destroying {
 			tally = "Destroy" + strings.TrimPrefix(tally, "Apply")
 		}
 		fmt.Fprintf(ws.io.Out, "\n%s\n", tally)
+	}
+	if errors.Is(err, executor.ErrInterrupted) && ctx.Err() != nil {
+		return interrupted(ws.operation(), st.Intents)
 	}
 	if err != nil {
 		return err

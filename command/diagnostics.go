@@ -99,33 +99,49 @@ func writeHumanDiagnostic(b *strings.Builder, d spec.Diagnostic, sources map[str
 }
 
 // writeSnippet prints the source line the range starts on and carets
-// under the range (to the end of that line when it spans several).
+// under the range (to the end of that line when it spans several). What a
+// terminal would not show as itself is shown escaped (spec.Printable): a
+// U+202E in a name must not reorder the line it is quoted in.
 func writeSnippet(b *strings.Builder, r spec.Range, src []byte, style diagStyle) {
-	line, ok := sourceLine(src, r.Start.Line)
+	raw, ok := sourceLine(src, r.Start.Line)
 	if !ok {
 		return
 	}
-	gutter := fmt.Sprintf("  %d: ", r.Start.Line)
-	fmt.Fprintf(b, "%s%s\n", gutter, line)
-	// Copy tabs from the line and count wide characters twice, so the
-	// carets stay under the value in any terminal.
-	var pad strings.Builder
+	// Copy tabs from the line and count wide characters twice and escapes
+	// by their length, so the carets stay under the value in any terminal.
+	var line, pad strings.Builder
 	width := 0
 	col := 1
-	for _, c := range line {
+	for rest := raw; len(rest) > 0; col++ {
+		if line.Len() >= maxSnippet {
+			line.WriteString("...")
+			break
+		}
+		text, n := spec.PrintableRune(rest)
+		c, _ := utf8.DecodeRuneInString(rest)
+		w := cellWidth(c)
+		if text != rest[:n] {
+			w = len(text) // an escape
+		}
+		rest = rest[n:]
+		line.WriteString(text)
 		switch {
 		case col < r.Start.Column && c == '\t':
 			pad.WriteByte('\t')
 		case col < r.Start.Column:
-			pad.WriteString(strings.Repeat(" ", cellWidth(c)))
+			pad.WriteString(strings.Repeat(" ", w))
 		case r.End.Line != r.Start.Line || r.End.Column <= r.Start.Column || col < r.End.Column:
-			width += cellWidth(c)
+			width += w
 		}
-		col++
 	}
 	width = max(width, 1)
+	gutter := fmt.Sprintf("  %d: ", r.Start.Line)
+	fmt.Fprintf(b, "%s%s\n", gutter, line.String())
 	fmt.Fprintf(b, "%s%s%s\n", strings.Repeat(" ", len(gutter)), pad.String(), style.caret.Sprint(strings.Repeat("^", width)))
 }
+
+// maxSnippet bounds a quoted source line: a minified file is one long line.
+const maxSnippet = 500
 
 // cellWidth is how many terminal cells a character takes: two for the
 // wide East Asian scripts (Hangul, CJK, full-width forms), else one.
@@ -139,8 +155,7 @@ func cellWidth(r rune) int {
 	return 1
 }
 
-// sourceLine returns 1-based line n of src, printable: invalid UTF-8 and
-// control characters other than tab are shown as U+FFFD.
+// sourceLine returns 1-based line n of src, as it is in the file.
 func sourceLine(src []byte, n int) (string, bool) {
 	if src == nil || n < 1 {
 		return "", false
@@ -155,20 +170,7 @@ func sourceLine(src []byte, n int) (string, bool) {
 	if j := bytes.IndexByte(src, '\n'); j >= 0 {
 		src = src[:j]
 	}
-	src = bytes.TrimSuffix(src, []byte{'\r'})
-	const maxLine = 500
-	var b strings.Builder
-	for i, r := range string(src) {
-		if i >= maxLine {
-			b.WriteString("...")
-			break
-		}
-		if r == utf8.RuneError || (r < 0x20 && r != '\t') || r == 0x7f {
-			r = utf8.RuneError
-		}
-		b.WriteRune(r)
-	}
-	return b.String(), true
+	return string(bytes.TrimSuffix(src, []byte{'\r'})), true
 }
 
 // jsonFormatVersion is the format_version of every JSON document and event

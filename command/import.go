@@ -24,11 +24,14 @@ func importCommand(s *Streams) *cli.Command {
 			addr, id := c.Args().Get(0), c.Args().Get(1)
 			ctx, cancel := signalContext()
 			defer cancel()
-			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), true)
+			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
 			if err != nil {
 				return err
 			}
 			defer ws.Close()
+			if err := ws.connect(ctx, c); err != nil {
+				return err
+			}
 			kind, provName, err := ws.addressProvider(addr)
 			if err != nil {
 				return err

@@ -3,6 +3,7 @@ package command
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -80,14 +81,25 @@ gateway at the root, NHN Cloud under /nhn, and the admin API under /_sim
 }
 
 // embeddedBehaviour is the embedded simulator's behaviour: fast and
-// faultless unless FLEET_SIM_BUILD_TIME asks for slower builds.
+// faultless unless FLEET_SIM_BUILD_TIME, FLEET_SIM_LATENCY,
+// FLEET_SIM_ERROR_RATE, FLEET_SIM_THROTTLE_RATE or FLEET_SIM_SEED (the fleet
+// sim flags' counterparts, for tests and demos) ask otherwise.
 func embeddedBehaviour(warn io.Writer) simcore.Behaviour {
 	var b simcore.Behaviour
-	if v := getenv("FLEET_SIM_BUILD_TIME"); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			b.BuildTime = d
-		} else {
-			fmt.Fprintf(warn, "Warning: ignoring FLEET_SIM_BUILD_TIME=%q: %v\n", v, err)
+	for _, v := range []struct {
+		name  string
+		parse func(string) error
+	}{
+		{"FLEET_SIM_BUILD_TIME", func(s string) (err error) { b.BuildTime, err = time.ParseDuration(s); return }},
+		{"FLEET_SIM_LATENCY", func(s string) (err error) { b.Latency, err = time.ParseDuration(s); return }},
+		{"FLEET_SIM_ERROR_RATE", func(s string) (err error) { b.ErrorRate, err = strconv.ParseFloat(s, 64); return }},
+		{"FLEET_SIM_THROTTLE_RATE", func(s string) (err error) { b.ThrottleRate, err = strconv.ParseFloat(s, 64); return }},
+		{"FLEET_SIM_SEED", func(s string) (err error) { b.Seed, err = strconv.ParseInt(s, 10, 64); return }},
+	} {
+		if s := getenv(v.name); s != "" {
+			if err := v.parse(s); err != nil {
+				fmt.Fprintf(warn, "Warning: ignoring %s=%q: %v\n", v.name, s, err)
+			}
 		}
 	}
 	return b

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/urfave/cli/v2"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/fleet-iac/fleet/planner"
@@ -43,6 +44,14 @@ type workspace struct {
 	// failedPlan is the plan whose building failed (blocked actions), kept
 	// for the machine document that reports the failure; nil otherwise.
 	failedPlan *planner.Plan
+	// maxInFlight bounds each provider's HTTP calls in flight (apply's
+	// --parallelism); 0: no bound.
+	maxInFlight int
+	// lockTimeout is how long to wait for the embedded simulator's data
+	// lock held by another run (--lock-timeout), like the state lock.
+	lockTimeout time.Duration
+	interrupts  *interrupts // apply and destroy: the two-step stop
+	abandoned   bool        // a second interrupt: close without waiting
 }
 
 // loadFleet loads and checks the fleet files, printing diagnostics. It
@@ -136,7 +145,11 @@ func (ws *workspace) Close() {
 		}
 	}
 	if ws.embedded != nil {
-		ws.embedded.Close()
+		if ws.abandoned {
+			ws.embedded.CloseNow() // its calls in flight are abandoned too
+		} else {
+			ws.embedded.Close()
+		}
 	}
 	if c, ok := ws.backend.(interface{ Close() }); ok {
 		c.Close()
@@ -172,6 +185,15 @@ func (ws *workspace) simDir() string {
 	return filepath.Join(base, ".fleet", "sim")
 }
 
+// connect opens the providers with the run's bounds from its flags:
+// --parallelism (calls in flight, polls included) and --lock-timeout (also
+// the embedded simulator's data lock). A command without a flag gets 0.
+func (ws *workspace) connect(ctx context.Context, c *cli.Context) error {
+	ws.maxInFlight = c.Int("parallelism")
+	ws.lockTimeout = c.Duration("lock-timeout")
+	return ws.openProviders(ctx)
+}
+
 func (ws *workspace) openProviders(ctx context.Context) error {
 	ws.providers = map[string]providers.Provider{}
 	// Every provider's settings are read before any is opened, so that all
@@ -181,7 +203,7 @@ func (ws *workspace) openProviders(ctx context.Context) error {
 	for _, name := range ws.fleet.ProviderNames() {
 		p := ws.fleet.Providers[name]
 		if p.Endpoint == spec.EndpointEmbedded && ws.embedded == nil {
-			s, err := sim.Start(sim.Config{Dir: ws.simDir(), Behaviour: embeddedBehaviour(ws.io.Err)})
+			s, err := sim.Start(sim.Config{Dir: ws.simDir(), Behaviour: embeddedBehaviour(ws.io.Err), LockTimeout: ws.lockTimeout, Context: ctx})
 			if err != nil {
 				return fmt.Errorf("start embedded simulator: %w", err)
 			}
@@ -228,6 +250,7 @@ func (ws *workspace) configureProvider(p *spec.Provider) (func(context.Context) 
 		cfg := ncloud.ConfigFromEnv(getenv)
 		cfg.Region = p.Region
 		cfg.Logger = ws.logger
+		cfg.MaxInFlight = ws.maxInFlight
 		switch p.Endpoint {
 		case spec.EndpointEmbedded:
 			cfg.Endpoint = ws.embedded.URL
@@ -251,6 +274,7 @@ func (ws *workspace) configureProvider(p *spec.Provider) (func(context.Context) 
 			cfg.TenantID = p.Tenant
 		}
 		cfg.Logger = ws.logger
+		cfg.MaxInFlight = ws.maxInFlight
 		switch p.Endpoint {
 		case spec.EndpointEmbedded:
 			cfg.AuthURL = ws.embedded.NHN.AuthURL(ws.embedded.URL)

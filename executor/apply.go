@@ -39,6 +39,9 @@ type Options struct {
 	// finishes fails its action instead of blocking the apply); default 1h,
 	// the NCP terraform provider's create timeout.
 	WaitTimeout time.Duration
+	// InFlight, when set, counts the provider calls in flight as the apply
+	// runs (the CLI reports it when interrupted).
+	InFlight *InFlight
 }
 
 // DefaultWaitTimeout is Options.WaitTimeout when unset.

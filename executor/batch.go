@@ -194,8 +194,10 @@ func (w *walker) sendBatch(ctx context.Context, sb *serverBatch, imageID string)
 		return nil, errHalted
 	}
 	b := w.opt.Providers[lead.Provider].(providers.ServerBatcher)
+	w.opt.InFlight.add(1)
 	res, err := b.CreateServers(context.WithoutCancel(ctx), providers.CreateServersRequest{
 		Fleet: w.opt.Plan.Fleet, Servers: sb.servers, ImageID: imageID})
+	w.opt.InFlight.add(-1)
 	slots.release()
 	if err != nil && len(res.Created) == 0 && definitive(err) {
 		if cerr := w.j.commit(dropAll); cerr != nil {

@@ -151,7 +151,9 @@ func (s *step) callAt(op string, height int, f func(ctx context.Context) error) 
 		return errHalted
 	}
 	s.begin()
+	s.w.opt.InFlight.add(1)
 	err = f(context.WithoutCancel(s.ctx))
+	s.w.opt.InFlight.add(-1)
 	s.w.slots[s.a.Provider].release()
 	if err != nil && definitive(err) {
 		if ferr := s.finish(nil); ferr != nil {

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/fleet-iac/fleet/atomicfile"
+	"github.com/fleet-iac/fleet/regularfile"
 )
 
 // Save writes the plan to path as JSON, atomically (temp file in the same
@@ -27,7 +27,7 @@ func Save(path string, p *Plan) error {
 // Load reads a plan saved by Save. It refuses another format version and
 // unknown fields: a plan is only ever applied by the fleet that made it.
 func Load(path string) (*Plan, error) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load plan: %w", err)
 	}

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/fleet-iac/fleet/regularfile"
 )
 
 // maxPublicKeySize caps a public key file; OpenSSH keys are under 1 KiB.
@@ -39,7 +40,7 @@ func (l *loader) readPublicKey(ptr, name string) string {
 		path = filepath.Join(filepath.Dir(lc.src.name), name)
 	}
 	shown := pathText(ptr)
-	fh, err := os.Open(path)
+	fh, err := regularfile.Open(path)
 	if err != nil {
 		l.errorAtPtr(ptr, false, fmt.Sprintf("%s: cannot read %s: %s", shown, path, errText(err)),
 			"The path is relative to the fleet file that names it.")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fleet-iac/fleet/regularfile"
 )
 
 // DefaultMaxFileSize caps each fleet file; real ones are a few kilobytes.
@@ -139,7 +142,7 @@ func (l *loader) expandPaths(paths []string) []string {
 	var files []string
 	for _, p := range paths {
 		p = filepath.Clean(p)
-		info, err := os.Stat(p)
+		info, err := regularfile.Check(p, true)
 		if err != nil {
 			l.diags = l.diags.Append(Diagnostic{Severity: SeverityError,
 				Summary: fmt.Sprintf("cannot read fleet file %s: %s", p, errText(err)),
@@ -180,6 +183,10 @@ func (l *loader) expandPaths(paths []string) []string {
 
 // errText is an I/O error without the path, which the summary names already.
 func errText(err error) string {
+	var re *regularfile.Error
+	if errors.As(err, &re) {
+		return "it is a " + re.Kind + ", not " + re.Want
+	}
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err.Error()
 	}
@@ -188,7 +195,7 @@ func errText(err error) string {
 
 // read loads one file and rejects what is not UTF-8 YAML text of sane size.
 func (l *loader) read(name string) *source {
-	fh, err := os.Open(name)
+	fh, err := regularfile.Open(name)
 	if err != nil {
 		l.diags = l.diags.Append(Diagnostic{Severity: SeverityError,
 			Summary: fmt.Sprintf("cannot read fleet file %s: %s", name, errText(err))})
@@ -219,7 +226,28 @@ func (l *loader) read(name string) *source {
 			"Save the file as UTF-8. Fleet files are YAML, which fleet reads only as UTF-8.", "")
 		return src
 	}
+	// yaml.v3 rejects these without a position; found here, the error
+	// points at the character itself.
+	if i, r := controlChar(data); i >= 0 {
+		l.errorAt(src.span(i, i+utf8.RuneLen(r)), fmt.Sprintf("file contains the control character %U", r),
+			"YAML text allows no control characters other than tab and line breaks. Remove it (the line above shows it escaped).", "")
+		return src
+	}
 	return src
+}
+
+// controlChar finds the first character YAML does not allow in a stream
+// (YAML 1.2 §5.1): C0 controls other than tab and line breaks, DEL, and C1
+// controls other than NEL. It returns -1 when there is none.
+func controlChar(data []byte) (int, rune) {
+	for i, r := range string(data) {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r' || r == 0x85:
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
+			return i, r
+		}
+	}
+	return -1, 0
 }
 
 func invalidUTF8(data []byte) int {

@@ -214,7 +214,7 @@ func pathText(ptr string) string {
 	}
 	var b strings.Builder
 	for i, tok := range strings.Split(ptr[1:], "/") {
-		tok = unescapePointer(tok)
+		tok = Printable(unescapePointer(tok))
 		if tok != "" && strings.Trim(tok, "0123456789") == "" && i > 0 {
 			b.WriteString("[" + tok + "]")
 			continue

@@ -120,10 +120,18 @@ func (l *loader) syntaxError(src *source, err error) {
 	}
 	line = min(max(line, 1), len(src.lines))
 	r := src.lineRange(line, 0)
-	text := src.line(line)
-	if i := bytes.IndexByte(text, '\t'); i >= 0 && len(bytes.TrimLeft(text[:i], " ")) == 0 {
-		r = src.span(src.lines[line-1]+i, src.lines[line-1]+i+1)
-		detail = "YAML indentation must use spaces, never tabs. Replace the tab with spaces."
+	// yaml.v3 names the line before a tab that breaks indentation as often
+	// as the tab's own: the tab is looked for on both, then the one before.
+	for _, n := range []int{line, line + 1, line - 1} {
+		if n < 1 || n > len(src.lines) {
+			continue
+		}
+		text := src.line(n)
+		if i := bytes.IndexByte(text, '\t'); i >= 0 && len(bytes.TrimLeft(text[:i], " -")) == 0 {
+			r = src.span(src.lines[n-1]+i, src.lines[n-1]+i+1)
+			detail = "YAML indentation must use spaces, never tabs. Replace the tab with spaces."
+			break
+		}
 	}
 	l.errorAt(r, "invalid YAML: "+m[2], detail, "")
 }

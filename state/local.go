@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/fleet-iac/fleet/atomicfile"
+	"github.com/fleet-iac/fleet/regularfile"
 )
 
 // Local keeps the state in one JSON file (fleet.lock by default) beside two
@@ -21,9 +23,33 @@ type Local struct {
 
 var _ Backend = (*Local)(nil)
 
-// NewLocal returns the backend for the state file at path.
+// NewLocal returns the backend for the state file at path. When path is a
+// symbolic link, the state is its target's: writes replace the target (a
+// rename over the link would replace the link), and the lock sidecars sit
+// beside the target, so every link to one state shares one lock.
 func NewLocal(path string) *Local {
+	path = followLinks(path)
 	return &Local{path: path, guard: guardFor(path)}
+}
+
+// followLinks resolves the symbolic links of path's last element, dangling
+// ones included (the first write creates the target).
+func followLinks(path string) string {
+	for range 40 { // the kernel's own bound on links in a row
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return path
+		}
+		target, err := os.Readlink(path)
+		if err != nil {
+			return path
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+	return path
 }
 
 // Path is the state file.
@@ -46,7 +72,7 @@ func (l *Local) Read(ctx context.Context) (*State, error) {
 
 // readFile returns the stored state, or nil when the file does not exist.
 func (l *Local) readFile() (*State, error) {
-	data, err := os.ReadFile(l.path)
+	data, err := regularfile.ReadFile(l.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/gofrs/flock"
 
 	"github.com/fleet-iac/fleet/atomicfile"
+	"github.com/fleet-iac/fleet/backoff"
+	"github.com/fleet-iac/fleet/regularfile"
 )
 
 // pathGuard serializes, within this process, everything that touches one
@@ -71,13 +73,13 @@ var lockFreeWait = 10 * time.Second // a test shortens it
 func (l *Local) exclusive(ctx context.Context, fn func() error) error {
 	ctx, cancel := context.WithTimeout(ctx, lockFreeWait)
 	defer cancel()
-	var b backoff
+	b := backoff.Backoff{Policy: backoff.Locks}
 	for {
 		done, err := l.tryExclusive(fn)
 		if done {
 			return err
 		}
-		if werr := b.wait(ctx); werr != nil {
+		if werr := b.Wait(ctx, 0); werr != nil {
 			holder, _ := l.Holder(context.WithoutCancel(ctx))
 			return &LockError{Info: holder, Err: werr}
 		}
@@ -116,7 +118,7 @@ func (l *Local) tryExclusive(fn func() error) (done bool, err error) {
 // never keeps the state locked; only its info file stays, reported stale.
 func (l *Local) Lock(ctx context.Context, info LockInfo) (string, error) {
 	info = complete(info, l.path)
-	var b backoff
+	b := backoff.Backoff{Policy: backoff.Locks}
 	for {
 		ok, err := l.tryLock(info)
 		if err != nil {
@@ -125,7 +127,7 @@ func (l *Local) Lock(ctx context.Context, info LockInfo) (string, error) {
 		if ok {
 			return info.ID, nil
 		}
-		if werr := b.wait(ctx); werr != nil {
+		if werr := b.Wait(ctx, 0); werr != nil {
 			holder, _ := l.Holder(context.WithoutCancel(ctx))
 			return "", &LockError{Info: holder, Err: werr}
 		}
@@ -252,7 +254,7 @@ func (l *Local) lockFree() (bool, error) {
 }
 
 func (l *Local) readInfo() (*LockInfo, error) {
-	data, err := os.ReadFile(l.infoPath())
+	data, err := regularfile.ReadFile(l.infoPath())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

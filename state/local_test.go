@@ -220,3 +220,55 @@ func TestLocalCrash(t *testing.T) {
 	tmps, _ := filepath.Glob(filepath.Join(filepath.Dir(l.Path()), ".fleet.lock.*.tmp"))
 	t.Logf("%d writes were killed between creating and renaming their temp file", len(tmps))
 }
+
+// A symlinked state file stays a link: writes go to its target, the lock
+// sidecars sit beside the target (so a run through the link and one through
+// the target share one lock), and crash safety holds through the link.
+func TestLocalSymlink(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "real"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "real", "state.json")
+	link := filepath.Join(dir, "fleet.lock")
+	if err := os.Symlink(filepath.Join("real", "state.json"), link); err != nil { // dangling until the first write
+		t.Fatal(err)
+	}
+	l := state.NewLocal(link)
+	if l.Path() != target {
+		t.Fatalf("Path() = %s, want the link's target %s", l.Path(), target)
+	}
+	ctx := context.Background()
+	st, err := l.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Write(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("after a write %s is %v (%v), want still a symlink", link, fi.Mode(), err)
+	}
+	if _, err := os.Stat(link + ".lk"); err == nil {
+		t.Errorf("a lock file was made beside the link")
+	}
+
+	t.Run("one lock through link and target", func(t *testing.T) {
+		startHolder(t, "local:"+target)
+		cmd := helperCmd(t, "lock", "local:"+link, helperTimeout+"=100ms")
+		out, _ := cmd.CombinedOutput()
+		if code := cmd.ProcessState.ExitCode(); code != exitLockFailed {
+			t.Fatalf("lock through the link while the target is locked: exit %d, output %s", code, out)
+		}
+	})
+	t.Run("crash safety through the link", func(t *testing.T) {
+		link := filepath.Join(dir, "crash.lock") // a fresh state: the trials count from serial 0
+		if err := os.Symlink(filepath.Join("real", "crash.json"), link); err != nil {
+			t.Fatal(err)
+		}
+		testCrashSafety(t, state.NewLocal(link), "local:"+link)
+		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Fatalf("after the crash trials %s is %v (%v), want still a symlink", link, fi.Mode(), err)
+		}
+	})
+}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/fleet-iac/fleet/backoff"
 )
 
 // lockIOTimeout bounds each round trip Lock makes, apart from the caller's
@@ -48,7 +50,7 @@ func (p *Postgres) lock(ctx context.Context, info LockInfo) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b backoff
+	b := backoff.Backoff{Policy: backoff.Locks}
 	for {
 		var ok bool
 		qctx, cancel := io()
@@ -61,7 +63,7 @@ func (p *Postgres) lock(ctx context.Context, info LockInfo) (string, error) {
 		if ok {
 			break
 		}
-		if err := b.wait(ctx); err != nil {
+		if err := b.Wait(ctx, 0); err != nil {
 			conn.Close(context.Background())
 			hctx, cancel := io()
 			defer cancel()
@@ -252,7 +254,7 @@ func (p *Postgres) forceUnlock(ctx context.Context) error {
 // gone: PostgreSQL signals the session and it exits a moment later.
 func (p *Postgres) terminate(ctx context.Context, pid int32) error {
 	hi, lo := p.keyHalves()
-	var b backoff
+	b := backoff.Backoff{Policy: backoff.Locks}
 	for sent := false; ; {
 		var held bool
 		p.mu.Lock()
@@ -273,7 +275,7 @@ func (p *Postgres) terminate(ctx context.Context, pid int32) error {
 		if !held {
 			return nil
 		}
-		if err := b.wait(ctx); err != nil {
+		if err := b.Wait(ctx, 0); err != nil {
 			return fmt.Errorf("wait for the holding session to end: %w", err)
 		}
 	}

@@ -4,18 +4,24 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/semaphore"
 	"golang.org/x/time/rate"
 
+	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
 
 // maxBackoff caps one backoff sleep.
 const maxBackoff = 30 * time.Second
+
+// retryPolicy is the client's backoff between attempts of one call.
+func (c *client) retryPolicy() backoff.Policy {
+	return backoff.Policy{First: c.cfg.RetryWait, Max: maxBackoff}
+}
 
 // client speaks the vserver API: signing, the request budget, retries.
 type client struct {
@@ -23,6 +29,8 @@ type client struct {
 	base    string // gateway root + /vserver/v2
 	limiter *rate.Limiter
 	calls   atomic.Int64
+	// inflight bounds the calls in flight (Config.MaxInFlight); nil: none.
+	inflight *semaphore.Weighted
 }
 
 func newClient(cfg Config) *client {
@@ -30,11 +38,15 @@ func newClient(cfg Config) *client {
 	if burst < 1 {
 		burst = 1
 	}
-	return &client{
+	c := &client{
 		cfg:     cfg,
 		base:    cfg.Endpoint + "/vserver/v2",
 		limiter: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), burst),
 	}
+	if cfg.MaxInFlight > 0 {
+		c.inflight = semaphore.NewWeighted(int64(cfg.MaxInFlight))
+	}
+	return c
 }
 
 // call runs op with retries on every retryable failure. Use it for reads and
@@ -52,19 +64,20 @@ func (c *client) callOnce(ctx context.Context, op string, f *form, out any) erro
 }
 
 func (c *client) retry(ctx context.Context, op string, f *form, out any, ambiguousOK bool) error {
-	for attempt := 0; ; attempt++ {
+	b := backoff.Backoff{Policy: c.retryPolicy()}
+	for {
 		if err := c.limiter.Wait(ctx); err != nil {
 			return fmt.Errorf("ncloud %s: %w", op, err)
 		}
 		err := c.send(ctx, op, f, out)
 		var ae *providers.APIError
-		if err == nil || !errors.As(err, &ae) || !ae.Retryable || attempt >= c.cfg.MaxRetries {
+		if err == nil || !errors.As(err, &ae) || !ae.Retryable || b.Attempts() >= c.cfg.MaxRetries || backoff.IsOneAttempt(ctx) {
 			return err
 		}
 		if !ambiguousOK && ambiguous(ae) {
 			return err
 		}
-		if err := sleep(ctx, c.backoff(attempt, ae.RetryAfter)); err != nil {
+		if err := b.Wait(ctx, ae.RetryAfter); err != nil {
 			return fmt.Errorf("ncloud %s: %w (after %v)", op, err, ae)
 		}
 	}
@@ -79,31 +92,6 @@ func ambiguous(e *providers.APIError) bool {
 		return false // a "try again" code: refused before acting
 	}
 	return true // 5xx, or no answer at all
-}
-
-// backoff is exponential with jitter (half to all of the step), and never
-// shorter than what the server asked for in Retry-After.
-func (c *client) backoff(attempt int, retryAfter time.Duration) time.Duration {
-	step := c.cfg.RetryWait << attempt
-	if step > maxBackoff || step <= 0 {
-		step = maxBackoff
-	}
-	d := step/2 + rand.N(step/2+1)
-	if retryAfter > d {
-		d = retryAfter
-	}
-	return d
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // withAddress names the fleet address an error concerns.

@@ -159,25 +159,6 @@ func TestTimeouts(t *testing.T) {
 	}
 }
 
-func TestBackoffHonoursRetryAfter(t *testing.T) {
-	c := newClient(Config{RetryWait: 100 * time.Millisecond, RequestsPerSecond: 1}.withDefaults())
-	for attempt := range 5 {
-		step := 100 * time.Millisecond << attempt
-		if d := c.backoff(attempt, 0); d < step/2 || d > step {
-			t.Errorf("attempt %d: backoff %v outside [%v, %v]", attempt, d, step/2, step)
-		}
-	}
-	if d := c.backoff(0, 7*time.Second); d != 7*time.Second {
-		t.Errorf("backoff with Retry-After 7s = %v", d)
-	}
-	if d := c.backoff(40, 0); d > maxBackoff {
-		t.Errorf("backoff after many attempts = %v, want at most %v", d, maxBackoff)
-	}
-	if got := retryAfter("Wed, 21 Oct 2015 07:28:05 GMT", time.Date(2015, 10, 21, 7, 28, 0, 0, time.UTC)); got != 5*time.Second {
-		t.Errorf("Retry-After as a date = %v, want 5s", got)
-	}
-}
-
 func TestLogsCarryNoSecret(t *testing.T) {
 	f := newFake(t)
 	f.on("getServerInstanceList", ok("getServerInstanceList", serverList()))

@@ -37,6 +37,9 @@ type Config struct {
 	RequestsPerSecond float64       // request budget (token bucket)
 	MaxRetries        int           // retries after the first attempt; negative disables them
 	RetryWait         time.Duration // first backoff; doubles per attempt, with jitter
+	// MaxInFlight bounds the HTTP calls in flight at once, polls included
+	// (fleet apply --parallelism); 0 means no bound.
+	MaxInFlight int
 
 	Clock func() time.Time // signing timestamps; default time.Now
 }

@@ -3,6 +3,7 @@ package ncloud_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -25,6 +26,12 @@ const (
 
 // simEnv starts a simulator on loopback and a provider pointed at it.
 func simEnv(t testing.TB) (*ncloud.Provider, *ncloudsim.Sim) {
+	p, sim, _ := refusableSimEnv(t)
+	return p, sim
+}
+
+// refusableSimEnv is simEnv with a Refuser under the client.
+func refusableSimEnv(t testing.TB) (*ncloud.Provider, *ncloudsim.Sim, *providertest.Refuser) {
 	t.Helper()
 	sim, err := ncloudsim.New(ncloudsim.Options{Behaviour: simcore.Behaviour{BuildTime: buildTime}})
 	if err != nil {
@@ -33,21 +40,25 @@ func simEnv(t testing.TB) (*ncloud.Provider, *ncloudsim.Sim) {
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
 	ak, sk := sim.Credentials()
+	refuser := &providertest.Refuser{}
 	p, err := ncloud.New(ncloud.Config{
 		Endpoint: srv.URL, AccessKey: ak, SecretKey: sk, Region: sim.Fixtures().Region,
 		PollInterval: pollInterval, RequestsPerSecond: 500, RetryWait: 5 * time.Millisecond,
+		HTTPClient: &http.Client{Transport: refuser, Timeout: 10 * time.Second},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p, sim
+	t.Cleanup(func() { p.Close() })
+	return p, sim, refuser
 }
 
 func TestContract(t *testing.T) {
 	providertest.Run(t, providertest.Harness{New: func(t *testing.T) providertest.Env {
-		p, sim := simEnv(t)
+		p, sim, refuser := refusableSimEnv(t)
 		fx := sim.Fixtures()
 		return providertest.Env{
+			Refuse:   refuser.Set,
 			Provider: p,
 			Fleet:    "contract",
 			Server: func(name string) *spec.Server {

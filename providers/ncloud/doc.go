@@ -13,11 +13,12 @@
 //   - envelope.go decodes {"<op>Response": {...}} and both error layers,
 //     the gateway's {"error":{"errorCode"}} and the service's
 //     {"responseError":{"returnCode"}}, into *providers.APIError;
-//   - client.go holds the request budget (x/time/rate) and the retries:
-//     exponential backoff with jitter on 429, 5xx, timeouts and the "try
-//     again" codes 1000, 1100031, 1007009, 1002035, never shorter than
-//     Retry-After; anything else fails at once with the cloud's message and
-//     the fleet address concerned.
+//   - client.go holds the request budget (x/time/rate), the bound on calls
+//     in flight (Config.MaxInFlight, polls included) and the retries: the
+//     backoff package's capped, jittered backoff on 429, 5xx, timeouts and
+//     the "try again" codes 1000, 1100031, 1007009, 1002035, never shorter
+//     than Retry-After; anything else fails at once with the cloud's
+//     message and the fleet address concerned.
 //
 // Creates are never repeated blindly: after a 5xx or a timeout the server
 // (volume, image) may exist, so it is looked up by its owner tag and adopted.
@@ -45,15 +46,18 @@
 // for the catalog specs and zones. Refreshing 1,000 servers costs 5 calls,
 // 7 with the catalog (TestRefreshCost, BenchmarkRefresh1000).
 //
-// Waiting is shared: one poller goroutine per provider runs while anyone
+// Waiting is shared: one backoff.Poller per provider runs while anyone
 // waits and, once per PollInterval, lists each kind in flight with one call
 // filtered by the ids of all waiters (serverInstanceNoList.N, ...). Server
 // RUN with operation NULL is running, NSTOP with NULL is stopped, an empty
 // list is gone, FSTOP/SD_FL/RS_FL/ST_FL (volumes DT_FL, images CREFL) end
 // the wait with providers.ErrFailed. Servers that arrive in a round get
 // their private IP and ACGs from one getNetworkInterfaceList call for all
-// of them. A round that still fails after the client's retries is tried
-// again next interval; a definite error ends the waits it concerns.
+// of them. A round's lists make one attempt each: a round that fails with
+// a 5xx, a 429 or no answer (an outage) is tried again, less often the
+// longer it lasts, until each waiter's own deadline, which then fails
+// naming the address and the last error; a definite error ends the waits
+// it concerns.
 //
 // Composite updates follow the API's rules: a resize stops a running
 // server, changes the spec, waits for CHNG to end and starts it again; a

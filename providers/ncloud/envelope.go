@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -165,23 +165,8 @@ func apiError(op string, resp *http.Response, code, msg, reqID string) *provider
 		RequestID: reqID,
 	}
 	e.Retryable = resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 || retryCodes[code]
-	e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+	e.RetryAfter, _ = backoff.RetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	return e
-}
-
-// retryAfter parses Retry-After as seconds or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // snippet is the start of an unrecognised body, for the error message.

@@ -6,40 +6,38 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
+	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
 
-// poller is the one loop that watches everything in flight. Each interval
-// it lists the servers, volumes and images being waited on, one filtered
-// list call per kind however many waiters there are, and wakes each waiter
-// whose resource reached its target, failed or vanished. It runs only while
-// someone waits.
+// poller watches everything in flight (backoff.Poller): each round it
+// lists the servers, volumes and images being waited on, one filtered list
+// call per kind however many waiters there are, and settles each waiter
+// whose resource reached its target, failed or vanished.
 type poller struct {
-	c        *client
-	interval time.Duration
-
-	mu      sync.Mutex
-	waiters map[*waiter]struct{}
-	running bool
-	last    time.Time // start of the last poll round
+	c  *client
+	bp *backoff.Poller[waitReq, providers.WaitResponse]
 }
 
-type waiter struct {
-	req  providers.WaitRequest
-	full bool            // the caller wants the server's IP and ACGs too
-	done chan waitResult // buffered: the poller never blocks on it
+type waitReq struct {
+	providers.WaitRequest
+	full bool // the caller wants the server's IP and ACGs too
 }
 
-type waitResult struct {
-	res providers.WaitResponse
-	err error
+type waiter = backoff.Waiter[waitReq, providers.WaitResponse]
+
+// outagePolicy spaces poll rounds while the API fails: from the poll
+// interval up to 30 s, or 8 intervals when that is less.
+func outagePolicy(interval time.Duration) backoff.Policy {
+	return backoff.Policy{First: interval, Max: min(30*time.Second, 8*interval)}
 }
 
 func newPoller(c *client, interval time.Duration) *poller {
-	return &poller{c: c, interval: interval, waiters: map[*waiter]struct{}{}}
+	p := &poller{c: c}
+	p.bp = backoff.NewPoller(interval, outagePolicy(interval), p.round)
+	return p
 }
 
 // Wait blocks until the resource reaches req.Target (see poller). Login
@@ -73,64 +71,42 @@ func validTarget(req providers.WaitRequest) bool {
 // wait registers one waiter. full asks for the server's interface details,
 // which waits inside composite operations do without.
 func (p *poller) wait(ctx context.Context, req providers.WaitRequest, full bool) (providers.WaitResponse, error) {
-	w := &waiter{req: req, full: full, done: make(chan waitResult, 1)}
-	p.mu.Lock()
-	p.waiters[w] = struct{}{}
-	if !p.running {
-		p.running = true
-		go p.loop()
+	res, err := p.bp.Wait(ctx, waitReq{req, full})
+	var se *backoff.StoppedError
+	if errors.As(err, &se) || errors.Is(err, backoff.ErrClosed) {
+		return res, fmt.Errorf("%s: ncloud: waiting for %s to be %s: %w", req.Address, req.Kind, req.Target, err)
 	}
-	p.mu.Unlock()
-	select {
-	case r := <-w.done:
-		return r.res, r.err
-	case <-ctx.Done():
-		p.mu.Lock()
-		delete(p.waiters, w)
-		p.mu.Unlock()
-		return providers.WaitResponse{}, fmt.Errorf("ncloud: waiting for %s to be %s: %w", req.Address, req.Target, ctx.Err())
-	}
+	return res, err
 }
 
-func (p *poller) loop() {
-	for {
-		p.mu.Lock()
-		// Keep one round per interval even across loops that stop and
-		// start again as waits come and go.
-		delay := p.interval - time.Since(p.last)
-		p.mu.Unlock()
-		if delay > 0 {
-			time.Sleep(delay)
-		}
-		p.mu.Lock()
-		if len(p.waiters) == 0 {
-			p.running = false
-			p.mu.Unlock()
-			return
-		}
-		p.last = time.Now()
-		byKind := map[providers.Kind][]*waiter{}
-		for w := range p.waiters {
-			byKind[w.req.Kind] = append(byKind[w.req.Kind], w)
-		}
-		p.mu.Unlock()
-		for _, kind := range []providers.Kind{providers.KindServer, providers.KindVolume, providers.KindImage} {
-			if ws := byKind[kind]; len(ws) > 0 {
-				p.round(kind, ws)
+// round lists each kind someone waits for, once. It returns the error of
+// a list that still fails after the client's retries (an outage, not an
+// answer about the resources): the poller keeps those waiters for the
+// next round.
+func (p *poller) round(ctx context.Context, ws []*waiter) error {
+	byKind := map[providers.Kind][]*waiter{}
+	for _, w := range ws {
+		byKind[w.Req.Kind] = append(byKind[w.Req.Kind], w)
+	}
+	var outage error
+	for _, kind := range []providers.Kind{providers.KindServer, providers.KindVolume, providers.KindImage} {
+		if ws := byKind[kind]; len(ws) > 0 {
+			if err := p.roundKind(ctx, kind, ws); err != nil {
+				outage = err
 			}
 		}
 	}
+	return outage
 }
 
-// round lists one kind once and settles the waiters it can.
-func (p *poller) round(kind providers.Kind, ws []*waiter) {
+// roundKind lists one kind once and settles the waiters it can.
+func (p *poller) roundKind(ctx context.Context, kind providers.Kind, ws []*waiter) error {
 	ids := make([]string, 0, len(ws))
 	for _, w := range ws {
-		ids = append(ids, w.req.ID)
+		ids = append(ids, w.Req.ID)
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	ctx := context.Background() // not one waiter's: the round serves them all
 	var (
 		check   func(*waiter) (providers.WaitResponse, bool, error)
 		servers map[string]*serverInstance
@@ -142,68 +118,61 @@ func (p *poller) round(kind providers.Kind, ws []*waiter) {
 		list, err = p.c.servers(ctx, filters(func(f *form) { f.list("serverInstanceNoList", ids) }))
 		servers = byID(list, serverID)
 		check = func(w *waiter) (providers.WaitResponse, bool, error) {
-			return checkServer(w.req, servers[w.req.ID])
+			return checkServer(w.Req.WaitRequest, servers[w.Req.ID])
 		}
 	case providers.KindVolume:
 		var list []blockStorageInstance
 		list, err = p.c.volumes(ctx, filters(func(f *form) { f.list("blockStorageInstanceNoList", ids) }))
 		vols := byID(list, volumeID)
 		check = func(w *waiter) (providers.WaitResponse, bool, error) {
-			return checkVolume(w.req, vols[w.req.ID])
+			return checkVolume(w.Req.WaitRequest, vols[w.Req.ID])
 		}
 	case providers.KindImage:
 		var list []memberServerImage
 		list, err = p.c.images(ctx, filters(func(f *form) { f.list("memberServerImageInstanceNoList", ids) }))
 		images := byID(list, imageID)
 		check = func(w *waiter) (providers.WaitResponse, bool, error) {
-			return checkImage(w.req, images[w.req.ID])
+			return checkImage(w.Req.WaitRequest, images[w.Req.ID])
 		}
 	}
 	var ae *providers.APIError
 	if errors.As(err, &ae) && ae.Retryable {
-		// Still failing after the client's retries: an outage, not an
-		// answer about the resources. Try again next round; each waiter's
-		// context bounds how long.
 		p.c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "ncloud poll failed; retrying next round", slog.String("error", err.Error()))
-		return
+		return err
 	}
 	type outcome struct {
-		w *waiter
-		r waitResult
+		w   *waiter
+		res providers.WaitResponse
+		err error
 	}
 	var outs []outcome
 	for _, w := range ws {
-		var r waitResult
+		o := outcome{w: w}
 		if err != nil {
-			r.err = withAddress(err, w.req.Address)
+			o.err = withAddress(err, w.Req.Address)
 		} else {
 			var done bool
-			if r.res, done, r.err = check(w); !done && r.err == nil {
+			if o.res, done, o.err = check(w); !done && o.err == nil {
 				continue
 			}
 		}
-		outs = append(outs, outcome{w, r})
+		outs = append(outs, o)
 	}
 	// Servers that arrived get their private IP and ACGs, which the server
 	// object lacks, from one interface list for all of them.
 	var arrived []*providers.Server
 	for _, o := range outs {
-		if o.w.full && o.r.err == nil && o.r.res.Server != nil {
-			arrived = append(arrived, o.r.res.Server)
+		if o.w.Req.full && o.err == nil && o.res.Server != nil {
+			arrived = append(arrived, o.res.Server)
 		}
 	}
 	if len(arrived) > 0 {
-		p.addInterfaces(ctx, arrived, servers)
+		p.addInterfaces(backoff.Retrying(ctx), arrived, servers)
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	for _, o := range outs {
-		if _, ok := p.waiters[o.w]; !ok {
-			continue // gave up meanwhile
-		}
-		delete(p.waiters, o.w)
-		o.w.done <- o.r
+		o.w.Finish(o.res, o.err)
 	}
+	return nil
 }
 
 // addInterfaces fills IP and SecurityGroups of srvs with one filtered

@@ -47,7 +47,7 @@ func TestPollerSharesCalls(t *testing.T) {
 	})
 	f.on("getNetworkInterfaceList", ok("getNetworkInterfaceList", nicList))
 	p := f.provider(nil)
-	p.poller.interval = interval
+	p.poller = newPoller(p.c, interval)
 	start := time.Now()
 	var g errgroup.Group
 	var ready sync.WaitGroup

@@ -48,3 +48,9 @@ func conflict(addr, format string, args ...any) error {
 	}
 	return fmt.Errorf("ncloud: %s: %w", msg, providers.ErrConflict)
 }
+
+// Close stops the shared poller; waits in progress end with an error.
+func (p *Provider) Close() error {
+	p.poller.bp.Close()
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -139,7 +140,8 @@ func createOnce[T any](ctx context.Context, p *Provider, o providers.Owner, op s
 // says nothing was made, and only then is the call sent again.
 func createAdopting[T, R any](ctx context.Context, p *Provider, addr, op string, f *form, result func(*T) (R, error), lookup func() (R, bool, error)) (R, error) {
 	var zero R
-	for attempt := 0; ; attempt++ {
+	b := backoff.Backoff{Policy: p.c.retryPolicy()}
+	for {
 		var out T
 		err := p.c.callOnce(ctx, op, f, &out)
 		if err == nil {
@@ -157,10 +159,10 @@ func createAdopting[T, R any](ctx context.Context, p *Provider, addr, op string,
 			p.c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "ncloud adopted after an ambiguous failure", slog.String("address", addr), slog.Any("id", found))
 			return found, nil
 		}
-		if attempt >= p.c.cfg.MaxRetries {
+		if b.Attempts() >= p.c.cfg.MaxRetries {
 			return zero, withAddress(err, addr)
 		}
-		if err := sleep(ctx, p.c.backoff(attempt, ae.RetryAfter)); err != nil {
+		if err := b.Wait(ctx, ae.RetryAfter); err != nil {
 			return zero, fmt.Errorf("ncloud: %s: %w", addr, err)
 		}
 	}

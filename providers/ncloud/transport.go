@@ -39,6 +39,12 @@ func (c *client) send(ctx context.Context, op string, f *form, out any) error {
 	// The body is never signed: a POST signs its path only.
 	req.Header.Set(signature.HeaderSignatureV2, signature.Sign(http.MethodPost, u.RequestURI(), ts, c.cfg.AccessKey, c.cfg.SecretKey))
 
+	if c.inflight != nil {
+		if err := c.inflight.Acquire(ctx, 1); err != nil {
+			return fmt.Errorf("ncloud %s: %w", op, err)
+		}
+		defer c.inflight.Release(1) // after the answer is read
+	}
 	c.calls.Add(1)
 	start := time.Now()
 	resp, err := c.cfg.HTTPClient.Do(req)

@@ -25,6 +25,9 @@ type Config struct {
 
 	RequestsPerSecond float64 // request budget for this provider; default 20, as NCP (NHN documents no limit)
 	MaxRetries        int     // retries of a retryable failure; 0 means 5, negative means none
+	// MaxInFlight bounds the HTTP calls in flight at once, polls and token
+	// requests included (fleet apply --parallelism); 0 means no bound.
+	MaxInFlight int
 }
 
 // Defaults for the zero values of Config.

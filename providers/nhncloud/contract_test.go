@@ -2,6 +2,7 @@ package nhncloud_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -17,6 +18,12 @@ import (
 // simEnv serves a fresh simulator over loopback HTTP and connects a
 // provider to it, the way fleet connects to the real cloud.
 func simEnv(t testing.TB, opts nhnsim.Options) (*nhnsim.Sim, *nhncloud.Provider) {
+	sim, p, _ := refusableSimEnv(t, opts)
+	return sim, p
+}
+
+// refusableSimEnv is simEnv with a Refuser under the client.
+func refusableSimEnv(t testing.TB, opts nhnsim.Options) (*nhnsim.Sim, *nhncloud.Provider, *providertest.Refuser) {
 	t.Helper()
 	opts.Prefix = "/nhn"
 	sim, err := nhnsim.New(opts)
@@ -26,15 +33,17 @@ func simEnv(t testing.TB, opts nhnsim.Options) (*nhnsim.Sim, *nhncloud.Provider)
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
 	user, pw, tenant := sim.Credentials()
+	refuser := &providertest.Refuser{}
 	p, err := nhncloud.New(context.Background(), nhncloud.Config{
-		AuthURL: sim.AuthURL(srv.URL), Username: user, Password: pw, TenantID: tenant,
+		HTTPClient: &http.Client{Transport: refuser, Timeout: 10 * time.Second},
+		AuthURL:    sim.AuthURL(srv.URL), Username: user, Password: pw, TenantID: tenant,
 		Region: sim.Fixtures().Region, PollInterval: 20 * time.Millisecond, RequestsPerSecond: 1000,
 	})
 	if err != nil {
 		t.Fatalf("nhncloud.New: %v", err)
 	}
 	t.Cleanup(func() { p.Close() })
-	return sim, p
+	return sim, p, refuser
 }
 
 // flavorName finds the name of the simulator's fixture flavor, which it
@@ -56,7 +65,7 @@ func flavorName(t testing.TB, p *nhncloud.Provider, id string) string {
 
 func TestContract(t *testing.T) {
 	providertest.Run(t, providertest.Harness{New: func(t *testing.T) providertest.Env {
-		sim, p := simEnv(t, nhnsim.Options{})
+		sim, p, refuser := refusableSimEnv(t, nhnsim.Options{})
 		fx := sim.Fixtures()
 		flavor := flavorName(t, p, fx.Flavor)
 		// NHN requires key_name: every server gets this generated keypair.
@@ -68,6 +77,7 @@ func TestContract(t *testing.T) {
 		return providertest.Env{
 			Provider: p,
 			Fleet:    "contract",
+			Refuse:   refuser.Set,
 			Server: func(name string) *spec.Server {
 				return &spec.Server{
 					Name: name, Image: fx.Image, Type: flavor, Zone: fx.Zone, Key: "contract-key",

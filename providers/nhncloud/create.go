@@ -145,15 +145,26 @@ func (p *Provider) createVolume(ctx context.Context, owner providers.Owner, vc *
 // createKeypair imports a public key, or has Nova generate one and returns
 // its private key once. Keypairs carry no metadata, so owner is not stored.
 func (p *Provider) createKeypair(ctx context.Context, owner providers.Owner, kc *providers.KeypairCreate) (providers.CreateResponse, error) {
-	kp, err := keypairs.Create(ctx, p.compute, keypairs.CreateOpts{Name: kc.Name, PublicKey: kc.PublicKey}).Extract()
-	if err != nil {
-		if kc.PublicKey != "" && ambiguous(err) {
-			// An import is repeatable: the same name and key mean it took.
+	if kc.PublicKey != "" {
+		// An import is repeatable: the same name and key mean it took, so
+		// after an ambiguous failure it is looked up, and sent again only
+		// when it is not there.
+		err := p.settle(ctx, "POST /os-keypairs", owner.Address, func() error {
+			_, err := keypairs.Create(ctx, p.compute, keypairs.CreateOpts{Name: kc.Name, PublicKey: kc.PublicKey}).Extract()
+			return err
+		}, func() (bool, error) {
 			got, gerr := keypairs.Get(ctx, p.compute, kc.Name, nil).Extract()
-			if gerr == nil && strings.TrimSpace(got.PublicKey) == strings.TrimSpace(kc.PublicKey) {
-				return providers.CreateResponse{ID: kc.Name}, nil
-			}
+			return gerr == nil && strings.TrimSpace(got.PublicKey) == strings.TrimSpace(kc.PublicKey), nil
+		})
+		if err != nil {
+			return providers.CreateResponse{}, err
 		}
+		return providers.CreateResponse{ID: kc.Name}, nil
+	}
+	// A generated key cannot be repeated: its private half comes only in
+	// the answer to the call that made it.
+	kp, err := keypairs.Create(ctx, p.compute, keypairs.CreateOpts{Name: kc.Name}).Extract()
+	if err != nil {
 		return providers.CreateResponse{}, apiError("POST /os-keypairs", owner.Address, err)
 	}
 	return providers.CreateResponse{ID: kp.Name, PrivateKey: kp.PrivateKey}, nil

@@ -12,4 +12,11 @@
 // share the group tag server/GROUP-[FIRST-LAST] in fleet-address, and each
 // member's address is read back from its name (raw or renamed) relative to
 // FIRST; renaming a member out of its group gives it a tag of its own.
+//
+// Retries (retry.go): 429 always; 5xx and dropped connections for calls
+// safe to repeat, which are idempotent methods and token requests (the
+// login and the re-authentication when a token expires mid-run); a POST
+// that may have acted is settled by looking for its effect first. Waits
+// join one backoff.Poller, which keeps waiting through an outage until each
+// waiter's deadline. Config.MaxInFlight bounds every request in flight.
 package nhncloud

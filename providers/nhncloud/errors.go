@@ -11,6 +11,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 
+	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -51,7 +52,7 @@ func apiError(op, address string, err error) error {
 	if e.Message == "" {
 		e.Message = http.StatusText(code.Actual)
 	}
-	if d, ok := retryAfter(code.ResponseHeader, time.Now()); ok {
+	if d, ok := backoff.RetryAfter(code.ResponseHeader.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = d
 	}
 	switch code.Actual {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -76,32 +75,5 @@ func TestErrorString(t *testing.T) {
 	err := apiError("DELETE /servers/{id}", "server/web-1", errors.New("dial tcp: connection refused"))
 	if got, want := err.Error(), "server/web-1: nhncloud DELETE /servers/{id}: dial tcp: connection refused"; got != want {
 		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
-func TestRetryAfterHeader(t *testing.T) {
-	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
-	tests := map[string]struct {
-		value  string
-		want   time.Duration
-		wantOK bool
-	}{
-		"seconds":   {value: "7", want: 7 * time.Second, wantOK: true},
-		"http date": {value: "Sun, 22 Nov 2026 12:00:30 GMT", want: 30 * time.Second, wantOK: true},
-		"past date": {value: "Sun, 22 Nov 2026 11:00:00 GMT", want: 0, wantOK: true},
-		"absent":    {},
-		"garbage":   {value: "soon"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			h := http.Header{}
-			if tc.value != "" {
-				h.Set("Retry-After", tc.value)
-			}
-			got, ok := retryAfter(h, now)
-			if got != tc.want || ok != tc.wantOK {
-				t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tc.value, got, ok, tc.want, tc.wantOK)
-			}
-		})
 	}
 }

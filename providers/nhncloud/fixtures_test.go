@@ -35,8 +35,11 @@ type fake struct {
 	mux *http.ServeMux
 
 	mu     sync.Mutex
-	tokens int            // tokens issued
-	calls  map[string]int // "METHOD /path" → count
+	tokens int // tokens issued
+	// tokenFaults are answered, in order, to the next token requests
+	// instead of a token (a status, or 0 to drop the connection).
+	tokenFaults []int
+	calls       map[string]int // "METHOD /path" → count
 }
 
 func newFake(t *testing.T) *fake {
@@ -75,6 +78,22 @@ func (f *fake) currentToken() string {
 }
 
 func (f *fake) issueToken(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	fault := -1
+	if len(f.tokenFaults) > 0 {
+		fault, f.tokenFaults = f.tokenFaults[0], f.tokenFaults[1:]
+	}
+	f.mu.Unlock()
+	switch {
+	case fault == 0:
+		if c, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			c.Close()
+		}
+		return
+	case fault > 0:
+		reply(w, fault, `{"error": {"code": `+fmt.Sprint(fault)+`, "title": "Service Unavailable", "message": "try again"}}`)
+		return
+	}
 	var req struct {
 		Auth struct {
 			TenantID    string `json:"tenantId"`

@@ -9,6 +9,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack"
 
+	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -26,7 +27,7 @@ type Provider struct {
 	flavorMu sync.Mutex
 	flavors  []flavor // cached flavors/detail, refreshed when a name or id is unknown
 
-	poll *poller
+	poll *backoff.Poller[waitReq, providers.WaitResponse]
 }
 
 // New authenticates against Keystone v2.0 and finds the compute, volumev2
@@ -47,7 +48,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	p := &Provider{cfg: cfg, retry: newRetrier(cfg.MaxRetries)}
 	base := cfg.HTTPClient.Transport
-	p.tr = newTransport(base, cfg.RequestsPerSecond, cfg.Logger)
+	p.tr = newTransport(base, cfg.RequestsPerSecond, cfg.MaxInFlight, cfg.Logger)
 	hc := *cfg.HTTPClient
 	hc.Transport = p.tr
 
@@ -89,6 +90,6 @@ func (p *Provider) Calls() int { return int(p.tr.calls.Load()) }
 
 // Close stops the shared poller. Waits in progress end with an error.
 func (p *Provider) Close() error {
-	p.poll.stop()
+	p.poll.Close()
 	return nil
 }

@@ -4,63 +4,44 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
+
+	"github.com/fleet-iac/fleet/backoff"
 )
 
 // retrier decides what gophercloud retries. 429 is retried for every
 // method: the cloud refused the request before doing anything. 5xx answers
-// and timeouts are retried only for idempotent methods; a POST that may
-// have taken effect is never blindly repeated (a 503 on POST /servers can
-// still create the server: garm #79), its caller checks the cloud instead.
+// and timeouts are retried only for calls safe to repeat: idempotent methods
+// and token requests (a login makes nothing; retried, it only issues another
+// token). A POST that may have taken effect is never blindly repeated (a
+// 503 on POST /servers can still create the server: garm #79), its caller
+// checks the cloud instead.
 type retrier struct {
-	max   int
-	base  time.Duration // first backoff; doubles per attempt
-	limit time.Duration // backoff ceiling
-	sleep func(ctx context.Context, d time.Duration) error
-	rand  func() float64
+	max    int
+	policy backoff.Policy // delay before retry n is policy.Delay(n-1)
+	sleep  func(ctx context.Context, d time.Duration) error
 }
 
 func newRetrier(max int) *retrier {
-	return &retrier{max: max, base: 500 * time.Millisecond, limit: 30 * time.Second, sleep: sleepCtx, rand: rand.Float64}
+	return &retrier{max: max, policy: backoff.Policy{First: 500 * time.Millisecond, Max: 30 * time.Second}, sleep: backoff.Sleep}
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// backoff is exponential with jitter: a random duration in [d/2, d] where
-// d = base·2^(attempt-1), capped at limit.
+// backoff is the delay before retry number attempt (1-based).
 func (r *retrier) backoff(attempt uint) time.Duration {
-	d := r.base
-	for i := uint(1); i < attempt && d < r.limit; i++ {
-		d *= 2
-	}
-	if d > r.limit {
-		d = r.limit
-	}
-	return d/2 + time.Duration(r.rand()*float64(d/2))
+	return r.policy.Delay(int(attempt) - 1)
 }
 
 // onThrottle is gophercloud's RetryBackoffFunc, called on 429 and 498.
 func (r *retrier) onThrottle(ctx context.Context, respErr *gophercloud.ErrUnexpectedResponseCode, err error, attempt uint) error {
-	if int(attempt) > r.max {
+	if int(attempt) > r.max || backoff.IsOneAttempt(ctx) {
 		return *respErr
 	}
-	d, ok := retryAfter(respErr.ResponseHeader, time.Now())
+	d, ok := backoff.RetryAfter(respErr.ResponseHeader.Get("Retry-After"), time.Now())
 	if !ok {
 		d = r.backoff(attempt)
 	}
@@ -73,7 +54,7 @@ func (r *retrier) onThrottle(ctx context.Context, respErr *gophercloud.ErrUnexpe
 // onFailure is gophercloud's RetryFunc, called on transport errors and on
 // any status outside a call's OkCodes.
 func (r *retrier) onFailure(ctx context.Context, method, url string, _ *gophercloud.RequestOpts, err error, attempt uint) error {
-	if int(attempt) > r.max || ctx.Err() != nil || !retryable(method, err) {
+	if int(attempt) > r.max || ctx.Err() != nil || backoff.IsOneAttempt(ctx) || !retryable(method, err) && !(tokenRequest(url) && retryable(http.MethodGet, err)) {
 		return err
 	}
 	if err := r.sleep(ctx, r.backoff(attempt)); err != nil {
@@ -127,20 +108,8 @@ func transient(err error) bool {
 	return strings.Contains(err.Error(), "connection reset")
 }
 
-// retryAfter reads Retry-After as seconds or an HTTP date.
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d, true
-		}
-		return 0, true
-	}
-	return 0, false
+// tokenRequest reports whether url is Keystone's token endpoint: logins at
+// the start and re-authentication when a token expires mid-apply.
+func tokenRequest(url string) bool {
+	return strings.HasSuffix(strings.TrimRight(url, "/"), "/tokens")
 }

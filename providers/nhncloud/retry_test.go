@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,9 +133,54 @@ func TestBackoff(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			r.rand = func() float64 { return tc.jitter }
+			r.policy.Rand = func() float64 { return tc.jitter }
 			if got := r.backoff(tc.attempt); got != tc.want {
 				t.Errorf("backoff(%d) = %v, want %v", tc.attempt, got, tc.want)
+			}
+		})
+	}
+}
+
+// Token requests are safe to repeat (a login creates nothing), so a 5xx or a
+// dropped connection on POST /tokens is retried, at login and when a token
+// expires mid-run, like any idempotent call.
+func TestTokenRequestsRetried(t *testing.T) {
+	tests := map[string]struct {
+		login, reauth []int // token faults before the login, before the re-authentication
+	}{
+		"login 503 twice":          {login: []int{503, 503}},
+		"login connection dropped": {login: []int{0}},
+		"re-auth 502 then ok":      {reauth: []int{502}},
+		"re-auth 429 then ok":      {reauth: []int{429}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			f.emptyInventory()
+			var expired atomic.Bool
+			expired.Store(true)
+			f.mux.HandleFunc("GET "+computePath("/os-availability-zone"), func(w http.ResponseWriter, r *http.Request) {
+				if expired.CompareAndSwap(true, false) {
+					f.mu.Lock()
+					f.tokenFaults = tc.reauth
+					f.mu.Unlock()
+					reply(w, http.StatusUnauthorized, `{"error": {"code": 401, "title": "Unauthorized", "message": "expired"}}`)
+					return
+				}
+				f.check("", func(w http.ResponseWriter, r *http.Request) {
+					reply(w, http.StatusOK, `{"availabilityZoneInfo": []}`)
+				})(w, r)
+			})
+			f.tokenFaults = tc.login
+			p := f.provider(t)
+			if _, err := p.Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop", Catalog: true}); err != nil {
+				t.Fatalf("inventory: %v", err)
+			}
+			if n := f.tokenCount(); n != 2 {
+				t.Errorf("%d tokens issued, want 2 (login and one re-authentication)", n)
+			}
+			if got, want := f.count("POST /identity/v2.0/tokens"), 2+len(tc.login)+len(tc.reauth); got != want {
+				t.Errorf("%d token requests, want %d", got, want)
 			}
 		})
 	}

@@ -1,11 +1,14 @@
 package nhncloud
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/sync/semaphore"
 	"golang.org/x/time/rate"
 )
 
@@ -18,9 +21,12 @@ type transport struct {
 	limiter *rate.Limiter
 	logger  *slog.Logger
 	calls   atomic.Int64
+	// inflight bounds the requests in flight (Config.MaxInFlight), until
+	// their answer is read; nil: none.
+	inflight *semaphore.Weighted
 }
 
-func newTransport(base http.RoundTripper, rps float64, logger *slog.Logger) *transport {
+func newTransport(base http.RoundTripper, rps float64, maxInFlight int, logger *slog.Logger) *transport {
 	if base == nil {
 		base = http.DefaultTransport
 	}
@@ -28,23 +34,37 @@ func newTransport(base http.RoundTripper, rps float64, logger *slog.Logger) *tra
 	if burst < 1 {
 		burst = 1
 	}
-	return &transport{base: base, limiter: rate.NewLimiter(rate.Limit(rps), burst), logger: logger}
+	t := &transport{base: base, limiter: rate.NewLimiter(rate.Limit(rps), burst), logger: logger}
+	if maxInFlight > 0 {
+		t.inflight = semaphore.NewWeighted(int64(maxInFlight))
+	}
+	return t
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err := t.limiter.Wait(req.Context()); err != nil {
 		return nil, err
 	}
+	release := func() {}
+	if t.inflight != nil {
+		if err := t.inflight.Acquire(req.Context(), 1); err != nil {
+			return nil, err
+		}
+		var once sync.Once
+		release = func() { once.Do(func() { t.inflight.Release(1) }) }
+	}
 	t.calls.Add(1)
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
 	d := time.Since(start)
 	if err != nil {
+		release()
 		t.logger.Debug("nhncloud call", "method", req.Method, "path", req.URL.Path, "error", err.Error(), "duration", d)
 		return nil, err
 	}
 	t.logger.Debug("nhncloud call", "method", req.Method, "path", req.URL.Path,
 		"status", resp.StatusCode, "duration", d, "request_id", requestID(resp.Header))
+	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
 	return resp, nil
 }
 
@@ -56,4 +76,16 @@ func requestID(h http.Header) string {
 		}
 	}
 	return ""
+}
+
+// releasingBody gives the in-flight slot back when the answer is closed:
+// a call is in flight until its body is read.
+type releasingBody struct {
+	io.ReadCloser
+	release func()
+}
+
+func (b *releasingBody) Close() error {
+	defer b.release()
+	return b.ReadCloser.Close()
 }

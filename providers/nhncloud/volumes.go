@@ -8,6 +8,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v2/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 
+	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -63,7 +64,7 @@ func (p *Provider) detach(ctx context.Context, address string, a providers.Attac
 	// died right after the attach call) is waited for first, one already
 	// detaching needs no second call.
 	for v.Status == "attaching" || v.Status == "reserved" {
-		if err := sleepCtx(ctx, p.cfg.PollInterval); err != nil {
+		if err := backoff.Sleep(ctx, p.cfg.PollInterval); err != nil {
 			return err
 		}
 		if v, err = p.getVolume(ctx, a.VolumeID, address); err != nil {

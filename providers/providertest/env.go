@@ -32,6 +32,9 @@ type Env struct {
 
 	SetBehaviour func(simcore.Behaviour) // replaces the simulator's behaviour
 	Stats        func() simcore.StatsSnapshot
+	// Refuse makes the cloud's endpoint refuse connections (true) or serve
+	// again (false); a Refuser under the client does it.
+	Refuse func(bool)
 
 	// Unsupported maps a subtest name to why this cloud cannot run it.
 	Unsupported map[string]string

@@ -36,6 +36,12 @@ func Run(t *testing.T, h Harness) {
 		{"batch_unbatchable", testBatchUnbatchable},
 		{"batch_error_after", testBatchErrorAfter},
 	}
+	for _, o := range outages {
+		tests = append(tests, struct {
+			name string
+			fn   func(t *testing.T, ctx context.Context, e Env)
+		}{"outage_" + o.name, testOutage(o)})
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			e := h.New(t)

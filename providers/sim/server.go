@@ -30,6 +30,10 @@ type Config struct {
 	Dir       string // data directory; "" keeps everything in memory
 	Behaviour simcore.Behaviour
 	Clock     simcore.Clock // nil = wall clock
+	// LockTimeout is how long to wait for the data directory held by
+	// another simulator (a fleet run's embedded one); 0 fails at once.
+	LockTimeout time.Duration
+	Context     context.Context // ends the wait for the lock early; nil: none
 }
 
 // Server is a running simulator of both clouds.
@@ -51,7 +55,11 @@ func New(cfg Config) (*Server, error) {
 	ncpDir, nhnDir := "", ""
 	var lock *flock.Flock
 	if cfg.Dir != "" {
-		l, err := lockDir(cfg.Dir)
+		ctx := cfg.Context
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		l, err := lockDir(ctx, cfg.Dir, cfg.LockTimeout)
 		if err != nil {
 			return nil, err
 		}
@@ -112,10 +120,24 @@ func (s *Server) Handler() http.Handler {
 	})
 }
 
-// Close stops serving and saves the simulators' data.
+// Close stops serving, letting requests in flight finish, and saves the
+// simulators' data.
 func (s *Server) Close() error {
+	return s.close(false)
+}
+
+// CloseNow is Close without waiting for requests in flight: their
+// connections are dropped (a run that stopped waiting for its calls).
+func (s *Server) CloseNow() error {
+	return s.close(true)
+}
+
+func (s *Server) close(now bool) error {
 	var errs []error
-	if s.srv != nil {
+	switch {
+	case s.srv != nil && now:
+		errs = append(errs, s.srv.Close())
+	case s.srv != nil:
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		errs = append(errs, s.srv.Shutdown(ctx))

@@ -195,3 +195,49 @@ func TestDataDirIsLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDataLockWaitsUpToLockTimeout: like the state lock, a held data lock
+// is waited for up to LockTimeout (fleet's --lock-timeout), then refused.
+func TestDataLockWaitsUpToLockTimeout(t *testing.T) {
+	tests := map[string]struct {
+		timeout, holdFor time.Duration
+		wantErr          bool
+	}{
+		"released within the timeout": {timeout: 5 * time.Second, holdFor: 300 * time.Millisecond},
+		"held past the timeout":       {timeout: 300 * time.Millisecond, holdFor: 2 * time.Second, wantErr: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			first, err := New(Config{Dir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			release := time.AfterFunc(tc.holdFor, func() { first.Close() })
+			defer func() {
+				if release.Stop() {
+					first.Close()
+				}
+			}()
+			start := time.Now()
+			second, err := New(Config{Dir: dir, LockTimeout: tc.timeout})
+			took := time.Since(start)
+			if tc.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "in use by process") {
+					t.Fatalf("New = %v, want the lock refused naming its holder", err)
+				}
+				if took < tc.timeout || took > tc.timeout+time.Second {
+					t.Errorf("refused after %v, want about the %v timeout", took, tc.timeout)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("New after the holder closed within the timeout: %v", err)
+			}
+			second.Close()
+			if took < tc.holdFor {
+				t.Errorf("opened after %v, before the holder closed at %v", took, tc.holdFor)
+			}
+		})
+	}
+}

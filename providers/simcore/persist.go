@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/fleet-iac/fleet/atomicfile"
+	"github.com/fleet-iac/fleet/regularfile"
 )
 
 // SaveJSON writes v to path atomically: a temp file in the same directory,
@@ -31,7 +32,7 @@ func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
 
 // LoadJSON reads path into v. A missing file is not an error: found is false.
 func LoadJSON(path string, v any) (found bool, err error) {
-	data, err := os.ReadFile(path)
+	data, err := regularfile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
