@@ -66,6 +66,8 @@ func terraformActions(a *Action) []string {
 		return []string{"delete"}
 	case a.Type == Adopt:
 		return []string{"read"}
+	case a.Type == Wait:
+		return []string{"no-op"} // changes nothing; the actions after it do
 	default:
 		return []string{"update"}
 	}
