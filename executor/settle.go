@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/fleet-iac/fleet/providers"
@@ -10,7 +11,8 @@ import (
 // earlier run (or someone else) left in transition to settle, and records
 // what it then is. A server or volume settles when no operation is in
 // progress, whatever its power state (the actions after it bring it to the
-// declared one); an image when it is ready.
+// declared one); an image when it is ready. One that vanishes meanwhile
+// has settled too.
 func (s *step) settle() (string, error) {
 	if s.ctx.Err() != nil {
 		return "", errHalted
@@ -21,6 +23,11 @@ func (s *step) settle() (string, error) {
 	}
 	s.begin()
 	seen, err := s.wait(providers.WaitRequest{Kind: s.a.Kind, ID: s.a.CloudID, Target: target})
+	if errors.Is(err, providers.ErrNotFound) {
+		// It was being deleted (an interrupted delete): it has settled as
+		// gone. The delete after it, if any, finds it so and forgets it.
+		return s.a.CloudID, nil
+	}
 	if err != nil {
 		return s.a.CloudID, fmt.Errorf("wait for %s to settle: %w", s.a.Address, err)
 	}
