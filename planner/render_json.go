@@ -34,7 +34,7 @@ type jsonState struct {
 }
 
 // jsonAction is one action. Actions is terraform's list form: ["create"],
-// ["update"], ["delete"], ["read"] for adopt, and ["create","delete"] on
+// ["update"], ["delete"], ["read"] for adopt, ["no-op"] for wait, and ["create","delete"] on
 // both halves of a create-then-delete replacement, so that readers can look
 // for "delete" alone.
 type jsonAction struct {
@@ -52,6 +52,7 @@ type jsonAction struct {
 	Blocked    string         `json:"blocked,omitempty"`
 	Changes    []FieldChange  `json:"changes"`
 	Reason     string         `json:"reason,omitempty"`
+	Stuck      bool           `json:"stuck,omitempty"` // wait: an earlier apply gave up waiting for it
 	DependsOn  []string       `json:"depends_on"`
 }
 
@@ -108,7 +109,7 @@ func RenderJSON(w io.Writer, p *Plan) error {
 			ID: a.ID, Address: a.Address, Kind: a.Kind, Provider: a.Provider, Type: a.Type,
 			Actions: terraformActions(a), CloudID: a.CloudID, NewAddress: a.NewAddress, Replace: a.Replace,
 			Group: a.Group, Batch: a.Batch, Blocked: a.Blocked, Changes: a.Changes, Reason: a.Reason,
-			DependsOn: a.DependsOn,
+			Stuck: a.Stuck, DependsOn: a.DependsOn,
 		}
 		if ja.Changes == nil {
 			ja.Changes = []FieldChange{}
