@@ -123,7 +123,9 @@ func TestWaitScope(t *testing.T) {
 		absent string   // an action that must not be planned
 	}{
 		"resize on NCP": {
-			setup: func(_ *state.State, inv map[string]providers.InventoryResponse) { busy(inv, "ncp", "web-1", "RUN/SHTDN") },
+			setup: func(_ *state.State, inv map[string]providers.InventoryResponse) {
+				busy(inv, "ncp", "web-1", "RUN/SHTDN")
+			},
 			fleet: webAndDB(func(s *spec.Server) { s.Type = "s4-g2-s50" }, nil),
 			waits: "wait server/web-1", before: []string{"wait server/web-1", "stop server/web-1", "wait server/web-1", "resize server/web-1"},
 		},
@@ -155,7 +157,9 @@ func TestWaitScope(t *testing.T) {
 			absent: "wait server/db",
 		},
 		"image from a server": {
-			setup: func(_ *state.State, inv map[string]providers.InventoryResponse) { busy(inv, "ncp", "web-1", "NSTOP/START") },
+			setup: func(_ *state.State, inv map[string]providers.InventoryResponse) {
+				busy(inv, "ncp", "web-1", "NSTOP/START")
+			},
 			fleet: func() *spec.Fleet {
 				f := webAndDB(nil, nil)
 				f.Images = append(f.Images, &spec.Image{Name: "golden", From: "web-1"})
