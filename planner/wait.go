@@ -37,8 +37,7 @@ func (b *builder) planWaits() {
 				" (--wait-timeout); fleet waits again, up to --wait-timeout"
 			b.warnf(addr, addr+" is stuck in "+orNone(status),
 				"an earlier apply waited "+s.Waited+" for the cloud to finish it, in vain; this plan waits again, up to --wait-timeout. "+
-					"To give up on it instead, delete it with \"fleet destroy --target "+addr+"\" (a later apply makes it anew), "+
-					"or forget it with \"fleet state rm "+addr+"\" and delete it in the console")
+					"To give up on it instead, "+giveUp(addr, c.Kind, b.cloud(c.Provider)))
 		}
 		id := b.add(a)
 		b.base[addr] = append(b.base[addr], id)
@@ -49,6 +48,17 @@ func (b *builder) planWaits() {
 			c.Server = &settled
 		}
 	}
+}
+
+// giveUp says how to be rid of a stuck resource: NCP stops and terminates
+// no server in transition (ncp.md §3), Nova deletes one in any state.
+func giveUp(addr string, kind providers.Kind, cloud string) string {
+	if kind == providers.KindServer && cloud != spec.ProviderNHNCloud {
+		return "delete it in the NCP console (NCP stops and terminates no server in transition): the next plan creates it anew; " +
+			"or forget it with \"fleet state rm " + addr + "\" and leave it"
+	}
+	return "delete it with \"fleet destroy --target " + addr + "\" (a later apply makes it anew), " +
+		"or forget it with \"fleet state rm " + addr + "\" and delete it in the console"
 }
 
 // inTransition reports whether a current resource is in transition, with
