@@ -55,6 +55,9 @@ func showCommand(s *Streams) *cli.Command {
 				case r.Image != nil:
 					status = r.Image.Status
 				}
+				if r.Stuck != nil {
+					detail += " (stuck after a " + r.Stuck.Waited + " wait)"
+				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Address, r.Provider, r.ID, status, detail)
 			}
 			if len(st.Intents) > 0 {

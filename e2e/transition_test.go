@@ -138,6 +138,9 @@ func TestStuckBuild(t *testing.T) {
 			if r.code != 1 || !strings.Contains(r.stderr, "server/web-2 did not become running within 5s (--wait-timeout)") {
 				t.Fatalf("apply with a stuck build: %s", r)
 			}
+			if show := w.run(time.Minute, "show"); show.code != 0 || !strings.Contains(show.stdout, " (stuck after a 5s wait)") {
+				t.Errorf("fleet show does not mark server/web-2 stuck: %s", show)
+			}
 			for _, args := range [][]string{{"plan", "--detailed-exitcode"}} {
 				p := w.run(time.Minute, args...)
 				if p.code != 2 || strings.Contains(p.stdout, "No changes") {

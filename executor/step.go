@@ -210,6 +210,9 @@ func (s *step) markStuck(req providers.WaitRequest, seen providers.WaitResponse)
 			return
 		}
 		r := *p
+		if status == "" && r.Server != nil { // the wait saw nothing: what fleet last saw
+			status = r.Server.Status
+		}
 		r.Stuck = &state.Stuck{Status: status, Waited: s.w.opt.WaitTimeout.String(), At: s.w.opt.Clock().UTC()}
 		st.Put(r)
 	}
