@@ -207,3 +207,37 @@ func TestWaitScope(t *testing.T) {
 		})
 	}
 }
+
+// A failed server is replaced like any other: protect: true blocks it, and
+// in a group with a rollout it counts as down, so its replacement comes in
+// batch 1, before any running member is touched.
+func TestFailedServerUnderProtectAndRollout(t *testing.T) {
+	t.Run("protect", func(t *testing.T) {
+		f := webAndDB(nil, func(s *spec.Server) { s.Protect = true })
+		st, inv := world(f)
+		db := invServer(inv, "nhn", "db")
+		db.Status, db.Power, db.Failed = "ERROR", "", true
+		p, diags := Build(Input{Fleet: f, State: st, Inventory: inv})
+		if !strings.Contains(renderDiags(diags), "error: server/db is protected") {
+			t.Errorf("want the replacement blocked by protect; diagnostics:\n%s", renderDiags(diags))
+		}
+		if a, ok := actionByID(p, "create server/db"); !ok || a.Blocked == "" || !a.Replace {
+			t.Errorf("create server/db: %+v, want a blocked replacement", a)
+		}
+	})
+	t.Run("rollout", func(t *testing.T) {
+		r := &spec.Rollout{MaxUnavailable: 1}
+		wg, web := groupOf("web", 3, r, ncpServer, func(s *spec.Server) { s.Volumes = nil })
+		st, inv := world(fleetOf(wg, web))
+		web3 := invServer(inv, "ncp", "web-3")
+		web3.Status, web3.Power, web3.Failed = "FSTOP", "", true
+		wg2, web2 := groupOf("web", 3, r, ncpServer, func(s *spec.Server) { s.Volumes = nil; s.Type = "s4-g2-s50" })
+		p, diags := Build(Input{Fleet: fleetOf(wg2, web2), State: st, Inventory: withCatalog(inv)})
+		noErrors(t, diags)
+		for id, batch := range map[string]int{"create server/web-3": 1, "delete server/web-3 (replaced)": 1, "stop server/web-1": 2, "stop server/web-2": 3} {
+			if a, ok := actionByID(p, id); !ok || a.Batch != batch {
+				t.Errorf("%s: %+v, want batch %d", id, a, batch)
+			}
+		}
+	})
+}
