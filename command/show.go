@@ -105,6 +105,14 @@ func writeStateMarkdown(w io.Writer, st *state.State) error {
 // stopped, attached, ...) with the cloud's own status code beside it, and
 // one detail (a server's type, a volume's size).
 func describeResource(r state.Resource) (status, detail string) {
+	status, detail = describeLive(r)
+	if r.Stuck != nil {
+		detail += " (stuck after a " + r.Stuck.Waited + " wait)"
+	}
+	return status, detail
+}
+
+func describeLive(r state.Resource) (status, detail string) {
 	switch {
 	case r.Server != nil:
 		return withCode(serverWord(r.Server), r.Server.Status), r.Server.Type

@@ -29,6 +29,8 @@ func (s *step) do() (string, error) {
 		return s.createImage()
 	case planner.Adopt:
 		return s.adopt()
+	case planner.Wait:
+		return s.settle()
 	case planner.Rename:
 		return s.rename()
 	case planner.Delete:
@@ -126,6 +128,7 @@ func (s *step) refresh(seen providers.WaitResponse, patch func(*state.Resource))
 			return
 		}
 		r := *p
+		r.Stuck = nil // it settled
 		switch {
 		case seen.Server != nil && r.Kind == providers.KindServer:
 			srv := *seen.Server

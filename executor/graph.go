@@ -260,6 +260,10 @@ func checkAction(a *planner.Action) error {
 		if a.Kind != providers.KindVolume {
 			return fmt.Errorf("%s of a %s", a.Type, a.Kind)
 		}
+	case planner.Wait:
+		if a.CloudID == "" {
+			return errors.New("wait without the cloud id")
+		}
 	case planner.Delete:
 		if a.Replace && a.CloudID == "" {
 			// The replacement takes over the address, so the state can no

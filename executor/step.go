@@ -183,10 +183,41 @@ func (s *step) wait(req providers.WaitRequest) (providers.WaitResponse, error) {
 	res, err := s.prov.Wait(ctx, req)
 	if err != nil && ctx.Err() == context.DeadlineExceeded && s.ctx.Err() == nil {
 		// The cloud did not get there in time: the resource keeps its id in
-		// the state, and the next apply picks it up from where it is.
-		return res, fmt.Errorf("%s did not become %s within %s (--wait-timeout): %w", req.Address, req.Target, s.w.opt.WaitTimeout, err)
+		// the state, marked stuck, and the next plan shows it so and waits
+		// for it again before anything acts on it.
+		err = fmt.Errorf("%s did not become %s within %s (--wait-timeout): %w", req.Address, req.Target, s.w.opt.WaitTimeout, err)
+		if cerr := s.commit(s.markStuck(req, res)); cerr != nil {
+			err = errors.Join(err, cerr)
+		}
+		return res, err
 	}
 	return res, err
+}
+
+// markStuck records on the waited resource's state entry that a wait gave
+// up on it; a wait that settles it clears the mark (refresh).
+func (s *step) markStuck(req providers.WaitRequest, seen providers.WaitResponse) func(*state.State) {
+	status := ""
+	switch {
+	case seen.Server != nil:
+		status = seen.Server.Status
+	case seen.Volume != nil:
+		status = seen.Volume.Status
+	case seen.Image != nil:
+		status = seen.Image.Status
+	}
+	return func(st *state.State) {
+		p := st.Lookup(req.Address)
+		if p == nil || p.ID != req.ID || req.Target == providers.TargetGone {
+			return
+		}
+		r := *p
+		if status == "" && r.Server != nil { // the wait saw nothing: what fleet last saw
+			status = r.Server.Status
+		}
+		r.Stuck = &state.Stuck{Status: status, Waited: s.w.opt.WaitTimeout.String(), At: s.w.opt.Clock().UTC()}
+		st.Put(r)
+	}
 }
 
 // commit changes the state and waits until it is stored.

@@ -26,6 +26,7 @@ var verbs = []struct {
 	past    string // 3 created
 	stillAs string // Still creating...
 }{
+	{planner.Wait, "Waiting", "Wait", "settled", "waiting"},
 	{planner.Create, "Creating", "Creation", "created", "creating"},
 	{planner.Adopt, "Adopting", "Adoption", "adopted", "adopting"},
 	{planner.Rename, "Renaming", "Rename", "renamed", "renaming"},

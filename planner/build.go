@@ -38,6 +38,7 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b.loadCurrent()
 	b.applyMoved()
 	b.checkCatalog()
+	b.planWaits()
 	b.planKeypairs()
 	b.planImages()
 	b.planServers()
@@ -76,7 +77,8 @@ type builder struct {
 
 	actions []*Action
 	byID    map[string]*Action
-	base    map[string][]string // address → actions every other change of it waits for (adopt, rename)
+	base    map[string][]string // address → actions every other change of it waits for (adopt, rename, wait)
+	waits   map[string]string   // provider + "\x00" + cloud id → the wait action on that resource
 }
 
 // desiredVolume is one volume of one desired server.
@@ -104,6 +106,7 @@ func newBuilder(in Input) *builder {
 		reportedIntent: map[string]bool{},
 		byID:           map[string]*Action{},
 		base:           map[string][]string{},
+		waits:          map[string]string{},
 	}
 	for name, t := range in.ProviderTypes {
 		b.types[name] = t

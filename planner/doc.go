@@ -57,6 +57,23 @@
 // every pending intent is listed once per address (the latest), and the
 // plan converges as usual.
 //
+// # In-between states
+//
+// A resource the refresh finds in transition (a server building, stopping,
+// resizing; a volume attaching; an image being made) gets a wait action
+// ("~ server/web-1  wait  still building (INIT), started by an earlier
+// apply"), and every action on it or needing it (its volumes' creates,
+// attaches and detaches, an image made from it, a server booted from the
+// image) depends on that wait (wait.go). A waited-for server is planned in
+// the power state its transition ends in (providers.Server.Settling); when
+// the cloud does not say, with power steps that work from either end. NHN
+// deletes servers in any state, so a server that is only deleted is not
+// waited for there. A wait whose resource the state marks stuck (an earlier
+// apply's --wait-timeout gave up on it) says so (Action.Stuck,
+// Summary.Stuck) with a warning naming the ways out. A failed server (NCP
+// FSTOP, NHN ERROR) is not waited for: it is replaced (status → healthy
+// forces replacement), the new one first.
+//
 // moved blocks become rename actions; the executor moves the state entries
 // of server/FROM and volume/FROM/* to the new addresses.
 //

@@ -62,7 +62,7 @@ func (b *builder) planImages() {
 // wire adds the edges between resources of different kinds: keypairs and
 // images before the servers that use them, an image after its source server
 // is at its target, detaches before the delete of the server they leave,
-// servers deleted before the keypair they use.
+// servers deleted before the keypair they use, and waits (wait.go).
 func (b *builder) wire() {
 	for _, addr := range sortedKeys(b.servers) {
 		sp := b.servers[addr]
@@ -73,7 +73,7 @@ func (b *builder) wire() {
 			d := sp.desired
 			b.dependOn(sp.create, b.ifExists("create keypair/"+d.Key))
 			if strings.HasPrefix(d.Image, "image/") {
-				b.dependOn(sp.create, b.ifExists("image "+d.Image))
+				b.dependOn(sp.create, b.ifExists("image "+d.Image), b.ifExists("wait "+d.Image))
 			}
 		}
 		if sp.deleteID != "" {
@@ -105,6 +105,7 @@ func (b *builder) wire() {
 			}
 		}
 	}
+	b.wireWaits()
 }
 
 // ifExists returns id when an action with that id exists, else "".

@@ -27,6 +27,7 @@ const (
 	Delete   ActionType = "delete"   // delete (or the old half of a replace)
 	MakeImg  ActionType = "image"    // create an image from a server
 	Adopt    ActionType = "adopt"    // record an owned resource found in the cloud but missing from the state
+	Wait     ActionType = "wait"     // wait for a resource found in transition to settle before anything acts on it
 )
 
 // Plan is everything apply needs, and nothing else: plain data, written to
@@ -95,10 +96,11 @@ type Action struct {
 	// be deleted or replaced). A plan with a blocked action cannot be applied.
 	Blocked string `json:"blocked,omitempty"`
 
-	// Changes and Reason explain the action to people only; the executor
-	// must not read them.
+	// Changes, Reason and Stuck explain the action to people only; the
+	// executor must not read them.
 	Changes []FieldChange `json:"changes,omitempty"` // sorted by Path
 	Reason  string        `json:"reason,omitempty"`
+	Stuck   bool          `json:"stuck,omitempty"` // wait: an earlier apply already waited --wait-timeout for it in vain
 }
 
 // AdoptedResource is an owned resource found in the cloud but not in the state.
@@ -161,6 +163,8 @@ type Summary struct {
 	Delete   int `json:"delete"`
 	Image    int `json:"image"`
 	Adopt    int `json:"adopt"`
+	Wait     int `json:"wait"`  // resources found in transition, waited for first
+	Stuck    int `json:"stuck"` // of those, the ones an earlier apply gave up waiting for
 	Blocked  int `json:"blocked"`
 	Drift    int `json:"drift"`
 	// Interrupted counts the entries of Plan.Interrupted, apart from drift.

@@ -39,7 +39,7 @@ type jsonState struct {
 }
 
 // jsonAction is one action. Actions is terraform's list form: ["create"],
-// ["update"], ["delete"], ["read"] for adopt, and ["create","delete"] on
+// ["update"], ["delete"], ["read"] for adopt, ["no-op"] for wait, and ["create","delete"] on
 // both halves of a create-then-delete replacement, so that readers can look
 // for "delete" alone.
 type jsonAction struct {
@@ -57,6 +57,7 @@ type jsonAction struct {
 	Blocked    string         `json:"blocked,omitempty"`
 	Changes    []FieldChange  `json:"changes"`
 	Reason     string         `json:"reason,omitempty"`
+	Stuck      bool           `json:"stuck,omitempty"` // wait: an earlier apply gave up waiting for it
 	DependsOn  []string       `json:"depends_on"`
 	// Attributes are what a create makes: for a server, every field of
 	// the fleet file under its name (user data only as user_data_set).
@@ -74,6 +75,8 @@ func terraformActions(a *Action) []string {
 		return []string{"delete"}
 	case a.Type == Adopt:
 		return []string{"read"}
+	case a.Type == Wait:
+		return []string{"no-op"} // changes nothing; the actions after it do
 	default:
 		return []string{"update"}
 	}
@@ -134,7 +137,7 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 			ID: a.ID, Address: a.Address, Kind: a.Kind, Provider: a.Provider, Type: a.Type,
 			Actions: terraformActions(a), CloudID: a.CloudID, NewAddress: a.NewAddress, Replace: a.Replace,
 			Group: a.Group, Batch: a.Batch, Blocked: a.Blocked, Changes: a.Changes, Reason: a.Reason,
-			DependsOn: a.DependsOn, Attributes: createAttributes(a),
+			Stuck: a.Stuck, DependsOn: a.DependsOn, Attributes: createAttributes(a),
 		}
 		if ja.Changes == nil {
 			ja.Changes = []FieldChange{}

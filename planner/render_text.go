@@ -70,6 +70,9 @@ func (a *Action) Label() string {
 // Detail is the explanation after the label: the attribute changes and the
 // reason (each renderer adds the batch and the blocked marker its own way).
 func (a *Action) Detail() string {
+	if a.Type == Wait {
+		return a.Reason // "still building (INIT), started by an earlier apply"
+	}
 	var parts []string
 	if a.Type == Create && !a.Replace && a.Server != nil {
 		parts = append(parts, describeNewServer(a.Server))

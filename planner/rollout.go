@@ -51,7 +51,10 @@ func (b *builder) planRollouts() {
 			ids := sp.batched
 			if isDown {
 				down++
-				ids = append(append([]string(nil), sp.chain...), sp.batched...)
+				// Its wait (a server found in transition) leads: batch 1
+				// holds the others back until it has settled.
+				ids = append([]string{b.waits[sp.cur.Provider+"\x00"+sp.cur.ID]}, sp.chain...)
+				ids = append(ids, sp.batched...)
 			}
 			var kept []string
 			seen := map[string]bool{}

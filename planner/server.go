@@ -165,6 +165,13 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 		for _, t := range powerSteps(p, want) {
 			step(t, "", t == Stop || t == Shelve)
 		}
+	} else if p == "" && b.waits[c.Provider+"\x00"+c.ID] != "" {
+		// Waited for, and its status does not say how it will end: the
+		// steps to the declared power state from either end. Each is a
+		// no-op on a server already there.
+		for _, t := range powerStepsFromUnknown(want) {
+			step(t, "in case it does not settle "+want, t == Stop || t == Shelve)
+		}
 	}
 	if diff.update && len(upd) > 0 {
 		a := &Action{Type: Update, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
@@ -212,6 +219,20 @@ func powerSteps(from, to string) []ActionType {
 		return []ActionType{Shelve}
 	case from == spec.PowerShelved:
 		return []ActionType{Unshelve}
+	default:
+		return []ActionType{Start}
+	}
+}
+
+// powerStepsFromUnknown lists power actions that bring a server to a power
+// state whatever state it settles in: start and stop do nothing on a server
+// already there, and NHN shelves only ACTIVE servers.
+func powerStepsFromUnknown(to string) []ActionType {
+	switch to {
+	case spec.PowerStopped:
+		return []ActionType{Stop}
+	case spec.PowerShelved:
+		return []ActionType{Start, Shelve}
 	default:
 		return []ActionType{Start}
 	}

@@ -52,6 +52,11 @@ func summarize(p *Plan) Summary {
 			s.Image++
 		case Adopt:
 			s.Adopt++
+		case Wait:
+			s.Wait++
+			if a.Stuck {
+				s.Stuck++
+			}
 		}
 	}
 	s.Blocked = len(blocked)
@@ -72,7 +77,7 @@ func (p *Plan) SummaryLine() string {
 		n    int
 		verb string
 	}{
-		{s.Adopt, "adopt"}, {s.Create, "create"}, {s.Rename, "rename"}, {s.Resize, "resize"},
+		{s.Wait, "wait for"}, {s.Adopt, "adopt"}, {s.Create, "create"}, {s.Rename, "rename"}, {s.Resize, "resize"},
 		{s.Update, "update"}, {s.Start, "start"}, {s.Stop, "stop"}, {s.Shelve, "shelve"},
 		{s.Unshelve, "unshelve"}, {s.Attach, "attach"}, {s.Detach, "detach"}, {s.Replace, "replace"},
 		{s.Image, "image"}, {s.Delete, "delete"},

@@ -116,10 +116,11 @@ type Server struct {
 	IP             string            `json:"ip,omitempty"`
 	PublicIP       string            `json:"public_ip,omitempty"`
 	Key            string            `json:"key,omitempty"`
-	Power          string            `json:"power"`            // spec.PowerRunning/Stopped/Shelved, or "" while in transition
-	Status         string            `json:"status"`           // the cloud's own status code, for display
-	Busy           bool              `json:"busy,omitempty"`   // an operation is in progress
-	Failed         bool              `json:"failed,omitempty"` // the cloud reports a failure state
+	Power          string            `json:"power"`              // spec.PowerRunning/Stopped/Shelved, or "" while in transition
+	Settling       string            `json:"settling,omitempty"` // in transition: the power state it ends in, when the cloud's status says; "" otherwise
+	Status         string            `json:"status"`             // the cloud's own status code, for display
+	Busy           bool              `json:"busy,omitempty"`     // an operation is in progress
+	Failed         bool              `json:"failed,omitempty"`   // the cloud reports a failure state
 	Protect        bool              `json:"protect,omitempty"`
 	RootVolume     *RootVolume       `json:"root_volume,omitempty"`
 	Metadata       map[string]string `json:"metadata,omitempty"` // user metadata only: no owner tags, no cloud-filled keys

@@ -34,6 +34,18 @@ type Resource struct {
 	Volume   *providers.Volume  `json:"volume,omitempty"`
 	Image    *providers.Image   `json:"image,omitempty"`
 	Keypair  *providers.Keypair `json:"keypair,omitempty"`
+
+	// Stuck is set when an apply waited --wait-timeout for the resource to
+	// settle and the cloud never finished it; a plan that still finds it in
+	// transition shows it as stuck. It is cleared once fleet sees it settle.
+	Stuck *Stuck `json:"stuck,omitempty"`
+}
+
+// Stuck records a wait that gave up.
+type Stuck struct {
+	Status string    `json:"status"` // the cloud's status when fleet gave up
+	Waited string    `json:"waited"` // how long fleet waited: the --wait-timeout, e.g. "1h0m0s"
+	At     time.Time `json:"at"`     // when it gave up
 }
 
 // Intent records a mutating call before it is made, so that a crash leaves

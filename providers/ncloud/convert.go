@@ -29,6 +29,30 @@ func serverPower(s serverInstance) string {
 	return ""
 }
 
+// serverSettling is the power state a server in transition ends in, read
+// from its operation, else its status (shared/api/ncp.md §3.1): "" when it
+// is not in transition or the end is not known (terminating, failures).
+func serverSettling(s serverInstance) string {
+	if serverPower(s) != "" {
+		return ""
+	}
+	switch s.Operation.Code {
+	case "START", "RESTA":
+		return spec.PowerRunning
+	case "SHTDN", "CHNG":
+		return spec.PowerStopped
+	case "TERMT":
+		return ""
+	}
+	switch s.Status.Code {
+	case "INIT", "CREAT", "RUN":
+		return spec.PowerRunning
+	case "NSTOP":
+		return spec.PowerStopped
+	}
+	return ""
+}
+
 func serverBusy(s serverInstance) bool {
 	return (s.Operation.Code != "NULL" && s.Operation.Code != "") || s.Status.Code == "INIT" || s.Status.Code == "CREAT"
 }
@@ -47,6 +71,7 @@ func toServer(s serverInstance, o providers.Owner, userDesc string, nic *network
 		PublicIP: s.PublicIP,
 		Key:      s.LoginKeyName,
 		Power:    serverPower(s),
+		Settling: serverSettling(s),
 		Status:   s.Status.Code,
 		Busy:     serverBusy(s),
 		Failed:   failedServer[s.Status.Code],

@@ -82,6 +82,42 @@ func (s wireServer) power() string {
 	return ""
 }
 
+// shownStatus is the status with the task in progress, as NCP's reads
+// "RUN/SHTDN": "ACTIVE/powering-off" says more than "ACTIVE".
+func (s wireServer) shownStatus() string {
+	if t := s.task(); t != "" {
+		return s.Status + "/" + t
+	}
+	return s.Status
+}
+
+// settling is the power state a server in transition ends in, read from
+// its task, else its status (shared/api/nhn.md §4): "" when it is not in
+// transition or the end is not known (a resize ends as it began, and Nova's
+// list does not say how that was).
+func (s wireServer) settling() string {
+	if !s.busy() {
+		return ""
+	}
+	switch t := s.task(); {
+	case t == "powering-off":
+		return spec.PowerStopped
+	case strings.HasPrefix(t, "shelving"):
+		return spec.PowerShelved
+	case t == "powering-on" || t == "unshelving" || strings.HasPrefix(t, "reboot"):
+		return spec.PowerRunning
+	case t == "deleting":
+		return ""
+	}
+	switch s.Status {
+	case "BUILD", "REBOOT", "HARD_REBOOT":
+		return spec.PowerRunning
+	case "SHELVED":
+		return spec.PowerShelved
+	}
+	return ""
+}
+
 // wireVolume is the part of Cinder's volume object fleet reads.
 type wireVolume struct {
 	ID          string            `json:"id"`
@@ -141,7 +177,7 @@ func (p *Provider) toServer(s wireServer, vols map[string]wireVolume) providers.
 	o, _ := serverOwner(s.Name, s.Metadata)
 	out := providers.Server{
 		ID: s.ID, Name: s.Name, Owner: o, Image: s.imageID(), Type: p.flavorName(s.Flavor.ID),
-		Zone: s.Zone, Key: s.KeyName, Power: s.power(), Status: s.Status, Busy: s.busy(),
+		Zone: s.Zone, Key: s.KeyName, Power: s.power(), Settling: s.settling(), Status: s.shownStatus(), Busy: s.busy(),
 		Failed: s.Status == "ERROR", Protect: s.Metadata[metaProtect] == "true", Metadata: userMetadata(s.Metadata),
 	}
 	// NHN's own protect flag is set in the console and read-only through the

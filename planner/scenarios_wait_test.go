@@ -1,0 +1,243 @@
+package planner
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// waitScenarios are the golden cases of resources found in transition,
+// stuck or failed.
+func waitScenarios() map[string]scenario {
+	return map[string]scenario{
+		"wait_in_transition": {
+			// An apply was interrupted while web-3 built (its volume not
+			// created yet); web-2's build failed; someone is stopping db
+			// in the console; web-1's volume is still attaching.
+			in: func() Input {
+				f := webAndDB(nil, nil)
+				st, inv := world(f)
+				web3 := invServer(inv, "ncp", "web-3")
+				web3.Status, web3.Power, web3.Busy, web3.Settling = "INIT", "", true, spec.PowerRunning
+				st.Lookup("server/web-3").Server.Busy = true
+				dropVolume(st, inv, "ncp", "volume/web-3/data")
+				st.Intents = []state.Intent{{Action: "create server/web-3", Address: "server/web-3", Provider: "ncp", Op: "create", Started: started}}
+				web2 := invServer(inv, "ncp", "web-2")
+				web2.Status, web2.Power, web2.Failed = "FSTOP", "", true
+				db := invServer(inv, "nhn", "db")
+				db.Status, db.Power, db.Busy, db.Settling = "ACTIVE", "", true, spec.PowerStopped
+				invVolume(inv, "ncp", "volume/web-1/data").Busy = true
+				return Input{Fleet: f, State: st, Inventory: inv}
+			}(),
+			check: func(t *testing.T, p *Plan, d spec.Diagnostics) {
+				noErrors(t, d)
+				before(t, p, "wait server/web-3", "create volume/web-3/data")
+				before(t, p, "wait server/web-3", "attach volume/web-3/data")
+				before(t, p, "wait server/db", "start server/db")
+				if _, ok := actionByID(p, "wait server/web-2"); ok {
+					t.Errorf("a failed server is replaced, not waited for")
+				}
+				before(t, p, "create server/web-2", "delete server/web-2 (replaced)")
+				if p.Summary.Wait != 3 || p.Summary.Stuck != 0 || p.Summary.Replace != 1 {
+					t.Errorf("summary %+v: want 3 waits, none stuck, 1 replace", p.Summary)
+				}
+				w, _ := actionByID(p, "wait server/web-3")
+				if w.Detail() != "still building (INIT), started by an earlier apply" || w.CloudID != "id-web-3" {
+					t.Errorf("wait server/web-3: %q on %q", w.Detail(), w.CloudID)
+				}
+				// The volume attaching on web-1 is waited for, and detaching
+				// it from nothing is planned.
+				if _, ok := actionByID(p, "wait volume/web-1/data"); !ok {
+					t.Errorf("no wait for the volume in transition")
+				}
+			},
+		},
+		"wait_stuck": {
+			// A resize of db stayed in RESIZE past an earlier apply's
+			// --wait-timeout; the resize is still declared.
+			in: func() Input {
+				st, inv := world(webAndDB(nil, nil))
+				db := invServer(inv, "nhn", "db")
+				db.Status, db.Power, db.Busy = "RESIZE", "", true
+				st.Lookup("server/db").Stuck = &state.Stuck{Status: "RESIZE", Waited: "1h0m0s", At: started}
+				st.Intents = []state.Intent{{Action: "resize server/db", Address: "server/db", Provider: "nhn", Op: "update", Started: started}}
+				return Input{Fleet: webAndDB(nil, func(s *spec.Server) { s.Type = "m2.c8m16" }), State: st, Inventory: withCatalog(inv)}
+			}(),
+			check: func(t *testing.T, p *Plan, d spec.Diagnostics) {
+				noErrors(t, d)
+				wantIDs(t, p, "wait server/db", "stop server/db", "resize server/db", "start server/db")
+				w, _ := actionByID(p, "wait server/db")
+				if !w.Stuck || p.Summary.Stuck != 1 || !strings.HasPrefix(w.Reason, "stuck: still RESIZE after an earlier apply waited 1h0m0s") {
+					t.Errorf("wait %+v, summary %+v: want it stuck", w, p.Summary)
+				}
+				if got := renderDiags(d); !strings.Contains(got, "warning: server/db is stuck in RESIZE") || !strings.Contains(got, `fleet state rm server/db`) {
+					t.Errorf("diagnostics do not say it is stuck and what to do:\n%s", got)
+				}
+			},
+		},
+	}
+}
+
+// dropVolume removes a volume from the state and the inventory: its create
+// never ran.
+func dropVolume(st *state.State, inv map[string]providers.InventoryResponse, provider, addr string) {
+	st.Remove(addr)
+	r := inv[provider]
+	kept := r.Volumes[:0]
+	for _, v := range r.Volumes {
+		if v.Owner.Address != addr {
+			kept = append(kept, v)
+		}
+	}
+	r.Volumes = kept
+	inv[provider] = r
+}
+
+// actionByID returns the action with an id.
+func actionByID(p *Plan, id string) (*Action, bool) {
+	for i := range p.Actions {
+		if p.Actions[i].ID == id {
+			return &p.Actions[i], true
+		}
+	}
+	return nil, false
+}
+
+// TestWaitScope: every action that needs a server in transition waits for
+// it, on both clouds and for every action kind; a server only deleted on NHN
+// is not waited for (Nova deletes one in any state), on NCP it is (it must
+// be stopped first); an image not ready yet holds the servers booted from it.
+func TestWaitScope(t *testing.T) {
+	busy := func(inv map[string]providers.InventoryResponse, provider, name, status string) {
+		s := invServer(inv, provider, name)
+		s.Status, s.Power, s.Busy = status, "", true
+	}
+	cases := map[string]struct {
+		setup  func(st *state.State, inv map[string]providers.InventoryResponse)
+		fleet  *spec.Fleet
+		waits  string
+		before []string // pairs: first, then
+		absent string   // an action that must not be planned
+	}{
+		"resize on NCP": {
+			setup: func(_ *state.State, inv map[string]providers.InventoryResponse) {
+				busy(inv, "ncp", "web-1", "RUN/SHTDN")
+			},
+			fleet: webAndDB(func(s *spec.Server) { s.Type = "s4-g2-s50" }, nil),
+			waits: "wait server/web-1", before: []string{"wait server/web-1", "stop server/web-1", "wait server/web-1", "resize server/web-1"},
+		},
+		"shelve on NHN": {
+			setup: func(_ *state.State, inv map[string]providers.InventoryResponse) { busy(inv, "nhn", "db", "BUILD") },
+			fleet: webAndDB(nil, func(s *spec.Server) { s.Power = spec.PowerShelved }),
+			waits: "wait server/db", before: []string{"wait server/db", "shelve server/db"},
+		},
+		"detach from a replaced server": {
+			setup: func(_ *state.State, inv map[string]providers.InventoryResponse) { busy(inv, "nhn", "db", "REBOOT") },
+			fleet: webAndDB(nil, func(s *spec.Server) { s.Image = "11111111-2222-3333-4444-555555555555" }),
+			waits: "wait server/db", before: []string{"wait server/db", "detach volume/db/pgdata", "wait server/db", "delete server/db (replaced)"},
+		},
+		"delete on NCP": {
+			setup: func(_ *state.State, inv map[string]providers.InventoryResponse) { busy(inv, "ncp", "web-3", "INIT") },
+			fleet: func() *spec.Fleet {
+				wg, web := groupOf("web", 2, nil, ncpServer, nil)
+				dg, db := groupOf("db", 1, nil, nhnServer, nil)
+				return fleetOf(wg, web, dg, db, &spec.Keypair{Name: "access-key", Provider: "nhn", PublicKey: "ssh-ed25519 AAAA test"})
+			}(),
+			waits: "wait server/web-3", before: []string{"wait server/web-3", "stop server/web-3", "wait server/web-3", "detach volume/web-3/data"},
+		},
+		"delete on NHN": {
+			setup: func(_ *state.State, inv map[string]providers.InventoryResponse) { busy(inv, "nhn", "db", "BUILD") },
+			fleet: func() *spec.Fleet {
+				wg, web := groupOf("web", 3, nil, ncpServer, nil)
+				return fleetOf(wg, web, &spec.Keypair{Name: "access-key", Provider: "nhn", PublicKey: "ssh-ed25519 AAAA test"})
+			}(),
+			absent: "wait server/db",
+		},
+		"image from a server": {
+			setup: func(_ *state.State, inv map[string]providers.InventoryResponse) {
+				busy(inv, "ncp", "web-1", "NSTOP/START")
+			},
+			fleet: func() *spec.Fleet {
+				f := webAndDB(nil, nil)
+				f.Images = append(f.Images, &spec.Image{Name: "golden", From: "web-1"})
+				return f
+			}(),
+			waits: "wait server/web-1", before: []string{"wait server/web-1", "image image/golden"},
+		},
+		"server from an image being made": {
+			setup: func(st *state.State, inv map[string]providers.InventoryResponse) {
+				r := inv["ncp"]
+				r.Images = append(r.Images, providers.Image{ID: "img-golden", Name: "golden", Owner: providers.Owner{Fleet: "shop", Address: "image/golden"}, Status: "INIT"})
+				inv["ncp"] = r
+				st.Put(state.Resource{Address: "image/golden", Kind: providers.KindImage, Provider: "ncp", ID: "img-golden", Image: &r.Images[0]})
+			},
+			fleet: func() *spec.Fleet {
+				wg, web := groupOf("web", 3, nil, ncpServer, nil)
+				ng, nw := groupOf("new", 1, nil, ncpServer, func(s *spec.Server) { s.Image = "image/golden"; s.Volumes = nil })
+				dg, db := groupOf("db", 1, nil, nhnServer, nil)
+				f := fleetOf(wg, web, ng, nw, dg, db, &spec.Keypair{Name: "access-key", Provider: "nhn", PublicKey: "ssh-ed25519 AAAA test"})
+				f.Images = append(f.Images, &spec.Image{Name: "golden", From: "web-1"})
+				return f
+			}(),
+			waits: "wait image/golden", before: []string{"wait image/golden", "create server/new"},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			st, inv := world(webAndDB(nil, nil))
+			tc.setup(st, inv)
+			p, diags := Build(Input{Fleet: tc.fleet, State: st, Inventory: withCatalog(inv)})
+			noErrors(t, diags)
+			if tc.waits != "" {
+				if _, ok := actionByID(p, tc.waits); !ok {
+					t.Fatalf("no %q in %v", tc.waits, actionIDs(p))
+				}
+			}
+			for i := 0; i+1 < len(tc.before); i += 2 {
+				before(t, p, tc.before[i], tc.before[i+1])
+			}
+			if tc.absent != "" {
+				if _, ok := actionByID(p, tc.absent); ok {
+					t.Errorf("%q planned: %v", tc.absent, actionIDs(p))
+				}
+			}
+		})
+	}
+}
+
+// A failed server is replaced like any other: protect: true blocks it, and
+// in a group with a rollout it counts as down, so its replacement comes in
+// batch 1, before any running member is touched.
+func TestFailedServerUnderProtectAndRollout(t *testing.T) {
+	t.Run("protect", func(t *testing.T) {
+		f := webAndDB(nil, func(s *spec.Server) { s.Protect = true })
+		st, inv := world(f)
+		db := invServer(inv, "nhn", "db")
+		db.Status, db.Power, db.Failed = "ERROR", "", true
+		p, diags := Build(Input{Fleet: f, State: st, Inventory: inv})
+		if !strings.Contains(renderDiags(diags), "error: server/db is protected") {
+			t.Errorf("want the replacement blocked by protect; diagnostics:\n%s", renderDiags(diags))
+		}
+		if a, ok := actionByID(p, "create server/db"); !ok || a.Blocked == "" || !a.Replace {
+			t.Errorf("create server/db: %+v, want a blocked replacement", a)
+		}
+	})
+	t.Run("rollout", func(t *testing.T) {
+		r := &spec.Rollout{MaxUnavailable: 1}
+		wg, web := groupOf("web", 3, r, ncpServer, func(s *spec.Server) { s.Volumes = nil })
+		st, inv := world(fleetOf(wg, web))
+		web3 := invServer(inv, "ncp", "web-3")
+		web3.Status, web3.Power, web3.Failed = "FSTOP", "", true
+		wg2, web2 := groupOf("web", 3, r, ncpServer, func(s *spec.Server) { s.Volumes = nil; s.Type = "s4-g2-s50" })
+		p, diags := Build(Input{Fleet: fleetOf(wg2, web2), State: st, Inventory: withCatalog(inv)})
+		noErrors(t, diags)
+		for id, batch := range map[string]int{"create server/web-3": 1, "delete server/web-3 (replaced)": 1, "stop server/web-1": 2, "stop server/web-2": 3} {
+			if a, ok := actionByID(p, id); !ok || a.Batch != batch {
+				t.Errorf("%s: %+v, want batch %d", id, a, batch)
+			}
+		}
+	})
+}

@@ -1,0 +1,131 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// planWaits adds a wait action for every current resource the refresh
+// found in transition (a build, stop, resize, attach or image an earlier,
+// interrupted apply started, or one started outside fleet): every other
+// action on it, and every action that needs it (a volume created on or
+// attached to a server, an image made from it, a server booted from an
+// image), waits for it to settle first. A server still in transition is
+// planned as it will be once settled: in the power state its transition
+// ends in (providers.Server.Settling), when the cloud's status says which.
+//
+// NHN deletes a server in any state, so a server that is only deleted is
+// not waited for there: a stuck build can always be destroyed.
+func (b *builder) planWaits() {
+	for _, addr := range b.curAddrs {
+		c := b.cur[addr]
+		if c.Kind == providers.KindServer && b.desiredServers[addr] == nil && b.cloud(c.Provider) == spec.ProviderNHNCloud {
+			continue
+		}
+		status, ok := inTransition(c)
+		if !ok || !b.refreshed(c.Provider) {
+			continue
+		}
+		a := &Action{Type: Wait, Kind: c.Kind, Address: addr, Provider: c.Provider, CloudID: c.ID,
+			Reason: b.waitReason(c, status)}
+		if s := b.stuckRecord(c); s != nil {
+			a.Stuck = true
+			a.Reason = "stuck: still " + orNone(status) + " after an earlier apply waited " + s.Waited +
+				" (--wait-timeout); fleet waits again, up to --wait-timeout"
+			b.warnf(addr, addr+" is stuck in "+orNone(status),
+				"an earlier apply waited "+s.Waited+" for the cloud to finish it, in vain; this plan waits again, up to --wait-timeout. "+
+					"To give up on it instead, "+giveUp(addr, c.Kind, b.cloud(c.Provider)))
+		}
+		id := b.add(a)
+		b.base[addr] = append(b.base[addr], id)
+		b.waits[c.Provider+"\x00"+c.ID] = id
+		if c.Server != nil && c.Server.Power == "" && c.Server.Settling != "" {
+			settled := *c.Server
+			settled.Power = settled.Settling
+			c.Server = &settled
+		}
+	}
+}
+
+// giveUp says how to be rid of a stuck resource: NCP stops and terminates
+// no server in transition (ncp.md §3), Nova deletes one in any state.
+func giveUp(addr string, kind providers.Kind, cloud string) string {
+	if kind == providers.KindServer && cloud != spec.ProviderNHNCloud {
+		return "delete it in the NCP console (NCP stops and terminates no server in transition): the next plan creates it anew; " +
+			"or forget it with \"fleet state rm " + addr + "\" and leave it"
+	}
+	return "delete it with \"fleet destroy --target " + addr + "\" (a later apply makes it anew), " +
+		"or forget it with \"fleet state rm " + addr + "\" and delete it in the console"
+}
+
+// inTransition reports whether a current resource is in transition, with
+// the cloud's status: a server neither settled nor failed (a failed one is
+// replaced, not waited for), a busy volume, an image not ready yet.
+func inTransition(c *current) (string, bool) {
+	switch {
+	case c.Server != nil:
+		return c.Server.Status, !c.Server.Failed && (c.Server.Busy || c.Server.Power == "")
+	case c.Volume != nil:
+		return c.Volume.Status, c.Volume.Busy
+	case c.Image != nil:
+		return c.Image.Status, !c.Image.Ready
+	}
+	return "", false
+}
+
+// waitReason explains a wait: "still building (INIT), started by an
+// earlier apply" when an earlier apply's intent is pending there, else what
+// the cloud reports.
+func (b *builder) waitReason(c *current, status string) string {
+	if in, ok := b.intents[c.Address]; ok {
+		return "still " + progressive(intentOp(in), c.Kind) + " (" + orNone(status) + "), started by an earlier apply"
+	}
+	return "in transition (" + orNone(status) + "); fleet waits for it to settle"
+}
+
+// progressive names what an interrupted operation is still doing.
+func progressive(op string, kind providers.Kind) string {
+	switch op {
+	case string(Create):
+		if kind == providers.KindServer {
+			return "building"
+		}
+		return "being created"
+	case string(MakeImg):
+		return "being imaged"
+	case string(Stop):
+		return "stopping"
+	case string(Shelve), string(Unshelve), string(Resize), string(Start), string(Attach), string(Detach), string(Rename), string(Update), string(Delete):
+		return strings.TrimSuffix(op, "e") + "ing"
+	}
+	return "in transition"
+}
+
+// stuckRecord returns the state's record of a wait that gave up on this
+// very resource, or nil.
+func (b *builder) stuckRecord(c *current) *state.Stuck {
+	if b.in.State == nil {
+		return nil
+	}
+	if r := b.in.State.Lookup(c.Address); r != nil && r.ID == c.ID && r.Stuck != nil {
+		return r.Stuck
+	}
+	return nil
+}
+
+// wireWaits makes the actions that name a waiting server by id (a volume
+// attached to it or detached from it, an image made from it) wait for it.
+// Actions at the waiting address wait through base.
+func (b *builder) wireWaits() {
+	for _, a := range b.actions {
+		if a.Type == Wait || a.ServerID == "" {
+			continue
+		}
+		if w := b.waits[a.Provider+"\x00"+a.ServerID]; w != "" {
+			b.dependOn(a.ID, w)
+		}
+	}
+}
