@@ -72,6 +72,7 @@ type builder struct {
 	intents        map[string]state.Intent // pending intents by address, the latest of each
 	reportedIntent map[string]bool         // addresses already in Plan.Interrupted
 	dups           []*current              // extra tagged servers and volumes to delete (duplicate.go)
+	existing       map[string]bool         // declared keypairs found in the cloud that this fleet did not create (existing.go)
 	gone           []*state.Resource       // state entries the refresh did not find (gone.go)
 
 	actions []*Action
@@ -102,6 +103,7 @@ func newBuilder(in Input) *builder {
 		servers:        map[string]*serverPlan{},
 		intents:        map[string]state.Intent{},
 		reportedIntent: map[string]bool{},
+		existing:       map[string]bool{},
 		byID:           map[string]*Action{},
 		base:           map[string][]string{},
 	}

@@ -148,19 +148,7 @@ func (b *builder) adoptUnmatched(provider string, inv providers.InventoryRespons
 			found = append(found, &current{Address: im.Owner.Address, Kind: providers.KindImage, Provider: provider, ID: im.ID, Image: im})
 		}
 	}
-	declared := map[string]bool{}
-	for _, k := range b.fleet.Keypairs {
-		declared[k.Name] = true
-	}
-	for i := range inv.Keypairs {
-		k := &inv.Keypairs[i]
-		// Keypairs carry no owner tag on either cloud: one is fleet's only
-		// when the fleet file declares its name, so no stranger's key is
-		// ever adopted (and then deleted).
-		if !x.used[string(providers.KindKeypair)+"\x00"+k.Name] && declared[k.Name] {
-			found = append(found, &current{Address: "keypair/" + k.Name, Kind: providers.KindKeypair, Provider: provider, ID: k.Name, Keypair: k})
-		}
-	}
+	b.useExistingKeypairs(provider, inv, x)
 	// Per address, the record to keep comes first.
 	sort.SliceStable(found, func(i, j int) bool {
 		if found[i].Address != found[j].Address {

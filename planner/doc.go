@@ -37,7 +37,11 @@
 // which is adopted; each other one is deleted (detached, and stopped on NCP,
 // first) by actions whose ids end in "(duplicate ID)" and whose reason says
 // "duplicate of ADDR left by an interrupted run". Keypairs carry no tag on
-// either cloud, so only declared keypair names are adopted; a keypair's
+// either cloud, so fleet owns one only when its state records it (fleet
+// created or imported it): a declared keypair found in the cloud but not
+// in the state is used as it is (Plan.Existing, "uses existing
+// keypair/k"), never created, adopted or deleted; the exception is one a
+// pending create intent of this fleet names, which is adopted. A keypair's
 // cloud id (state ID) is its name. A provider missing from Input.Inventory
 // was not refreshed: the state is taken as the truth, with no drift and no
 // adoption. A plan made with no provider refreshed has Plan.Refreshed false

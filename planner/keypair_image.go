@@ -7,7 +7,8 @@ import (
 )
 
 // planKeypairs creates declared keypairs that do not exist and deletes
-// recorded ones nothing declares. Keypairs are never changed in place: a
+// recorded ones nothing declares (only the state's: fleet deletes only
+// keypairs it created; one it found is used, see existing.go). Keypairs are never changed in place: a
 // new public key under the same name shows as drift.
 func (b *builder) planKeypairs() {
 	declared := map[string]bool{}
@@ -15,7 +16,7 @@ func (b *builder) planKeypairs() {
 		for _, k := range b.fleet.Keypairs {
 			addr := k.Address()
 			declared[addr] = true
-			if _, ok := b.cur[addr]; ok {
+			if _, ok := b.cur[addr]; ok || b.existing[addr] {
 				continue
 			}
 			kc := *k

@@ -56,7 +56,11 @@ type Plan struct {
 	// and did not record as finished (state intents), sorted by address.
 	Interrupted []Interrupted `json:"interrupted,omitempty"`
 	Rollouts    []Rollout     `json:"rollouts,omitempty"` // sorted by group
-	Summary     Summary       `json:"summary"`
+	// Existing lists declared resources found in the cloud that this fleet
+	// did not create (keypairs, which carry no owner tag): used, never
+	// deleted. Sorted by address. Not a change.
+	Existing []Existing `json:"existing,omitempty"`
+	Summary  Summary    `json:"summary"`
 }
 
 // Action is one step. DependsOn holds the IDs of actions that must finish
