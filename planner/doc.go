@@ -132,7 +132,8 @@
 // # Protect
 //
 // A server with protect: true in the fleet file (or protected in the cloud or
-// in the state, when the file no longer declares it) that the plan would
-// delete or replace keeps its actions, each with Blocked set, and an error
+// in the state, when the file no longer declares it, or a member that a
+// lower count removes from a group declared protect: true) that the plan
+// would delete or replace keeps its actions, each with Blocked set, and an error
 // diagnostic names it and the fix.
 package planner

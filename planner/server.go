@@ -276,7 +276,10 @@ func (b *builder) deleteServer(sp *serverPlan) {
 	}
 	sp.deleteID = b.add(&Action{Type: Delete, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 		DependsOn: deps})
-	if b.protected(c) {
+	if g := b.shrunkGroup(sp.addr); g != nil && g.Protect {
+		b.block(sp, "protect: true", fmt.Sprintf("the plan would delete it: count of servers.%s is now %d", g.Name, g.Count),
+			"set protect: false on the group and apply that first, then lower count; or restore count")
+	} else if b.protected(c) {
 		why := "it is no longer declared in the fleet file"
 		if b.in.Destroy {
 			why = "destroy deletes everything"
@@ -284,6 +287,16 @@ func (b *builder) deleteServer(sp *serverPlan) {
 		b.block(sp, "protect: true", "the plan would delete it: "+why,
 			"declare it again with protect: false and apply before removing it, or forget it with \"fleet state rm "+sp.addr+"\"")
 	}
+}
+
+// shrunkGroup returns the declared group a server address was a member of
+// when a lower count removed it, or nil. Its protect: true still covers the
+// member: protection cannot be lifted in the same change that deletes it.
+func (b *builder) shrunkGroup(addr string) *spec.ServerGroup {
+	if b.in.Destroy {
+		return nil
+	}
+	return b.fleet.GroupOf(strings.TrimPrefix(addr, "server/"))
 }
 
 // protected reports whether a current server is protected, by the cloud's

@@ -81,7 +81,7 @@ func (l *loader) buildState(f *Fleet, paths []string) {
 func (l *loader) buildGroup(f *Fleet, name string, v any) {
 	g, _ := v.(map[string]any)
 	ptr := "/servers/" + escapePointer(name)
-	group := &ServerGroup{Name: name, Count: 1, Range: l.rangeOf(ptr, true)}
+	group := &ServerGroup{Name: name, Count: 1, Protect: boolean(g, "protect"), Range: l.rangeOf(ptr, true)}
 	if c, ok := g["count"].(int64); ok && c >= 0 && c <= 1000 {
 		group.Count, group.Counted = int(c), true
 	} else if _, written := g["count"]; written {

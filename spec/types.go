@@ -1,5 +1,10 @@
 package spec
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Fleet is a loaded, expanded fleet: what the user declared, with every
 // server group expanded into its instances. Slices are sorted by name so
 // that everything built from a Fleet is deterministic.
@@ -49,6 +54,7 @@ type ServerGroup struct {
 	Name    string
 	Count   int  // number of instances
 	Counted bool // count was written: instances are NAME-1..NAME-N, otherwise one instance NAME
+	Protect bool // protect: true, which also covers members a lower count removes
 	Rollout *Rollout
 	Range   Range
 }
@@ -181,6 +187,24 @@ func (f *Fleet) ProviderNames() []string {
 	}
 	sortStrings(names)
 	return names
+}
+
+// GroupOf returns the counted group whose member name is (NAME-N for a
+// positive N, whether or not N is within the group's count now), or nil.
+func (f *Fleet) GroupOf(name string) *ServerGroup {
+	i := strings.LastIndexByte(name, '-')
+	if i < 0 {
+		return nil
+	}
+	if n, err := strconv.Atoi(name[i+1:]); err != nil || n < 1 || strconv.Itoa(n) != name[i+1:] {
+		return nil
+	}
+	for _, g := range f.Groups {
+		if g.Counted && g.Name == name[:i] {
+			return g
+		}
+	}
+	return nil
 }
 
 // Server returns the instance with the given name, or nil.
