@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -39,7 +40,10 @@ func (s *step) createServer() (string, error) {
 	}
 	id := created.ID
 	// Record the id before waiting: a crash during the build must not lose it.
-	rec := state.Resource{Address: s.a.Address, Kind: providers.KindServer, Provider: s.a.Provider, ID: id, Server: desiredServer(id, srv, s.owner(s.a.Address))}
+	// The file's values the cloud does not report back go with it, so that
+	// a later change to them is seen (planner.Declared).
+	rec := state.Resource{Address: s.a.Address, Kind: providers.KindServer, Provider: s.a.Provider, ID: id,
+		Server: desiredServer(id, srv, s.owner(s.a.Address)), Declared: planner.Declared(srv)}
 	rec.Server.Name = created.Name
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err

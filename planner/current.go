@@ -20,6 +20,9 @@ type current struct {
 	Image    *providers.Image
 	Keypair  *providers.Keypair
 	Adopted  bool // found in the cloud, not in the state: an adopt action records it
+	// Declared holds what the state recorded of the file when fleet created
+	// the resource, for values the cloud does not report (replace.go).
+	Declared map[string]string
 }
 
 // inventoryIndex finds one provider's inventory records by cloud id.
@@ -76,7 +79,7 @@ func (b *builder) loadCurrent() {
 
 // matchState turns one state entry into its current form.
 func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
-	c := &current{Address: r.Address, Kind: r.Kind, Provider: r.Provider, ID: r.ID}
+	c := &current{Address: r.Address, Kind: r.Kind, Provider: r.Provider, ID: r.ID, Declared: r.Declared}
 	if x == nil { // not refreshed: trust the state
 		c.Server, c.Volume, c.Image, c.Keypair = r.Server, r.Volume, r.Image, r.Keypair
 		b.cur[c.Address] = c

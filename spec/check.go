@@ -30,7 +30,7 @@ func ValidNCPServerName(name string) bool {
 // Fields that only one cloud understands; set on the other they would be
 // silently ignored, so they are errors.
 var (
-	ncpOnly = []string{"billing", "init_script", "partitions", "placement_group", "public_ip"}
+	ncpOnly = []string{"billing", "description", "init_script", "partitions", "placement_group", "public_ip"}
 	nhnOnly = []string{"metadata", "user_data"}
 )
 

@@ -34,6 +34,13 @@ type Resource struct {
 	Volume   *providers.Volume  `json:"volume,omitempty"`
 	Image    *providers.Image   `json:"image,omitempty"`
 	Keypair  *providers.Keypair `json:"keypair,omitempty"`
+
+	// Declared holds values of the fleet file as they were when fleet
+	// created the resource, by attribute path ("user_data" as its sha256,
+	// "billing", "network.subnet", ...): the ones the cloud does not report
+	// back, which the planner compares with the file instead. Never secret
+	// text. Empty for resources fleet adopted or an older fleet created.
+	Declared map[string]string `json:"declared,omitempty"`
 }
 
 // Intent records a mutating call before it is made, so that a crash leaves
