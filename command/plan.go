@@ -97,7 +97,9 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 		writeDiagnostics(ws.io.Err, diags, ws.sources, "human", ws.ui.color)
 	}
 	if diags.HasErrors() {
-		if plan != nil && len(plan.Actions) > 0 {
+		// A failed plan shows only its diagnostics; one blocked by protect
+		// still shows what it would do.
+		if plan != nil && !plan.Failed && len(plan.Actions) > 0 {
 			planner.RenderText(ws.io.Out, plan, planner.Style{Color: ws.ui.color})
 		}
 		return nil, nil, exitCode(ExitError)

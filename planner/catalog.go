@@ -72,14 +72,32 @@ func (b *builder) unknownValue(s *spec.Server, what, value string, known []strin
 	if close := closeNames(value, known, 3); len(close) > 0 {
 		detail += "; did you mean " + strings.Join(quoteAll(close), ", ") + "?"
 	}
-	r := s.Range
-	b.diags = append(b.diags, spec.Diagnostic{
+	field := "type"
+	if what == "zone" {
+		field = "zone"
+	}
+	b.fieldError(s, field, fmt.Sprintf("unknown %s %q", what, value), detail)
+}
+
+// fieldError reports a problem with one field of a server group at the
+// line it was written, once for the whole group however many members
+// share the value. Planning failed.
+func (b *builder) fieldError(s *spec.Server, field, summary, detail string) {
+	key := s.Group + "\x00" + field + "\x00" + summary
+	if b.fieldErrors[key] {
+		return
+	}
+	b.fieldErrors[key] = true
+	d := spec.Diagnostic{
 		Severity: spec.SeverityError,
-		Summary:  fmt.Sprintf("%s: unknown %s %q", s.Address(), what, value),
+		Summary:  "servers." + s.Group + "." + field + ": " + summary,
 		Detail:   detail,
-		Address:  s.Address(),
-		Range:    rangeOrNil(r),
-	})
+		Range:    rangeOrNil(s.FieldRange(field)),
+	}
+	if s.Index == 0 { // one server: the diagnostic is about it alone
+		d.Address = s.Address()
+	}
+	b.fail(d)
 }
 
 func rangeOrNil(r spec.Range) *spec.Range {

@@ -24,7 +24,7 @@ func (b *builder) finish() {
 	}
 	ordered, cycles := topoOrder(b.actions)
 	for _, c := range cycles {
-		b.diags = append(b.diags, spec.Diagnostic{
+		b.fail(spec.Diagnostic{
 			Severity: spec.SeverityError,
 			Summary:  "dependency cycle: " + c,
 			Detail:   "each action waits for the next one, so none can start; break the cycle in the fleet file (an image made from a server that boots from that image, for example)",

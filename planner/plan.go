@@ -50,6 +50,13 @@ type Plan struct {
 	// so CheckFresh does not compare it.
 	Refreshed bool `json:"refreshed"`
 
+	// Failed is set when planning failed (an unknown type or zone, a check
+	// against the catalog, a cycle, a --target that matches nothing): the
+	// actions are not what apply would do, so the plan is not shown, only
+	// its diagnostics. A plan blocked only by protect is not Failed: it
+	// shows what it would do, and cannot be applied either.
+	Failed bool `json:"failed,omitempty"`
+
 	Actions []Action `json:"actions"`         // in a topological order, ties broken by ID
 	Drift   []Drift  `json:"drift,omitempty"` // sorted by address
 	// Interrupted lists addresses with an operation an earlier apply started

@@ -332,7 +332,8 @@ func (b *builder) reportBlocked() {
 		}
 		for _, id := range append([]string{sp.stopID, sp.deleteID}, sp.batched...) {
 			if a, ok := b.byID[id]; ok && a.Blocked != "" {
-				b.errorf(sp.addr, sp.addr+" is protected", sp.blockedWhy)
+				// Not a failed plan: it shows what it would do, and cannot be applied.
+				b.diags = append(b.diags, spec.Diagnostic{Severity: spec.SeverityError, Summary: sp.addr + " is protected", Detail: sp.blockedWhy, Address: sp.addr})
 				break
 			}
 		}

@@ -105,6 +105,8 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 	if tmpl.Power == "" {
 		tmpl.Power = PowerRunning
 	}
+	tmpl.Fields = map[string]Range{}
+	l.fieldRanges(tmpl.Fields, ptr, "", g)
 	if rv, ok := g["root_volume"].(map[string]any); ok {
 		tmpl.RootVolume = &RootVolume{Size: integer(rv, "size"), Type: str(rv, "type"), Encrypted: boolean(rv, "encrypted")}
 	}
@@ -152,6 +154,20 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 			}
 		}
 		f.Servers = append(f.Servers, &s)
+	}
+}
+
+// fieldRanges records where each scalar field of a group was written, by
+// dotted path ("type", "network.ip", "root_volume.size"), so that checks
+// made after loading (the planner's) can point at the line of the field.
+func (l *loader) fieldRanges(out map[string]Range, ptr, prefix string, m map[string]any) {
+	for k, v := range m {
+		p := ptr + "/" + escapePointer(k)
+		if sub, ok := v.(map[string]any); ok && (k == "network" || k == "root_volume") {
+			l.fieldRanges(out, p, prefix+k+".", sub)
+			continue
+		}
+		out[prefix+k] = l.rangeOf(p, false)
 	}
 }
 

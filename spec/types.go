@@ -114,6 +114,18 @@ type Server struct {
 	Rollout        *Rollout // the group's rollout
 	BatchCreate    bool     // batch creates even where the cloud names members differently (renamed after)
 	Range          Range    // where the group was declared
+	// Fields is where each field of the group was written, by dotted path
+	// ("type", "network.ip"); shared by the group's instances: read only.
+	Fields map[string]Range `json:"-"`
+}
+
+// FieldRange is where a field of the server's group was written, else
+// where the group was declared.
+func (s *Server) FieldRange(path string) Range {
+	if r, ok := s.Fields[path]; ok {
+		return r
+	}
+	return s.Range
 }
 
 // Address is the server's state address: server/NAME.
