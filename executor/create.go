@@ -145,7 +145,7 @@ func (s *step) createKeypair() (string, error) {
 		id = kp.Name // keypairs are named, not numbered, on both clouds
 	}
 	rec := state.Resource{Address: s.a.Address, Kind: providers.KindKeypair, Provider: s.a.Provider, ID: id,
-		Keypair: &providers.Keypair{Name: kp.Name, Owner: s.owner(s.a.Address)}}
+		Keypair: &providers.Keypair{Name: kp.Name, Owner: s.owner(s.a.Address)}, Declared: planner.DeclaredKeypair(kp)}
 	return id, s.finish(func(st *state.State) { st.Put(rec) })
 }
 
@@ -168,7 +168,7 @@ func (s *step) createImage() (string, error) {
 	}
 	id := resp.ID
 	rec := state.Resource{Address: s.a.Address, Kind: providers.KindImage, Provider: s.a.Provider, ID: id,
-		Image: &providers.Image{ID: id, Name: img.Name, Owner: s.owner(s.a.Address), SourceServerID: srvID}}
+		Image: &providers.Image{ID: id, Name: img.Name, Owner: s.owner(s.a.Address), SourceServerID: srvID}, Declared: planner.DeclaredImage(img)}
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
 	}

@@ -38,6 +38,7 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b.loadCurrent()
 	b.applyMoved()
 	b.checkCatalog()
+	b.checkUnchangeable()
 	b.planKeypairs()
 	b.planImages()
 	b.planServers()

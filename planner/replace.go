@@ -202,24 +202,6 @@ func extra(key string) func(*providers.Server) (string, bool) {
 	}
 }
 
-// Declared returns the values of a server the state records when fleet
-// creates it, by attribute path: those of the recorded rules the file
-// declares. The planner compares them with the file where the cloud does
-// not report the value back (NHN user data and network, NCP billing).
-func Declared(d *spec.Server) map[string]string {
-	out := map[string]string{}
-	for i := range serverRules {
-		rule := &serverRules[i]
-		if !rule.recorded {
-			continue
-		}
-		if v, ok := rule.want(d, nil); ok {
-			out[rule.path] = v
-		}
-	}
-	return out
-}
-
 // effectOn returns the rule's effect on a cloud type.
 func (r *attrRule) effectOn(cloud string) effect {
 	if cloud == spec.ProviderNHNCloud {
@@ -420,6 +402,11 @@ func (b *builder) diffServer(d *spec.Server, c *current) serverDiff {
 			out.update = true
 		}
 		out.changes = append(out.changes, ch)
+	}
+	if d.Provider != c.Provider {
+		// Another account, region or cloud: nothing moves a server there.
+		out.changes = append(out.changes, FieldChange{Path: "provider", From: c.Provider, To: d.Provider, ForcesReplace: true})
+		out.replace = true
 	}
 	if c.Server.Failed {
 		// A failed build or a server in ERROR cannot be repaired in place.

@@ -104,6 +104,8 @@ func TestAttributeEffects(t *testing.T) {
 		"unreported security groups not compared": {true, edit{live: func(s *providers.Server) { s.SecurityGroups = nil }}, nil},
 		"unreported image not compared":           {true, edit{live: func(s *providers.Server) { s.Image = "" }}, nil},
 		"image alias matches":                     {true, edit{desired: func(s *spec.Server) { s.Image = "25495367" }, live: func(s *providers.Server) { s.ImageAliases = []string{"25495367"} }}, nil},
+		"provider move replaces": {true, edit{desired: func(s *spec.Server) { s.Provider = "nhn" }},
+			[]string{"create server/web", "stop server/web (replaced)", "delete server/web (replaced)"}},
 		"nhn user data recorded, changed": {false, edit{desired: func(s *spec.Server) { s.UserData = "b" }, recorded: map[string]string{"user_data": UserDataDigest("a")}},
 			[]string{"create server/db", "delete server/db (replaced)"}},
 		"nhn user data recorded, same": {false, edit{desired: func(s *spec.Server) { s.UserData = "a" }, recorded: map[string]string{"user_data": UserDataDigest("a")}}, nil},

@@ -16,7 +16,7 @@ type serverPlan struct {
 	cur        *current     // nil when the server is to be created
 	create     string       // create of the new server: fresh, or a replacement
 	replaced   bool
-	zoneMove   bool     // the replacement is in another zone: its volumes cannot follow it
+	zoneMove   bool     // the replacement is in another zone or provider: its volumes cannot follow it
 	deleteID   string   // delete of the current server (undesired or replaced)
 	stopID     string   // stop of the current server before it is deleted (NCP)
 	powerOff   string   // stop/shelve of a new server once its volumes are attached
@@ -230,7 +230,7 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 	create.Reason = diff.reason
 	create.CloudID = ""
 	for _, ch := range diff.changes {
-		if ch.Path == "zone" {
+		if ch.Path == "zone" || ch.Path == "provider" {
 			sp.zoneMove = true
 		}
 	}

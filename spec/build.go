@@ -35,16 +35,20 @@ func (l *loader) build(f *Fleet, paths []string) {
 	keypairs, _ := d["keypairs"].(map[string]any)
 	for _, name := range sortedKeys(keypairs) {
 		k, _ := keypairs[name].(map[string]any)
-		f.Keypairs = append(f.Keypairs, &Keypair{
+		kp := &Keypair{
 			Name: name, Provider: str(k, "provider"), PublicKeyFile: str(k, "public_key_file"),
-			Range: l.rangeOf("/keypairs/"+escapePointer(name), true),
-		})
+			Range: l.rangeOf("/keypairs/"+escapePointer(name), true), Fields: map[string]Range{},
+		}
+		l.fieldRanges(kp.Fields, "/keypairs/"+escapePointer(name), "", k)
+		f.Keypairs = append(f.Keypairs, kp)
 	}
 	images, _ := d["images"].(map[string]any)
 	for _, name := range sortedKeys(images) {
 		im, _ := images[name].(map[string]any)
-		f.Images = append(f.Images, &Image{Name: name, From: str(im, "from"),
-			Range: l.rangeOf("/images/"+escapePointer(name), true)})
+		img := &Image{Name: name, From: str(im, "from"),
+			Range: l.rangeOf("/images/"+escapePointer(name), true), Fields: map[string]Range{}}
+		l.fieldRanges(img.Fields, "/images/"+escapePointer(name), "", im)
+		f.Images = append(f.Images, img)
 	}
 	moved, _ := d["moved"].([]any)
 	for i, m := range moved {

@@ -169,6 +169,16 @@ type Keypair struct {
 	PublicKeyFile string // relative to the fleet file
 	PublicKey     string // the file's contents, read at load time
 	Range         Range
+	Fields        map[string]Range `json:"-"` // where each field was written
+}
+
+// FieldRange is where a field of the keypair was written, else where the
+// keypair was declared.
+func (k *Keypair) FieldRange(field string) Range {
+	if r, ok := k.Fields[field]; ok {
+		return r
+	}
+	return k.Range
 }
 
 // Address is keypair/NAME.
@@ -176,9 +186,19 @@ func (k *Keypair) Address() string { return "keypair/" + k.Name }
 
 // Image is one entry of the images block: an image made from a server.
 type Image struct {
-	Name  string
-	From  string // server instance name
-	Range Range
+	Name   string
+	From   string // server instance name
+	Range  Range
+	Fields map[string]Range `json:"-"` // where each field was written
+}
+
+// FieldRange is where a field of the image was written, else where the
+// image was declared.
+func (i *Image) FieldRange(field string) Range {
+	if r, ok := i.Fields[field]; ok {
+		return r
+	}
+	return i.Range
 }
 
 // Address is image/NAME.
