@@ -69,16 +69,23 @@
 // One table, serverRules in replace.go, says per attribute and per cloud
 // whether a change is made in place (type → resize; power → start, stop,
 // shelve, unshelve; security groups, metadata (NHN) and protection →
-// update) or forces a replacement (image, zone, vpc, subnet, ip, key, root
-// volume, public_ip, init_script, placement_group, billing, partitions,
-// user_data on NHN, security groups on NCP). A resize becomes a replace when
-// NCP would change product type or disk type, or NHN would resize a u2
-// flavor. Attributes the fleet file leaves unset, or that the inventory does
-// not report, are never compared. Providers report NCP's init_script,
-// placement_group, billing ("hourly"/"monthly") and partitions
-// ("/mnt:100,..." sorted) and NHN's user data sha256 in Server.Extra under
-// the keys "init_script", "placement_group", "billing", "partitions" and
-// "user_data_sha256".
+// update) or forces a replacement (provider, image, zone, vpc, subnet, ip,
+// key, root volume, public_ip, init_script, placement_group, billing,
+// description, partitions, user_data on NHN, security groups on NCP). A
+// resize becomes a replace when NCP would change product type or disk type,
+// or NHN would resize a u2 flavor. Attributes the fleet file leaves unset
+// are never compared. Where the inventory does not report a value (NHN user
+// data, network and subnet; NCP billing), the value the state recorded when
+// fleet created the server (state.Resource.Declared, see Declared; user
+// data as its sha256) stands in; with neither (a server adopted or made by
+// an older fleet) the attribute is taken as unchanged, since an unknown
+// value must never force a replacement. Providers report NCP's
+// init_script, placement_group, partitions ("/mnt:100,..." sorted) and
+// description in Server.Extra under those keys (and may report "billing"
+// and NHN's "user_data_sha256"). What cannot change at all fails the plan
+// at its line (declared.go): a keypair's public key or provider, an
+// image's source server. The schema's descriptions say the same per field
+// (reference_test.go keeps them in step).
 //
 // Volumes grow in place: detach, update (VolumeSize), attach again, since
 // neither cloud extends a volume in use. A shrink or a type change replaces
