@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -41,9 +40,9 @@ func (s *step) createServer() (string, error) {
 	id := created.ID
 	// Record the id before waiting: a crash during the build must not lose it.
 	// The file's values the cloud does not report back go with it, so that
-	// a later change to them is seen (planner.Declared).
+	// a later change to them is seen (Action.Declared).
 	rec := state.Resource{Address: s.a.Address, Kind: providers.KindServer, Provider: s.a.Provider, ID: id,
-		Server: desiredServer(id, srv, s.owner(s.a.Address)), Declared: planner.Declared(srv)}
+		Server: desiredServer(id, srv, s.owner(s.a.Address)), Declared: s.a.Declared}
 	rec.Server.Name = created.Name
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
@@ -145,7 +144,7 @@ func (s *step) createKeypair() (string, error) {
 		id = kp.Name // keypairs are named, not numbered, on both clouds
 	}
 	rec := state.Resource{Address: s.a.Address, Kind: providers.KindKeypair, Provider: s.a.Provider, ID: id,
-		Keypair: &providers.Keypair{Name: kp.Name, Owner: s.owner(s.a.Address)}, Declared: planner.DeclaredKeypair(kp)}
+		Keypair: &providers.Keypair{Name: kp.Name, Owner: s.owner(s.a.Address)}, Declared: s.a.Declared}
 	return id, s.finish(func(st *state.State) { st.Put(rec) })
 }
 
@@ -168,7 +167,7 @@ func (s *step) createImage() (string, error) {
 	}
 	id := resp.ID
 	rec := state.Resource{Address: s.a.Address, Kind: providers.KindImage, Provider: s.a.Provider, ID: id,
-		Image: &providers.Image{ID: id, Name: img.Name, Owner: s.owner(s.a.Address), SourceServerID: srvID}, Declared: planner.DeclaredImage(img)}
+		Image: &providers.Image{ID: id, Name: img.Name, Owner: s.owner(s.a.Address), SourceServerID: srvID}, Declared: s.a.Declared}
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
 	}

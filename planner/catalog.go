@@ -62,7 +62,79 @@ func (b *builder) checkCatalog() {
 		if s.Zone != "" && len(cat.Zones) > 0 && !contains(cat.Zones, s.Zone) {
 			b.unknownValue(s, "zone", s.Zone, cat.Zones)
 		}
+		if b.cloud(s.Provider) == spec.ProviderNHNCloud {
+			b.checkNHNRoot(s, cat)
+		}
 	}
+}
+
+// checkNHNRoot checks the boot disk against the catalog: the u2 limits
+// where the file names the flavor by id, and the image's minimum disk
+// against the declared size or a u2 flavor's local disk.
+func (b *builder) checkNHNRoot(s *spec.Server, cat *providers.Catalog) {
+	ti := typeInfo(cat, s.Type)
+	u2 := nhnFamily(s.Type, cat) == "u2"
+	size := 0
+	if s.RootVolume != nil {
+		size = s.RootVolume.Size
+	}
+	if u2 && size > 0 && !strings.HasPrefix(s.Type, "u2.") && (size < spec.NHNRootMinGB || size > spec.NHNU2RootMaxGB) {
+		b.fieldError(s, "root_volume.size", fmt.Sprintf("u2 flavor root disks are %d to %d GB, got %d", spec.NHNRootMinGB, spec.NHNU2RootMaxGB, size),
+			fmt.Sprintf("flavor %s is a u2 flavor; set root_volume.size between %d and %d, or leave it out.", s.Type, spec.NHNRootMinGB, spec.NHNU2RootMaxGB))
+	}
+	img := b.imageInfo(s)
+	if img == nil || img.MinDisk == 0 {
+		return
+	}
+	switch {
+	case u2 && ti != nil && ti.DiskGB > 0 && img.MinDisk > ti.DiskGB:
+		b.fieldError(s, "type", fmt.Sprintf("flavor %s has a %d GB disk, image %q needs %d GB", s.Type, ti.DiskGB, img.Name, img.MinDisk),
+			"A u2 flavor boots from its own local disk, which cannot grow; choose a u2 flavor with a larger disk, or a flavor whose root is a volume (m2, c2, r2, t2, x1).")
+	case !u2 && size > 0 && size < img.MinDisk:
+		b.fieldError(s, "root_volume.size", fmt.Sprintf("image %q needs a root volume of at least %d GB, got %d", img.Name, img.MinDisk, size),
+			fmt.Sprintf("Set root_volume.size to %d or more, or leave it out: fleet then uses the image's minimum.", img.MinDisk))
+	}
+}
+
+// imageInfo finds a server's image in its provider's catalog, by id (an
+// image/NAME by the cloud id of the image fleet made), else by name.
+func (b *builder) imageInfo(s *spec.Server) *providers.ImageInfo {
+	cat := b.catalog(s.Provider)
+	if cat == nil {
+		return nil
+	}
+	id := (&resolver{b: b, provider: s.Provider}).image(s.Image)
+	i := sort.Search(len(cat.Images), func(i int) bool { return cat.Images[i].ID >= id })
+	if i < len(cat.Images) && cat.Images[i].ID == id {
+		return &cat.Images[i]
+	}
+	for j := range cat.Images {
+		if cat.Images[j].Name == id {
+			return &cat.Images[j]
+		}
+	}
+	return nil
+}
+
+// defaultRoot gives a server to create on NHN the image's minimum disk as
+// its root volume when the file sets no size (the schema's promise:
+// "Default: the image's or flavor's"), where that minimum is above NHN's
+// own; u2 flavors boot from their local disk and take no size.
+func (b *builder) defaultRoot(s *spec.Server) {
+	if b.cloud(s.Provider) != spec.ProviderNHNCloud || (s.RootVolume != nil && s.RootVolume.Size > 0) ||
+		nhnFamily(s.Type, b.catalog(s.Provider)) == "u2" {
+		return
+	}
+	img := b.imageInfo(s)
+	if img == nil || img.MinDisk <= spec.NHNRootMinGB {
+		return
+	}
+	rv := spec.RootVolume{}
+	if s.RootVolume != nil {
+		rv = *s.RootVolume
+	}
+	rv.Size = img.MinDisk
+	s.RootVolume = &rv
 }
 
 // unknownValue reports a value the provider's catalog does not list, with

@@ -8,15 +8,18 @@ import (
 	"github.com/fleet-iac/fleet/spec"
 )
 
-// Declared returns the values of a server the state records when fleet
-// creates it, by attribute path: those of the recorded rules the file
-// declares. The planner compares them with the file where the cloud does
-// not report the value back (NHN user data and network, NCP billing).
-func Declared(d *spec.Server) map[string]string {
+// recordOf returns what the state records of a server fleet creates (the
+// create action carries it; the executor stores it as
+// state.Resource.Declared): the file's values of the recorded rules that
+// are managed on the server's cloud, by attribute path. The planner
+// compares them with the file where the cloud does not report the value
+// back (NHN user data and network, NCP billing).
+func (b *builder) recordOf(d *spec.Server) map[string]string {
 	out := map[string]string{}
+	cloud := b.cloud(d.Provider)
 	for i := range serverRules {
 		rule := &serverRules[i]
-		if !rule.recorded {
+		if !rule.recorded || rule.effectOn(cloud) == ignored {
 			continue
 		}
 		if v, ok := rule.want(d, nil); ok {
@@ -26,9 +29,9 @@ func Declared(d *spec.Server) map[string]string {
 	return out
 }
 
-// DeclaredKeypair is what the state records of a keypair fleet creates: a
+// declaredKeypair is what the state records of a keypair fleet creates: a
 // digest of its public key. Neither cloud changes a keypair in place.
-func DeclaredKeypair(k *spec.Keypair) map[string]string {
+func declaredKeypair(k *spec.Keypair) map[string]string {
 	return map[string]string{"public_key": keyDigest(k.PublicKey)}
 }
 
@@ -39,9 +42,9 @@ func keyDigest(pub string) string {
 	return UserDataDigest(strings.Join(f[:min(2, len(f))], " "))
 }
 
-// DeclaredImage is what the state records of an image fleet makes: the
+// declaredImage is what the state records of an image fleet makes: the
 // server it was made from.
-func DeclaredImage(im *spec.Image) map[string]string {
+func declaredImage(im *spec.Image) map[string]string {
 	return map[string]string{"from": im.From}
 }
 

@@ -20,7 +20,8 @@ func (b *builder) planKeypairs() {
 				continue
 			}
 			kc := *k
-			b.add(&Action{Type: Create, Kind: providers.KindKeypair, Address: addr, Provider: k.Provider, Keypair: &kc})
+			b.add(&Action{Type: Create, Kind: providers.KindKeypair, Address: addr, Provider: k.Provider, Keypair: &kc,
+				Declared: declaredKeypair(k)})
 		}
 	}
 	for _, addr := range b.curAddrs {
@@ -49,7 +50,7 @@ func (b *builder) planImages() {
 			}
 			ic := *im
 			b.add(&Action{Type: MakeImg, Kind: providers.KindImage, Address: addr, Provider: provider,
-				Image: &ic, ServerAddr: "server/" + im.From})
+				Image: &ic, ServerAddr: "server/" + im.From, Declared: declaredImage(im)})
 		}
 	}
 	for _, addr := range b.curAddrs {

@@ -96,6 +96,10 @@ type Action struct {
 	Metadata   map[string]string `json:"metadata,omitempty"`        // update: the complete new user metadata
 	VolumeSize int               `json:"volume_size,omitempty"`     // update volume: grow to this size
 	Adopted    *AdoptedResource  `json:"adopted,omitempty"`         // adopt: what was found
+	// Declared is what the state records with a resource this action
+	// creates (state.Resource.Declared): the file's values the cloud does
+	// not report back, compared with the file by later plans.
+	Declared map[string]string `json:"declared,omitempty"`
 
 	Replace   bool     `json:"replace,omitempty"`    // half of a create-then-delete replacement
 	Group     string   `json:"group,omitempty"`      // server group, for rollouts

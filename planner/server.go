@@ -69,9 +69,10 @@ func (b *builder) planServers() {
 func (b *builder) createServer(sp *serverPlan, replace bool) {
 	d := sp.desired
 	copyD := *d
+	b.defaultRoot(&copyD)
 	sp.create = b.add(&Action{
 		Type: Create, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
-		Server: &copyD, Group: d.Group, Replace: replace,
+		Server: &copyD, Group: d.Group, Replace: replace, Declared: b.recordOf(&copyD),
 	})
 	switch desiredPower(d) {
 	case spec.PowerStopped:

@@ -236,11 +236,12 @@ func (l *loader) checkVolumes(ptr string, gv map[string]any, p *Provider, instan
 }
 
 // NHN root volume limits (nhn.md, block device mapping): 20 to 2000 GB,
-// 20 to 100 GB for u2 flavors, whose root is the flavor's local disk.
+// 20 to 100 GB for u2 flavors, whose root is the flavor's local disk. The
+// planner checks them again where only the catalog knows the flavor.
 const (
-	nhnRootMin   = 20
-	nhnRootMax   = 2000
-	nhnU2RootMax = 100
+	NHNRootMinGB   = 20
+	NHNRootMaxGB   = 2000
+	NHNU2RootMaxGB = 100
 )
 
 // checkRootVolume checks what the file alone decides about the boot disk.
@@ -261,9 +262,9 @@ func (l *loader) checkRootVolume(ptr string, gv map[string]any, p *Provider) {
 		return
 	}
 	typ, _ := gv["type"].(string)
-	lo, hi, what := int64(nhnRootMin), int64(nhnRootMax), "NHN Cloud root volumes"
+	lo, hi, what := int64(NHNRootMinGB), int64(NHNRootMaxGB), "NHN Cloud root volumes"
 	if strings.HasPrefix(typ, "u2.") {
-		hi, what = nhnU2RootMax, "u2 flavor root disks"
+		hi, what = NHNU2RootMaxGB, "u2 flavor root disks"
 	}
 	if size < lo || size > hi {
 		l.errorAtPtr(rp+"/size", false, fmt.Sprintf("%s: %s are %d to %d GB, got %d", pathText(rp+"/size"), what, lo, hi, size),

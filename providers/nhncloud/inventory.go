@@ -87,9 +87,20 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		if err != nil {
 			return resp, err
 		}
-		resp.Catalog = &providers.Catalog{Types: p.catalogTypes(), Zones: zones}
+		resp.Catalog = &providers.Catalog{Types: p.catalogTypes(), Zones: zones, Images: catalogImages(ims)}
 	}
 	return resp, nil
+}
+
+// catalogImages lists every image the tenant sees, with its minimum disk,
+// from the page the inventory read anyway.
+func catalogImages(ims []images.Image) []providers.ImageInfo {
+	out := make([]providers.ImageInfo, 0, len(ims))
+	for _, im := range ims {
+		out = append(out, providers.ImageInfo{ID: im.ID, Name: im.Name, MinDisk: im.MinDiskGigabytes})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 func less(a1, id1, a2, id2 string) bool {
