@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"net"
 	"sort"
 	"strings"
 
@@ -65,7 +66,47 @@ func (b *builder) checkCatalog() {
 		if b.cloud(s.Provider) == spec.ProviderNHNCloud {
 			b.checkNHNRoot(s, cat)
 		}
+		b.checkSubnet(s, cat)
 	}
+}
+
+// checkSubnet checks the subnet and the fixed IP against the subnets the
+// catalog lists (none on NCP: nothing is checked there): the subnet must
+// exist, and the IP lie inside it (inside one of the network's subnets
+// when only the network is given).
+func (b *builder) checkSubnet(s *spec.Server, cat *providers.Catalog) {
+	if len(cat.Subnets) == 0 || (s.Network.Subnet == "" && s.Network.IP == "") {
+		return
+	}
+	var in []providers.SubnetInfo
+	for _, sn := range cat.Subnets {
+		if (s.Network.Subnet != "" && sn.ID == s.Network.Subnet) || (s.Network.Subnet == "" && s.Network.VPC != "" && sn.Network == s.Network.VPC) {
+			in = append(in, sn)
+		}
+	}
+	if s.Network.Subnet != "" && len(in) == 0 {
+		b.fieldError(s, "network.subnet", fmt.Sprintf("unknown subnet %q", s.Network.Subnet),
+			fmt.Sprintf("provider %q has no subnet with that id; use the id of one of its subnets (the console's VPC > Subnet page).", s.Provider))
+		return
+	}
+	ip := net.ParseIP(s.Network.IP)
+	if ip == nil || len(in) == 0 {
+		return // a malformed address is the schema's to report
+	}
+	var cidrs []string
+	for _, sn := range in {
+		if _, n, err := net.ParseCIDR(sn.CIDR); err == nil {
+			if n.Contains(ip) {
+				return
+			}
+			cidrs = append(cidrs, sn.CIDR)
+		}
+	}
+	if len(cidrs) == 0 {
+		return
+	}
+	b.fieldError(s, "network.ip", fmt.Sprintf("%s is outside the subnet (%s)", s.Network.IP, strings.Join(cidrs, ", ")),
+		"A fixed IP must lie inside the server's subnet; choose an address in "+strings.Join(cidrs, ", ")+", or leave ip out for one the cloud picks.")
 }
 
 // checkNHNRoot checks the boot disk against the catalog: the u2 limits

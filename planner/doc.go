@@ -48,6 +48,14 @@
 // and CheckFresh does not compare its (empty) inventory fingerprint; the
 // state lineage and serial, spec digest and fleet version are still checked.
 //
+// Where a provider was refreshed with its catalog, the plan checks the file
+// against it before anything is created (catalog.go), each problem once per
+// group field at its line, and such a plan is Failed: unknown types and
+// zones; on NHN the image's minimum disk (the root volume's default, and a
+// floor for a declared size or a u2 flavor's disk), the u2 root limits for
+// a flavor given by id; unknown subnets and fixed IPs outside their subnet
+// where the catalog lists subnets (NHN).
+//
 // Server types are compared by the catalog's name: a fleet file may write
 // an NCP product code (SVR.VSVR...) or an NHN flavor id where the inventory
 // reports the spec code or flavor name; resizes name the catalog's name.

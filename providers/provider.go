@@ -90,6 +90,17 @@ type Catalog struct {
 	Types  []TypeInfo  // sorted by Name
 	Zones  []string    // sorted
 	Images []ImageInfo // sorted by ID; only where listing them costs no extra call (NHN)
+	// Subnets are the account's subnets, sorted by ID; empty where the
+	// provider does not list them (NCP, an NHN catalog without a network
+	// endpoint).
+	Subnets []SubnetInfo
+}
+
+// SubnetInfo is one subnet, for checking a fixed IP before any call.
+type SubnetInfo struct {
+	ID      string `json:"id"`
+	Network string `json:"network"` // the network (NHN VPC) it belongs to
+	CIDR    string `json:"cidr"`
 }
 
 // ImageInfo is one bootable image as far as plan-time checks need it.
