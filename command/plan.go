@@ -181,7 +181,9 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 	}
 	if diags.HasErrors() {
 		ws.failedPlan = plan
-		if plan != nil && len(plan.Actions) > 0 && !ws.machineOutput {
+		// A failed plan shows only its diagnostics; one blocked by protect
+		// still shows what it would do.
+		if plan != nil && !plan.Failed && len(plan.Actions) > 0 && !ws.machineOutput {
 			planner.RenderText(ws.io.Out, plan, planner.Style{Color: ws.ui.color})
 		}
 		return nil, nil, exitCode(ExitError)

@@ -39,7 +39,10 @@ func (s *step) createServer() (string, error) {
 	}
 	id := created.ID
 	// Record the id before waiting: a crash during the build must not lose it.
-	rec := state.Resource{Address: s.a.Address, Kind: providers.KindServer, Provider: s.a.Provider, ID: id, Server: desiredServer(id, srv, s.owner(s.a.Address))}
+	// The file's values the cloud does not report back go with it, so that
+	// a later change to them is seen (Action.Declared).
+	rec := state.Resource{Address: s.a.Address, Kind: providers.KindServer, Provider: s.a.Provider, ID: id,
+		Server: desiredServer(id, srv, s.owner(s.a.Address)), Declared: s.a.Declared}
 	rec.Server.Name = created.Name
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
@@ -141,7 +144,7 @@ func (s *step) createKeypair() (string, error) {
 		id = kp.Name // keypairs are named, not numbered, on both clouds
 	}
 	rec := state.Resource{Address: s.a.Address, Kind: providers.KindKeypair, Provider: s.a.Provider, ID: id,
-		Keypair: &providers.Keypair{Name: kp.Name, Owner: s.owner(s.a.Address)}}
+		Keypair: &providers.Keypair{Name: kp.Name, Owner: s.owner(s.a.Address)}, Declared: s.a.Declared}
 	return id, s.finish(func(st *state.State) { st.Put(rec) })
 }
 
@@ -164,7 +167,7 @@ func (s *step) createImage() (string, error) {
 	}
 	id := resp.ID
 	rec := state.Resource{Address: s.a.Address, Kind: providers.KindImage, Provider: s.a.Provider, ID: id,
-		Image: &providers.Image{ID: id, Name: img.Name, Owner: s.owner(s.a.Address), SourceServerID: srvID}}
+		Image: &providers.Image{ID: id, Name: img.Name, Owner: s.owner(s.a.Address), SourceServerID: srvID}, Declared: s.a.Declared}
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
 	}

@@ -38,6 +38,7 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b.loadCurrent()
 	b.applyMoved()
 	b.checkCatalog()
+	b.checkUnchangeable()
 	b.planWaits()
 	b.planKeypairs()
 	b.planImages()
@@ -73,6 +74,8 @@ type builder struct {
 	intents        map[string]state.Intent // pending intents by address, the latest of each
 	reportedIntent map[string]bool         // addresses already in Plan.Interrupted
 	dups           []*current              // extra tagged servers and volumes to delete (duplicate.go)
+	existing       map[string]bool         // declared keypairs found in the cloud that this fleet did not create (existing.go)
+	fieldErrors    map[string]bool         // group + field + summary already reported (fieldError)
 	gone           []*state.Resource       // state entries the refresh did not find (gone.go)
 
 	actions []*Action
@@ -104,6 +107,8 @@ func newBuilder(in Input) *builder {
 		servers:        map[string]*serverPlan{},
 		intents:        map[string]state.Intent{},
 		reportedIntent: map[string]bool{},
+		existing:       map[string]bool{},
+		fieldErrors:    map[string]bool{},
 		byID:           map[string]*Action{},
 		base:           map[string][]string{},
 		waits:          map[string]string{},
@@ -177,9 +182,16 @@ func (b *builder) refreshed(provider string) bool {
 	return ok
 }
 
-// errorf appends an error diagnostic about one address.
+// errorf appends an error diagnostic about one address: planning failed.
 func (b *builder) errorf(addr, summary, detail string) {
-	b.diags = append(b.diags, spec.Diagnostic{Severity: spec.SeverityError, Summary: summary, Detail: detail, Address: addr})
+	b.fail(spec.Diagnostic{Severity: spec.SeverityError, Summary: summary, Detail: detail, Address: addr})
+}
+
+// fail appends an error diagnostic that makes the plan Failed: what it
+// holds is not what apply would do, so it is not shown.
+func (b *builder) fail(d spec.Diagnostic) {
+	b.plan.Failed = true
+	b.diags = append(b.diags, d)
 }
 
 // warnf appends a warning diagnostic about one address.

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"net"
 	"sort"
 	"strings"
 
@@ -62,7 +63,119 @@ func (b *builder) checkCatalog() {
 		if s.Zone != "" && len(cat.Zones) > 0 && !contains(cat.Zones, s.Zone) {
 			b.unknownValue(s, "zone", s.Zone, cat.Zones)
 		}
+		if b.cloud(s.Provider) == spec.ProviderNHNCloud {
+			b.checkNHNRoot(s, cat)
+		}
+		b.checkSubnet(s, cat)
 	}
+}
+
+// checkSubnet checks the subnet and the fixed IP against the subnets the
+// catalog lists (none on NCP: nothing is checked there): the subnet must
+// exist, and the IP lie inside it (inside one of the network's subnets
+// when only the network is given).
+func (b *builder) checkSubnet(s *spec.Server, cat *providers.Catalog) {
+	if len(cat.Subnets) == 0 || (s.Network.Subnet == "" && s.Network.IP == "") {
+		return
+	}
+	var in []providers.SubnetInfo
+	for _, sn := range cat.Subnets {
+		if (s.Network.Subnet != "" && sn.ID == s.Network.Subnet) || (s.Network.Subnet == "" && s.Network.VPC != "" && sn.Network == s.Network.VPC) {
+			in = append(in, sn)
+		}
+	}
+	if s.Network.Subnet != "" && len(in) == 0 {
+		b.fieldError(s, "network.subnet", fmt.Sprintf("unknown subnet %q", s.Network.Subnet),
+			fmt.Sprintf("provider %q has no subnet with that id; use the id of one of its subnets (the console's VPC > Subnet page).", s.Provider))
+		return
+	}
+	ip := net.ParseIP(s.Network.IP)
+	if ip == nil || len(in) == 0 {
+		return // a malformed address is the schema's to report
+	}
+	var cidrs []string
+	for _, sn := range in {
+		if _, n, err := net.ParseCIDR(sn.CIDR); err == nil {
+			if n.Contains(ip) {
+				return
+			}
+			cidrs = append(cidrs, sn.CIDR)
+		}
+	}
+	if len(cidrs) == 0 {
+		return
+	}
+	b.fieldError(s, "network.ip", fmt.Sprintf("%s is outside the subnet (%s)", s.Network.IP, strings.Join(cidrs, ", ")),
+		"A fixed IP must lie inside the server's subnet; choose an address in "+strings.Join(cidrs, ", ")+", or leave ip out for one the cloud picks.")
+}
+
+// checkNHNRoot checks the boot disk against the catalog: the u2 limits
+// where the file names the flavor by id, and the image's minimum disk
+// against the declared size or a u2 flavor's local disk.
+func (b *builder) checkNHNRoot(s *spec.Server, cat *providers.Catalog) {
+	ti := typeInfo(cat, s.Type)
+	u2 := nhnFamily(s.Type, cat) == "u2"
+	size := 0
+	if s.RootVolume != nil {
+		size = s.RootVolume.Size
+	}
+	if u2 && size > 0 && !strings.HasPrefix(s.Type, "u2.") && (size < spec.NHNRootMinGB || size > spec.NHNU2RootMaxGB) {
+		b.fieldError(s, "root_volume.size", fmt.Sprintf("u2 flavor root disks are %d to %d GB, got %d", spec.NHNRootMinGB, spec.NHNU2RootMaxGB, size),
+			fmt.Sprintf("flavor %s is a u2 flavor; set root_volume.size between %d and %d, or leave it out.", s.Type, spec.NHNRootMinGB, spec.NHNU2RootMaxGB))
+	}
+	img := b.imageInfo(s)
+	if img == nil || img.MinDisk == 0 {
+		return
+	}
+	switch {
+	case u2 && ti != nil && ti.DiskGB > 0 && img.MinDisk > ti.DiskGB:
+		b.fieldError(s, "type", fmt.Sprintf("flavor %s has a %d GB disk, image %q needs %d GB", s.Type, ti.DiskGB, img.Name, img.MinDisk),
+			"A u2 flavor boots from its own local disk, which cannot grow; choose a u2 flavor with a larger disk, or a flavor whose root is a volume (m2, c2, r2, t2, x1).")
+	case !u2 && size > 0 && size < img.MinDisk:
+		b.fieldError(s, "root_volume.size", fmt.Sprintf("image %q needs a root volume of at least %d GB, got %d", img.Name, img.MinDisk, size),
+			fmt.Sprintf("Set root_volume.size to %d or more, or leave it out: fleet then uses the image's minimum.", img.MinDisk))
+	}
+}
+
+// imageInfo finds a server's image in its provider's catalog, by id (an
+// image/NAME by the cloud id of the image fleet made), else by name.
+func (b *builder) imageInfo(s *spec.Server) *providers.ImageInfo {
+	cat := b.catalog(s.Provider)
+	if cat == nil {
+		return nil
+	}
+	id := (&resolver{b: b, provider: s.Provider}).image(s.Image)
+	i := sort.Search(len(cat.Images), func(i int) bool { return cat.Images[i].ID >= id })
+	if i < len(cat.Images) && cat.Images[i].ID == id {
+		return &cat.Images[i]
+	}
+	for j := range cat.Images {
+		if cat.Images[j].Name == id {
+			return &cat.Images[j]
+		}
+	}
+	return nil
+}
+
+// defaultRoot gives a server to create on NHN the image's minimum disk as
+// its root volume when the file sets no size (the schema's promise:
+// "Default: the image's or flavor's"), where that minimum is above NHN's
+// own; u2 flavors boot from their local disk and take no size.
+func (b *builder) defaultRoot(s *spec.Server) {
+	if b.cloud(s.Provider) != spec.ProviderNHNCloud || (s.RootVolume != nil && s.RootVolume.Size > 0) ||
+		nhnFamily(s.Type, b.catalog(s.Provider)) == "u2" {
+		return
+	}
+	img := b.imageInfo(s)
+	if img == nil || img.MinDisk <= spec.NHNRootMinGB {
+		return
+	}
+	rv := spec.RootVolume{}
+	if s.RootVolume != nil {
+		rv = *s.RootVolume
+	}
+	rv.Size = img.MinDisk
+	s.RootVolume = &rv
 }
 
 // unknownValue reports a value the provider's catalog does not list, with
@@ -72,14 +185,32 @@ func (b *builder) unknownValue(s *spec.Server, what, value string, known []strin
 	if close := closeNames(value, known, 3); len(close) > 0 {
 		detail += "; did you mean " + strings.Join(quoteAll(close), ", ") + "?"
 	}
-	r := s.Range
-	b.diags = append(b.diags, spec.Diagnostic{
+	field := "type"
+	if what == "zone" {
+		field = "zone"
+	}
+	b.fieldError(s, field, fmt.Sprintf("unknown %s %q", what, value), detail)
+}
+
+// fieldError reports a problem with one field of a server group at the
+// line it was written, once for the whole group however many members
+// share the value. Planning failed.
+func (b *builder) fieldError(s *spec.Server, field, summary, detail string) {
+	key := s.Group + "\x00" + field + "\x00" + summary
+	if b.fieldErrors[key] {
+		return
+	}
+	b.fieldErrors[key] = true
+	d := spec.Diagnostic{
 		Severity: spec.SeverityError,
-		Summary:  fmt.Sprintf("%s: unknown %s %q", s.Address(), what, value),
+		Summary:  "servers." + s.Group + "." + field + ": " + summary,
 		Detail:   detail,
-		Address:  s.Address(),
-		Range:    rangeOrNil(r),
-	})
+		Range:    rangeOrNil(s.FieldRange(field)),
+	}
+	if s.Index == 0 { // one server: the diagnostic is about it alone
+		d.Address = s.Address()
+	}
+	b.fail(d)
 }
 
 func rangeOrNil(r spec.Range) *spec.Range {

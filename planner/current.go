@@ -20,6 +20,9 @@ type current struct {
 	Image    *providers.Image
 	Keypair  *providers.Keypair
 	Adopted  bool // found in the cloud, not in the state: an adopt action records it
+	// Declared holds what the state recorded of the file when fleet created
+	// the resource, for values the cloud does not report (replace.go).
+	Declared map[string]string
 }
 
 // inventoryIndex finds one provider's inventory records by cloud id.
@@ -76,7 +79,7 @@ func (b *builder) loadCurrent() {
 
 // matchState turns one state entry into its current form.
 func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
-	c := &current{Address: r.Address, Kind: r.Kind, Provider: r.Provider, ID: r.ID}
+	c := &current{Address: r.Address, Kind: r.Kind, Provider: r.Provider, ID: r.ID, Declared: r.Declared}
 	if x == nil { // not refreshed: trust the state
 		c.Server, c.Volume, c.Image, c.Keypair = r.Server, r.Volume, r.Image, r.Keypair
 		b.cur[c.Address] = c
@@ -148,19 +151,7 @@ func (b *builder) adoptUnmatched(provider string, inv providers.InventoryRespons
 			found = append(found, &current{Address: im.Owner.Address, Kind: providers.KindImage, Provider: provider, ID: im.ID, Image: im})
 		}
 	}
-	declared := map[string]bool{}
-	for _, k := range b.fleet.Keypairs {
-		declared[k.Name] = true
-	}
-	for i := range inv.Keypairs {
-		k := &inv.Keypairs[i]
-		// Keypairs carry no owner tag on either cloud: one is fleet's only
-		// when the fleet file declares its name, so no stranger's key is
-		// ever adopted (and then deleted).
-		if !x.used[string(providers.KindKeypair)+"\x00"+k.Name] && declared[k.Name] {
-			found = append(found, &current{Address: "keypair/" + k.Name, Kind: providers.KindKeypair, Provider: provider, ID: k.Name, Keypair: k})
-		}
-	}
+	b.useExistingKeypairs(provider, inv, x)
 	// Per address, the record to keep comes first.
 	sort.SliceStable(found, func(i, j int) bool {
 		if found[i].Address != found[j].Address {

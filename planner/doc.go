@@ -37,12 +37,24 @@
 // which is adopted; each other one is deleted (detached, and stopped on NCP,
 // first) by actions whose ids end in "(duplicate ID)" and whose reason says
 // "duplicate of ADDR left by an interrupted run". Keypairs carry no tag on
-// either cloud, so only declared keypair names are adopted; a keypair's
+// either cloud, so fleet owns one only when its state records it (fleet
+// created or imported it): a declared keypair found in the cloud but not
+// in the state is used as it is (Plan.Existing, "uses existing
+// keypair/k"), never created, adopted or deleted; the exception is one a
+// pending create intent of this fleet names, which is adopted. A keypair's
 // cloud id (state ID) is its name. A provider missing from Input.Inventory
 // was not refreshed: the state is taken as the truth, with no drift and no
 // adoption. A plan made with no provider refreshed has Plan.Refreshed false
 // and CheckFresh does not compare its (empty) inventory fingerprint; the
 // state lineage and serial, spec digest and fleet version are still checked.
+//
+// Where a provider was refreshed with its catalog, the plan checks the file
+// against it before anything is created (catalog.go), each problem once per
+// group field at its line, and such a plan is Failed: unknown types and
+// zones; on NHN the image's minimum disk (the root volume's default, and a
+// floor for a declared size or a u2 flavor's disk), the u2 root limits for
+// a flavor given by id; unknown subnets and fixed IPs outside their subnet
+// where the catalog lists subnets (NHN).
 //
 // Server types are compared by the catalog's name: a fleet file may write
 // an NCP product code (SVR.VSVR...) or an NHN flavor id where the inventory
@@ -82,18 +94,24 @@
 // One table, serverRules in replace.go, says per attribute and per cloud
 // whether a change is made in place (type → resize; power → start, stop,
 // shelve, unshelve; security groups, metadata (NHN) and protection →
-// update) or forces a replacement (image, zone, vpc, subnet, ip, NCP
-// interfaces, key, root
-// volume, public_ip, init_script, placement_group, billing, partitions,
-// user_data on NHN, security groups on NCP). A resize becomes a replace when
-// NCP would change product type or disk type, or NHN would resize a u2
-// flavor. Attributes the fleet file leaves unset, or that the inventory does
-// not report, are never compared. Providers report NCP's init_script,
-// placement_group, billing ("hourly"/"monthly"), partitions
-// ("/mnt:100,..." sorted) and interfaces (NIC numbers, eth0 first) and NHN's
-// user data sha256 in Server.Extra under the keys "init_script",
-// "placement_group", "billing", "partitions", "interfaces" and
-// "user_data_sha256".
+// update) or forces a replacement (provider, image, zone, vpc, subnet, ip,
+// NCP interfaces, key, root volume, public_ip, init_script, placement_group, billing,
+// description, partitions, user_data on NHN, security groups on NCP). A
+// resize becomes a replace when NCP would change product type or disk type,
+// or NHN would resize a u2 flavor. Attributes the fleet file leaves unset
+// are never compared. Where the inventory does not report a value (NHN user
+// data, network and subnet; NCP billing), the value the state recorded when
+// fleet created the server (state.Resource.Declared, see Declared; user
+// data as its sha256) stands in; with neither (a server adopted or made by
+// an older fleet) the attribute is taken as unchanged, since an unknown
+// value must never force a replacement. Providers report NCP's
+// init_script, placement_group, partitions ("/mnt:100,..." sorted),
+// interfaces (NIC numbers, eth0 first) and description in Server.Extra
+// under those keys (and may report "billing"
+// and NHN's "user_data_sha256"). What cannot change at all fails the plan
+// at its line (declared.go): a keypair's public key or provider, an
+// image's source server. The schema's descriptions say the same per field
+// (reference_test.go keeps them in step).
 //
 // Volumes grow in place: detach, update (VolumeSize), attach again, since
 // neither cloud extends a volume in use. A shrink or a type change replaces
@@ -147,7 +165,8 @@
 // # Protect
 //
 // A server with protect: true in the fleet file (or protected in the cloud or
-// in the state, when the file no longer declares it) that the plan would
-// delete or replace keeps its actions, each with Blocked set, and an error
+// in the state, when the file no longer declares it, or a member that a
+// lower count removes from a group declared protect: true) that the plan
+// would delete or replace keeps its actions, each with Blocked set, and an error
 // diagnostic names it and the fix.
 package planner

@@ -7,7 +7,8 @@ import (
 )
 
 // planKeypairs creates declared keypairs that do not exist and deletes
-// recorded ones nothing declares. Keypairs are never changed in place: a
+// recorded ones nothing declares (only the state's: fleet deletes only
+// keypairs it created; one it found is used, see existing.go). Keypairs are never changed in place: a
 // new public key under the same name shows as drift.
 func (b *builder) planKeypairs() {
 	declared := map[string]bool{}
@@ -15,11 +16,12 @@ func (b *builder) planKeypairs() {
 		for _, k := range b.fleet.Keypairs {
 			addr := k.Address()
 			declared[addr] = true
-			if _, ok := b.cur[addr]; ok {
+			if _, ok := b.cur[addr]; ok || b.existing[addr] {
 				continue
 			}
 			kc := *k
-			b.add(&Action{Type: Create, Kind: providers.KindKeypair, Address: addr, Provider: k.Provider, Keypair: &kc})
+			b.add(&Action{Type: Create, Kind: providers.KindKeypair, Address: addr, Provider: k.Provider, Keypair: &kc,
+				Declared: declaredKeypair(k)})
 		}
 	}
 	for _, addr := range b.curAddrs {
@@ -48,7 +50,7 @@ func (b *builder) planImages() {
 			}
 			ic := *im
 			b.add(&Action{Type: MakeImg, Kind: providers.KindImage, Address: addr, Provider: provider,
-				Image: &ic, ServerAddr: "server/" + im.From})
+				Image: &ic, ServerAddr: "server/" + im.From, Declared: declaredImage(im)})
 		}
 	}
 	for _, addr := range b.curAddrs {

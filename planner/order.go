@@ -24,7 +24,7 @@ func (b *builder) finish() {
 	}
 	ordered, cycles := topoOrder(b.actions)
 	for _, c := range cycles {
-		b.diags = append(b.diags, spec.Diagnostic{
+		b.fail(spec.Diagnostic{
 			Severity: spec.SeverityError,
 			Summary:  "dependency cycle: " + c,
 			Detail:   "each action waits for the next one, so none can start; break the cycle in the fleet file (an image made from a server that boots from that image, for example)",
@@ -35,6 +35,7 @@ func (b *builder) finish() {
 		b.plan.Actions[i] = *a
 	}
 	sort.SliceStable(b.plan.Drift, func(i, j int) bool { return b.plan.Drift[i].Address < b.plan.Drift[j].Address })
+	sort.SliceStable(b.plan.Existing, func(i, j int) bool { return b.plan.Existing[i].Address < b.plan.Existing[j].Address })
 	b.plan.Summary = summarize(b.plan)
 }
 

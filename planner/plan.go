@@ -51,13 +51,24 @@ type Plan struct {
 	// so CheckFresh does not compare it.
 	Refreshed bool `json:"refreshed"`
 
+	// Failed is set when planning failed (an unknown type or zone, a check
+	// against the catalog, a cycle, a --target that matches nothing): the
+	// actions are not what apply would do, so the plan is not shown, only
+	// its diagnostics. A plan blocked only by protect is not Failed: it
+	// shows what it would do, and cannot be applied either.
+	Failed bool `json:"failed,omitempty"`
+
 	Actions []Action `json:"actions"`         // in a topological order, ties broken by ID
 	Drift   []Drift  `json:"drift,omitempty"` // sorted by address
 	// Interrupted lists addresses with an operation an earlier apply started
 	// and did not record as finished (state intents), sorted by address.
 	Interrupted []Interrupted `json:"interrupted,omitempty"`
 	Rollouts    []Rollout     `json:"rollouts,omitempty"` // sorted by group
-	Summary     Summary       `json:"summary"`
+	// Existing lists declared resources found in the cloud that this fleet
+	// did not create (keypairs, which carry no owner tag): used, never
+	// deleted. Sorted by address. Not a change.
+	Existing []Existing `json:"existing,omitempty"`
+	Summary  Summary    `json:"summary"`
 }
 
 // Action is one step. DependsOn holds the IDs of actions that must finish
@@ -86,6 +97,10 @@ type Action struct {
 	Metadata   map[string]string `json:"metadata,omitempty"`        // update: the complete new user metadata
 	VolumeSize int               `json:"volume_size,omitempty"`     // update volume: grow to this size
 	Adopted    *AdoptedResource  `json:"adopted,omitempty"`         // adopt: what was found
+	// Declared is what the state records with a resource this action
+	// creates (state.Resource.Declared): the file's values the cloud does
+	// not report back, compared with the file by later plans.
+	Declared map[string]string `json:"declared,omitempty"`
 
 	Replace   bool     `json:"replace,omitempty"`    // half of a create-then-delete replacement
 	Group     string   `json:"group,omitempty"`      // server group, for rollouts

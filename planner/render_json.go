@@ -24,6 +24,7 @@ type jsonPlan struct {
 	Actions              []jsonAction  `json:"actions"`
 	Drift                []Drift       `json:"drift"`
 	Interrupted          []Interrupted `json:"interrupted"`
+	Existing             []Existing    `json:"existing,omitempty"` // only when there are some: older readers never saw it
 	Rollouts             []Rollout     `json:"rollouts"`
 	Summary              Summary       `json:"summary"`
 	SummaryLine          string        `json:"summary_line"`
@@ -118,6 +119,7 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 		Actions:              make([]jsonAction, len(p.Actions)),
 		Drift:                p.Drift,
 		Interrupted:          p.Interrupted,
+		Existing:             p.Existing,
 		Rollouts:             p.Rollouts,
 		Summary:              p.Summary,
 		SummaryLine:          summaryLine,

@@ -86,6 +86,12 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCode(in.Address), in.Op, in.Started.UTC().Format(time.RFC3339), found)
 		}
 	}
+	if len(p.Existing) > 0 {
+		b.WriteString("\n#### Found in the cloud, not created by this fleet (used, never deleted)\n\n")
+		for _, e := range p.Existing {
+			fmt.Fprintf(&b, "- %s\n", mdCode(e.Line()))
+		}
+	}
 	if p.HasChanges() {
 		batches := batchCounts(p)
 		b.WriteString("\n#### Actions\n\n")

@@ -202,6 +202,13 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 		}
 		b.WriteString("\n")
 	}
+	if len(p.Existing) > 0 {
+		b.WriteString(style.paint(sgrBold, "Found in the cloud, not created by this fleet: used, never deleted") + "\n")
+		for _, e := range p.Existing {
+			fmt.Fprintf(&b, "  %s %s\n", style.paint(sgrCyan, "="), e.Line())
+		}
+		b.WriteString("\n")
+	}
 	if p.HasChanges() {
 		b.WriteString(style.paint(sgrBold, "fleet will:") + "\n")
 		actions := displayOrder(p)

@@ -28,113 +28,184 @@ const (
 type attrRule struct {
 	path     string
 	ncp, nhn effect
-	// values returns the desired and current values for display, and
-	// whether to compare at all: false when the fleet file leaves the
-	// attribute to the cloud or the inventory does not report it (an
-	// unknown current value must never force a replacement).
-	values func(d *spec.Server, c *providers.Server, r *resolver) (want, have string, ok bool)
+	// want is the declared value, and whether to compare at all: false
+	// when the fleet file leaves the attribute to the cloud.
+	want func(d *spec.Server, r *resolver) (string, bool)
+	// have is the current value, and whether the inventory reports it.
+	have func(c *providers.Server) (string, bool)
+	// recorded: when the inventory does not report the value, the one
+	// declared when fleet created the server, kept in the state
+	// (state.Resource.Declared), stands in for it. An attribute neither
+	// reported nor recorded (a server created by an older fleet, or
+	// adopted) is taken as unchanged: an unknown value must never force a
+	// replacement.
+	recorded bool
 }
 
 // serverRules is the single table that decides, per attribute and per
 // cloud, whether a change is made in place or forces a replacement. The
 // Extra keys it reads are the ones providers fill in providers.Server.Extra.
 var serverRules = []attrRule{
-	{"image", forcesNew, forcesNew, func(d *spec.Server, c *providers.Server, r *resolver) (string, string, bool) {
-		want := r.image(d.Image)
-		if want == c.Image || contains(c.ImageAliases, want) {
-			return want, want, true
-		}
-		return d.Image, c.Image, d.Image != "" && c.Image != ""
-	}},
+	// The image compares by the cloud's id; an alias (NCP product code vs
+	// image number) is the same image. See diffServer.
+	{path: "image", ncp: forcesNew, nhn: forcesNew,
+		want: func(d *spec.Server, r *resolver) (string, bool) { return r.image(d.Image), d.Image != "" },
+		have: func(c *providers.Server) (string, bool) { return c.Image, c.Image != "" }},
 	// Either side may name the type by spec code or by product code (NCP
 	// SVR.VSVR...; NHN flavor id): both are read as the catalog's name.
-	{"type", inResize, inResize, func(d *spec.Server, c *providers.Server, r *resolver) (string, string, bool) {
-		return r.typeName(d.Type), r.typeName(c.Type), d.Type != "" && c.Type != ""
-	}},
-	{"zone", forcesNew, forcesNew, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return d.Zone, c.Zone, d.Zone != "" && c.Zone != ""
-	}},
-	{"network.vpc", forcesNew, ignored, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return d.Network.VPC, c.VPC, d.Network.VPC != "" && c.VPC != ""
-	}},
-	{"network.subnet", forcesNew, forcesNew, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return d.Network.Subnet, c.Subnet, d.Network.Subnet != "" && c.Subnet != ""
-	}},
-	{"network.ip", forcesNew, forcesNew, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return d.Network.IP, c.IP, d.Network.IP != "" && c.IP != ""
-	}},
+	{path: "type", ncp: inResize, nhn: inResize,
+		want: func(d *spec.Server, r *resolver) (string, bool) { return r.typeName(d.Type), d.Type != "" },
+		have: func(c *providers.Server) (string, bool) { return c.Type, c.Type != "" }},
+	{path: "zone", ncp: forcesNew, nhn: forcesNew, recorded: true,
+		want: declared(func(d *spec.Server) string { return d.Zone }),
+		have: func(c *providers.Server) (string, bool) { return c.Zone, c.Zone != "" }},
+	// NHN reports neither the network nor the subnet of a port: the
+	// recorded values stand in.
+	{path: "network.vpc", ncp: forcesNew, nhn: forcesNew, recorded: true,
+		want: declared(func(d *spec.Server) string { return d.Network.VPC }),
+		have: func(c *providers.Server) (string, bool) { return c.VPC, c.VPC != "" }},
+	{path: "network.subnet", ncp: forcesNew, nhn: forcesNew, recorded: true,
+		want: declared(func(d *spec.Server) string { return d.Network.Subnet }),
+		have: func(c *providers.Server) (string, bool) { return c.Subnet, c.Subnet != "" }},
+	{path: "network.ip", ncp: forcesNew, nhn: forcesNew, recorded: true,
+		want: declared(func(d *spec.Server) string { return d.Network.IP }),
+		have: func(c *providers.Server) (string, bool) { return c.IP, c.IP != "" }},
 	// Existing NCP interfaces a server takes at create (NCP reports them in
 	// Extra["interfaces"], eth0 first); compared only when the file names some.
-	{"network.interfaces", forcesNew, ignored, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		have, ok := c.Extra["interfaces"]
-		return strings.Join(d.Network.Interfaces, ","), have, ok && len(d.Network.Interfaces) > 0
-	}},
+	{path: "network.interfaces", ncp: forcesNew, nhn: ignored,
+		want: func(d *spec.Server, _ *resolver) (string, bool) {
+			return strings.Join(d.Network.Interfaces, ","), len(d.Network.Interfaces) > 0
+		},
+		have: func(c *providers.Server) (string, bool) { v, ok := c.Extra["interfaces"]; return v, ok }},
 	// NCP sets ACGs on the network interface at create time; fleet has no
 	// call that changes them afterwards. NHN adds and removes groups live.
-	{"network.security_groups", forcesNew, inUpdate, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return joinSorted(d.Network.SecurityGroups), joinSorted(c.SecurityGroups), len(d.Network.SecurityGroups) > 0 && len(c.SecurityGroups) > 0
-	}},
-	{"key", forcesNew, forcesNew, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return d.Key, c.Key, d.Key != "" && c.Key != ""
-	}},
-	{"power", inPower, inPower, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return desiredPower(d), c.Power, c.Power != ""
-	}},
+	{path: "network.security_groups", ncp: forcesNew, nhn: inUpdate,
+		want: func(d *spec.Server, _ *resolver) (string, bool) {
+			return joinSorted(d.Network.SecurityGroups), len(d.Network.SecurityGroups) > 0
+		},
+		have: func(c *providers.Server) (string, bool) {
+			return joinSorted(c.SecurityGroups), len(c.SecurityGroups) > 0
+		}},
+	{path: "key", ncp: forcesNew, nhn: forcesNew, recorded: true,
+		want: declared(func(d *spec.Server) string { return d.Key }),
+		have: func(c *providers.Server) (string, bool) { return c.Key, c.Key != "" }},
+	{path: "power", ncp: inPower, nhn: inPower,
+		want: func(d *spec.Server, _ *resolver) (string, bool) { return desiredPower(d), true },
+		have: func(c *providers.Server) (string, bool) { return c.Power, c.Power != "" }},
 	// NCP sets its termination protection; NHN's API cannot set its own
 	// flag, so the provider keeps fleet's fleet-protect tag instead, which
 	// its delete refuses just the same: both change in place.
-	{"protect", inUpdate, inUpdate, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return strconv.FormatBool(d.Protect), strconv.FormatBool(c.Protect), true
-	}},
-	{"metadata", ignored, inUpdate, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return canonicalMap(d.Metadata), canonicalMap(c.Metadata), true
-	}},
-	{"root_volume.size", forcesNew, forcesNew, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		if d.RootVolume == nil || d.RootVolume.Size == 0 || c.RootVolume == nil || c.RootVolume.Size == 0 {
-			return "", "", false
-		}
-		return strconv.Itoa(d.RootVolume.Size), strconv.Itoa(c.RootVolume.Size), true
-	}},
-	{"root_volume.type", forcesNew, forcesNew, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		if d.RootVolume == nil || d.RootVolume.Type == "" || c.RootVolume == nil || c.RootVolume.Type == "" {
-			return "", "", false
-		}
-		return d.RootVolume.Type, c.RootVolume.Type, true
-	}},
-	{"root_volume.encrypted", forcesNew, forcesNew, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		if d.RootVolume == nil || c.RootVolume == nil {
-			return "", "", false
-		}
-		return strconv.FormatBool(d.RootVolume.Encrypted), strconv.FormatBool(c.RootVolume.Encrypted), true
-	}},
-	{"public_ip", forcesNew, ignored, func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
-		return strconv.FormatBool(d.PublicIP), strconv.FormatBool(c.PublicIP != ""), true
-	}},
-	{"init_script", forcesNew, ignored, extra("init_script", func(d *spec.Server) string { return d.InitScript })},
-	{"placement_group", forcesNew, ignored, extra("placement_group", func(d *spec.Server) string { return d.PlacementGroup })},
-	{"billing", forcesNew, ignored, extra("billing", func(d *spec.Server) string {
-		if d.Billing == "" {
-			return "hourly"
-		}
-		return d.Billing
-	})},
-	{"partitions", forcesNew, ignored, extra("partitions", func(d *spec.Server) string { return canonicalPartitions(d.Partitions) })},
-	// Nova cannot read user data back: the provider reports its sha256.
-	{"user_data", ignored, forcesNew, extra("user_data_sha256", func(d *spec.Server) string {
-		if d.UserData == "" {
-			return ""
-		}
-		sum := sha256.Sum256([]byte(d.UserData))
-		return hex.EncodeToString(sum[:])
-	})},
+	{path: "protect", ncp: inUpdate, nhn: inUpdate,
+		want: func(d *spec.Server, _ *resolver) (string, bool) { return strconv.FormatBool(d.Protect), true },
+		have: func(c *providers.Server) (string, bool) { return strconv.FormatBool(c.Protect), true }},
+	{path: "metadata", ncp: ignored, nhn: inUpdate,
+		want: func(d *spec.Server, _ *resolver) (string, bool) { return canonicalMap(d.Metadata), true },
+		have: func(c *providers.Server) (string, bool) { return canonicalMap(c.Metadata), true }},
+	{path: "root_volume.size", ncp: forcesNew, nhn: forcesNew, recorded: true,
+		want: func(d *spec.Server, _ *resolver) (string, bool) {
+			if d.RootVolume == nil || d.RootVolume.Size == 0 {
+				return "", false
+			}
+			return strconv.Itoa(d.RootVolume.Size), true
+		},
+		have: func(c *providers.Server) (string, bool) {
+			if c.RootVolume == nil || c.RootVolume.Size == 0 {
+				return "", false
+			}
+			return strconv.Itoa(c.RootVolume.Size), true
+		}},
+	{path: "root_volume.type", ncp: forcesNew, nhn: forcesNew, recorded: true,
+		want: func(d *spec.Server, _ *resolver) (string, bool) {
+			if d.RootVolume == nil || d.RootVolume.Type == "" {
+				return "", false
+			}
+			return d.RootVolume.Type, true
+		},
+		have: func(c *providers.Server) (string, bool) {
+			if c.RootVolume == nil || c.RootVolume.Type == "" {
+				return "", false
+			}
+			return c.RootVolume.Type, true
+		}},
+	// NHN has no encrypted flag (the file is refused at validate time).
+	{path: "root_volume.encrypted", ncp: forcesNew, nhn: ignored, recorded: true,
+		want: func(d *spec.Server, _ *resolver) (string, bool) {
+			if d.RootVolume == nil {
+				return "", false
+			}
+			return strconv.FormatBool(d.RootVolume.Encrypted), true
+		},
+		have: func(c *providers.Server) (string, bool) {
+			if c.RootVolume == nil {
+				return "", false
+			}
+			return strconv.FormatBool(c.RootVolume.Encrypted), true
+		}},
+	{path: "public_ip", ncp: forcesNew, nhn: ignored,
+		want: func(d *spec.Server, _ *resolver) (string, bool) { return strconv.FormatBool(d.PublicIP), true },
+		have: func(c *providers.Server) (string, bool) { return strconv.FormatBool(c.PublicIP != ""), true }},
+	{path: "init_script", ncp: forcesNew, nhn: ignored, recorded: true,
+		want: always(func(d *spec.Server) string { return d.InitScript }), have: extra("init_script")},
+	{path: "placement_group", ncp: forcesNew, nhn: ignored, recorded: true,
+		want: always(func(d *spec.Server) string { return d.PlacementGroup }), have: extra("placement_group")},
+	// NCP does not report the fee system: the recorded value stands in.
+	{path: "billing", ncp: forcesNew, nhn: ignored, recorded: true,
+		want: always(func(d *spec.Server) string {
+			if d.Billing == "" {
+				return "hourly"
+			}
+			return d.Billing
+		}), have: extra("billing")},
+	{path: "partitions", ncp: forcesNew, nhn: ignored, recorded: true,
+		want: always(func(d *spec.Server) string { return canonicalPartitions(d.Partitions) }), have: extra("partitions")},
+	// NCP has no call that changes a server's description.
+	{path: "description", ncp: forcesNew, nhn: ignored, recorded: true,
+		want: always(func(d *spec.Server) string { return strings.TrimSpace(d.Description) }), have: extra("description")},
+	// Nova cannot read user data back: the sha256 recorded at create (a
+	// provider may report it too) stands in; the text is never stored.
+	{path: "user_data", ncp: ignored, nhn: forcesNew, recorded: true,
+		want: always(func(d *spec.Server) string { return UserDataDigest(d.UserData) }), have: extra("user_data_sha256")},
+}
+
+// UserDataDigest is how user data is recorded and compared: the hex
+// sha256 of the text, "" for none. The text itself is never stored.
+func UserDataDigest(text string) string {
+	if text == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
+}
+
+// shortDigest shows a user data digest for people: "sha256:" and its first
+// 12 hex digits, "(none)" for no user data.
+func shortDigest(d string) string {
+	if d == "" {
+		return orNone(d)
+	}
+	return "sha256:" + d[:min(12, len(d))]
+}
+
+// declared reads a value the file may leave unset ("": not compared).
+func declared(f func(*spec.Server) string) func(*spec.Server, *resolver) (string, bool) {
+	return func(d *spec.Server, _ *resolver) (string, bool) {
+		v := f(d)
+		return v, v != ""
+	}
+}
+
+// always reads a value whose absence is a value too (no init script, no
+// user data): always compared.
+func always(f func(*spec.Server) string) func(*spec.Server, *resolver) (string, bool) {
+	return func(d *spec.Server, _ *resolver) (string, bool) { return f(d), true }
 }
 
 // extra reads a current value from providers.Server.Extra; a key the
-// provider does not report is not compared.
-func extra(key string, want func(*spec.Server) string) func(*spec.Server, *providers.Server, *resolver) (string, string, bool) {
-	return func(d *spec.Server, c *providers.Server, _ *resolver) (string, string, bool) {
+// provider does not report is not reported.
+func extra(key string) func(*providers.Server) (string, bool) {
+	return func(c *providers.Server) (string, bool) {
 		have, ok := c.Extra[key]
-		return want(d), have, ok
+		return have, ok
 	}
 }
 
@@ -292,9 +363,25 @@ func (b *builder) diffServer(d *spec.Server, c *current) serverDiff {
 		if eff == ignored {
 			continue
 		}
-		want, have, ok := rule.values(d, c.Server, r)
-		if !ok || want == have {
+		want, ok := rule.want(d, r)
+		if !ok {
 			continue
+		}
+		have, reported := rule.have(c.Server)
+		if rule.path == "type" { // the cloud may report a product code or flavor id
+			have = r.typeName(have)
+		}
+		if !reported && rule.recorded {
+			have, reported = c.Declared[rule.path]
+		}
+		if !reported || want == have {
+			continue
+		}
+		if rule.path == "image" {
+			if contains(c.Server.ImageAliases, want) {
+				continue
+			}
+			want = d.Image // as the file writes it
 		}
 		if rule.path == "metadata" {
 			var l changeList
@@ -304,6 +391,9 @@ func (b *builder) diffServer(d *spec.Server, c *current) serverDiff {
 			continue
 		}
 		ch := FieldChange{Path: rule.path, From: orNone(have), To: orNone(want)}
+		if rule.path == "user_data" { // digests, shortened as git does
+			ch.From, ch.To = shortDigest(have), shortDigest(want)
+		}
 		switch eff {
 		case forcesNew:
 			ch.ForcesReplace = true
@@ -322,6 +412,11 @@ func (b *builder) diffServer(d *spec.Server, c *current) serverDiff {
 			out.update = true
 		}
 		out.changes = append(out.changes, ch)
+	}
+	if d.Provider != c.Provider {
+		// Another account, region or cloud: nothing moves a server there.
+		out.changes = append(out.changes, FieldChange{Path: "provider", From: c.Provider, To: d.Provider, ForcesReplace: true})
+		out.replace = true
 	}
 	if c.Server.Failed {
 		// A failed build or a server in ERROR cannot be repaired in place.

@@ -68,8 +68,9 @@ func TestPowerSteps(t *testing.T) {
 // changed on a matching world gives the planned action per cloud.
 func TestAttributeEffects(t *testing.T) {
 	type edit struct {
-		desired func(*spec.Server)
-		live    func(*providers.Server)
+		desired  func(*spec.Server)
+		live     func(*providers.Server)
+		recorded map[string]string // state.Resource.Declared
 	}
 	tests := map[string]struct {
 		ncp  bool // the NCP web server, else the NHN db
@@ -107,6 +108,22 @@ func TestAttributeEffects(t *testing.T) {
 		"unreported security groups not compared": {true, edit{live: func(s *providers.Server) { s.SecurityGroups = nil }}, nil},
 		"unreported image not compared":           {true, edit{live: func(s *providers.Server) { s.Image = "" }}, nil},
 		"image alias matches":                     {true, edit{desired: func(s *spec.Server) { s.Image = "25495367" }, live: func(s *providers.Server) { s.ImageAliases = []string{"25495367"} }}, nil},
+		"provider move replaces": {true, edit{desired: func(s *spec.Server) { s.Provider = "nhn" }},
+			[]string{"create server/web", "stop server/web (replaced)", "delete server/web (replaced)"}},
+		"nhn user data recorded, changed": {false, edit{desired: func(s *spec.Server) { s.UserData = "b" }, recorded: map[string]string{"user_data": UserDataDigest("a")}},
+			[]string{"create server/db", "delete server/db (replaced)"}},
+		"nhn user data recorded, same": {false, edit{desired: func(s *spec.Server) { s.UserData = "a" }, recorded: map[string]string{"user_data": UserDataDigest("a")}}, nil},
+		"nhn user data recorded, removed": {false, edit{recorded: map[string]string{"user_data": UserDataDigest("a")}},
+			[]string{"create server/db", "delete server/db (replaced)"}},
+		"nhn user data not recorded (older state)": {false, edit{desired: func(s *spec.Server) { s.UserData = "b" }}, nil},
+		"nhn subnet recorded, changed": {false, edit{desired: func(s *spec.Server) { s.Network.Subnet = "other" }, live: func(s *providers.Server) { s.Subnet = "" },
+			recorded: map[string]string{"network.subnet": "first"}},
+			[]string{"create server/db", "delete server/db (replaced)"}},
+		"ncp billing recorded, changed": {true, edit{desired: func(s *spec.Server) { s.Billing = "monthly" }, recorded: map[string]string{"billing": "hourly"}},
+			[]string{"create server/web", "stop server/web (replaced)", "delete server/web (replaced)"}},
+		"ncp billing not recorded (older state)": {true, edit{desired: func(s *spec.Server) { s.Billing = "monthly" }}, nil},
+		"reported value wins over recorded": {true, edit{desired: func(s *spec.Server) { s.InitScript = "8" },
+			live: func(s *providers.Server) { s.Extra = map[string]string{"init_script": "8"} }, recorded: map[string]string{"init_script": "9"}}, nil},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -122,6 +139,9 @@ func TestAttributeEffects(t *testing.T) {
 				provider := s0[0].Provider
 				tc.edit.live(invServer(inv, provider, grp))
 				tc.edit.live(st.Lookup("server/" + grp).Server)
+			}
+			if tc.edit.recorded != nil {
+				st.Lookup("server/" + grp).Declared = tc.edit.recorded
 			}
 			g1, s1 := groupOf(grp, 1, nil, mk, func(s *spec.Server) {
 				noVol(s)

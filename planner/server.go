@@ -16,7 +16,7 @@ type serverPlan struct {
 	cur        *current     // nil when the server is to be created
 	create     string       // create of the new server: fresh, or a replacement
 	replaced   bool
-	zoneMove   bool     // the replacement is in another zone: its volumes cannot follow it
+	zoneMove   bool     // the replacement is in another zone or provider: its volumes cannot follow it
 	deleteID   string   // delete of the current server (undesired or replaced)
 	stopID     string   // stop of the current server before it is deleted (NCP)
 	powerOff   string   // stop/shelve of a new server once its volumes are attached
@@ -69,9 +69,10 @@ func (b *builder) planServers() {
 func (b *builder) createServer(sp *serverPlan, replace bool) {
 	d := sp.desired
 	copyD := *d
+	b.defaultRoot(&copyD)
 	sp.create = b.add(&Action{
 		Type: Create, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
-		Server: &copyD, Group: d.Group, Replace: replace,
+		Server: &copyD, Group: d.Group, Replace: replace, Declared: b.recordOf(&copyD),
 	})
 	switch desiredPower(d) {
 	case spec.PowerStopped:
@@ -251,7 +252,7 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 	create.Reason = diff.reason
 	create.CloudID = ""
 	for _, ch := range diff.changes {
-		if ch.Path == "zone" {
+		if ch.Path == "zone" || ch.Path == "provider" {
 			sp.zoneMove = true
 		}
 	}
@@ -297,7 +298,10 @@ func (b *builder) deleteServer(sp *serverPlan) {
 	}
 	sp.deleteID = b.add(&Action{Type: Delete, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 		DependsOn: deps})
-	if b.protected(c) {
+	if g := b.shrunkGroup(sp.addr); g != nil && g.Protect {
+		b.block(sp, "protect: true", fmt.Sprintf("the plan would delete it: count of servers.%s is now %d", g.Name, g.Count),
+			"set protect: false on the group and apply that first, then lower count; or restore count")
+	} else if b.protected(c) {
 		why := "it is no longer declared in the fleet file"
 		if b.in.Destroy {
 			why = "destroy deletes everything"
@@ -305,6 +309,16 @@ func (b *builder) deleteServer(sp *serverPlan) {
 		b.block(sp, "protect: true", "the plan would delete it: "+why,
 			"declare it again with protect: false and apply before removing it, or forget it with \"fleet state rm "+sp.addr+"\"")
 	}
+}
+
+// shrunkGroup returns the declared group a server address was a member of
+// when a lower count removed it, or nil. Its protect: true still covers the
+// member: protection cannot be lifted in the same change that deletes it.
+func (b *builder) shrunkGroup(addr string) *spec.ServerGroup {
+	if b.in.Destroy {
+		return nil
+	}
+	return b.fleet.GroupOf(strings.TrimPrefix(addr, "server/"))
 }
 
 // protected reports whether a current server is protected, by the cloud's
@@ -340,7 +354,8 @@ func (b *builder) reportBlocked() {
 		}
 		for _, id := range append([]string{sp.stopID, sp.deleteID}, sp.batched...) {
 			if a, ok := b.byID[id]; ok && a.Blocked != "" {
-				b.errorf(sp.addr, sp.addr+" is protected", sp.blockedWhy)
+				// Not a failed plan: it shows what it would do, and cannot be applied.
+				b.diags = append(b.diags, spec.Diagnostic{Severity: spec.SeverityError, Summary: sp.addr + " is protected", Detail: sp.blockedWhy, Address: sp.addr})
 				break
 			}
 		}

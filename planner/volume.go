@@ -78,7 +78,11 @@ func (b *builder) changeVolume(addr string, dv desiredVolume, sp *serverPlan, c 
 	if want.Type != "" && have.Type != "" && want.Type != have.Type {
 		forced = append(forced, FieldChange{Path: "type", From: have.Type, To: want.Type, ForcesReplace: true})
 	}
-	if sp.zoneMove {
+	switch {
+	case sp.zoneMove && c.Provider != sp.desired.Provider:
+		forced = append(forced, FieldChange{Path: "provider", From: c.Provider, To: sp.desired.Provider, ForcesReplace: true})
+		reason = "its server moves to another provider"
+	case sp.zoneMove:
 		forced = append(forced, FieldChange{Path: "zone", From: orNone(have.Zone), To: orNone(sp.desired.Zone), ForcesReplace: true})
 		reason = "its server moves to another zone"
 	}

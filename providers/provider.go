@@ -87,8 +87,27 @@ type InventoryResponse struct {
 // Catalog is what the cloud offers, for checks the planner makes before
 // anything is created.
 type Catalog struct {
-	Types []TypeInfo // sorted by Name
-	Zones []string   // sorted
+	Types  []TypeInfo  // sorted by Name
+	Zones  []string    // sorted
+	Images []ImageInfo // sorted by ID; only where listing them costs no extra call (NHN)
+	// Subnets are the account's subnets, sorted by ID; empty where the
+	// provider does not list them (NCP, an NHN catalog without a network
+	// endpoint).
+	Subnets []SubnetInfo
+}
+
+// SubnetInfo is one subnet, for checking a fixed IP before any call.
+type SubnetInfo struct {
+	ID      string `json:"id"`
+	Network string `json:"network"` // the network (NHN VPC) it belongs to
+	CIDR    string `json:"cidr"`
+}
+
+// ImageInfo is one bootable image as far as plan-time checks need it.
+type ImageInfo struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	MinDisk int    `json:"min_disk,omitempty"` // GB a root disk booted from it needs at least; 0 when unknown
 }
 
 // TypeInfo is one server spec (NCP) or flavor (NHN).
@@ -99,6 +118,7 @@ type TypeInfo struct {
 	DiskType string `json:"disk_type"` // NCP disk detail type (SSD, HDD); "" for NHN
 	CPUs     int    `json:"cpus"`
 	MemoryMB int    `json:"memory_mb"`
+	DiskGB   int    `json:"disk_gb,omitempty"` // the flavor's local root disk (NHN u2); 0 when its root is a volume
 }
 
 // Server is a server as the cloud reports it, in fleet's terms.

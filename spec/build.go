@@ -35,16 +35,20 @@ func (l *loader) build(f *Fleet, paths []string) {
 	keypairs, _ := d["keypairs"].(map[string]any)
 	for _, name := range sortedKeys(keypairs) {
 		k, _ := keypairs[name].(map[string]any)
-		f.Keypairs = append(f.Keypairs, &Keypair{
+		kp := &Keypair{
 			Name: name, Provider: str(k, "provider"), PublicKeyFile: str(k, "public_key_file"),
-			Range: l.rangeOf("/keypairs/"+escapePointer(name), true),
-		})
+			Range: l.rangeOf("/keypairs/"+escapePointer(name), true), Fields: map[string]Range{},
+		}
+		l.fieldRanges(kp.Fields, "/keypairs/"+escapePointer(name), "", k)
+		f.Keypairs = append(f.Keypairs, kp)
 	}
 	images, _ := d["images"].(map[string]any)
 	for _, name := range sortedKeys(images) {
 		im, _ := images[name].(map[string]any)
-		f.Images = append(f.Images, &Image{Name: name, From: str(im, "from"),
-			Range: l.rangeOf("/images/"+escapePointer(name), true)})
+		img := &Image{Name: name, From: str(im, "from"),
+			Range: l.rangeOf("/images/"+escapePointer(name), true), Fields: map[string]Range{}}
+		l.fieldRanges(img.Fields, "/images/"+escapePointer(name), "", im)
+		f.Images = append(f.Images, img)
 	}
 	moved, _ := d["moved"].([]any)
 	for i, m := range moved {
@@ -81,7 +85,7 @@ func (l *loader) buildState(f *Fleet, paths []string) {
 func (l *loader) buildGroup(f *Fleet, name string, v any) {
 	g, _ := v.(map[string]any)
 	ptr := "/servers/" + escapePointer(name)
-	group := &ServerGroup{Name: name, Count: 1, Range: l.rangeOf(ptr, true)}
+	group := &ServerGroup{Name: name, Count: 1, Protect: boolean(g, "protect"), Range: l.rangeOf(ptr, true)}
 	if c, ok := g["count"].(int64); ok && c >= 0 && c <= 1000 {
 		group.Count, group.Counted = int(c), true
 	} else if _, written := g["count"]; written {
@@ -106,6 +110,8 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 	if tmpl.Power == "" {
 		tmpl.Power = PowerRunning
 	}
+	tmpl.Fields = map[string]Range{}
+	l.fieldRanges(tmpl.Fields, ptr, "", g)
 	if rv, ok := g["root_volume"].(map[string]any); ok {
 		tmpl.RootVolume = &RootVolume{Size: integer(rv, "size"), Type: str(rv, "type"), Encrypted: boolean(rv, "encrypted")}
 	}
@@ -153,6 +159,20 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 			}
 		}
 		f.Servers = append(f.Servers, &s)
+	}
+}
+
+// fieldRanges records where each scalar field of a group was written, by
+// dotted path ("type", "network.ip", "root_volume.size"), so that checks
+// made after loading (the planner's) can point at the line of the field.
+func (l *loader) fieldRanges(out map[string]Range, ptr, prefix string, m map[string]any) {
+	for k, v := range m {
+		p := ptr + "/" + escapePointer(k)
+		if sub, ok := v.(map[string]any); ok && (k == "network" || k == "root_volume") {
+			l.fieldRanges(out, p, prefix+k+".", sub)
+			continue
+		}
+		out[prefix+k] = l.rangeOf(p, false)
 	}
 }
 

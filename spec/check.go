@@ -30,7 +30,7 @@ func ValidNCPServerName(name string) bool {
 // Fields that only one cloud understands; set on the other they would be
 // silently ignored, so they are errors.
 var (
-	ncpOnly = []string{"billing", "init_script", "partitions", "placement_group", "public_ip"}
+	ncpOnly = []string{"billing", "description", "init_script", "partitions", "placement_group", "public_ip"}
 	nhnOnly = []string{"metadata", "user_data"}
 )
 
@@ -127,7 +127,8 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 			fmt.Sprintf("Add %s to the server; provider %q is %s.", strings.Join(missing, " and "), provName, p.Type))
 	}
 	l.checkNames(ptr, g, instances, p)
-	l.checkVolumes(ptr, gv, p)
+	l.checkVolumes(ptr, gv, p, instances)
+	l.checkRootVolume(ptr, gv, p)
 	if ip := str(net, "ip"); ip != "" && g.Counted && g.Count > 1 {
 		l.errorAtPtr(ptr+"/network/ip", false, pathText(ptr+"/network/ip")+": a fixed IP needs a single server",
 			fmt.Sprintf("%d servers cannot share one private IP; remove ip or count.", g.Count))
@@ -208,8 +209,16 @@ func countNote(g *ServerGroup) string {
 	return ""
 }
 
-func (l *loader) checkVolumes(ptr string, gv map[string]any, p *Provider) {
+func (l *loader) checkVolumes(ptr string, gv map[string]any, p *Provider, instances []*Server) {
 	vols, _ := gv["volumes"].([]any)
+	// NCP is sent SERVER-VOLUME as the block storage name (executor
+	// createVolume): the longest member name decides whether it fits.
+	longest := ""
+	for _, s := range instances {
+		if len(s.Name) > len(longest) {
+			longest = s.Name
+		}
+	}
 	seen := map[string]string{}
 	for i, v := range vols {
 		vm, _ := v.(map[string]any)
@@ -227,11 +236,51 @@ func (l *loader) checkVolumes(ptr string, gv map[string]any, p *Provider) {
 		if name != "" && !ncpVolumeName.MatchString(name) {
 			l.errorAtPtr(vp+"/name", false, fmt.Sprintf("%s: NCP refuses the volume name %s", pathText(vp+"/name"), l.describe(vp+"/name", name)),
 				"NCP block storage names are 3 to 30 characters of letters, digits and '-', starting with a letter.")
+		} else if sent := longest + "-" + name; name != "" && ValidNCPServerName(longest) && !ncpVolumeName.MatchString(sent) {
+			l.errorAtPtr(vp+"/name", false, fmt.Sprintf("%s: NCP refuses the volume name %q that fleet sends", pathText(vp+"/name"), sent),
+				"fleet names an NCP block storage SERVER-VOLUME; NCP block storage names are 3 to 30 characters of letters, digits and '-', starting with a letter. Shorten the volume or the server name.")
 		}
 		if size, ok := vm["size"].(int64); ok && size >= 1 && (size < 10 || size > 2000 || size%10 != 0) {
 			l.errorAtPtr(vp+"/size", false, fmt.Sprintf("%s: NCP volume size must be 10 to 2000 GB in steps of 10, got %d", pathText(vp+"/size"), size),
 				"Round the size to a multiple of 10 between 10 and 2000.")
 		}
+	}
+}
+
+// NHN root volume limits (nhn.md, block device mapping): 20 to 2000 GB,
+// 20 to 100 GB for u2 flavors, whose root is the flavor's local disk. The
+// planner checks them again where only the catalog knows the flavor.
+const (
+	NHNRootMinGB   = 20
+	NHNRootMaxGB   = 2000
+	NHNU2RootMaxGB = 100
+)
+
+// checkRootVolume checks what the file alone decides about the boot disk.
+// Limits that depend on the image or a flavor given by id are checked at
+// plan time, against the catalog.
+func (l *loader) checkRootVolume(ptr string, gv map[string]any, p *Provider) {
+	rv, _ := gv["root_volume"].(map[string]any)
+	if p.Type != ProviderNHNCloud || rv == nil {
+		return
+	}
+	rp := ptr + "/root_volume"
+	if enc, _ := rv["encrypted"].(bool); enc {
+		l.errorAtPtr(rp+"/encrypted", false, pathText(rp+"/encrypted")+": NHN Cloud encrypts volumes only with a Secure Key Manager key, which fleet cannot pass",
+			"Remove encrypted (or set it to false); an encrypted NHN Cloud volume type needs nhn_encryption, which fleet does not support.")
+	}
+	size, ok := rv["size"].(int64)
+	if !ok {
+		return
+	}
+	typ, _ := gv["type"].(string)
+	lo, hi, what := int64(NHNRootMinGB), int64(NHNRootMaxGB), "NHN Cloud root volumes"
+	if strings.HasPrefix(typ, "u2.") {
+		hi, what = NHNU2RootMaxGB, "u2 flavor root disks"
+	}
+	if size < lo || size > hi {
+		l.errorAtPtr(rp+"/size", false, fmt.Sprintf("%s: %s are %d to %d GB, got %d", pathText(rp+"/size"), what, lo, hi, size),
+			fmt.Sprintf("Set root_volume.size between %d and %d, or leave it out for the image's minimum.", lo, hi))
 	}
 }
 

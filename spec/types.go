@@ -1,5 +1,10 @@
 package spec
 
+import (
+	"strconv"
+	"strings"
+)
+
 // Fleet is a loaded, expanded fleet: what the user declared, with every
 // server group expanded into its instances. Slices are sorted by name so
 // that everything built from a Fleet is deterministic.
@@ -49,6 +54,7 @@ type ServerGroup struct {
 	Name    string
 	Count   int  // number of instances
 	Counted bool // count was written: instances are NAME-1..NAME-N, otherwise one instance NAME
+	Protect bool // protect: true, which also covers members a lower count removes
 	Rollout *Rollout
 	Range   Range
 }
@@ -108,6 +114,18 @@ type Server struct {
 	Rollout        *Rollout // the group's rollout
 	BatchCreate    bool     // batch creates even where the cloud names members differently (renamed after)
 	Range          Range    // where the group was declared
+	// Fields is where each field of the group was written, by dotted path
+	// ("type", "network.ip"); shared by the group's instances: read only.
+	Fields map[string]Range `json:"-"`
+}
+
+// FieldRange is where a field of the server's group was written, else
+// where the group was declared.
+func (s *Server) FieldRange(path string) Range {
+	if r, ok := s.Fields[path]; ok {
+		return r
+	}
+	return s.Range
 }
 
 // Address is the server's state address: server/NAME.
@@ -152,6 +170,16 @@ type Keypair struct {
 	PublicKeyFile string // relative to the fleet file
 	PublicKey     string // the file's contents, read at load time
 	Range         Range
+	Fields        map[string]Range `json:"-"` // where each field was written
+}
+
+// FieldRange is where a field of the keypair was written, else where the
+// keypair was declared.
+func (k *Keypair) FieldRange(field string) Range {
+	if r, ok := k.Fields[field]; ok {
+		return r
+	}
+	return k.Range
 }
 
 // Address is keypair/NAME.
@@ -159,9 +187,19 @@ func (k *Keypair) Address() string { return "keypair/" + k.Name }
 
 // Image is one entry of the images block: an image made from a server.
 type Image struct {
-	Name  string
-	From  string // server instance name
-	Range Range
+	Name   string
+	From   string // server instance name
+	Range  Range
+	Fields map[string]Range `json:"-"` // where each field was written
+}
+
+// FieldRange is where a field of the image was written, else where the
+// image was declared.
+func (i *Image) FieldRange(field string) Range {
+	if r, ok := i.Fields[field]; ok {
+		return r
+	}
+	return i.Range
 }
 
 // Address is image/NAME.
@@ -182,6 +220,24 @@ func (f *Fleet) ProviderNames() []string {
 	}
 	sortStrings(names)
 	return names
+}
+
+// GroupOf returns the counted group whose member name is (NAME-N for a
+// positive N, whether or not N is within the group's count now), or nil.
+func (f *Fleet) GroupOf(name string) *ServerGroup {
+	i := strings.LastIndexByte(name, '-')
+	if i < 0 {
+		return nil
+	}
+	if n, err := strconv.Atoi(name[i+1:]); err != nil || n < 1 || strconv.Itoa(n) != name[i+1:] {
+		return nil
+	}
+	for _, g := range f.Groups {
+		if g.Counted && g.Name == name[:i] {
+			return g
+		}
+	}
+	return nil
 }
 
 // Server returns the instance with the given name, or nil.

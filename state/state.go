@@ -35,6 +35,13 @@ type Resource struct {
 	Image    *providers.Image   `json:"image,omitempty"`
 	Keypair  *providers.Keypair `json:"keypair,omitempty"`
 
+	// Declared holds values of the fleet file as they were when fleet
+	// created the resource, by attribute path ("user_data" as its sha256,
+	// "billing", "network.subnet", ...): the ones the cloud does not report
+	// back, which the planner compares with the file instead. Never secret
+	// text. Empty for resources fleet adopted or an older fleet created.
+	Declared map[string]string `json:"declared,omitempty"`
+
 	// Stuck is set when an apply waited --wait-timeout for the resource to
 	// settle and the cloud never finished it; a plan that still finds it in
 	// transition shows it as stuck. It is cleared once fleet sees it settle.

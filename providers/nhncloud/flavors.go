@@ -15,8 +15,8 @@ import (
 
 // flavor is the part of a Nova flavor fleet uses.
 type flavor struct {
-	ID, Name   string
-	VCPUs, RAM int
+	ID, Name         string
+	VCPUs, RAM, Disk int
 }
 
 // loadFlavors lists flavors/detail into the cache.
@@ -28,7 +28,7 @@ func (p *Provider) loadFlavors(ctx context.Context) error {
 			return false, err
 		}
 		for _, f := range list {
-			fs = append(fs, flavor{ID: f.ID, Name: f.Name, VCPUs: f.VCPUs, RAM: f.RAM})
+			fs = append(fs, flavor{ID: f.ID, Name: f.Name, VCPUs: f.VCPUs, RAM: f.RAM, Disk: f.Disk})
 		}
 		return true, nil
 	})
@@ -129,7 +129,11 @@ func (p *Provider) catalogTypes() []providers.TypeInfo {
 	defer p.flavorMu.Unlock()
 	out := make([]providers.TypeInfo, 0, len(p.flavors))
 	for _, f := range p.flavors {
-		out = append(out, providers.TypeInfo{Name: f.Name, ID: f.ID, Family: family(f.Name), CPUs: f.VCPUs, MemoryMB: f.RAM})
+		t := providers.TypeInfo{Name: f.Name, ID: f.ID, Family: family(f.Name), CPUs: f.VCPUs, MemoryMB: f.RAM}
+		if t.Family == "u2" {
+			t.DiskGB = f.Disk
+		}
+		out = append(out, t)
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
 	"github.com/gophercloud/gophercloud/v2/pagination"
 
 	"github.com/fleet-iac/fleet/providers"
@@ -87,9 +88,23 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		if err != nil {
 			return resp, err
 		}
-		resp.Catalog = &providers.Catalog{Types: p.catalogTypes(), Zones: zones}
+		resp.Catalog = &providers.Catalog{Types: p.catalogTypes(), Zones: zones, Images: catalogImages(ims)}
+		if resp.Catalog.Subnets, err = p.listSubnets(ctx); err != nil {
+			return resp, err
+		}
 	}
 	return resp, nil
+}
+
+// catalogImages lists every image the tenant sees, with its minimum disk,
+// from the page the inventory read anyway.
+func catalogImages(ims []images.Image) []providers.ImageInfo {
+	out := make([]providers.ImageInfo, 0, len(ims))
+	for _, im := range ims {
+		out = append(out, providers.ImageInfo{ID: im.ID, Name: im.Name, MinDisk: im.MinDiskGigabytes})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 func less(a1, id1, a2, id2 string) bool {
@@ -166,6 +181,28 @@ func (p *Provider) listImages(ctx context.Context) ([]images.Image, error) {
 	if err != nil {
 		return nil, apiError("GET /v2/images", "", err)
 	}
+	return out, nil
+}
+
+// listSubnets lists the tenant's subnets with their CIDRs (Neutron), when
+// the catalog has a network endpoint.
+func (p *Provider) listSubnets(ctx context.Context) ([]providers.SubnetInfo, error) {
+	if p.network == nil {
+		return nil, nil
+	}
+	page, err := subnets.List(p.network, subnets.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		return nil, apiError("GET /v2.0/subnets", "", err)
+	}
+	list, err := subnets.ExtractSubnets(page)
+	if err != nil {
+		return nil, apiError("GET /v2.0/subnets", "", err)
+	}
+	out := make([]providers.SubnetInfo, 0, len(list))
+	for _, sn := range list {
+		out = append(out, providers.SubnetInfo{ID: sn.ID, Network: sn.NetworkID, CIDR: sn.CIDR})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 

@@ -23,6 +23,7 @@ type Provider struct {
 	compute *gophercloud.ServiceClient
 	volume  *gophercloud.ServiceClient
 	image   *gophercloud.ServiceClient
+	network *gophercloud.ServiceClient // nil when the token's catalog lists no network endpoint: subnets go unchecked
 
 	flavorMu sync.Mutex
 	flavors  []flavor // cached flavors/detail, refreshed when a name or id is unknown
@@ -79,6 +80,9 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	if p.image, err = openstack.NewImageV2(pc, eo); err != nil {
 		return nil, fmt.Errorf("nhncloud: image endpoint for region %s: %w", cfg.Region, err)
+	}
+	if nc, err := openstack.NewNetworkV2(pc, eo); err == nil {
+		p.network = nc // only read, for the plan's fixed-IP check
 	}
 	p.poll = newPoller(p, cfg.PollInterval)
 	return p, nil

@@ -1,0 +1,80 @@
+package planner
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// A keypair is this fleet's only when its state records it: one found in
+// the cloud is used and never adopted, created or deleted, unless a
+// pending create intent of this fleet names it (a crash between the
+// import and the state write).
+func TestKeypairOwnership(t *testing.T) {
+	tests := map[string]struct {
+		inState  bool
+		intent   bool
+		destroy  bool
+		want     []string // the keypair's actions
+		existing []Existing
+	}{
+		"recorded: owned, nothing to do": {inState: true},
+		"found, not recorded: used": {
+			existing: []Existing{{Address: "keypair/access-key", Kind: "keypair", Provider: "nhn", CloudID: "access-key"}}},
+		"found, not recorded, destroy: left alone":    {destroy: true},
+		"recorded, destroy: deleted":                  {inState: true, destroy: true, want: []string{"delete keypair/access-key"}},
+		"found with a pending create intent: adopted": {intent: true, want: []string{"adopt keypair/access-key"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := webAndDB(nil, nil)
+			st, inv := world(f)
+			if !tc.inState {
+				st.Remove("keypair/access-key")
+			}
+			if tc.intent {
+				st.Intents = []state.Intent{{Action: "create keypair/access-key", Address: "keypair/access-key", Provider: "nhn", Op: "create",
+					Started: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
+			}
+			p, diags := Build(Input{Fleet: f, State: st, Inventory: inv, Destroy: tc.destroy})
+			noErrors(t, diags)
+			var got []string
+			for _, a := range p.Actions {
+				if a.Address == "keypair/access-key" {
+					got = append(got, a.ID)
+				}
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("keypair actions (-want +got):\n%s", d)
+			}
+			if d := cmp.Diff(tc.existing, p.Existing); d != "" {
+				t.Errorf("existing (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// A plan that failed (an unknown type) is marked so and reports the
+// problem once for the group; one blocked by protect is not failed: it is
+// shown.
+func TestFailedPlan(t *testing.T) {
+	wg, web := groupOf("web", 3, nil, ncpServer, func(s *spec.Server) { s.Type = "s2-g2-s5O" })
+	p, diags := Build(Input{Fleet: fleetOf(wg, web), Inventory: withCatalog(emptyInventory())})
+	if !p.Failed {
+		t.Error("a plan with an unknown type is not Failed")
+	}
+	if n := len(diags); n != 1 {
+		t.Errorf("%d diagnostics for one unknown type in a group of 3, want 1: %s", n, renderDiags(diags))
+	}
+	wantError(t, diags, `servers.web.type: unknown server type "s2-g2-s5O"`)
+
+	sc := scenarios()["protect_blocked"]
+	p, diags = Build(sc.in)
+	if !diags.HasErrors() || p.Failed {
+		t.Errorf("protect_blocked: errors %v, Failed %v; want errors and not Failed", diags.HasErrors(), p.Failed)
+	}
+}
