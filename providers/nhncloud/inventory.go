@@ -62,6 +62,11 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 			resp.Servers = append(resp.Servers, p.toServer(s, byID))
 		}
 	}
+	if req.Unowned {
+		if err := p.fillSubnets(ctx, resp.Servers); err != nil {
+			return resp, err
+		}
+	}
 	if resp.Keypairs, err = p.listKeypairs(ctx); err != nil {
 		return resp, err
 	}

@@ -22,6 +22,7 @@ type Provider struct {
 	compute *gophercloud.ServiceClient
 	volume  *gophercloud.ServiceClient
 	image   *gophercloud.ServiceClient
+	network *gophercloud.ServiceClient // nil when the catalog has no network endpoint; only discovery reads it
 
 	flavorMu sync.Mutex
 	flavors  []flavor // cached flavors/detail, refreshed when a name or id is unknown
@@ -79,6 +80,9 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	if p.image, err = openstack.NewImageV2(pc, eo); err != nil {
 		return nil, fmt.Errorf("nhncloud: image endpoint for region %s: %w", cfg.Region, err)
 	}
+	// Only fleet import --discover reads subnets; a catalog without the
+	// network service costs that, not the provider.
+	p.network, _ = openstack.NewNetworkV2(pc, eo)
 	p.poll = newPoller(p, cfg.PollInterval)
 	return p, nil
 }
