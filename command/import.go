@@ -15,11 +15,16 @@ func importCommand(s *Streams) *cli.Command {
 	return &cli.Command{
 		Name:      "import",
 		Usage:     "adopt an existing server, volume, image or keypair into the state",
-		ArgsUsage: "ADDR CLOUD_ID | --discover",
+		ArgsUsage: "ADDR CLOUD_ID | --discover | --from-tfstate FILE",
 		Flags:     append([]cli.Flag{fileFlag(), lockTimeoutFlag(), noColorFlag()}, discoverFlags()...),
 		Action: func(c *cli.Context) error {
-			if c.Bool("discover") {
+			switch {
+			case c.Bool("discover") && c.String("from-tfstate") != "":
+				return userError("--discover and --from-tfstate do not go together", "Take over a Terraform state first, then discover what else runs.")
+			case c.Bool("discover"):
 				return importDiscover(c, s)
+			case c.String("from-tfstate") != "":
+				return importTFState(c, s, c.String("from-tfstate"))
 			}
 			if c.Args().Len() != 2 {
 				return userError("import needs an address and a cloud id", "Usage: fleet import ADDR CLOUD_ID, e.g. fleet import server/web-1 1003")

@@ -25,10 +25,11 @@ const defaultFragment = "discovered.yaml"
 func discoverFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.BoolFlag{Name: "discover", Usage: "take over every server in the providers' accounts that no fleet owns"},
-		&cli.StringFlag{Name: "provider", Usage: "with --discover: look only in this provider (a name under providers:)"},
-		&cli.StringFlag{Name: "match", Usage: "with --discover: take only servers whose name matches this regular expression"},
-		&cli.StringFlag{Name: "out", Usage: "with --discover: the fleet file fragment to write (default " + defaultFragment + " beside the fleet file)"},
-		&cli.BoolFlag{Name: "auto-approve", Usage: "with --discover: import without asking (required without a terminal)"},
+		&cli.StringFlag{Name: "from-tfstate", Usage: "take over the servers a Terraform/OpenTofu state (format version 4) manages"},
+		&cli.StringFlag{Name: "provider", Usage: "with --discover or --from-tfstate: only this provider (a name under providers:)"},
+		&cli.StringFlag{Name: "match", Usage: "with --discover or --from-tfstate: take only servers whose name (or Terraform address) matches this regular expression"},
+		&cli.StringFlag{Name: "out", Usage: "the fleet file fragment to write the declarations to (default " + defaultFragment + " beside the fleet file)"},
+		&cli.BoolFlag{Name: "auto-approve", Usage: "with --discover or --from-tfstate: import without asking (required without a terminal)"},
 	}
 }
 
@@ -57,10 +58,7 @@ func importDiscover(c *cli.Context, s *Streams) error {
 	if err != nil {
 		return err
 	}
-	out := c.String("out")
-	if out == "" {
-		out = filepath.Join(filepath.Dir(ws.fleet.State.Path), defaultFragment)
-	}
+	out := fragmentPath(c, ws)
 	unlock, err := lockState(ctx, ws.backend, "import", c.Duration("lock-timeout"))
 	if err != nil {
 		return err
@@ -74,39 +72,61 @@ func importDiscover(c *cli.Context, s *Streams) error {
 	if err != nil {
 		return err
 	}
-	groups, problems := discover.Plan(found, ws.declaredOutside(out))
+	_, err = ws.takeOver(ctx, takeOverRun{c: c, s: s, u: u, st: st, out: out}, found, retag, nil)
+	return err
+}
+
+// takeOverRun is what one import run brings to takeOver.
+type takeOverRun struct {
+	c   *cli.Context
+	s   *Streams
+	u   ui
+	st  *state.State
+	out string // the fragment file
+}
+
+// takeOver is what --discover and --from-tfstate share: group the servers,
+// report every problem (then nothing is written or tagged), show the plan,
+// ask, write the declarations, record them in the state, then tag. done
+// reports whether everything is recorded and tagged.
+func (ws *workspace) takeOver(ctx context.Context, r takeOverRun, found []discover.Found, retag []state.Resource, problems []discover.Problem) (done bool, err error) {
+	s := r.s
+	groups, more := discover.Plan(found, ws.declaredOutside(r.out))
+	problems = append(problems, more...)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintf(s.Err, "Problem: %s\n", p)
 		}
-		return userError(fmt.Sprintf("%d problem(s) found: nothing was imported or tagged", len(problems)),
+		return false, userError(fmt.Sprintf("%d problem(s) found: nothing was imported or tagged", len(problems)),
 			"Resolve each problem above, or leave those servers out with --match or --provider, then run again.")
 	}
 	imports := discover.Resources(groups)
 	if len(imports) == 0 && len(retag) == 0 {
 		fmt.Fprintln(s.Out, "No servers without an owner found. Nothing to import.")
-		return nil
+		return true, nil
 	}
 	printImportPlan(s, ws.fleet, imports, retag)
-	if !c.Bool("auto-approve") {
-		if !u.interactive {
-			return userError("import --discover needs --auto-approve without a terminal",
+	if !r.c.Bool("auto-approve") {
+		if !r.u.interactive {
+			return false, userError("import needs --auto-approve without a terminal",
 				"Review the plan above, then re-run with --auto-approve.")
 		}
 		if !confirm(s, "Do you want to import these resources and tag them as fleet "+ws.fleet.Name+"'s?") {
-			return userError("import cancelled", "")
+			return false, userError("import cancelled", "")
 		}
 	}
+	// Declarations first, then the state, then the tags: a run killed at any
+	// point is finished by running it again, and loses nothing.
 	if len(groups) > 0 {
-		if err := writeFragment(out, groups); err != nil {
-			return err
+		if err := writeFragment(r.out, groups); err != nil {
+			return false, err
 		}
-		for _, r := range imports {
-			st.Put(r)
+		for _, res := range imports {
+			r.st.Put(res)
 		}
-		st.Fleet = ws.fleet.Name
-		if err := ws.backend.Write(ctx, st); err != nil {
-			return fmt.Errorf("write state: %w", err)
+		r.st.Fleet = ws.fleet.Name
+		if err := ws.backend.Write(ctx, r.st); err != nil {
+			return false, fmt.Errorf("write state: %w", err)
 		}
 	}
 	tagged, notes, err := ws.tagImported(ctx, append(retag, imports...))
@@ -114,13 +134,22 @@ func importDiscover(c *cli.Context, s *Streams) error {
 		fmt.Fprintln(s.Out, n)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	fmt.Fprintf(s.Out, "Imported %d resource(s), tagged %d.\n", len(imports), tagged)
 	if len(groups) > 0 {
-		fmt.Fprintf(s.Out, "Their declarations are in %s.%s\n", out, ws.fragmentHint(out))
+		fmt.Fprintf(s.Out, "Their declarations are in %s.%s\n", r.out, ws.fragmentHint(r.out))
 	}
-	return nil
+	return true, nil
+}
+
+// fragmentPath is --out, or discovered.yaml beside the fleet's state file
+// (which is beside the fleet file unless the state block moves it).
+func fragmentPath(c *cli.Context, ws *workspace) string {
+	if out := c.String("out"); out != "" {
+		return out
+	}
+	return filepath.Join(filepath.Dir(ws.fleet.State.Path), defaultFragment)
 }
 
 // discoverProviders are the providers to look in, sorted: all, or the one

@@ -279,7 +279,7 @@ func TestImportDiscover(t *testing.T) {
 	w.writeProvidersOnly()
 
 	r := w.run(2*time.Minute, "import", "-f", ".", "--discover")
-	if r.code != 1 || !strings.Contains(r.stdout, "Plan: 9 to import, 5 to tag.") || !strings.Contains(r.stderr, "needs --auto-approve") {
+	if r.code != 1 || !strings.Contains(r.stdout, "Plan: 9 to import, 5 to tag.") || !strings.Contains(r.stderr, "import needs --auto-approve") {
 		t.Fatalf("discover without approval: %s", r)
 	}
 	if strings.Contains(r.stdout, "theirs") {
