@@ -401,3 +401,34 @@ func (w *world) assertNoChangesIn(file string) {
 		w.t.Fatalf("final plan is not empty: %s", r)
 	}
 }
+
+// TestImportTagsServer: fleet import ADDR ID puts the owner tag on the
+// server it records, and refuses a server another fleet owns.
+func TestImportTagsServer(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, simcore.Behaviour{BuildTime: 200 * time.Millisecond})
+	l := newLegacy(t, w)
+	w.writeProvidersOnly()
+	decl := fmt.Sprintf("servers:\n  cache: &s\n    provider: nhn\n    image: %s\n    type: %s\n    zone: %s\n    network: { subnet: %s }\n    key: legacy-key\n  theirs: *s\n",
+		w.envValue("FLEET_SIM_NHN_IMAGE"), w.envValue("FLEET_SIM_NHN_FLAVOR"), w.envValue("FLEET_SIM_NHN_ZONE"), w.envValue("FLEET_SIM_NHN_SUBNET"))
+	if err := os.WriteFile(filepath.Join(w.dir, "servers.yaml"), []byte(decl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := w.run(time.Minute, "import", "-f", ".", "server/theirs", l.otherID); r.code != 1 || !strings.Contains(r.stderr, `belongs to fleet "other"`) {
+		t.Errorf("import of another fleet's server: %s", r)
+	}
+	if r := w.run(time.Minute, "import", "-f", ".", "server/cache", l.nhnIDs["cache"]); r.code != 0 {
+		t.Fatalf("import: %s", r)
+	}
+	for _, res := range w.cloud() {
+		if res.id == l.nhnIDs["cache"] && (res.fleet != fleetName || res.addr != "server/cache") {
+			t.Errorf("imported server not tagged: %v", res)
+		}
+		if res.id == l.otherID && res.fleet != "other" {
+			t.Errorf("the other fleet's server was re-tagged: %v", res)
+		}
+	}
+	if r := w.run(time.Minute, "state", "list", "-f", "."); r.code != 0 || strings.Contains(r.stdout, "theirs") || !strings.Contains(r.stdout, "server/cache") {
+		t.Errorf("state list: %s", r)
+	}
+}
