@@ -72,17 +72,19 @@ func importDiscover(c *cli.Context, s *Streams) error {
 	if err != nil {
 		return err
 	}
-	_, err = ws.takeOver(ctx, takeOverRun{c: c, s: s, u: u, st: st, out: out}, found, retag, nil)
+	_, err = ws.takeOver(ctx, takeOverRun{c: c, s: s, u: u, st: st, out: out,
+		none: "No servers without an owner found. Nothing to import."}, found, retag, nil)
 	return err
 }
 
 // takeOverRun is what one import run brings to takeOver.
 type takeOverRun struct {
-	c   *cli.Context
-	s   *Streams
-	u   ui
-	st  *state.State
-	out string // the fragment file
+	c    *cli.Context
+	s    *Streams
+	u    ui
+	st   *state.State
+	out  string // the fragment file
+	none string // what to say when there is nothing to take
 }
 
 // takeOver is what --discover and --from-tfstate share: group the servers,
@@ -102,7 +104,7 @@ func (ws *workspace) takeOver(ctx context.Context, r takeOverRun, found []discov
 	}
 	imports := discover.Resources(groups)
 	if len(imports) == 0 && len(retag) == 0 {
-		fmt.Fprintln(s.Out, "No servers without an owner found. Nothing to import.")
+		fmt.Fprintln(s.Out, r.none)
 		return true, nil
 	}
 	printImportPlan(s, ws.fleet, imports, retag)

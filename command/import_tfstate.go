@@ -68,7 +68,8 @@ func importTFState(c *cli.Context, s *Streams, file string) error {
 	if len(m.Unmapped) > 0 {
 		fmt.Fprintln(s.Out)
 	}
-	done, err := ws.takeOver(ctx, takeOverRun{c: c, s: s, u: u, st: st, out: out}, found, nil, problems)
+	done, err := ws.takeOver(ctx, takeOverRun{c: c, s: s, u: u, st: st, out: out,
+		none: "Nothing to import: every server in this Terraform state is in fleet's state already or not taken."}, found, nil, problems)
 	if err != nil || !done {
 		return err
 	}
