@@ -83,6 +83,12 @@ func Plan(found []Found, declared Declared) ([]Group, []Problem) {
 					"Rename it in the cloud console, or leave it out with --match."})
 				continue
 			}
+			if s.Failed {
+				problems = append(problems, Problem{fmt.Sprintf("%s (id %s, provider %s)", addr, s.ID, f.Provider),
+					"the cloud reports it failed (status " + s.Status + "): fleet would plan its replacement at once",
+					"Repair or delete it in the cloud console, or leave it out with --match."})
+				continue
+			}
 			m := Member{Address: addr, Server: s, Volumes: nameVolumes(s.Name, vols[s.ID])}
 			singles = append(singles, Group{Key: s.Name, Provider: f.Provider, Cloud: f.Cloud, Decl: declare(f.Cloud, f.Provider, m), Members: []Member{m}})
 		}

@@ -63,6 +63,10 @@ func TestPlan(t *testing.T) {
 			found:    []Found{{Provider: "nhn", Cloud: spec.ProviderNHNCloud, Servers: []providers.Server{srv("1", "my server", "m2")}}},
 			problems: []string{`server "my server" (id 1, provider nhn)`},
 		},
+		"a failed server": {
+			found:    []Found{{Provider: "nhn", Cloud: spec.ProviderNHNCloud, Servers: []providers.Server{{ID: "1", Name: "api", Failed: true, Status: "ERROR"}}}},
+			problems: []string{"server/api (id 1, provider nhn)"},
+		},
 		"an address the fleet declares": {
 			found:    []Found{{Provider: "nhn", Cloud: spec.ProviderNHNCloud, Servers: []providers.Server{srv("1", "api", "m2")}}},
 			declared: map[string]string{"api": "fleet.yaml:7:3"},
