@@ -293,6 +293,9 @@ func TestImportDiscover(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "Imported 9 resource(s), tagged 5.") {
 		t.Fatalf("discover: %s", r)
 	}
+	if !strings.Contains(r.stdout, `Note: provider "ncp" cannot put an owner tag on an existing resource`) {
+		t.Errorf("discover does not say NCP's servers stay untagged: %s", r)
+	}
 	l.assertTakenOver(t)
 	frag, err := os.ReadFile(filepath.Join(w.dir, "discovered.yaml"))
 	if err != nil {
