@@ -15,9 +15,17 @@ func importCommand(s *Streams) *cli.Command {
 	return &cli.Command{
 		Name:      "import",
 		Usage:     "adopt an existing server, volume, image or keypair into the state",
-		ArgsUsage: "ADDR CLOUD_ID",
-		Flags:     []cli.Flag{fileFlag(), lockTimeoutFlag(), noColorFlag()},
+		ArgsUsage: "ADDR CLOUD_ID | --discover | --from-tfstate FILE",
+		Flags:     append([]cli.Flag{fileFlag(), lockTimeoutFlag(), noColorFlag()}, discoverFlags()...),
 		Action: func(c *cli.Context) error {
+			switch {
+			case c.Bool("discover") && c.String("from-tfstate") != "":
+				return userError("--discover and --from-tfstate do not go together", "Take over a Terraform state first, then discover what else runs.")
+			case c.Bool("discover"):
+				return importDiscover(c, s)
+			case c.String("from-tfstate") != "":
+				return importTFState(c, s, c.String("from-tfstate"))
+			}
 			if c.Args().Len() != 2 {
 				return userError("import needs an address and a cloud id", "Usage: fleet import ADDR CLOUD_ID, e.g. fleet import server/web-1 1003")
 			}
@@ -60,11 +68,24 @@ func importCommand(s *Streams) *cli.Command {
 				return userError(fmt.Sprintf("no %s with id %s in provider %q", kind, id, provName),
 					"Check the id in the cloud console or API; fleet import takes the cloud's own id.")
 			}
+			if o := ownerOf(res); o.Fleet != "" && o.Fleet != ws.fleet.Name {
+				return userError(fmt.Sprintf("%s %s belongs to fleet %q", kind, id, o.Fleet),
+					"fleet never takes over what another fleet owns. Remove it from that fleet's state (fleet state rm there) and its owner tag first, or import another id.")
+			}
 			res.Address, res.Provider = addr, provName
 			st.Fleet = ws.fleet.Name
 			st.Put(res)
 			if err := ws.backend.Write(ctx, st); err != nil {
 				return fmt.Errorf("write state: %w", err)
+			}
+			// Recorded first, tagged after: a run that dies in between
+			// leaves it in the state, and fleet import --discover tags it.
+			_, notes, err := ws.tagImported(ctx, []state.Resource{res})
+			for _, n := range notes {
+				fmt.Fprintln(s.Out, n)
+			}
+			if err != nil {
+				return err
 			}
 			fmt.Fprintf(s.Out, "Imported %s (id %s). Run \"fleet plan%s\" to see how it differs from the fleet file.\n", addr, id, fileSuffix(c.StringSlice("file")))
 			return nil
@@ -127,6 +148,19 @@ func findResource(inv providers.InventoryResponse, kind providers.Kind, id strin
 		r.Keypair = find(inv.Keypairs, func(k providers.Keypair) bool { return k.Name == id }) // keypairs are named, not numbered
 	}
 	return r, r.Server != nil || r.Volume != nil || r.Image != nil || r.Keypair != nil
+}
+
+// ownerOf is the owner tag a found resource carries.
+func ownerOf(r state.Resource) providers.Owner {
+	switch {
+	case r.Server != nil:
+		return r.Server.Owner
+	case r.Volume != nil:
+		return r.Volume.Owner
+	case r.Image != nil:
+		return r.Image.Owner
+	}
+	return providers.Owner{}
 }
 
 // find returns the first element of list that matches, or nil.

@@ -13,6 +13,9 @@ var (
 	ErrConflict = errors.New("state conflict")
 	// ErrFailed: the resource ended in a failure state while being waited on.
 	ErrFailed = errors.New("resource failed")
+	// ErrUnsupported: the cloud has no call for the change (NCP cannot
+	// change a server's description, where its owner tag lives).
+	ErrUnsupported = errors.New("not supported by the cloud")
 )
 
 // APIError is an error answer from a cloud API, after retries.

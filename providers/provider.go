@@ -66,6 +66,11 @@ type InventoryRequest struct {
 	// resources): they are returned too, tagged or not, with Owner as found.
 	// Still never a call per resource: they are picked out of the same pages.
 	Known []Known
+
+	// Unowned also returns every server and additional volume that carries
+	// no fleet's owner tag at all (fleet import --discover), with an empty
+	// Owner. Resources another fleet owns are never returned.
+	Unowned bool
 }
 
 // Known is a resource the state records.
@@ -247,6 +252,7 @@ type UpdateRequest struct {
 	SecurityGroups *SecurityGroups // server: the complete new list
 	Metadata       *Metadata       // server: the complete new user metadata
 	ExtendVolume   *int            // volume: new size in GB (grow only)
+	Tag            *Owner          // server, volume: put fleet's owner tag on a resource made by other means (import)
 }
 
 // Resize changes a server's type.

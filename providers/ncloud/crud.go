@@ -34,10 +34,14 @@ func (p *Provider) Create(ctx context.Context, req providers.CreateRequest) (pro
 // progress to end first, since NCP refuses control calls meanwhile.
 func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (providers.UpdateResponse, error) {
 	var err error
-	switch req.Kind {
-	case providers.KindServer:
+	switch {
+	case req.Tag != nil:
+		// The owner tag lives in the description, which NCP sets at create
+		// and offers no call to change.
+		err = fmt.Errorf("ncloud: %s: NCP cannot change the description of an existing %s, where fleet's owner tag lives: %w", req.Address, req.Kind, providers.ErrUnsupported)
+	case req.Kind == providers.KindServer:
 		err = p.updateServer(ctx, req)
-	case providers.KindVolume:
+	case req.Kind == providers.KindVolume:
 		err = p.updateVolume(ctx, req)
 	default:
 		err = fmt.Errorf("ncloud: %s: a %s cannot be updated in place: %w", req.Address, req.Kind, providers.ErrConflict)

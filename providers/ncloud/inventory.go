@@ -37,9 +37,10 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		known[k.Kind][k.ID] = true
 	}
 	// wanted: tagged for this fleet, or recorded in the state (fleet import
-	// adopts untagged resources), with the owner as found.
+	// adopts untagged resources), with the owner as found; with Unowned also
+	// every untagged one (fleet import --discover).
 	wanted := func(kind providers.Kind, id string, o providers.Owner, tagged bool) bool {
-		return (tagged && o.Fleet == req.Fleet) || known[kind][id]
+		return (tagged && o.Fleet == req.Fleet) || known[kind][id] || (req.Unowned && !tagged)
 	}
 	// Group volumes by server once: matching them per server would cost
 	// servers × volumes, which dominated refreshing 10,000 servers

@@ -27,7 +27,8 @@ const pageSize = 1000
 //
 // Servers, volumes and images are returned only when their metadata
 // carries req.Fleet, or when req.Known names them (resources fleet import
-// adopted, picked out of the same pages). Keypairs cannot carry metadata:
+// adopted, picked out of the same pages), or with req.Unowned when they carry
+// no fleet's tag at all (fleet import --discover). Keypairs cannot carry metadata:
 // all of the tenant's keypairs are returned with an empty Owner, and fleet
 // treats those its file declares as its own.
 func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest) (providers.InventoryResponse, error) {
@@ -53,13 +54,18 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	byID := make(map[string]wireVolume, len(vols))
 	for _, v := range vols {
 		byID[v.ID] = v
-		if ownedBy(v.Metadata, req.Fleet) || known[providers.KindVolume][v.ID] {
+		if ownedBy(v.Metadata, req.Fleet) || known[providers.KindVolume][v.ID] || (req.Unowned && v.Bootable != "true" && untagged(v.Metadata)) {
 			resp.Volumes = append(resp.Volumes, v.toVolume())
 		}
 	}
 	for _, s := range srvs {
-		if ownedBy(s.Metadata, req.Fleet) || known[providers.KindServer][s.ID] {
+		if ownedBy(s.Metadata, req.Fleet) || known[providers.KindServer][s.ID] || (req.Unowned && untagged(s.Metadata)) {
 			resp.Servers = append(resp.Servers, p.toServer(s, byID))
+		}
+	}
+	if req.Unowned {
+		if err := p.fillSubnets(ctx, resp.Servers); err != nil {
+			return resp, err
 		}
 	}
 	if resp.Keypairs, err = p.listKeypairs(ctx); err != nil {

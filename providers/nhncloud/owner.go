@@ -63,6 +63,12 @@ func ownedBy(md map[string]string, fleet string) bool {
 	return ok && o.Fleet == fleet
 }
 
+// untagged reports whether md carries no fleet's tag at all.
+func untagged(md map[string]string) bool {
+	_, ok := ownerOf(md)
+	return !ok
+}
+
 // userMetadata is md without fleet's tags and NHN's pre-filled keys; nil
 // when nothing remains.
 func userMetadata(md map[string]string) map[string]string {

@@ -23,7 +23,7 @@ type Provider struct {
 	compute *gophercloud.ServiceClient
 	volume  *gophercloud.ServiceClient
 	image   *gophercloud.ServiceClient
-	network *gophercloud.ServiceClient // nil when the token's catalog lists no network endpoint: subnets go unchecked
+	network *gophercloud.ServiceClient // nil when the catalog lists no network endpoint: subnets go unchecked and undiscovered
 
 	flavorMu sync.Mutex
 	flavors  []flavor // cached flavors/detail, refreshed when a name or id is unknown
@@ -82,7 +82,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 		return nil, fmt.Errorf("nhncloud: image endpoint for region %s: %w", cfg.Region, err)
 	}
 	if nc, err := openstack.NewNetworkV2(pc, eo); err == nil {
-		p.network = nc // only read, for the plan's fixed-IP check
+		p.network = nc // only read: the plan's fixed-IP check and import --discover
 	}
 	p.poll = newPoller(p, cfg.PollInterval)
 	return p, nil

@@ -39,6 +39,8 @@ func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (pro
 		err = p.detach(ctx, req.Address, *req.Detach)
 	case req.ExtendVolume != nil:
 		err = p.extend(ctx, req.ID, req.Address, *req.ExtendVolume)
+	case req.Tag != nil:
+		err = p.tag(ctx, req.Kind, req.ID, req.Address, *req.Tag)
 	default:
 		err = fmt.Errorf("%s: nhncloud: update request names no change", req.Address)
 	}

@@ -35,6 +35,7 @@ func Run(t *testing.T, h Harness) {
 		{"batch", testBatch},
 		{"batch_unbatchable", testBatchUnbatchable},
 		{"batch_error_after", testBatchErrorAfter},
+		{"tag", testTag},
 	}
 	for _, o := range outages {
 		tests = append(tests, struct {

@@ -1,0 +1,48 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// tagImported puts the fleet's owner tag on imported servers and volumes, so
+// a lost state can be rebuilt from the cloud. A provider that cannot tag an
+// existing resource (NCP keeps the tag in a description it cannot change)
+// gets one note; the state still records what it imported.
+func (ws *workspace) tagImported(ctx context.Context, rs []state.Resource) (tagged int, notes []string, err error) {
+	untaggable := map[string]bool{}
+	for _, r := range rs {
+		if r.Kind != providers.KindServer && r.Kind != providers.KindVolume {
+			continue
+		}
+		if o := ownerOf(r); o.Fleet == ws.fleet.Name && o.Address == r.Address {
+			continue // already carries it
+		}
+		_, err := ws.providers[r.Provider].Update(ctx, providers.UpdateRequest{
+			Kind: r.Kind, ID: r.ID, Address: r.Address,
+			Tag: &providers.Owner{Fleet: ws.fleet.Name, Address: r.Address},
+		})
+		switch {
+		case errors.Is(err, providers.ErrUnsupported):
+			untaggable[r.Provider] = true
+		case err != nil:
+			return tagged, notes, fmt.Errorf("tag %s: %w", r.Address, err)
+		default:
+			tagged++
+		}
+	}
+	names := make([]string, 0, len(untaggable))
+	for n := range untaggable {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		notes = append(notes, fmt.Sprintf("Note: provider %q cannot put an owner tag on an existing resource (NCP keeps it in the description, which cannot be changed after create): its imported resources are recorded in the state only.", n))
+	}
+	return tagged, notes, nil
+}
