@@ -213,7 +213,9 @@ func TestVPCNeighbourhoodReads(t *testing.T) {
 	if len(subs) != 1 || subs[0]["subnetNo"] != "37" {
 		t.Errorf("public table's subnets: %s", jsonString(subs))
 	}
-	vpcCall("getRouteList", "routeTableNo", "999").refused(t, codeInvalid)
+	vpcCall("getRouteList", "vpcNo", "75", "routeTableNo", "999").refused(t, codeInvalid)
+	vpcCall("getRouteList", "routeTableNo", pub).refused(t, codeInvalid)                // vpcNo is required
+	vpcCall("getRouteList", "vpcNo", "80", "routeTableNo", pub).refused(t, codeInvalid) // another VPC's table
 	if l := vpcCall("getVpcDetail", "vpcNo", "75").list(t, "vpcList"); len(l) != 1 {
 		t.Errorf("vpc detail: %d", len(l))
 	}

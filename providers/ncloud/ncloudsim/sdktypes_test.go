@@ -296,8 +296,16 @@ type sdkRoute struct {
 }
 
 type sdkNetworkAclRule struct {
-	NetworkAclNo *string `json:"networkAclNo"`
-	Priority     *int32  `json:"priority"`
+	NetworkAclNo              *string  `json:"networkAclNo"`
+	Priority                  *int32   `json:"priority"`
+	ProtocolType              *sdkCode `json:"protocolType"`
+	PortRange                 *string  `json:"portRange"`
+	RuleAction                *sdkCode `json:"ruleAction"`
+	CreateDate                *string  `json:"createDate"`
+	IpBlock                   *string  `json:"ipBlock"`
+	DenyAllowGroupNo          *string  `json:"denyAllowGroupNo"`
+	NetworkAclRuleType        *sdkCode `json:"networkAclRuleType"`
+	NetworkAclRuleDescription *string  `json:"networkAclRuleDescription"`
 }
 
 // sdkLists maps each list an answer can carry to the element type the SDK

@@ -244,11 +244,19 @@ type routeJSON struct {
 }
 
 // getRouteList answers a default table's one route: the VPC's own range,
-// local.
+// local. It takes the table's VPC too (vpcNo is required, SDK
+// GetRouteListRequest), which must be the table's.
 func getRouteList(s *Sim, c *call) (result, error) {
+	vpcNo := c.p.str("vpcNo")
+	if vpcNo == "" {
+		return result{}, invalidParam("vpcNo", "is required")
+	}
 	t, err := routeTableOf(c)
 	if err != nil {
 		return result{}, err
+	}
+	if t.VpcNo != vpcNo {
+		return result{}, invalidParam("routeTableNo", "route table %s is not in vpc %s", t.RouteTableNo, vpcNo)
 	}
 	v := c.region.vpc(t.VpcNo)
 	return listOf(c, "routeList", []routeJSON{{v.CIDR, "LOCAL", t.RouteTableNo, code{"LOCAL", "LOCAL"}, "", true}})
