@@ -360,6 +360,17 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 			t.Fatalf("auto-confirmed: %s %v", s.Status, s.Flavor)
 		}
 		wantCode(t, servers.ConfirmResize(ctx, g.compute, id).ExtractErr(), 409)
+		if err := servers.Resize(ctx, g.compute, id, servers.ResizeOpts{FlavorRef: bigger}).ExtractErr(); err != nil {
+			t.Fatal(err)
+		}
+		h.clock.Advance(testBuild)
+		if err := servers.RevertResize(ctx, g.compute, id).ExtractErr(); err != nil {
+			t.Fatal(err)
+		}
+		g.settle()
+		if s := g.get(t, id); s.Status != "ACTIVE" || s.Flavor["id"] != flavorID("m2.c2m4") {
+			t.Fatalf("reverted: %s %v", s.Status, s.Flavor)
+		}
 	})
 
 	t.Run("security groups", func(t *testing.T) {
@@ -666,6 +677,17 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 		if sn, err := subnets.Get(ctx, nc, fx.Subnet).Extract(); err != nil || sn.ID != fx.Subnet {
 			t.Errorf("subnet: %+v %v", sn, err)
 		}
+		// A volume uploaded to an image (Cinder's os-volume_upload_image).
+		vol, err := volumes.Create(ctx, g.block, volumes.CreateOpts{Size: 10, Name: "to-image", VolumeType: "General HDD",
+			AvailabilityZone: "kr-pub-b"}, nil).Extract()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.settle()
+		if up, err := volumes.UploadImage(ctx, g.block, vol.ID, volumes.UploadImageOpts{ImageName: "from-volume"}).Extract(); err != nil ||
+			up.ImageID == "" || up.VolumeID != vol.ID || up.Status != "uploading" {
+			t.Errorf("upload to image: %+v %v", up, err)
+		}
 	})
 
 	// Every route was driven through gophercloud, whose result structs are
@@ -681,6 +703,14 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 		for _, r := range servedMethodRoutes(t, h.sim) {
 			if !driven[r] {
 				missed = append(missed, r)
+			}
+		}
+		// And every action of the two action routes.
+		for _, a := range servedActions(t) {
+			if !slices.ContainsFunc(slices.Collect(maps.Keys(h.sim.Stats().Snapshot().Operations)), func(op string) bool {
+				return strings.HasSuffix(op, "/action "+a)
+			}) {
+				missed = append(missed, "action "+a)
 			}
 		}
 		if len(missed) > 0 {
@@ -718,6 +748,25 @@ func servedMethodRoutes(t *testing.T, s *Sim) []string {
 		}
 	}
 	return slices.Sorted(maps.Keys(seen))
+}
+
+// servedActions lists the server actions (the actions table) and the
+// volume actions (the cases of volumes.go's action switch).
+func servedActions(t *testing.T) []string {
+	t.Helper()
+	out := slices.Collect(maps.Keys(actions))
+	src, err := os.ReadFile("volumes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`case body\["([^"]+)"\] != nil`).FindAllStringSubmatch(string(src), -1) {
+		out = append(out, m[1])
+	}
+	if len(out) <= len(actions) {
+		t.Fatal("no volume actions found in volumes.go")
+	}
+	slices.Sort(out)
+	return out
 }
 
 // servedRoutes reads the route names route.go gives Stats, so a route
