@@ -259,3 +259,21 @@ func TestNeighbourhoodPersists(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The VPC reads' and ACGs' detail calls require their number and answer an
+// unknown one with an empty list, like the other detail calls (ncp.md §4.2).
+func TestNeighbourhoodDetails(t *testing.T) {
+	h := newHarness(t, nil)
+	for _, d := range []struct{ op, param, list string }{
+		{"getVpcDetail", "vpcNo", "vpcList"},
+		{"getSubnetDetail", "subnetNo", "subnetList"},
+		{"getNetworkAclDetail", "networkAclNo", "networkAclList"},
+		{"getRouteTableDetail", "routeTableNo", "routeTableList"},
+		{"getAccessControlGroupDetail", "accessControlGroupNo", "accessControlGroupList"},
+	} {
+		h.call(d.op).refused(t, codeInvalid)
+		if l := h.call(d.op, d.param, "999").list(t, d.list); len(l) != 0 {
+			t.Errorf("%s of an unknown number: %s", d.op, jsonString(l))
+		}
+	}
+}
