@@ -30,7 +30,7 @@ func ValidNCPServerName(name string) bool {
 // Fields that only one cloud understands; set on the other they would be
 // silently ignored, so they are errors.
 var (
-	ncpOnly = []string{"billing", "init_script", "partitions", "placement_group", "public_ip"}
+	ncpOnly = []string{"billing", "init_script", "partitions", "placement_group", "public_ip", "network/interfaces"}
 	nhnOnly = []string{"metadata", "user_data"}
 )
 
@@ -114,10 +114,6 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 			missing = append(missing, "network.subnet (or network.vpc)")
 		}
 		l.cloudOnly(ptr, gv, ncpOnly, "NCP", p)
-		if _, ok := net["interfaces"]; ok {
-			l.errorAtPtr(ptr+"/network/interfaces", true, pathText(ptr+"/network/interfaces")+": interfaces are for NCP servers only",
-				fmt.Sprintf("Provider %q is %s, which places a server by subnet; remove interfaces.", provName, p.Type))
-		}
 	default:
 		return // bad provider type: the schema reports it
 	}
@@ -171,12 +167,18 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 	}
 }
 
-// cloudOnly reports fields set on a server whose provider ignores them.
+// cloudOnly reports fields set on a server whose provider ignores them; a
+// field below another is named by its path ("network/interfaces").
 func (l *loader) cloudOnly(ptr string, gv map[string]any, fields []string, cloud string, p *Provider) {
 	for _, k := range fields {
-		if _, ok := gv[k]; ok {
-			l.errorAtPtr(ptr+"/"+k, true, fmt.Sprintf("%s: %s is for %s servers only", pathText(ptr+"/"+k), k, cloud),
-				fmt.Sprintf("Provider %q is %s, which has no such setting; remove %s.", p.Name, p.Type, k))
+		m, name := gv, k
+		if parent, child, nested := strings.Cut(k, "/"); nested {
+			m, _ = gv[parent].(map[string]any)
+			name = child
+		}
+		if _, ok := m[name]; ok {
+			l.errorAtPtr(ptr+"/"+k, true, fmt.Sprintf("%s: %s is for %s servers only", pathText(ptr+"/"+k), name, cloud),
+				fmt.Sprintf("Provider %q is %s, which has no such setting; remove %s.", p.Name, p.Type, name))
 		}
 	}
 }

@@ -53,7 +53,7 @@ func TestLoadSemanticErrors(t *testing.T) {
 		},
 		"interfaces on NHN": {
 			body: "providers:\n  nhn: { type: nhncloud, region: KR1 }\nservers:\n  web: { provider: nhn, image: i, type: t, key: k, network: { subnet: s, interfaces: ['930'] } }\n",
-			want: []string{"servers.web.network.interfaces: interfaces are for NCP servers only"},
+			want: []string{"servers.web.network.interfaces: interfaces is for NCP servers only"},
 		},
 		"interfaces with count": {
 			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { provider: ncp, count: 2, image: i, type: t, network: { vpc: '1', subnet: '2', interfaces: ['930'] } }\n",
