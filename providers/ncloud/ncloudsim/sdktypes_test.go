@@ -417,7 +417,9 @@ func TestEveryAnswerDecodesIntoTheSDKTypes(t *testing.T) {
 
 	srv := first(call("createServerInstances", "serverImageProductCode", "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050",
 		"serverSpecCode", "s2-g2-s50", "vpcNo", "75", "subnetNo", "36", "serverName", "sdk-1", "loginKeyName", "sdk-key",
-		"networkInterfaceList.1.networkInterfaceOrder", "0", "networkInterfaceList.1.accessControlGroupNoList.1", "43"),
+		"networkInterfaceList.1.networkInterfaceOrder", "0", "networkInterfaceList.1.accessControlGroupNoList.1", "43",
+		// Nested lists decode only when they have items.
+		"blockDevicePartitionList.1.mountPoint", "/", "blockDevicePartitionList.1.partitionSize", "50", "initScriptNo", script),
 		"serverInstanceList", "serverInstanceNo")
 	h.advance(fInit + fCreat + fSetup + 0.01)
 	call("getServerInstanceDetail", "serverInstanceNo", srv)
