@@ -49,6 +49,7 @@ func (l *loader) check(f *Fleet) {
 		l.checkGroup(f, g, byGroup[g.Name])
 	}
 	l.checkDuplicateNames(f)
+	l.checkSharedInterfaces(f)
 	l.checkKeypairs(f)
 	l.checkImages(f)
 	l.checkMoved(f)
@@ -250,6 +251,34 @@ func (l *loader) checkDuplicateNames(f *Fleet) {
 			continue
 		}
 		instances[s.Name] = s.Group
+	}
+}
+
+// checkSharedInterfaces reports a network interface two servers of one
+// provider take: NCP attaches an interface to one server only, so the
+// second create would fail halfway through an apply.
+func (l *loader) checkSharedInterfaces(f *Fleet) {
+	first := map[string]string{} // provider and interface number → its first pointer
+	for _, g := range f.Groups {
+		gv, _ := l.doc["servers"].(map[string]any)[g.Name].(map[string]any)
+		net, _ := gv["network"].(map[string]any)
+		nos, _ := net["interfaces"].([]any)
+		mine := map[string]bool{} // twice in one list: the schema's uniqueItems says so
+		for i, v := range nos {
+			no, _ := v.(string)
+			if no == "" || mine[no] {
+				continue
+			}
+			mine[no] = true
+			ptr := "/servers/" + escapePointer(g.Name) + "/network/interfaces/" + strconv.Itoa(i)
+			key := str(gv, "provider") + " " + no
+			if at, dup := first[key]; dup {
+				l.errorAtPtr(ptr, false, fmt.Sprintf("%s: network interface %s is also taken at %s", pathText(ptr), no, pathText(at)),
+					fmt.Sprintf("It is named at %s; an interface attaches to one server only.", l.rangeOf(at, false)))
+				continue
+			}
+			first[key] = ptr
+		}
 	}
 }
 
