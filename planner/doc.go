@@ -129,7 +129,10 @@
 // before the volume's and the server's delete; stop before delete on NCP; a
 // replacement's new resource (Replace, ID "create ADDR") before the old one
 // is stopped, detached and deleted (Replace, ID "delete ADDR (replaced)",
-// CloudID the old id); a rename before any other change of that server; an
+// CloudID the old id), except when the new server takes what the old one
+// holds (its fixed private IP, an existing NCP interface): then the old one
+// goes first, since the cloud gives either to one server at a time; a
+// rename before any other change of that server; an
 // image after its source server is at its target. Cycles are reported as
 // errors, each as "a → b → a" (each action waits for the next), starting at
 // the shortest, then alphabetically first, id.

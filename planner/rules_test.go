@@ -320,3 +320,50 @@ func TestRenderMarkdownFolds(t *testing.T) {
 		})
 	}
 }
+
+// A replacement that needs what the old server holds (its fixed IP, an
+// existing NCP interface) deletes the old server first: the cloud would
+// refuse the new one while the old one holds it. Its volumes still move
+// (detach, delete, create, attach), with no cycle.
+func TestReplaceFreesWhatTheNewServerTakes(t *testing.T) {
+	ncpImageChange := func(s *spec.Server) { s.Image = "SW.VSVR.OS.LNX64.CNTOS.0708.B050" }
+	tests := map[string]struct {
+		ncp     bool
+		desired func(*spec.Server)
+		live    func(*providers.Server)
+		want    []string
+	}{
+		"ncp keeps its interface": {true,
+			func(s *spec.Server) { ncpImageChange(s); s.Network.Interfaces = []string{"930"} },
+			func(s *providers.Server) { s.Extra = map[string]string{"interfaces": "930"} },
+			[]string{"stop server/web (replaced)", "detach volume/web/data", "delete server/web (replaced)", "create server/web", "attach volume/web/data"}},
+		"ncp keeps its fixed IP": {true,
+			func(s *spec.Server) { ncpImageChange(s); s.Network.IP = "10.0.0.9" },
+			func(s *providers.Server) { s.IP = "10.0.0.9" },
+			[]string{"stop server/web (replaced)", "detach volume/web/data", "delete server/web (replaced)", "create server/web", "attach volume/web/data"}},
+		"nhn keeps its fixed IP": {false,
+			func(s *spec.Server) { s.Key = "other"; s.Network.IP = "192.168.0.9" },
+			func(s *providers.Server) { s.IP = "192.168.0.9" },
+			[]string{"detach volume/db/pgdata", "delete server/db (replaced)", "create server/db", "attach volume/db/pgdata"}},
+		"ncp takes other interfaces: new first": {true,
+			func(s *spec.Server) { s.Network.Interfaces = []string{"931"} },
+			func(s *providers.Server) { s.Extra = map[string]string{"interfaces": "930"} },
+			[]string{"create server/web", "stop server/web (replaced)", "detach volume/web/data", "attach volume/web/data", "delete server/web (replaced)"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			mk, grp := nhnServer, "db"
+			if tc.ncp {
+				mk, grp = ncpServer, "web"
+			}
+			g0, s0 := groupOf(grp, 1, nil, mk, nil)
+			st, inv := world(fleetOf(g0, s0))
+			tc.live(invServer(inv, s0[0].Provider, grp))
+			tc.live(st.Lookup("server/" + grp).Server)
+			g1, s1 := groupOf(grp, 1, nil, mk, tc.desired)
+			p, diags := Build(Input{Fleet: fleetOf(g1, s1), State: st, Inventory: inv})
+			noErrors(t, diags)
+			wantIDs(t, p, tc.want...)
+		})
+	}
+}

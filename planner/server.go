@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fleet-iac/fleet/providers"
@@ -17,6 +18,7 @@ type serverPlan struct {
 	create     string       // create of the new server: fresh, or a replacement
 	replaced   bool
 	zoneMove   bool     // the replacement is in another zone or provider: its volumes cannot follow it
+	oldFirst   bool     // the replacement needs what the old server holds: the old one goes first
 	deleteID   string   // delete of the current server (undesired or replaced)
 	stopID     string   // stop of the current server before it is deleted (NCP)
 	powerOff   string   // stop/shelve of a new server once its volumes are attached
@@ -242,10 +244,15 @@ func powerStepsFromUnknown(to string) []ActionType {
 // replaceServer creates the new server before the old one goes, so that
 // capacity never drops by more than the rollout allows. The old server is
 // unprotected (NCP), stopped (NCP terminates only stopped servers), has its
-// volumes detached (wire) and is deleted.
+// volumes detached (wire) and is deleted. When the replacement needs what
+// the old server holds (its fixed private IP, an existing NCP interface),
+// the old server goes first: the cloud gives an address or an interface to
+// one server at a time, so creating first would fail every time.
 func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 	d, c := sp.desired, sp.cur
 	sp.replaced = true
+	held := heldName(d, c)
+	sp.oldFirst = held != ""
 	b.createServer(sp, true)
 	create := b.byID[sp.create]
 	create.Changes = diff.changes
@@ -261,18 +268,22 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 		sp.batched = append(sp.batched, sp.powerOff)
 	}
 	ncp := b.cloud(c.Provider) != spec.ProviderNHNCloud
-	deps := []string{sp.create}
+	var first []string // what the old server's steps wait for
+	if !sp.oldFirst {
+		first = []string{sp.create}
+	}
+	deps := slices.Clone(first)
 	if c.Server.Protect && !d.Protect { // when d.Protect, the replacement is blocked below
 		off := false
 		id := b.add(&Action{ID: "update " + sp.addr + " (replaced)", Type: Update, Kind: providers.KindServer, Address: sp.addr,
-			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, Protect: &off, DependsOn: []string{sp.create},
+			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, Protect: &off, DependsOn: slices.Clone(first),
 			Changes: []FieldChange{{Path: "protect", From: "true", To: "false"}}, Reason: "lift termination protection of the replaced server"})
 		deps = append(deps, id)
 		sp.batched = append(sp.batched, id)
 	}
 	if ncp && stopBeforeTerminate(c.Server) {
 		sp.stopID = b.add(&Action{ID: "stop " + sp.addr + " (replaced)", Type: Stop, Kind: providers.KindServer, Address: sp.addr,
-			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, DependsOn: []string{sp.create},
+			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, DependsOn: slices.Clone(first),
 			Reason: "NCP terminates only stopped servers"})
 		deps = append(deps, sp.stopID)
 		sp.batched = append(sp.batched, sp.stopID)
@@ -280,10 +291,37 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 	sp.deleteID = b.add(&Action{ID: "delete " + sp.addr + " (replaced)", Type: Delete, Kind: providers.KindServer, Address: sp.addr,
 		Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, DependsOn: deps})
 	sp.batched = append(sp.batched, sp.deleteID)
+	if sp.oldFirst {
+		b.dependOn(sp.create, sp.deleteID)
+		why := "the old server goes first: the new one takes its " + held
+		if create.Reason != "" {
+			why = create.Reason + "; " + why
+		}
+		create.Reason = why
+	}
 	if d.Protect {
 		b.block(sp, "protect: true", fmt.Sprintf("the plan would replace it (%s)", describeForced(diff.changes)),
 			"set protect: false on it, apply, then make this change; or revert the change")
 	}
+}
+
+// heldName names what a replacement needs that the current server holds
+// (the same fixed private IP, or an existing NCP interface it took, as
+// Extra["interfaces"] reports), or "".
+func heldName(d *spec.Server, c *current) string {
+	if c.Server == nil {
+		return ""
+	}
+	if d.Network.IP != "" && d.Network.IP == c.Server.IP {
+		return "private IP " + d.Network.IP
+	}
+	held := strings.Split(c.Server.Extra["interfaces"], ",")
+	for _, no := range d.Network.Interfaces {
+		if slices.Contains(held, no) {
+			return "network interface " + no
+		}
+	}
+	return ""
 }
 
 // deleteServer deletes a server nothing declares any more: stopped first on

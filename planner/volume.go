@@ -93,7 +93,9 @@ func (b *builder) changeVolume(addr string, dv desiredVolume, sp *serverPlan, c 
 		var deps []string
 		if srv != nil {
 			det := b.detach(c, srv, true)
-			b.dependOn(det, create)
+			if !sp.oldFirst { // else the new volume waits for the new server, which waits for this detach
+				b.dependOn(det, create)
+			}
 			b.dependOn(attach, det)
 			deps = append(deps, det)
 		}
@@ -146,7 +148,10 @@ func (b *builder) changeVolume(addr string, dv desiredVolume, sp *serverPlan, c 
 func (b *builder) detach(v, srv *current, replace bool) string {
 	var deps []string
 	if sp := b.servers[srv.Address]; sp != nil && sp.cur == srv {
-		deps = append(deps, sp.create, sp.stopID)
+		if !sp.oldFirst { // else the create waits for this server's delete, which waits for this detach
+			deps = append(deps, sp.create)
+		}
+		deps = append(deps, sp.stopID)
 	}
 	return b.add(&Action{Type: Detach, Kind: providers.KindVolume, Address: v.Address, Provider: v.Provider, CloudID: v.ID,
 		ServerAddr: srv.Address, ServerID: srv.ID, Replace: replace, DependsOn: deps})

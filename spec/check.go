@@ -30,7 +30,7 @@ func ValidNCPServerName(name string) bool {
 // Fields that only one cloud understands; set on the other they would be
 // silently ignored, so they are errors.
 var (
-	ncpOnly = []string{"billing", "description", "init_script", "partitions", "placement_group", "public_ip"}
+	ncpOnly = []string{"billing", "description", "init_script", "partitions", "placement_group", "public_ip", "network/interfaces"}
 	nhnOnly = []string{"metadata", "user_data"}
 )
 
@@ -49,6 +49,7 @@ func (l *loader) check(f *Fleet) {
 		l.checkGroup(f, g, byGroup[g.Name])
 	}
 	l.checkDuplicateNames(f)
+	l.checkSharedInterfaces(f)
 	l.checkKeypairs(f)
 	l.checkImages(f)
 	l.checkMoved(f)
@@ -114,10 +115,6 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 			missing = append(missing, "network.subnet (or network.vpc)")
 		}
 		l.cloudOnly(ptr, gv, ncpOnly, "NCP", p)
-		if _, ok := net["interfaces"]; ok {
-			l.errorAtPtr(ptr+"/network/interfaces", true, pathText(ptr+"/network/interfaces")+": interfaces are for NCP servers only",
-				fmt.Sprintf("Provider %q is %s, which places a server by subnet; remove interfaces.", provName, p.Type))
-		}
 	default:
 		return // bad provider type: the schema reports it
 	}
@@ -172,12 +169,18 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 	}
 }
 
-// cloudOnly reports fields set on a server whose provider ignores them.
+// cloudOnly reports fields set on a server whose provider ignores them; a
+// field below another is named by its path ("network/interfaces").
 func (l *loader) cloudOnly(ptr string, gv map[string]any, fields []string, cloud string, p *Provider) {
 	for _, k := range fields {
-		if _, ok := gv[k]; ok {
-			l.errorAtPtr(ptr+"/"+k, true, fmt.Sprintf("%s: %s is for %s servers only", pathText(ptr+"/"+k), k, cloud),
-				fmt.Sprintf("Provider %q is %s, which has no such setting; remove %s.", p.Name, p.Type, k))
+		m, name := gv, k
+		if parent, child, nested := strings.Cut(k, "/"); nested {
+			m, _ = gv[parent].(map[string]any)
+			name = child
+		}
+		if _, ok := m[name]; ok {
+			l.errorAtPtr(ptr+"/"+k, true, fmt.Sprintf("%s: %s is for %s servers only", pathText(ptr+"/"+k), name, cloud),
+				fmt.Sprintf("Provider %q is %s, which has no such setting; remove %s.", p.Name, p.Type, name))
 		}
 	}
 }
@@ -297,6 +300,34 @@ func (l *loader) checkDuplicateNames(f *Fleet) {
 			continue
 		}
 		instances[s.Name] = s.Group
+	}
+}
+
+// checkSharedInterfaces reports a network interface two servers of one
+// provider take: NCP attaches an interface to one server only, so the
+// second create would fail halfway through an apply.
+func (l *loader) checkSharedInterfaces(f *Fleet) {
+	first := map[string]string{} // provider and interface number → its first pointer
+	for _, g := range f.Groups {
+		gv, _ := l.doc["servers"].(map[string]any)[g.Name].(map[string]any)
+		net, _ := gv["network"].(map[string]any)
+		nos, _ := net["interfaces"].([]any)
+		mine := map[string]bool{} // twice in one list: the schema's uniqueItems says so
+		for i, v := range nos {
+			no, _ := v.(string)
+			if no == "" || mine[no] {
+				continue
+			}
+			mine[no] = true
+			ptr := "/servers/" + escapePointer(g.Name) + "/network/interfaces/" + strconv.Itoa(i)
+			key := str(gv, "provider") + " " + no
+			if at, dup := first[key]; dup {
+				l.errorAtPtr(ptr, false, fmt.Sprintf("%s: network interface %s is also taken at %s", pathText(ptr), no, pathText(at)),
+					fmt.Sprintf("It is named at %s; an interface attaches to one server only.", l.rangeOf(at, false)))
+				continue
+			}
+			first[key] = ptr
+		}
 	}
 }
 

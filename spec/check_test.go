@@ -53,11 +53,19 @@ func TestLoadSemanticErrors(t *testing.T) {
 		},
 		"interfaces on NHN": {
 			body: "providers:\n  nhn: { type: nhncloud, region: KR1 }\nservers:\n  web: { provider: nhn, image: i, type: t, key: k, network: { subnet: s, interfaces: ['930'] } }\n",
-			want: []string{"servers.web.network.interfaces: interfaces are for NCP servers only"},
+			want: []string{"servers.web.network.interfaces: interfaces is for NCP servers only"},
 		},
 		"interfaces with count": {
 			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { provider: ncp, count: 2, image: i, type: t, network: { vpc: '1', subnet: '2', interfaces: ['930'] } }\n",
 			want: []string{"servers.web.network.interfaces: existing interfaces need a single server"},
+		},
+		"one interface taken twice": {
+			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { provider: ncp, image: i, type: t, network: { vpc: '1', subnet: '2', interfaces: ['930'] } }\n  api: { provider: ncp, image: i, type: t, network: { vpc: '1', subnet: '2', interfaces: ['931', '930'] } }\n",
+			want: []string{"servers.web.network.interfaces[0]: network interface 930 is also taken at servers.api.network.interfaces[1]"},
+		},
+		"one interface twice in one server": {
+			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { provider: ncp, image: i, type: t, network: { vpc: '1', subnet: '2', interfaces: ['930', '930'] } }\n",
+			want: []string{"servers.web.network.interfaces: items at index 0 and 1 are equal"},
 		},
 		"interfaces with ip": {
 			body: "providers:\n  ncp: { type: ncloud, region: KR }\nservers:\n  web: { provider: ncp, image: i, type: t, network: { vpc: '1', subnet: '2', ip: 10.0.0.9, interfaces: ['930'] } }\n",

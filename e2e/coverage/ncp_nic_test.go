@@ -27,8 +27,8 @@ func (c *cloud) ncpNIC(op string, params url.Values) nicItem {
 
 // TestNCPExistingInterfaces applies a server that takes two network
 // interfaces made beforehand (seed 000: networkInterfaceList.N.networkInterfaceNo),
-// plans again without changes, and destroys it: the interfaces, which fleet
-// does not own, are left unattached.
+// plans again without changes, replaces it keeping them, and destroys it:
+// the interfaces, which fleet does not own, are left unattached.
 func TestNCPExistingInterfaces(t *testing.T) {
 	c := newCloud(t)
 	eth0 := c.ncpNIC("createNetworkInterface", url.Values{"vpcNo": {"75"}, "subnetNo": {"36"},
@@ -82,6 +82,20 @@ servers:
 	if code, out, errs := c.run(changed, "plan", "--detailed-exitcode"); code != 2 || !strings.Contains(out, "network.interfaces") {
 		t.Errorf("plan with another interface: exit %d, want 2 and a network.interfaces change\n%s%s", code, out, errs)
 	}
+
+	// Another image replaces the server with the same interfaces: the old
+	// server goes first, as an interface attaches to one server at a time.
+	reimaged := strings.Replace(file, "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", "SW.VSVR.OS.LNX64.CNTOS.0708.B050", 1)
+	c.apply(reimaged)
+	if id2 := c.stateID("server/nic"); id2 == id {
+		t.Errorf("the server was not replaced: still %s", id)
+	} else if got := strings.Join(c.ncpServer(id2).NetworkInterfaceNoList, ","); got != eth0.NetworkInterfaceNo+","+eth1.NetworkInterfaceNo {
+		t.Errorf("replacement's interfaces %s, want %s,%s", got, eth0.NetworkInterfaceNo, eth1.NetworkInterfaceNo)
+	}
+	if code, out, errs := c.run(reimaged, "plan", "--detailed-exitcode"); code != 0 {
+		t.Errorf("plan after the replacement: exit %d, want 0 (no changes)\n%s%s", code, out, errs)
+	}
+	file = reimaged
 
 	if code, out, errs := c.run(file, "destroy", "--auto-approve"); code != 0 {
 		t.Fatalf("destroy: exit %d\n%s%s", code, out, errs)

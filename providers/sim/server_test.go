@@ -149,6 +149,16 @@ func TestAdminBehaviourMergesAPartialBody(t *testing.T) {
 	if b := s.NCP.Injector().Behaviour(); b.Latency != 0 || b.BuildTime != 5*time.Second {
 		t.Errorf("a refused body changed the behaviour: %+v", b)
 	}
+	// Not even a list it names before the field that makes it refused: the
+	// body is decoded over a copy, never over the lists the clouds match on.
+	if code := getJSON(t, "POST", s.URL+AdminPrefix+"/behaviour", `{"fail_build": ["api-*"], "bogus": 1}`, nil); code != 400 {
+		t.Errorf("unknown field after a list: HTTP %d, want 400", code)
+	}
+	for _, b := range []simcore.Behaviour{s.NCP.Injector().Behaviour(), s.NHN.Injector().Behaviour()} {
+		if !reflect.DeepEqual(b.FailBuild, []string{"db-*"}) {
+			t.Errorf("a refused body changed fail_build: %v", b.FailBuild)
+		}
+	}
 }
 
 func TestDataSurvivesARestart(t *testing.T) {

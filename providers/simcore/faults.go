@@ -3,6 +3,7 @@ package simcore
 import (
 	"math/rand"
 	"path"
+	"slices"
 	"sync"
 	"time"
 
@@ -79,11 +80,22 @@ func NewInjector(b Behaviour, clock Clock) *Injector {
 	return in
 }
 
+// clone copies b with lists of its own: the injector keeps and hands out
+// copies, so a caller that edits or decodes into a Behaviour (the admin
+// API merges a body over the current one) never changes the lists the
+// clouds are matching names against, nor another injector's.
+func (b Behaviour) clone() Behaviour {
+	b.StuckBuild = slices.Clone(b.StuckBuild)
+	b.FailBuild = slices.Clone(b.FailBuild)
+	b.CreateErrorAfter = slices.Clone(b.CreateErrorAfter)
+	return b
+}
+
 // Set replaces the behaviour and reseeds.
 func (in *Injector) Set(b Behaviour) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	in.b = b
+	in.b = b.clone()
 	in.rng = rand.New(rand.NewSource(b.Seed))
 	in.limiter = nil
 	if b.RateLimit > 0 {
@@ -99,7 +111,7 @@ func (in *Injector) Set(b Behaviour) {
 func (in *Injector) Behaviour() Behaviour {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	return in.b
+	return in.b.clone()
 }
 
 // Decide sleeps the configured latency and returns the fault for one call.

@@ -69,6 +69,20 @@ func TestInjectorRateLimitFollowsTheClock(t *testing.T) {
 	}
 }
 
+// The injector keeps its own lists: neither the Behaviour given to Set nor
+// one Behaviour returned can change what it matches names against.
+func TestInjectorKeepsItsOwnLists(t *testing.T) {
+	given := Behaviour{StuckBuild: []string{"a-*"}, FailBuild: []string{"b-*"}, CreateErrorAfter: []string{"c-*"}}
+	in := NewInjector(given, NewFakeClock(time.Unix(1700000000, 0)))
+	given.FailBuild[0] = "changed"
+	got := in.Behaviour()
+	got.StuckBuild[0], got.CreateErrorAfter[0] = "changed", "changed"
+	want := Behaviour{StuckBuild: []string{"a-*"}, FailBuild: []string{"b-*"}, CreateErrorAfter: []string{"c-*"}}
+	if d := cmp.Diff(want, in.Behaviour()); d != "" {
+		t.Errorf("behaviour after callers edited their copies (-want +got):\n%s", d)
+	}
+}
+
 func TestMatches(t *testing.T) {
 	tests := map[string]struct {
 		patterns []string

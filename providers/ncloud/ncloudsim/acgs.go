@@ -74,11 +74,7 @@ func (s *Sim) acgs(c *call, byNo string) (result, error) {
 func getAccessControlGroupList(s *Sim, c *call) (result, error) { return s.acgs(c, "") }
 
 func getAccessControlGroupDetail(s *Sim, c *call) (result, error) {
-	no := c.p.str("accessControlGroupNo")
-	if no == "" {
-		return result{}, invalidParam("accessControlGroupNo", "is required")
-	}
-	return s.acgs(c, no)
+	return detail(c, "accessControlGroupNo", s.acgs)
 }
 
 // createAccessControlGroup makes an ACG in RUN at once: with no rules there

@@ -213,7 +213,9 @@ func TestVPCNeighbourhoodReads(t *testing.T) {
 	if len(subs) != 1 || subs[0]["subnetNo"] != "37" {
 		t.Errorf("public table's subnets: %s", jsonString(subs))
 	}
-	vpcCall("getRouteList", "routeTableNo", "999").refused(t, codeInvalid)
+	vpcCall("getRouteList", "vpcNo", "75", "routeTableNo", "999").refused(t, codeInvalid)
+	vpcCall("getRouteList", "routeTableNo", pub).refused(t, codeInvalid)                // vpcNo is required
+	vpcCall("getRouteList", "vpcNo", "80", "routeTableNo", pub).refused(t, codeInvalid) // another VPC's table
 	if l := vpcCall("getVpcDetail", "vpcNo", "75").list(t, "vpcList"); len(l) != 1 {
 		t.Errorf("vpc detail: %d", len(l))
 	}
@@ -255,5 +257,51 @@ func TestNeighbourhoodPersists(t *testing.T) {
 	h.createServer("web", "networkInterfaceList.1.networkInterfaceNo", nic)
 	if err := again.Flush(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The VPC reads' and ACGs' detail calls require their number and answer an
+// unknown one with an empty list, like the other detail calls (ncp.md §4.2).
+func TestNeighbourhoodDetails(t *testing.T) {
+	h := newHarness(t, nil)
+	for _, d := range []struct{ op, param, list string }{
+		{"getVpcDetail", "vpcNo", "vpcList"},
+		{"getSubnetDetail", "subnetNo", "subnetList"},
+		{"getNetworkAclDetail", "networkAclNo", "networkAclList"},
+		{"getRouteTableDetail", "routeTableNo", "routeTableList"},
+		{"getAccessControlGroupDetail", "accessControlGroupNo", "accessControlGroupList"},
+	} {
+		h.call(d.op).refused(t, codeInvalid)
+		if l := h.call(d.op, d.param, "999").list(t, d.list); len(l) != 0 {
+			t.Errorf("%s of an unknown number: %s", d.op, jsonString(l))
+		}
+	}
+}
+
+// The lists this change serves page like the others (ncp.md §2.4):
+// pageNo ≤ 1 is the first page, totalRows counts every match, and a page
+// is a slice of the unpaged list.
+func TestNeighbourhoodListsPage(t *testing.T) {
+	h := newHarness(t, nil)
+	for range 3 {
+		h.call("createAccessControlGroup", "vpcNo", "75").ok(t)
+		h.call("createInitScript", "initScriptContent", "echo\n").ok(t)
+		h.call("createNetworkInterface", "vpcNo", "75", "subnetNo", "36", "accessControlGroupNoList.1", "43").ok(t)
+	}
+	for op, list := range map[string]string{"getAccessControlGroupList": "accessControlGroupList",
+		"getInitScriptList": "initScriptList", "getNetworkInterfaceList": "networkInterfaceList",
+		"getSubnetList": "subnetList", "getRouteTableList": "routeTableList", "getNetworkAclList": "networkAclList"} {
+		all := h.call(op).list(t, list)
+		if len(all) < 2 {
+			t.Fatalf("%s: %d items, want at least 2 to page", op, len(all))
+		}
+		r := h.call(op, "pageNo", "2", "pageSize", "1")
+		page := r.list(t, list)
+		if r.inner["totalRows"] != float64(len(all)) || len(page) != 1 || jsonString(page[0]) != jsonString(all[1]) {
+			t.Errorf("%s page 2 of size 1: totalRows %v, %s; all %s", op, r.inner["totalRows"], jsonString(page), jsonString(all))
+		}
+		if first := h.call(op, "pageNo", "0", "pageSize", "1").list(t, list); len(first) != 1 || jsonString(first[0]) != jsonString(all[0]) {
+			t.Errorf("%s pageNo 0: %s", op, jsonString(first))
+		}
 	}
 }

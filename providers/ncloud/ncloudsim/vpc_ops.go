@@ -20,6 +20,17 @@ func (c *call) numbers(listParam, byNo string) ([]string, error) {
 	return c.p.list(listParam)
 }
 
+// detail answers a get*Detail call with its list call's answer for the one
+// number it names: the list's shape, empty when the number is unknown
+// (ncp.md §4.2); the number itself is required.
+func detail(c *call, param string, list func(*call, string) (result, error)) (result, error) {
+	no := c.p.str(param)
+	if no == "" {
+		return result{}, invalidParam(param, "is required")
+	}
+	return list(c, no)
+}
+
 // networkACLNo and routeTableNo derive the preset objects' numbers from
 // their VPC's, so they stay fixed run to run.
 func networkACLNo(vpcNo string) string { return "1" + vpcNo }
@@ -58,13 +69,7 @@ func vpcs(c *call, byNo string) (result, error) {
 
 func getVpcList(s *Sim, c *call) (result, error) { return vpcs(c, "") }
 
-func getVpcDetail(s *Sim, c *call) (result, error) {
-	no := c.p.str("vpcNo")
-	if no == "" {
-		return result{}, invalidParam("vpcNo", "is required")
-	}
-	return vpcs(c, no)
-}
+func getVpcDetail(s *Sim, c *call) (result, error) { return detail(c, "vpcNo", vpcs) }
 
 type subnetJSON struct {
 	SubnetNo     string `json:"subnetNo"`
@@ -109,13 +114,7 @@ func subnets(c *call, byNo string) (result, error) {
 
 func getSubnetList(s *Sim, c *call) (result, error) { return subnets(c, "") }
 
-func getSubnetDetail(s *Sim, c *call) (result, error) {
-	no := c.p.str("subnetNo")
-	if no == "" {
-		return result{}, invalidParam("subnetNo", "is required")
-	}
-	return subnets(c, no)
-}
+func getSubnetDetail(s *Sim, c *call) (result, error) { return detail(c, "subnetNo", subnets) }
 
 type networkACLJSON struct {
 	NetworkACLNo          string `json:"networkAclNo"`
@@ -149,11 +148,7 @@ func networkACLs(c *call, byNo string) (result, error) {
 func getNetworkAclList(s *Sim, c *call) (result, error) { return networkACLs(c, "") }
 
 func getNetworkAclDetail(s *Sim, c *call) (result, error) {
-	no := c.p.str("networkAclNo")
-	if no == "" {
-		return result{}, invalidParam("networkAclNo", "is required")
-	}
-	return networkACLs(c, no)
+	return detail(c, "networkAclNo", networkACLs)
 }
 
 // getNetworkAclRuleList answers an empty list: the default network ACL's
@@ -213,11 +208,7 @@ func routeTables(c *call, byNo string) (result, error) {
 func getRouteTableList(s *Sim, c *call) (result, error) { return routeTables(c, "") }
 
 func getRouteTableDetail(s *Sim, c *call) (result, error) {
-	no := c.p.str("routeTableNo")
-	if no == "" {
-		return result{}, invalidParam("routeTableNo", "is required")
-	}
-	return routeTables(c, no)
+	return detail(c, "routeTableNo", routeTables)
 }
 
 // routeTableOf finds a route table of the call's region by number.
@@ -244,11 +235,19 @@ type routeJSON struct {
 }
 
 // getRouteList answers a default table's one route: the VPC's own range,
-// local.
+// local. It takes the table's VPC too (vpcNo is required, SDK
+// GetRouteListRequest), which must be the table's.
 func getRouteList(s *Sim, c *call) (result, error) {
+	vpcNo := c.p.str("vpcNo")
+	if vpcNo == "" {
+		return result{}, invalidParam("vpcNo", "is required")
+	}
 	t, err := routeTableOf(c)
 	if err != nil {
 		return result{}, err
+	}
+	if t.VpcNo != vpcNo {
+		return result{}, invalidParam("routeTableNo", "route table %s is not in vpc %s", t.RouteTableNo, vpcNo)
 	}
 	v := c.region.vpc(t.VpcNo)
 	return listOf(c, "routeList", []routeJSON{{v.CIDR, "LOCAL", t.RouteTableNo, code{"LOCAL", "LOCAL"}, "", true}})

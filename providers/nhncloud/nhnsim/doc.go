@@ -24,9 +24,9 @@
 //	/network/                  Neutron versions document; /network/v2.0/{networks,subnets,security-groups}
 //
 // Operations served, below each service's versioned root (anything else
-// answers 404 and counts as "METHOD unknown"); every route is reached
-// through gophercloud, whose result structs its answers decode into
-// (TestGophercloudDrivesEveryOperation):
+// answers 404 and counts as "METHOD unknown"); every method of every route
+// is reached through gophercloud, whose result structs its answers decode
+// into (TestGophercloudDrivesEveryOperation):
 //
 //	Keystone  GET /identity, GET /v2.0, POST /v2.0/tokens
 //	Nova      GET /compute; GET /flavors, /flavors/detail, /flavors/{id},

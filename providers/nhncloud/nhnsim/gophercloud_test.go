@@ -3,8 +3,11 @@ package nhnsim
 import (
 	"context"
 	"errors"
+	"maps"
+	"net/http/httptest"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -21,6 +24,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/secgroups"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/tags"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/security/groups"
@@ -273,11 +277,15 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 		if err := servers.DeleteMetadatum(ctx, g.compute, web[0], "k").ExtractErr(); err != nil {
 			t.Fatal(err)
 		}
-		var tags struct {
-			Tags []string `json:"tags"`
+		if md, err := servers.Metadata(ctx, g.compute, web[0]).Extract(); err != nil || len(md) != 1 || md["fleet:id"] != "web" {
+			t.Fatalf("metadata: %v %v", md, err)
 		}
-		if _, err := g.compute.Get(ctx, g.compute.ServiceURL("servers", web[0], "tags"), &tags, nil); err != nil || tags.Tags == nil {
-			t.Fatalf("tags: %+v %v", tags, err)
+		tl, err := tags.List(ctx, g.compute, web[0]).Extract()
+		if err != nil || tl == nil {
+			t.Fatalf("tags: %+v %v", tl, err)
+		}
+		if got, err := tags.ReplaceAll(ctx, g.compute, web[0], tags.ReplaceAllOpts{Tags: tl}).Extract(); err != nil || !slices.Equal(got, tl) {
+			t.Fatalf("replace tags: %+v %v", got, err)
 		}
 	})
 
@@ -352,6 +360,17 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 			t.Fatalf("auto-confirmed: %s %v", s.Status, s.Flavor)
 		}
 		wantCode(t, servers.ConfirmResize(ctx, g.compute, id).ExtractErr(), 409)
+		if err := servers.Resize(ctx, g.compute, id, servers.ResizeOpts{FlavorRef: bigger}).ExtractErr(); err != nil {
+			t.Fatal(err)
+		}
+		h.clock.Advance(testBuild)
+		if err := servers.RevertResize(ctx, g.compute, id).ExtractErr(); err != nil {
+			t.Fatal(err)
+		}
+		g.settle()
+		if s := g.get(t, id); s.Status != "ACTIVE" || s.Flavor["id"] != flavorID("m2.c2m4") {
+			t.Fatalf("reverted: %s %v", s.Status, s.Flavor)
+		}
 	})
 
 	t.Run("security groups", func(t *testing.T) {
@@ -428,6 +447,20 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 		if err != nil || len(vs) != 3 || vs[0].ID != vol.ID || vs[0].Size != 20 || vs[0].Status != "available" {
 			t.Fatalf("list: %d %v", len(vs), err)
 		}
+		name := "data-renamed"
+		if v, err := volumes.Update(ctx, g.block, vol.ID, volumes.UpdateOpts{Name: &name}).Extract(); err != nil || v.Name != name {
+			t.Fatalf("update: %+v %v", v, err)
+		}
+		// The plain list (Cinder's /volumes, which gophercloud pages like /volumes/detail).
+		pages, err = pagination.NewPager(g.block, g.block.ServiceURL("volumes"), func(r pagination.PageResult) pagination.Page {
+			return volumes.VolumePage{LinkedPageBase: pagination.LinkedPageBase{PageResult: r}}
+		}).AllPages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if vs, err := volumes.ExtractVolumes(pages); err != nil || len(vs) != 3 || vs[0].ID == "" {
+			t.Fatalf("plain list: %+v %v", vs, err)
+		}
 		if err := volumes.Delete(ctx, g.block, vol.ID, nil).ExtractErr(); err != nil {
 			t.Fatal(err)
 		}
@@ -475,6 +508,14 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 			t.Fatalf("u2 server: %+v", s)
 		}
 		wantCode(t, servers.CreateImage(ctx, g.compute, web[1], servers.CreateImageOpts{Name: "x"}).Err, 400)
+		if img, err := images.Update(ctx, g.image, imageID, images.UpdateOpts{images.ReplaceImageName{NewName: "snap-2"}}).Extract(); err != nil || img.Name != "snap-2" {
+			t.Fatalf("update image: %+v %v", img, err)
+		}
+		if err := images.Delete(ctx, g.image, imageID).ExtractErr(); err != nil {
+			t.Fatal(err)
+		}
+		_, err = images.Get(ctx, g.image, imageID).Extract()
+		wantCode(t, err, 404)
 	})
 
 	t.Run("a failed build decodes with its fault", func(t *testing.T) {
@@ -636,6 +677,17 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 		if sn, err := subnets.Get(ctx, nc, fx.Subnet).Extract(); err != nil || sn.ID != fx.Subnet {
 			t.Errorf("subnet: %+v %v", sn, err)
 		}
+		// A volume uploaded to an image (Cinder's os-volume_upload_image).
+		vol, err := volumes.Create(ctx, g.block, volumes.CreateOpts{Size: 10, Name: "to-image", VolumeType: "General HDD",
+			AvailabilityZone: "kr-pub-b"}, nil).Extract()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.settle()
+		if up, err := volumes.UploadImage(ctx, g.block, vol.ID, volumes.UploadImageOpts{ImageName: "from-volume"}).Extract(); err != nil ||
+			up.ImageID == "" || up.VolumeID != vol.ID || up.Status != "uploading" {
+			t.Errorf("upload to image: %+v %v", up, err)
+		}
 	})
 
 	// Every route was driven through gophercloud, whose result structs are
@@ -643,14 +695,22 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 	t.Run("every route was driven", func(t *testing.T) {
 		driven := map[string]bool{}
 		for op := range h.sim.Stats().Snapshot().Operations {
-			_, route, _ := strings.Cut(op, " ")
+			method, route, _ := strings.Cut(op, " ")
 			route, _, _ = strings.Cut(route, " ") // an action's key
-			driven[route] = true
+			driven[method+" "+route] = true
 		}
-		var missed []string
-		for _, r := range servedRoutes(t) {
+		var missed []string // method and route, as Stats counts them
+		for _, r := range servedMethodRoutes(t, h.sim) {
 			if !driven[r] {
 				missed = append(missed, r)
+			}
+		}
+		// And every action of the two action routes.
+		for _, a := range servedActions(t) {
+			if !slices.ContainsFunc(slices.Collect(maps.Keys(h.sim.Stats().Snapshot().Operations)), func(op string) bool {
+				return strings.HasSuffix(op, "/action "+a)
+			}) {
+				missed = append(missed, "action "+a)
 			}
 		}
 		if len(missed) > 0 {
@@ -666,6 +726,47 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 		_, err = flavors.Get(ctx, cc, flavorID("m2.c2m4")).Extract()
 		wantCode(t, err, 404)
 	})
+}
+
+// servedMethodRoutes lists every "METHOD route" the simulator serves, as
+// Stats names them: route itself says which methods each route name of
+// route.go takes (a placeholder filled with "x", under each service root),
+// so a method added to a route without a gophercloud call fails the test.
+func servedMethodRoutes(t *testing.T, s *Sim) []string {
+	t.Helper()
+	placeholder := regexp.MustCompile(`\{[^}]*\}`)
+	seen := map[string]bool{}
+	for _, r := range servedRoutes(t) {
+		concrete := placeholder.ReplaceAllString(r, "x")
+		for _, root := range []string{"", "/identity", "/compute/v2/t", "/volume/v2/t", "/image", "/network"} {
+			for _, m := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
+				c := &call{s: s, r: httptest.NewRequest(m, "/", nil), seg: strings.Split(strings.Trim(root+concrete, "/"), "/")}
+				if _, name := s.route(c); name == r || strings.HasPrefix(name, r+" ") { // an action's key follows
+					seen[m+" "+r] = true
+				}
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
+
+// servedActions lists the server actions (the actions table) and the
+// volume actions (the cases of volumes.go's action switch).
+func servedActions(t *testing.T) []string {
+	t.Helper()
+	out := slices.Collect(maps.Keys(actions))
+	src, err := os.ReadFile("volumes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`case body\["([^"]+)"\] != nil`).FindAllStringSubmatch(string(src), -1) {
+		out = append(out, m[1])
+	}
+	if len(out) <= len(actions) {
+		t.Fatal("no volume actions found in volumes.go")
+	}
+	slices.Sort(out)
+	return out
 }
 
 // servedRoutes reads the route names route.go gives Stats, so a route
