@@ -377,12 +377,17 @@ func TestImportDiscoverKilledWhileTagging(t *testing.T) {
 	if !c.Kill() || !tagging {
 		t.Fatalf("import was not killed while tagging:\n%s", tail(c.Stdout.String()))
 	}
-	tagged := 0
-	for _, r := range w.cloud() {
-		if r.cloud == "nhncloud" && r.fleet == fleetName {
-			tagged++
+	// A tag call sent just before the kill may still land in the simulator
+	// (it answers after its latency): count once the count has settled.
+	tagged := settled(func() int {
+		n := 0
+		for _, r := range w.cloud() {
+			if r.cloud == "nhncloud" && r.fleet == fleetName {
+				n++
+			}
 		}
-	}
+		return n
+	}, time.Second)
 	if tagged == 5 {
 		t.Fatalf("every resource was tagged before the kill: the test proves nothing")
 	}
@@ -394,6 +399,18 @@ func TestImportDiscoverKilledWhileTagging(t *testing.T) {
 	}
 	l.assertTakenOver(t)
 	w.assertNoChangesIn(".")
+}
+
+// settled returns count() once it has not changed for quiet.
+func settled(count func() int, quiet time.Duration) int {
+	n, since := count(), time.Now()
+	for time.Since(since) < quiet {
+		time.Sleep(100 * time.Millisecond)
+		if m := count(); m != n {
+			n, since = m, time.Now()
+		}
+	}
+	return n
 }
 
 // assertNoChangesIn is assertNoChanges for a fleet given with -f.
