@@ -451,4 +451,20 @@ func TestImportTagsServer(t *testing.T) {
 	if r := w.run(time.Minute, "state", "list", "-f", "."); r.code != 0 || strings.Contains(r.stdout, "theirs") || !strings.Contains(r.stdout, "server/cache") {
 		t.Errorf("state list: %s", r)
 	}
+
+	// A run that stopped between recording and tagging leaves the server
+	// recorded and untagged: the same import again tags it.
+	for _, k := range []string{"fleet", "fleet-address"} {
+		if err := servers.DeleteMetadatum(context.Background(), l.compute, l.nhnIDs["cache"], k).ExtractErr(); err != nil {
+			t.Fatalf("untag: %v", err)
+		}
+	}
+	if r := w.run(time.Minute, "import", "-f", ".", "server/cache", l.nhnIDs["cache"]); r.code != 0 || !strings.Contains(r.stdout, "in the state already; 1 owner tag(s) put on now.") {
+		t.Fatalf("the same import again: %s", r)
+	}
+	for _, res := range w.cloud() {
+		if res.id == l.nhnIDs["cache"] && (res.fleet != fleetName || res.addr != "server/cache") {
+			t.Errorf("the same import again did not tag: %v", res)
+		}
+	}
 }
