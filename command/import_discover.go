@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -220,6 +221,8 @@ func (ws *workspace) findUnowned(ctx context.Context, st *state.State, names []s
 		}
 		found = append(found, f)
 	}
+	// The plan lists them in address order, as it lists the imports.
+	sort.Slice(retag, func(i, j int) bool { return retag[i].Address < retag[j].Address })
 	return found, retag, nil
 }
 
