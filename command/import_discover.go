@@ -97,8 +97,9 @@ type takeOverRun struct {
 // reports whether everything is recorded and tagged.
 func (ws *workspace) takeOver(ctx context.Context, r takeOverRun, found []discover.Found, retag []state.Resource, problems []discover.Problem) (done bool, err error) {
 	s := r.s
-	groups, more := discover.Plan(found, ws.declaredOutside(r.out))
+	groups, more := discover.Plan(found, ws.declaredBefore(r.out, r.st))
 	problems = append(problems, more...)
+	problems = append(problems, recordedAlready(r.st, discover.Resources(groups))...)
 	if len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintf(s.Err, "Problem: %s\n", p)
@@ -226,21 +227,54 @@ func (ws *workspace) findUnowned(ctx context.Context, st *state.State, names []s
 	return found, retag, nil
 }
 
-// declaredOutside says where the fleet declares a server key or instance,
-// leaving out the fragment file itself: a re-run declares those again.
-func (ws *workspace) declaredOutside(fragment string) discover.Declared {
-	same := func(file string) bool { return samePath(file, fragment) }
-	return func(name string) string {
-		for _, g := range ws.fleet.Groups {
-			if g.Name == name && !same(g.Range.Filename) {
-				return g.Range.String()
+// declaredBefore says where the fleet declares a server key or instance
+// that a server taken over now would collide with. A declaration in another
+// file always collides. One in the fragment collides once the state records
+// what it declares: it is a server an earlier run took over, not one a run
+// killed before it wrote the state declared (a re-run declares those again).
+func (ws *workspace) declaredBefore(fragment string, st *state.State) discover.Declared {
+	recorded := func(group string) bool {
+		for _, srv := range ws.fleet.Servers {
+			if srv.Group == group && st.Lookup("server/"+srv.Name) != nil {
+				return true
 			}
 		}
-		if srv := ws.fleet.Server(name); srv != nil && !same(srv.Range.Filename) {
-			return srv.Range.String()
+		return false
+	}
+	collides := func(r spec.Range, group string) string {
+		if !samePath(r.Filename, fragment) || recorded(group) {
+			return r.String()
 		}
 		return ""
 	}
+	return func(name string) string {
+		for _, g := range ws.fleet.Groups {
+			if g.Name == name {
+				if at := collides(g.Range, g.Name); at != "" {
+					return at
+				}
+			}
+		}
+		if srv := ws.fleet.Server(name); srv != nil {
+			return collides(srv.Range, srv.Group)
+		}
+		return ""
+	}
+}
+
+// recordedAlready: an address the state records already is another
+// resource than the one found (found ones the state records are not taken
+// again), so taking it would overwrite that entry and lose the resource.
+func recordedAlready(st *state.State, imports []state.Resource) []discover.Problem {
+	var problems []discover.Problem
+	for _, res := range imports {
+		if r := st.Lookup(res.Address); r != nil {
+			problems = append(problems, discover.Problem{Subject: res.Address,
+				Summary: fmt.Sprintf("the state records it already, as id %s of provider %s; %s (provider %s) would replace it", r.ID, r.Provider, res.ID, res.Provider),
+				Fix:     "Rename the server in the cloud console, or leave it out with --match or --provider."})
+		}
+	}
+	return problems
 }
 
 // fragmentHint tells how to make the fragment part of the fleet when the

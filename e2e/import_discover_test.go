@@ -312,6 +312,28 @@ func TestImportDiscover(t *testing.T) {
 	if r := w.run(time.Minute, "import", "-f", ".", "--discover", "--auto-approve"); r.code != 0 || !strings.Contains(r.stdout, "Nothing to import") {
 		t.Errorf("a second discover: %s", r)
 	}
+
+	// A server made later under a name the fragment's group already gives
+	// (NHN web-1, taken over above) is a problem: taking it would write a
+	// second web-1 and replace NHN web-1's entry in the state.
+	l.ncp("createServerInstances", url.Values{
+		"serverName": {"web-1"}, "serverImageProductCode": {w.envValue("FLEET_SIM_NCP_IMAGE")}, "serverSpecCode": {w.envValue("FLEET_SIM_NCP_SPEC")},
+		"vpcNo": {w.envValue("FLEET_SIM_NCP_VPC")}, "subnetNo": {w.envValue("FLEET_SIM_NCP_SUBNET")}, "loginKeyName": {"legacy-key"},
+		"networkInterfaceList.1.networkInterfaceOrder":      {"0"},
+		"networkInterfaceList.1.accessControlGroupNoList.1": {w.envValue("FLEET_SIM_NCP_ACG")},
+	})
+	l.waitNCP(t)
+	r = w.run(time.Minute, "import", "-f", ".", "--discover", "--auto-approve")
+	if r.code != 1 || !strings.Contains(r.stderr, "Problem: servers.web-1: the fleet already declares web-1 at discovered.yaml") ||
+		!strings.Contains(r.stderr, "Problem: server/web-1: the state records it already, as id "+l.nhnIDs["web-1"]+" of provider nhn") {
+		t.Errorf("discover of a server named like a member taken over before: %s", r)
+	}
+	after, err := os.ReadFile(filepath.Join(w.dir, "discovered.yaml"))
+	if err != nil || string(after) != string(frag) {
+		t.Errorf("the refused discover changed discovered.yaml (%v):\n%s", err, after)
+	}
+	l.assertTakenOver(t)
+	w.assertNoChangesIn(".")
 }
 
 // assertTakenOver checks the state records each server and volume once
