@@ -145,7 +145,7 @@ func (ws *workspace) takeOver(ctx context.Context, r takeOverRun, found []discov
 	}
 	fmt.Fprintf(s.Out, "Imported %d resource(s), tagged %d.\n", len(imports), tagged)
 	if len(groups) > 0 {
-		fmt.Fprintf(s.Out, "Their declarations are in %s.%s\n", r.out, ws.fragmentHint(r.out))
+		fmt.Fprintf(s.Out, "Their declarations are in %s.%s\n", r.out, ws.fragmentHint(r.out, r.c.StringSlice("file")))
 	}
 	return true, nil
 }
@@ -278,11 +278,20 @@ func recordedAlready(st *state.State, imports []state.Resource) []discover.Probl
 }
 
 // fragmentHint tells how to make the fragment part of the fleet when the
-// files loaded do not include it.
-func (ws *workspace) fragmentHint(fragment string) string {
+// next run with the same -f does not load it: it is none of the files
+// loaded, nor a *.yaml or *.yml file of a directory given with -f (a new
+// fragment there is loaded next time, though it was not this time).
+func (ws *workspace) fragmentHint(fragment string, paths []string) string {
 	for file := range ws.sources {
 		if samePath(file, fragment) {
 			return ""
+		}
+	}
+	if ext := filepath.Ext(fragment); ext == ".yaml" || ext == ".yml" {
+		for _, p := range paths {
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() && samePath(p, filepath.Dir(fragment)) {
+				return ""
+			}
 		}
 	}
 	return "\nAdd it to the fleet (pass it with -f, or keep the fleet in a directory and run with -f DIR), then run \"fleet plan\": it should say \"No changes\"."
