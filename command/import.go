@@ -53,7 +53,12 @@ func importCommand(s *Streams) *cli.Command {
 			if err != nil {
 				return fmt.Errorf("read state: %w", err)
 			}
-			if r := st.Lookup(addr); r != nil {
+			// The same import again finishes one that stopped before it
+			// tagged: the state has it already, the cloud maybe not the tag.
+			again := false
+			if r := st.Lookup(addr); r != nil && r.ID == id {
+				again = true
+			} else if r != nil {
 				return userError(fmt.Sprintf("%s is already in the state (id %s)", addr, r.ID),
 					"Remove it first with \"fleet state rm "+fileFlags(c.StringSlice("file"))+addr+"\" if you mean to point it at another resource.")
 			}
@@ -73,19 +78,25 @@ func importCommand(s *Streams) *cli.Command {
 					"fleet never takes over what another fleet owns. Remove it from that fleet's state (fleet state rm there) and its owner tag first, or import another id.")
 			}
 			res.Address, res.Provider = addr, provName
-			st.Fleet = ws.fleet.Name
-			st.Put(res)
-			if err := ws.backend.Write(ctx, st); err != nil {
-				return fmt.Errorf("write state: %w", err)
+			if !again {
+				st.Fleet = ws.fleet.Name
+				st.Put(res)
+				if err := ws.backend.Write(ctx, st); err != nil {
+					return fmt.Errorf("write state: %w", err)
+				}
 			}
 			// Recorded first, tagged after: a run that dies in between
-			// leaves it in the state, and fleet import --discover tags it.
-			_, notes, err := ws.tagImported(ctx, []state.Resource{res})
+			// leaves it in the state, and the same import again tags it.
+			tagged, notes, err := ws.tagImported(ctx, []state.Resource{res})
 			for _, n := range notes {
 				fmt.Fprintln(s.Out, n)
 			}
 			if err != nil {
 				return err
+			}
+			if again {
+				fmt.Fprintf(s.Out, "%s (id %s) is in the state already; %d owner tag(s) put on now.\n", addr, id, tagged)
+				return nil
 			}
 			fmt.Fprintf(s.Out, "Imported %s (id %s). Run \"fleet plan%s\" to see how it differs from the fleet file.\n", addr, id, fileSuffix(c.StringSlice("file")))
 			return nil

@@ -2,16 +2,14 @@ package command
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/fleet-iac/fleet/atomicfile"
 	"github.com/fleet-iac/fleet/discover"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -78,74 +76,6 @@ func importDiscover(c *cli.Context, s *Streams) error {
 	_, err = ws.takeOver(ctx, takeOverRun{c: c, s: s, u: u, st: st, out: out,
 		none: "No servers without an owner found. Nothing to import."}, found, retag, nil)
 	return err
-}
-
-// takeOverRun is what one import run brings to takeOver.
-type takeOverRun struct {
-	c    *cli.Context
-	s    *Streams
-	u    ui
-	st   *state.State
-	out  string // the fragment file
-	none string // what to say when there is nothing to take
-}
-
-// takeOver is what --discover and --from-tfstate share: group the servers,
-// report every problem (then nothing is written or tagged), show the plan,
-// ask, write the declarations, record them in the state, then tag. done
-// reports whether everything is recorded and tagged.
-func (ws *workspace) takeOver(ctx context.Context, r takeOverRun, found []discover.Found, retag []state.Resource, problems []discover.Problem) (done bool, err error) {
-	s := r.s
-	groups, more := discover.Plan(found, ws.declaredOutside(r.out))
-	problems = append(problems, more...)
-	if len(problems) > 0 {
-		for _, p := range problems {
-			fmt.Fprintf(s.Err, "Problem: %s\n", p)
-		}
-		return false, userError(fmt.Sprintf("%d problem(s) found: nothing was imported or tagged", len(problems)),
-			"Resolve each problem above, or leave those servers out with --match or --provider, then run again.")
-	}
-	imports := discover.Resources(groups)
-	if len(imports) == 0 && len(retag) == 0 {
-		fmt.Fprintln(s.Out, r.none)
-		return true, nil
-	}
-	printImportPlan(s, ws.fleet, imports, retag)
-	if !r.c.Bool("auto-approve") {
-		if !r.u.interactive {
-			return false, userError("import needs --auto-approve without a terminal",
-				"Review the plan above, then re-run with --auto-approve.")
-		}
-		if !confirm(s, "Do you want to import these resources and tag them as fleet "+ws.fleet.Name+"'s?") {
-			return false, userError("import cancelled", "")
-		}
-	}
-	// Declarations first, then the state, then the tags: a run killed at any
-	// point is finished by running it again, and loses nothing.
-	if len(groups) > 0 {
-		if err := writeFragment(r.out, groups); err != nil {
-			return false, err
-		}
-		for _, res := range imports {
-			r.st.Put(res)
-		}
-		r.st.Fleet = ws.fleet.Name
-		if err := ws.backend.Write(ctx, r.st); err != nil {
-			return false, fmt.Errorf("write state: %w", err)
-		}
-	}
-	tagged, notes, err := ws.tagImported(ctx, append(retag, imports...))
-	for _, n := range notes {
-		fmt.Fprintln(s.Out, n)
-	}
-	if err != nil {
-		return false, err
-	}
-	fmt.Fprintf(s.Out, "Imported %d resource(s), tagged %d.\n", len(imports), tagged)
-	if len(groups) > 0 {
-		fmt.Fprintf(s.Out, "Their declarations are in %s.%s\n", r.out, ws.fragmentHint(r.out))
-	}
-	return true, nil
 }
 
 // fragmentPath is --out, or discovered.yaml beside the fleet's state file
@@ -220,75 +150,7 @@ func (ws *workspace) findUnowned(ctx context.Context, st *state.State, names []s
 		}
 		found = append(found, f)
 	}
+	// The plan lists them in address order, as it lists the imports.
+	sort.Slice(retag, func(i, j int) bool { return retag[i].Address < retag[j].Address })
 	return found, retag, nil
-}
-
-// declaredOutside says where the fleet declares a server key or instance,
-// leaving out the fragment file itself: a re-run declares those again.
-func (ws *workspace) declaredOutside(fragment string) discover.Declared {
-	same := func(file string) bool { return samePath(file, fragment) }
-	return func(name string) string {
-		for _, g := range ws.fleet.Groups {
-			if g.Name == name && !same(g.Range.Filename) {
-				return g.Range.String()
-			}
-		}
-		if srv := ws.fleet.Server(name); srv != nil && !same(srv.Range.Filename) {
-			return srv.Range.String()
-		}
-		return ""
-	}
-}
-
-// fragmentHint tells how to make the fragment part of the fleet when the
-// files loaded do not include it.
-func (ws *workspace) fragmentHint(fragment string) string {
-	for file := range ws.sources {
-		if samePath(file, fragment) {
-			return ""
-		}
-	}
-	return "\nAdd it to the fleet (pass it with -f, or keep the fleet in a directory and run with -f DIR), then run \"fleet plan\": it should say \"No changes\"."
-}
-
-func samePath(a, b string) bool {
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	return err1 == nil && err2 == nil && aa == bb
-}
-
-// writeFragment adds the groups' declarations to the fragment file,
-// atomically, keeping what it already declares.
-func writeFragment(path string, groups []discover.Group) error {
-	existing, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	data, err := discover.Fragment(existing, groups)
-	if err != nil {
-		return userError(fmt.Sprintf("cannot add to %s: %v", path, err), "Give another file with --out.")
-	}
-	if err := atomicfile.WriteFile(path, data, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// printImportPlan shows what the import records and what it only tags.
-func printImportPlan(s *Streams, fleet *spec.Fleet, imports, retag []state.Resource) {
-	toTag := len(retag)
-	for _, r := range imports {
-		if fleet.Providers[r.Provider].Type != spec.ProviderNCloud {
-			toTag++
-		}
-	}
-	fmt.Fprintln(s.Out, "fleet will take over these resources:")
-	fmt.Fprintln(s.Out)
-	for _, r := range imports {
-		fmt.Fprintf(s.Out, "  + import %s (id %s, provider %s)\n", r.Address, r.ID, r.Provider)
-	}
-	for _, r := range retag {
-		fmt.Fprintf(s.Out, "  ~ tag %s (id %s, provider %s, already in the state)\n", r.Address, r.ID, r.Provider)
-	}
-	fmt.Fprintf(s.Out, "\nPlan: %d to import, %d to tag.\n\n", len(imports), toTag)
 }

@@ -31,7 +31,7 @@ func (ws *workspace) tagImported(ctx context.Context, rs []state.Resource) (tagg
 		case errors.Is(err, providers.ErrUnsupported):
 			untaggable[r.Provider] = true
 		case err != nil:
-			return tagged, notes, fmt.Errorf("tag %s: %w", r.Address, err)
+			return tagged, notes, tagStopped(ctx, tagged, err)
 		default:
 			tagged++
 		}
@@ -45,4 +45,16 @@ func (ws *workspace) tagImported(ctx context.Context, rs []state.Resource) (tagg
 		notes = append(notes, fmt.Sprintf("Note: provider %q cannot put an owner tag on an existing resource (NCP keeps it in the description, which cannot be changed after create): its imported resources are recorded in the state only.", n))
 	}
 	return tagged, notes, nil
+}
+
+// tagStopped is the error a tagging run ends with before it is done. What it
+// took is recorded in the state already, so the fix is the same run again,
+// which tags only what is left; an interrupt says so without the raw
+// cancelled call. (The provider's error already names the address.)
+func tagStopped(ctx context.Context, tagged int, err error) error {
+	what := fmt.Sprintf("tagging stopped after %d resource(s): %v", tagged, err)
+	if ctx.Err() != nil {
+		what = fmt.Sprintf("interrupted while tagging, after %d resource(s)", tagged)
+	}
+	return userError(what, "What was imported is recorded in the state; the owner tags are not all on yet. Run the same command again: it tags what is left.")
 }

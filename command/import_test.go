@@ -9,9 +9,10 @@ import (
 	"github.com/fleet-iac/fleet/state"
 )
 
-// fleet import records an existing server under a declared address; it
-// refuses an address already in the state, an undeclared one, and an id the
-// cloud does not have.
+// fleet import records an existing server under a declared address; the
+// same import again only tags (it finishes a run that stopped before); it
+// refuses an address the state records as another id, an undeclared one,
+// and an id the cloud does not have.
 func TestImport(t *testing.T) {
 	fleet, run := oneServerFleet(t, "importing")
 	if code, out := run("apply", "--auto-approve"); code != 0 {
@@ -30,7 +31,8 @@ func TestImport(t *testing.T) {
 		code int
 		want string
 	}{
-		{"already in the state", []string{"import", "server/web", id}, 1, "server/web is already in the state"},
+		{"the same import again", []string{"import", "server/web", id}, 0, "server/web (id " + id + ") is in the state already; 0 owner tag(s) put on now."},
+		{"already in the state as another id", []string{"import", "server/web", "99999999"}, 1, "server/web is already in the state (id " + id + ")"},
 		{"forget it first", []string{"state", "rm", "server/web"}, 0, "Removed server/web"},
 		{"undeclared address", []string{"import", "server/api", id}, 1, "server/api is not declared in the fleet file"},
 		{"unknown id", []string{"import", "server/web", "99999999"}, 1, "no server with id 99999999"},

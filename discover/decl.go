@@ -1,6 +1,8 @@
 package discover
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,7 +79,7 @@ func declare(cloud, provider string, m Member) Decl {
 	}
 	if len(s.Metadata) > 0 {
 		md := &mapping{}
-		for _, k := range sortedKeys(s.Metadata) {
+		for _, k := range slices.Sorted(maps.Keys(s.Metadata)) {
 			md.str(k, s.Metadata[k])
 		}
 		d.sub("metadata", md)

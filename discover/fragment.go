@@ -40,7 +40,14 @@ func Fragment(existing []byte, groups []Group) ([]byte, error) {
 		return nil, fmt.Errorf("servers in the existing fragment is not a mapping")
 	}
 	for _, g := range groups {
-		if field(servers, g.Key) != nil {
+		if have := field(servers, g.Key); have != nil {
+			// Kept as written only when it declares the same servers: a
+			// group that grew since the run that wrote it would leave the
+			// new members recorded but undeclared, for the next plan to
+			// delete.
+			if err := sameShape(have, g); err != nil {
+				return nil, err
+			}
 			continue
 		}
 		decl := *g.Decl.node
@@ -79,6 +86,24 @@ func field(m *yaml.Node, key string) *yaml.Node {
 		if m.Content[i].Value == key {
 			return m.Content[i+1]
 		}
+	}
+	return nil
+}
+
+// sameShape checks that an entry the fragment holds already declares the
+// servers of g: the same count (none for a single server) and provider.
+func sameShape(have *yaml.Node, g Group) error {
+	count, provider := 0, ""
+	if have.Kind == yaml.MappingNode {
+		if n := field(have, "count"); n != nil {
+			count, _ = strconv.Atoi(n.Value)
+		}
+		if n := field(have, "provider"); n != nil {
+			provider = n.Value
+		}
+	}
+	if count != g.Count || provider != g.Provider {
+		return fmt.Errorf("it declares %s already, as count %d of provider %q, where this run takes count %d of provider %q: rename or remove that entry", g.Key, count, provider, g.Count, g.Provider)
 	}
 	return nil
 }

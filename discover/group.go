@@ -2,7 +2,9 @@ package discover
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -93,7 +95,7 @@ func Plan(found []Found, declared Declared) ([]Group, []Problem) {
 			singles = append(singles, Group{Key: s.Name, Provider: f.Provider, Cloud: f.Cloud, Decl: declare(f.Cloud, f.Provider, m), Members: []Member{m}})
 		}
 	}
-	for _, addr := range sortedKeys(byAddr) {
+	for _, addr := range slices.Sorted(maps.Keys(byAddr)) {
 		if ids := byAddr[addr]; len(ids) > 1 {
 			problems = append(problems, Problem{addr, "servers " + strings.Join(ids, ", ") + " would all get this address",
 				"Rename all but one in the cloud console, or leave the others out with --match or --provider."})
@@ -137,7 +139,7 @@ func countGroups(singles []Group) []Group {
 	}
 	merged := map[string]bool{}
 	var out []Group
-	for _, base := range sortedKeys(byBase) {
+	for _, base := range slices.Sorted(maps.Keys(byBase)) {
 		cs := byBase[base]
 		sort.Slice(cs, func(i, j int) bool { return cs[i].idx < cs[j].idx })
 		alike := len(cs) >= 2 && !taken[base] && validName.MatchString(base)
@@ -201,13 +203,4 @@ func Addresses(groups []Group) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

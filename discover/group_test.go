@@ -139,6 +139,13 @@ func TestFragment(t *testing.T) {
 	if !strings.HasPrefix(string(second), edited) || strings.Count(string(second), "web:") != 1 || !strings.Contains(string(second), "\n  db:\n") {
 		t.Errorf("added fragment:\n%s", second)
 	}
+	// web grew to three members since: keeping the entry of two would
+	// leave web-3 recorded but undeclared.
+	grown, _ := Plan([]Found{{Provider: "nhn", Cloud: spec.ProviderNHNCloud,
+		Servers: []providers.Server{srv("1", "web-1", "m2"), srv("2", "web-2", "m2"), srv("4", "web-3", "m2")}}}, func(string) string { return "" })
+	if _, err := Fragment(second, grown); err == nil || !strings.Contains(err.Error(), "it declares web already, as count 2 of provider \"nhn\", where this run takes count 3") {
+		t.Errorf("a grown group kept the entry as written: %v", err)
+	}
 	if got := Addresses(groups); !cmp.Equal(got, []string{"server/web-1", "server/web-2", "volume/web-1/data", "volume/web-2/data"}) {
 		t.Errorf("addresses: %v", got)
 	}

@@ -312,6 +312,28 @@ func TestImportDiscover(t *testing.T) {
 	if r := w.run(time.Minute, "import", "-f", ".", "--discover", "--auto-approve"); r.code != 0 || !strings.Contains(r.stdout, "Nothing to import") {
 		t.Errorf("a second discover: %s", r)
 	}
+
+	// A server made later under a name the fragment's group already gives
+	// (NHN web-1, taken over above) is a problem: taking it would write a
+	// second web-1 and replace NHN web-1's entry in the state.
+	l.ncp("createServerInstances", url.Values{
+		"serverName": {"web-1"}, "serverImageProductCode": {w.envValue("FLEET_SIM_NCP_IMAGE")}, "serverSpecCode": {w.envValue("FLEET_SIM_NCP_SPEC")},
+		"vpcNo": {w.envValue("FLEET_SIM_NCP_VPC")}, "subnetNo": {w.envValue("FLEET_SIM_NCP_SUBNET")}, "loginKeyName": {"legacy-key"},
+		"networkInterfaceList.1.networkInterfaceOrder":      {"0"},
+		"networkInterfaceList.1.accessControlGroupNoList.1": {w.envValue("FLEET_SIM_NCP_ACG")},
+	})
+	l.waitNCP(t)
+	r = w.run(time.Minute, "import", "-f", ".", "--discover", "--auto-approve")
+	if r.code != 1 || !strings.Contains(r.stderr, "Problem: servers.web-1: the fleet already declares web-1 at discovered.yaml") ||
+		!strings.Contains(r.stderr, "Problem: server/web-1: the state records it already, as id "+l.nhnIDs["web-1"]+" of provider nhn") {
+		t.Errorf("discover of a server named like a member taken over before: %s", r)
+	}
+	after, err := os.ReadFile(filepath.Join(w.dir, "discovered.yaml"))
+	if err != nil || string(after) != string(frag) {
+		t.Errorf("the refused discover changed discovered.yaml (%v):\n%s", err, after)
+	}
+	l.assertTakenOver(t)
+	w.assertNoChangesIn(".")
 }
 
 // assertTakenOver checks the state records each server and volume once
@@ -377,12 +399,17 @@ func TestImportDiscoverKilledWhileTagging(t *testing.T) {
 	if !c.Kill() || !tagging {
 		t.Fatalf("import was not killed while tagging:\n%s", tail(c.Stdout.String()))
 	}
-	tagged := 0
-	for _, r := range w.cloud() {
-		if r.cloud == "nhncloud" && r.fleet == fleetName {
-			tagged++
+	// A tag call sent just before the kill may still land in the simulator
+	// (it answers after its latency): count once the count has settled.
+	tagged := settled(func() int {
+		n := 0
+		for _, r := range w.cloud() {
+			if r.cloud == "nhncloud" && r.fleet == fleetName {
+				n++
+			}
 		}
-	}
+		return n
+	}, time.Second)
 	if tagged == 5 {
 		t.Fatalf("every resource was tagged before the kill: the test proves nothing")
 	}
@@ -394,6 +421,18 @@ func TestImportDiscoverKilledWhileTagging(t *testing.T) {
 	}
 	l.assertTakenOver(t)
 	w.assertNoChangesIn(".")
+}
+
+// settled returns count() once it has not changed for quiet.
+func settled(count func() int, quiet time.Duration) int {
+	n, since := count(), time.Now()
+	for time.Since(since) < quiet {
+		time.Sleep(100 * time.Millisecond)
+		if m := count(); m != n {
+			n, since = m, time.Now()
+		}
+	}
+	return n
 }
 
 // assertNoChangesIn is assertNoChanges for a fleet given with -f.
@@ -433,5 +472,21 @@ func TestImportTagsServer(t *testing.T) {
 	}
 	if r := w.run(time.Minute, "state", "list", "-f", "."); r.code != 0 || strings.Contains(r.stdout, "theirs") || !strings.Contains(r.stdout, "server/cache") {
 		t.Errorf("state list: %s", r)
+	}
+
+	// A run that stopped between recording and tagging leaves the server
+	// recorded and untagged: the same import again tags it.
+	for _, k := range []string{"fleet", "fleet-address"} {
+		if err := servers.DeleteMetadatum(context.Background(), l.compute, l.nhnIDs["cache"], k).ExtractErr(); err != nil {
+			t.Fatalf("untag: %v", err)
+		}
+	}
+	if r := w.run(time.Minute, "import", "-f", ".", "server/cache", l.nhnIDs["cache"]); r.code != 0 || !strings.Contains(r.stdout, "in the state already; 1 owner tag(s) put on now.") {
+		t.Fatalf("the same import again: %s", r)
+	}
+	for _, res := range w.cloud() {
+		if res.id == l.nhnIDs["cache"] && (res.fleet != fleetName || res.addr != "server/cache") {
+			t.Errorf("the same import again did not tag: %v", res)
+		}
 	}
 }
