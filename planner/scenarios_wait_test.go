@@ -208,6 +208,32 @@ func TestWaitScope(t *testing.T) {
 	}
 }
 
+// TestStuckMarkOutlived: the state keeps a stuck mark until an action sees
+// the resource settle, so a transition that ended on its own leaves it
+// behind. A later, different transition (db stopped in the console after
+// its resize was stuck) is waited for, and not called stuck; the same one
+// still is, whatever its task.
+func TestStuckMarkOutlived(t *testing.T) {
+	for status, stuck := range map[string]bool{"ACTIVE/powering-off": false, "RESIZE": true, "RESIZE/resize_migrating": true} {
+		t.Run(status, func(t *testing.T) {
+			st, inv := world(webAndDB(nil, nil))
+			db := invServer(inv, "nhn", "db")
+			db.Status, db.Power, db.Busy = status, "", true
+			st.Lookup("server/db").Stuck = &state.Stuck{Status: "RESIZE", Waited: "1h0m0s", At: started}
+			p, diags := Build(Input{Fleet: webAndDB(nil, nil), State: st, Inventory: withCatalog(inv)})
+			noErrors(t, diags)
+			w, ok := actionByID(p, "wait server/db")
+			if !ok {
+				t.Fatalf("no wait for db in %v", actionIDs(p))
+			}
+			warned := strings.Contains(renderDiags(diags), "is stuck")
+			if w.Stuck != stuck || warned != stuck || (p.Summary.Stuck == 1) != stuck {
+				t.Errorf("in %s: wait stuck %v, warned %v, summary %+v; want stuck %v", status, w.Stuck, warned, p.Summary, stuck)
+			}
+		})
+	}
+}
+
 // A failed server is replaced like any other: protect: true blocks it, and
 // in a group with a rollout it counts as down, so its replacement comes in
 // batch 1, before any running member is touched.

@@ -31,7 +31,7 @@ func (b *builder) planWaits() {
 		}
 		a := &Action{Type: Wait, Kind: c.Kind, Address: addr, Provider: c.Provider, CloudID: c.ID,
 			Reason: b.waitReason(c, status)}
-		if s := b.stuckRecord(c); s != nil {
+		if s := b.stuckRecord(c, status); s != nil {
 			a.Stuck = true
 			a.Reason = "stuck: still " + orNone(status) + " after an earlier apply waited " + s.Waited +
 				" (--wait-timeout); fleet waits again, up to --wait-timeout"
@@ -105,15 +105,23 @@ func progressive(op string, kind providers.Kind) string {
 }
 
 // stuckRecord returns the state's record of a wait that gave up on this
-// very resource, or nil.
-func (b *builder) stuckRecord(c *current) *state.Stuck {
+// very resource, or nil. Only actions write the state, so the mark outlives
+// a transition that ended on its own; it counts only while the cloud still
+// reports the status the wait gave up in (its main part: "BUILD" of
+// "BUILD/spawning"), lest a later stop or resize be called stuck.
+func (b *builder) stuckRecord(c *current, status string) *state.Stuck {
 	if b.in.State == nil {
 		return nil
 	}
-	if r := b.in.State.Lookup(c.Address); r != nil && r.ID == c.ID && r.Stuck != nil {
-		return r.Stuck
+	r := b.in.State.Lookup(c.Address)
+	if r == nil || r.ID != c.ID || r.Stuck == nil {
+		return nil
 	}
-	return nil
+	main := func(s string) string { m, _, _ := strings.Cut(s, "/"); return m }
+	if r.Stuck.Status != "" && main(r.Stuck.Status) != main(status) {
+		return nil
+	}
+	return r.Stuck
 }
 
 // wireWaits makes the actions that name a waiting server by id (a volume
