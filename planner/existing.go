@@ -41,12 +41,14 @@ func (b *builder) useExistingKeypairs(provider string, inv providers.InventoryRe
 			continue
 		}
 		if in, ok := b.intents[addr]; ok && in.Action == string(Create)+" "+addr {
-			c := &current{Address: addr, Kind: providers.KindKeypair, Provider: provider, ID: k.Name, Keypair: k, Adopted: true}
+			c := &current{Address: addr, Kind: providers.KindKeypair, Provider: provider, ID: k.Name, Keypair: k, Adopted: true,
+				Declared: b.createdDeclared(addr)}
 			b.cur[addr] = c
 			b.base[addr] = []string{b.add(&Action{
 				Type: Adopt, Kind: providers.KindKeypair, Address: addr, Provider: provider, CloudID: k.Name,
-				Adopted: &AdoptedResource{Keypair: k},
-				Reason:  "created by an interrupted apply of this fleet",
+				Adopted:  &AdoptedResource{Keypair: k},
+				Declared: c.Declared,
+				Reason:   "created by an interrupted apply of this fleet",
 			})}
 			continue
 		}

@@ -63,6 +63,11 @@ type Intent struct {
 	Provider string    `json:"provider"`
 	Op       string    `json:"op"` // create, update, delete
 	Started  time.Time `json:"started"`
+	// Declared is what a create records with its resource
+	// (Resource.Declared), kept here too: a crash after the cloud made
+	// the resource but before the state recorded it must not lose it, or
+	// the adopted resource would never be compared with the file again.
+	Declared map[string]string `json:"declared,omitempty"`
 }
 
 // Lookup returns the resource at address, or nil.
