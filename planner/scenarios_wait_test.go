@@ -214,12 +214,23 @@ func TestWaitScope(t *testing.T) {
 // its resize was stuck) is waited for, and not called stuck; the same one
 // still is, whatever its task.
 func TestStuckMarkOutlived(t *testing.T) {
-	for status, stuck := range map[string]bool{"ACTIVE/powering-off": false, "RESIZE": true, "RESIZE/resize_migrating": true} {
-		t.Run(status, func(t *testing.T) {
+	for name, tc := range map[string]struct {
+		was, now string
+		stuck    bool
+	}{
+		"NHN stopped since":   {was: "RESIZE", now: "ACTIVE/powering-off"},
+		"NHN same":            {was: "RESIZE", now: "RESIZE", stuck: true},
+		"NHN other task":      {was: "RESIZE", now: "RESIZE/resize_migrating", stuck: true},
+		"NCP build went on":   {was: "INIT", now: "CREAT", stuck: true},
+		"NCP stopping since":  {was: "INIT", now: "RUN/SHTDN"},
+		"nothing seen at all": {was: "", now: "BUILD", stuck: true},
+	} {
+		status, stuck := tc.now, tc.stuck
+		t.Run(name, func(t *testing.T) {
 			st, inv := world(webAndDB(nil, nil))
 			db := invServer(inv, "nhn", "db")
 			db.Status, db.Power, db.Busy = status, "", true
-			st.Lookup("server/db").Stuck = &state.Stuck{Status: "RESIZE", Waited: "1h0m0s", At: started}
+			st.Lookup("server/db").Stuck = &state.Stuck{Status: tc.was, Waited: "1h0m0s", At: started}
 			p, diags := Build(Input{Fleet: webAndDB(nil, nil), State: st, Inventory: withCatalog(inv)})
 			noErrors(t, diags)
 			w, ok := actionByID(p, "wait server/db")

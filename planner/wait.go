@@ -107,8 +107,8 @@ func progressive(op string, kind providers.Kind) string {
 // stuckRecord returns the state's record of a wait that gave up on this
 // very resource, or nil. Only actions write the state, so the mark outlives
 // a transition that ended on its own; it counts only while the cloud still
-// reports the status the wait gave up in (its main part: "BUILD" of
-// "BUILD/spawning"), lest a later stop or resize be called stuck.
+// reports the transition the wait gave up in, lest a later stop or resize
+// be called stuck.
 func (b *builder) stuckRecord(c *current, status string) *state.Stuck {
 	if b.in.State == nil {
 		return nil
@@ -117,11 +117,21 @@ func (b *builder) stuckRecord(c *current, status string) *state.Stuck {
 	if r == nil || r.ID != c.ID || r.Stuck == nil {
 		return nil
 	}
-	main := func(s string) string { m, _, _ := strings.Cut(s, "/"); return m }
-	if r.Stuck.Status != "" && main(r.Stuck.Status) != main(status) {
+	if r.Stuck.Status != "" && transition(r.Stuck.Status) != transition(status) {
 		return nil
 	}
 	return r.Stuck
+}
+
+// transition names the transition a cloud status is in: its main part
+// ("BUILD" of NHN's "BUILD/spawning"), with NCP's two build statuses (INIT,
+// then CREAT) as one.
+func transition(status string) string {
+	main, _, _ := strings.Cut(status, "/")
+	if main == "CREAT" {
+		return "INIT"
+	}
+	return main
 }
 
 // wireWaits makes the actions that name a waiting server by id (a volume
