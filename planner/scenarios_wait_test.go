@@ -278,3 +278,25 @@ func TestFailedServerUnderProtectAndRollout(t *testing.T) {
 		}
 	})
 }
+
+// TestGiveUp: the way out a stuck warning names works for the resource:
+// a destroy only for an NHN server (the only kind it does not wait for).
+func TestGiveUp(t *testing.T) {
+	for name, tc := range map[string]struct {
+		kind    providers.Kind
+		cloud   string
+		destroy bool
+	}{
+		"NHN server": {kind: providers.KindServer, cloud: spec.ProviderNHNCloud, destroy: true},
+		"NCP server": {kind: providers.KindServer, cloud: spec.ProviderNCloud},
+		"NHN volume": {kind: providers.KindVolume, cloud: spec.ProviderNHNCloud},
+		"NCP image":  {kind: providers.KindImage, cloud: spec.ProviderNCloud},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := giveUp("x/y", tc.kind, tc.cloud)
+			if strings.Contains(got, "fleet destroy --target") != tc.destroy || !strings.Contains(got, `fleet state rm x/y`) {
+				t.Errorf("giveUp: %q", got)
+			}
+		})
+	}
+}

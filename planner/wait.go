@@ -51,14 +51,20 @@ func (b *builder) planWaits() {
 }
 
 // giveUp says how to be rid of a stuck resource: NCP stops and terminates
-// no server in transition (ncp.md §3), Nova deletes one in any state.
+// no server in transition (ncp.md §3), Nova deletes one in any state (so
+// a destroy does not wait for it, see planWaits). A destroy waits for a
+// volume or image in transition first, so only the state helps there.
 func giveUp(addr string, kind providers.Kind, cloud string) string {
-	if kind == providers.KindServer && cloud != spec.ProviderNHNCloud {
+	switch {
+	case kind == providers.KindServer && cloud != spec.ProviderNHNCloud:
 		return "delete it in the NCP console (NCP stops and terminates no server in transition): the next plan creates it anew; " +
 			"or forget it with \"fleet state rm " + addr + "\" and leave it"
+	case kind == providers.KindServer:
+		return "delete it with \"fleet destroy --target " + addr + "\" (a later apply makes it anew), " +
+			"or forget it with \"fleet state rm " + addr + "\" and delete it in the console"
 	}
-	return "delete it with \"fleet destroy --target " + addr + "\" (a later apply makes it anew), " +
-		"or forget it with \"fleet state rm " + addr + "\" and delete it in the console"
+	return "forget it with \"fleet state rm " + addr + "\" (a later apply makes it anew) and delete it in the console " +
+		"once the cloud lets you; a destroy would wait for it first"
 }
 
 // inTransition reports whether a current resource is in transition, with
