@@ -175,7 +175,7 @@ func (w *walker) sendBatch(ctx context.Context, sb *serverBatch, imageID string)
 	err := w.j.commit(func(st *state.State) {
 		for _, i := range sb.nodes {
 			a := w.g.nodes[i].action
-			putIntent(st, state.Intent{Action: a.ID, Address: a.Address, Provider: a.Provider, Op: "create", Started: now})
+			putIntent(st, state.Intent{Action: a.ID, Address: a.Address, Provider: a.Provider, Op: "create", Started: now, Declared: a.Declared})
 		}
 	})
 	if err != nil {

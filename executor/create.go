@@ -181,7 +181,7 @@ func (s *step) createImage() (string, error) {
 // adopt records a resource the plan found in the cloud; it calls nothing.
 func (s *step) adopt() (string, error) {
 	ad := s.a.Adopted
-	r := state.Resource{Address: s.a.Address, Kind: s.a.Kind, Provider: s.a.Provider}
+	r := state.Resource{Address: s.a.Address, Kind: s.a.Kind, Provider: s.a.Provider, Declared: s.a.Declared}
 	switch {
 	case ad.Server != nil:
 		srv := *ad.Server

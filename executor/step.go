@@ -133,7 +133,7 @@ func (s *step) callAt(op string, height int, f func(ctx context.Context) error) 
 	if s.ctx.Err() != nil {
 		return errHalted
 	}
-	in := state.Intent{Action: s.a.ID, Address: s.a.Address, Provider: s.a.Provider, Op: op, Started: s.w.opt.Clock()}
+	in := state.Intent{Action: s.a.ID, Address: s.a.Address, Provider: s.a.Provider, Op: op, Started: s.w.opt.Clock(), Declared: s.a.Declared}
 	if err := s.commit(func(st *state.State) { putIntent(st, in) }); err != nil {
 		return err
 	}

@@ -144,6 +144,12 @@ func (b *builder) imageInfo(s *spec.Server) *providers.ImageInfo {
 	if cat == nil {
 		return nil
 	}
+	return b.imageInfoAt(s, cat, 0)
+}
+
+// imageInfoAt is imageInfo for an image made from a server that itself
+// boots from one made, depth steps down.
+func (b *builder) imageInfoAt(s *spec.Server, cat *providers.Catalog, depth int) *providers.ImageInfo {
 	id := (&resolver{b: b, provider: s.Provider}).image(s.Image)
 	i := sort.Search(len(cat.Images), func(i int) bool { return cat.Images[i].ID >= id })
 	if i < len(cat.Images) && cat.Images[i].ID == id {
@@ -154,7 +160,49 @@ func (b *builder) imageInfo(s *spec.Server) *providers.ImageInfo {
 			return &cat.Images[j]
 		}
 	}
-	return nil
+	return b.imageToMake(s, cat, depth)
+}
+
+// imageToMake is what the catalog will say of an image/NAME this plan
+// makes (not made yet, so not listed): NHN gives an image of a
+// volume-booted server its root volume's size as min_disk, and a u2
+// server's snapshot its source image's. Without it a server booting from
+// an image made in the same apply would get NHN's 20 GB default and fail
+// there ("Volume size is 20 GB, minimum size is 30 GB").
+func (b *builder) imageToMake(s *spec.Server, cat *providers.Catalog, depth int) *providers.ImageInfo {
+	if !strings.HasPrefix(s.Image, "image/") || depth > len(b.fleet.Images) {
+		return nil
+	}
+	if _, made := b.cur[s.Image]; made {
+		return nil // made already: the catalog would list it
+	}
+	var src *spec.Server
+	for _, im := range b.fleet.Images {
+		if "image/"+im.Name == s.Image {
+			src = b.fleet.Server(im.From)
+		}
+	}
+	if src == nil || src.Provider != s.Provider {
+		return nil
+	}
+	minDisk := 0
+	if srcImg := b.imageInfoAt(src, cat, depth+1); srcImg != nil {
+		minDisk = srcImg.MinDisk
+	}
+	if nhnFamily(src.Type, cat) != "u2" {
+		size := max(spec.NHNRootMinGB, minDisk) // what the source boots with when the file sets no size
+		if src.RootVolume != nil && src.RootVolume.Size > 0 {
+			size = src.RootVolume.Size
+		}
+		if c, ok := b.cur["server/"+src.Name]; ok && c.Server != nil && c.Server.RootVolume != nil && c.Server.RootVolume.Size > 0 {
+			size = c.Server.RootVolume.Size // as it really is
+		}
+		minDisk = size
+	}
+	if minDisk == 0 {
+		return nil
+	}
+	return &providers.ImageInfo{ID: s.Image, Name: s.Image, MinDisk: minDisk}
 }
 
 // defaultRoot gives a server to create on NHN the image's minimum disk as

@@ -178,11 +178,13 @@ func (b *builder) adoptUnmatched(provider string, inv providers.InventoryRespons
 			continue
 		}
 		c.Adopted = true
+		c.Declared = b.createdDeclared(c.Address)
 		b.cur[c.Address] = c
 		b.base[c.Address] = []string{b.add(&Action{
 			Type: Adopt, Kind: c.Kind, Address: c.Address, Provider: provider, CloudID: c.ID,
-			Adopted: &AdoptedResource{Server: c.Server, Volume: c.Volume, Image: c.Image, Keypair: c.Keypair},
-			Reason:  "owned by this fleet but missing from the state",
+			Adopted:  &AdoptedResource{Server: c.Server, Volume: c.Volume, Image: c.Image, Keypair: c.Keypair},
+			Declared: c.Declared,
+			Reason:   "owned by this fleet but missing from the state",
 		})}
 	}
 }

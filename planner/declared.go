@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -86,4 +87,22 @@ func (b *builder) checkUnchangeable() {
 				Range:   rangeOrNil(im.FieldRange("from"))})
 		}
 	}
+}
+
+// createdDeclared is what an interrupted create at addr meant to record
+// (state.Intent.Declared): the resource it made is adopted with it, as if
+// the state had recorded it, so its unreported values are still compared
+// with the file. nil when no create intent there carries any.
+func (b *builder) createdDeclared(addr string) map[string]string {
+	if b.in.State == nil {
+		return nil
+	}
+	var out map[string]string
+	var at time.Time
+	for _, in := range b.in.State.Intents {
+		if in.Address == addr && in.Op == string(Create) && len(in.Declared) > 0 && (out == nil || !in.Started.Before(at)) {
+			out, at = in.Declared, in.Started
+		}
+	}
+	return out
 }

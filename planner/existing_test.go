@@ -78,3 +78,41 @@ func TestFailedPlan(t *testing.T) {
 		t.Errorf("protect_blocked: errors %v, Failed %v; want errors and not Failed", diags.HasErrors(), p.Failed)
 	}
 }
+
+// A keypair used as it exists must hold the file's public key: the cloud
+// shows its fingerprint as MD5 hex (NCP, Nova) or SHA256 (OpenSSH form);
+// another key fails the plan at public_key_file, a form fleet does not
+// know is not judged.
+func TestExistingKeypairWithAnotherKey(t *testing.T) {
+	const pub = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAsY4ibf/5KUlJrRsnGDcnfCUh4tXJW6wpD3edaIp40R ops"
+	fps := fingerprints(pub)
+	other := fingerprints("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHJ0ZXN0LWtleS10aGF0LWlzLW5vdC10aGUtb25lISE= x")
+	if len(fps) != 2 || len(other) != 2 {
+		t.Fatalf("fingerprints: %q, %q", fps, other)
+	}
+	for name, tc := range map[string]struct {
+		fingerprint string
+		fails       bool
+	}{
+		"same key, MD5":     {fingerprint: fps[0]},
+		"same key, SHA256":  {fingerprint: fps[1]},
+		"other key, MD5":    {fingerprint: other[0], fails: true},
+		"other key, SHA256": {fingerprint: other[1], fails: true},
+		"unknown form":      {fingerprint: "fp-access-key"},
+		"no fingerprint":    {fingerprint: ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := webAndDB(nil, nil)
+			f.Keypairs[0].PublicKey = pub
+			st, inv := world(f)
+			st.Remove("keypair/access-key")
+			r := inv["nhn"]
+			r.Keypairs[0].Fingerprint = tc.fingerprint
+			inv["nhn"] = r
+			p, diags := Build(Input{Fleet: f, State: st, Inventory: inv})
+			if diags.HasErrors() != tc.fails || p.Failed != tc.fails {
+				t.Errorf("fingerprint %q: errors %v, failed %v, want %v:\n%s", tc.fingerprint, diags.HasErrors(), p.Failed, tc.fails, renderDiags(diags))
+			}
+		})
+	}
+}

@@ -99,7 +99,9 @@ type Action struct {
 	Adopted    *AdoptedResource  `json:"adopted,omitempty"`         // adopt: what was found
 	// Declared is what the state records with a resource this action
 	// creates (state.Resource.Declared): the file's values the cloud does
-	// not report back, compared with the file by later plans.
+	// not report back, compared with the file by later plans. An adopt of
+	// what an interrupted create made carries the create's, from its
+	// intent (state.Intent.Declared).
 	Declared map[string]string `json:"declared,omitempty"`
 
 	Replace   bool     `json:"replace,omitempty"`    // half of a create-then-delete replacement

@@ -208,6 +208,43 @@ func TestWaitScope(t *testing.T) {
 	}
 }
 
+// TestStuckMarkOutlived: the state keeps a stuck mark until an action sees
+// the resource settle, so a transition that ended on its own leaves it
+// behind. A later, different transition (db stopped in the console after
+// its resize was stuck) is waited for, and not called stuck; the same one
+// still is, whatever its task.
+func TestStuckMarkOutlived(t *testing.T) {
+	for name, tc := range map[string]struct {
+		was, now string
+		stuck    bool
+	}{
+		"NHN stopped since":   {was: "RESIZE", now: "ACTIVE/powering-off"},
+		"NHN same":            {was: "RESIZE", now: "RESIZE", stuck: true},
+		"NHN other task":      {was: "RESIZE", now: "RESIZE/resize_migrating", stuck: true},
+		"NCP build went on":   {was: "INIT", now: "CREAT", stuck: true},
+		"NCP stopping since":  {was: "INIT", now: "RUN/SHTDN"},
+		"nothing seen at all": {was: "", now: "BUILD", stuck: true},
+	} {
+		status, stuck := tc.now, tc.stuck
+		t.Run(name, func(t *testing.T) {
+			st, inv := world(webAndDB(nil, nil))
+			db := invServer(inv, "nhn", "db")
+			db.Status, db.Power, db.Busy = status, "", true
+			st.Lookup("server/db").Stuck = &state.Stuck{Status: tc.was, Waited: "1h0m0s", At: started}
+			p, diags := Build(Input{Fleet: webAndDB(nil, nil), State: st, Inventory: withCatalog(inv)})
+			noErrors(t, diags)
+			w, ok := actionByID(p, "wait server/db")
+			if !ok {
+				t.Fatalf("no wait for db in %v", actionIDs(p))
+			}
+			warned := strings.Contains(renderDiags(diags), "is stuck")
+			if w.Stuck != stuck || warned != stuck || (p.Summary.Stuck == 1) != stuck {
+				t.Errorf("in %s: wait stuck %v, warned %v, summary %+v; want stuck %v", status, w.Stuck, warned, p.Summary, stuck)
+			}
+		})
+	}
+}
+
 // A failed server is replaced like any other: protect: true blocks it, and
 // in a group with a rollout it counts as down, so its replacement comes in
 // batch 1, before any running member is touched.
@@ -240,4 +277,26 @@ func TestFailedServerUnderProtectAndRollout(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestGiveUp: the way out a stuck warning names works for the resource:
+// a destroy only for an NHN server (the only kind it does not wait for).
+func TestGiveUp(t *testing.T) {
+	for name, tc := range map[string]struct {
+		kind    providers.Kind
+		cloud   string
+		destroy bool
+	}{
+		"NHN server": {kind: providers.KindServer, cloud: spec.ProviderNHNCloud, destroy: true},
+		"NCP server": {kind: providers.KindServer, cloud: spec.ProviderNCloud},
+		"NHN volume": {kind: providers.KindVolume, cloud: spec.ProviderNHNCloud},
+		"NCP image":  {kind: providers.KindImage, cloud: spec.ProviderNCloud},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := giveUp("x/y", tc.kind, tc.cloud)
+			if strings.Contains(got, "fleet destroy --target") != tc.destroy || !strings.Contains(got, `fleet state rm x/y`) {
+				t.Errorf("giveUp: %q", got)
+			}
+		})
+	}
 }

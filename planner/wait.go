@@ -31,7 +31,7 @@ func (b *builder) planWaits() {
 		}
 		a := &Action{Type: Wait, Kind: c.Kind, Address: addr, Provider: c.Provider, CloudID: c.ID,
 			Reason: b.waitReason(c, status)}
-		if s := b.stuckRecord(c); s != nil {
+		if s := b.stuckRecord(c, status); s != nil {
 			a.Stuck = true
 			a.Reason = "stuck: still " + orNone(status) + " after an earlier apply waited " + s.Waited +
 				" (--wait-timeout); fleet waits again, up to --wait-timeout"
@@ -51,14 +51,20 @@ func (b *builder) planWaits() {
 }
 
 // giveUp says how to be rid of a stuck resource: NCP stops and terminates
-// no server in transition (ncp.md §3), Nova deletes one in any state.
+// no server in transition (ncp.md §3), Nova deletes one in any state (so
+// a destroy does not wait for it, see planWaits). A destroy waits for a
+// volume or image in transition first, so only the state helps there.
 func giveUp(addr string, kind providers.Kind, cloud string) string {
-	if kind == providers.KindServer && cloud != spec.ProviderNHNCloud {
+	switch {
+	case kind == providers.KindServer && cloud != spec.ProviderNHNCloud:
 		return "delete it in the NCP console (NCP stops and terminates no server in transition): the next plan creates it anew; " +
 			"or forget it with \"fleet state rm " + addr + "\" and leave it"
+	case kind == providers.KindServer:
+		return "delete it with \"fleet destroy --target " + addr + "\" (a later apply makes it anew), " +
+			"or forget it with \"fleet state rm " + addr + "\" and delete it in the console"
 	}
-	return "delete it with \"fleet destroy --target " + addr + "\" (a later apply makes it anew), " +
-		"or forget it with \"fleet state rm " + addr + "\" and delete it in the console"
+	return "forget it with \"fleet state rm " + addr + "\" (a later apply makes it anew) and delete it in the console " +
+		"once the cloud lets you; a destroy would wait for it first"
 }
 
 // inTransition reports whether a current resource is in transition, with
@@ -105,15 +111,33 @@ func progressive(op string, kind providers.Kind) string {
 }
 
 // stuckRecord returns the state's record of a wait that gave up on this
-// very resource, or nil.
-func (b *builder) stuckRecord(c *current) *state.Stuck {
+// very resource, or nil. Only actions write the state, so the mark outlives
+// a transition that ended on its own; it counts only while the cloud still
+// reports the transition the wait gave up in, lest a later stop or resize
+// be called stuck.
+func (b *builder) stuckRecord(c *current, status string) *state.Stuck {
 	if b.in.State == nil {
 		return nil
 	}
-	if r := b.in.State.Lookup(c.Address); r != nil && r.ID == c.ID && r.Stuck != nil {
-		return r.Stuck
+	r := b.in.State.Lookup(c.Address)
+	if r == nil || r.ID != c.ID || r.Stuck == nil {
+		return nil
 	}
-	return nil
+	if r.Stuck.Status != "" && transition(r.Stuck.Status) != transition(status) {
+		return nil
+	}
+	return r.Stuck
+}
+
+// transition names the transition a cloud status is in: its main part
+// ("BUILD" of NHN's "BUILD/spawning"), with NCP's two build statuses (INIT,
+// then CREAT) as one.
+func transition(status string) string {
+	main, _, _ := strings.Cut(status, "/")
+	if main == "CREAT" {
+		return "INIT"
+	}
+	return main
 }
 
 // wireWaits makes the actions that name a waiting server by id (a volume

@@ -39,7 +39,8 @@ type Resource struct {
 	// created the resource, by attribute path ("user_data" as its sha256,
 	// "billing", "network.subnet", ...): the ones the cloud does not report
 	// back, which the planner compares with the file instead. Never secret
-	// text. Empty for resources fleet adopted or an older fleet created.
+	// text. Empty for resources an older fleet created, or adopted with no
+	// create intent of this fleet to take it from (Intent.Declared).
 	Declared map[string]string `json:"declared,omitempty"`
 
 	// Stuck is set when an apply waited --wait-timeout for the resource to
@@ -63,6 +64,11 @@ type Intent struct {
 	Provider string    `json:"provider"`
 	Op       string    `json:"op"` // create, update, delete
 	Started  time.Time `json:"started"`
+	// Declared is what a create records with its resource
+	// (Resource.Declared), kept here too: a crash after the cloud made
+	// the resource but before the state recorded it must not lose it, or
+	// the adopted resource would never be compared with the file again.
+	Declared map[string]string `json:"declared,omitempty"`
 }
 
 // Lookup returns the resource at address, or nil.

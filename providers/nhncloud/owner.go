@@ -7,7 +7,8 @@ import (
 // Owner tags live in server, volume and image metadata: they survive
 // renames (the address is updated with the name), are returned by every
 // list call, and are invisible to the OS. Nova keypairs have no metadata,
-// so keypairs are never tagged: fleet owns the keypairs its file declares.
+// so keypairs are never tagged: fleet owns only those its state records as
+// created by it (planner/existing.go).
 const (
 	metaFleet   = "fleet"         // the fleet name
 	metaAddress = "fleet-address" // the resource's fleet address, e.g. server/web-1, or a batch's group tag server/web-[11-20]
@@ -18,8 +19,12 @@ const (
 // (NHN-EXT-ATTR:protect is read-only there), so fleet keeps its own in
 // server metadata and Delete refuses a server carrying either.
 
-// fleetKey reports keys fleet owns in metadata.
-func fleetKey(k string) bool { return k == metaFleet || k == metaAddress || k == metaProtect }
+// fleetKey reports keys fleet owns in metadata. A server booted from an
+// image fleet made inherits the image's metaSource (NHN pre-fills image
+// properties): it is fleet's too, never the user's metadata to remove.
+func fleetKey(k string) bool {
+	return k == metaFleet || k == metaAddress || k == metaProtect || k == metaSource
+}
 
 // prefilled are the image-derived keys NHN writes into server metadata
 // itself (nhn.md §2.2). They are neither fleet's nor the user's, so they
