@@ -116,7 +116,7 @@ func (ws *workspace) takeOver(ctx context.Context, r takeOverRun, found []discov
 			return false, userError("import needs --auto-approve without a terminal",
 				"Review the plan above, then re-run with --auto-approve.")
 		}
-		if !confirm(s, "Do you want to import these resources and tag them as fleet "+ws.fleet.Name+"'s?") {
+		if !confirm(ctx, s, "Do you want to import these resources and tag them as fleet "+ws.fleet.Name+"'s?") {
 			return false, userError("import cancelled", "")
 		}
 	}
