@@ -14,6 +14,7 @@ import (
 	"github.com/fleet-iac/fleet/atomicfile"
 	"github.com/fleet-iac/fleet/discover"
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/regularfile"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -260,7 +261,7 @@ func samePath(a, b string) bool {
 // writeFragment adds the groups' declarations to the fragment file,
 // atomically, keeping what it already declares.
 func writeFragment(path string, groups []discover.Group) error {
-	existing, err := os.ReadFile(path)
+	existing, err := regularfile.ReadFile(path) // a named pipe would hang os.ReadFile
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
