@@ -272,3 +272,47 @@ func TestLocalSymlink(t *testing.T) {
 		}
 	})
 }
+
+// TestLocalSymlinkInLinkedDir: a relative link is read from the directory
+// it really sits in, as the kernel reads it, not from the path's spelling:
+// through a linked directory, "../state.json" is beside that directory's
+// target. Joined lexically, it named another file, and the state was
+// written where nothing else would read it.
+func TestLocalSymlinkInLinkedDir(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "x", "y")
+	if err := os.MkdirAll(real, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, filepath.Join(dir, "ydir")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("..", "state.json"), filepath.Join(real, "fleet.lock")); err != nil {
+		t.Fatal(err)
+	}
+	l := state.NewLocal(filepath.Join(dir, "ydir", "fleet.lock"))
+	want := filepath.Join(dir, "x", "state.json")
+	if got, _ := filepath.EvalSymlinks(filepath.Dir(l.Path())); got != filepath.Join(evalDir(t, dir), "x") {
+		t.Fatalf("Path() = %s, want %s", l.Path(), want)
+	}
+	ctx := context.Background()
+	st, err := l.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Write(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(want); err != nil {
+		t.Fatalf("the state is not where the link points: %v", err)
+	}
+}
+
+func evalDir(t *testing.T, dir string) string {
+	t.Helper()
+	d, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
