@@ -99,10 +99,11 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 	if destroy {
 		operation = "destroy"
 	}
+	executing := false // once the executor runs, it reports interrupts itself
 	defer func() {
 		// An interrupt before anything was sent (a refresh, the lock wait)
 		// ends that step with the context's error: say what it was.
-		if err != nil && intr.ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		if !executing && err != nil && intr.ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			err = interrupted(operation, nil)
 		}
 	}()
@@ -176,6 +177,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			}
 			// Nothing to do, but an earlier run left intents: an empty apply
 			// records that they are settled.
+			executing = true
 			return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
 		}
 		if !c.Bool("auto-approve") {
@@ -192,6 +194,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			fmt.Fprintln(s.Out)
 		}
 	}
+	executing = true
 	return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
 }
 
