@@ -238,14 +238,7 @@ func TestLocalSymlink(t *testing.T) {
 	if l.Path() != target {
 		t.Fatalf("Path() = %s, want the link's target %s", l.Path(), target)
 	}
-	ctx := context.Background()
-	st, err := l.Read(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := l.Write(ctx, st); err != nil {
-		t.Fatal(err)
-	}
+	writeFirst(t, l)
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Fatalf("after a write %s is %v (%v), want still a symlink", link, fi.Mode(), err)
 	}
@@ -291,10 +284,15 @@ func TestLocalSymlinkInLinkedDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := state.NewLocal(filepath.Join(dir, "ydir", "fleet.lock"))
-	want := filepath.Join(dir, "x", "state.json")
-	if got, _ := filepath.EvalSymlinks(filepath.Dir(l.Path())); got != filepath.Join(evalDir(t, dir), "x") {
-		t.Fatalf("Path() = %s, want %s", l.Path(), want)
+	writeFirst(t, l)
+	if _, err := os.Stat(filepath.Join(dir, "x", "state.json")); err != nil {
+		t.Fatalf("the state (%s) is not where the link points: %v", l.Path(), err)
 	}
+}
+
+// writeFirst reads l's state and writes it back: the first write.
+func writeFirst(t *testing.T, l *state.Local) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := l.Read(ctx)
 	if err != nil {
@@ -303,16 +301,4 @@ func TestLocalSymlinkInLinkedDir(t *testing.T) {
 	if err := l.Write(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(want); err != nil {
-		t.Fatalf("the state is not where the link points: %v", err)
-	}
-}
-
-func evalDir(t *testing.T, dir string) string {
-	t.Helper()
-	d, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }
