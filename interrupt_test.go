@@ -123,6 +123,7 @@ func (p *fleetProc) signal(sig os.Signal) {
 func TestInterrupts(t *testing.T) {
 	tests := map[string]struct {
 		setupApply bool // apply first, quickly, so that the run deletes
+		refreshing bool // interrupt while the plan is made: nothing sent yet
 		args       []string
 		signals    []os.Signal
 		want       []string
@@ -144,6 +145,12 @@ func TestInterrupts(t *testing.T) {
 			signals:    []os.Signal{os.Interrupt, os.Interrupt},
 			want:       []string{"Error: Destroy interrupted", "server/web-3: stop sent, may still be in progress in the cloud", "Run the same command again (fleet destroy)"},
 		},
+		"apply, one interrupt while refreshing": {
+			refreshing: true,
+			args:       []string{"apply", "--auto-approve"},
+			signals:    []os.Signal{os.Interrupt},
+			want:       []string{"Error: Apply interrupted", "Every call sent was seen to finish", "Run the same command again (fleet apply)"},
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -157,10 +164,16 @@ func TestInterrupts(t *testing.T) {
 			// Every call takes 2 s: the creates or deletes are in flight
 			// when the interrupts come.
 			p := startFleet(t, dir, []string{"FLEET_SIM_LATENCY=2s"}, tc.args...)
-			p.expect("ing...", 60*time.Second) // "Creating..." or "Destroying..."
-			time.Sleep(200 * time.Millisecond)
+			ack := "Interrupt received: fleet is finishing the 3 calls in flight"
+			if tc.refreshing {
+				time.Sleep(time.Second) // the first list calls take 2 s
+				ack = "Interrupt received: fleet is stopping"
+			} else {
+				p.expect("ing...", 60*time.Second) // "Creating..." or "Destroying..."
+				time.Sleep(200 * time.Millisecond)
+			}
 			p.signal(tc.signals[0])
-			p.expect("Interrupt received: fleet is finishing the 3 calls in flight", time.Second)
+			p.expect(ack, time.Second)
 			limit := 10 * time.Second // the calls in flight finish
 			if len(tc.signals) > 1 {
 				p.signal(tc.signals[1])
@@ -174,6 +187,9 @@ func TestInterrupts(t *testing.T) {
 				if !strings.Contains(out, want) {
 					t.Errorf("output lacks %q:\n%s", want, out)
 				}
+			}
+			if strings.Contains(out, "context canceled") {
+				t.Errorf("the interrupt is reported as a context error:\n%s", out)
 			}
 		})
 	}

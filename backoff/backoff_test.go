@@ -73,3 +73,22 @@ func TestRetryAfter(t *testing.T) {
 		})
 	}
 }
+
+// TestOutage: both clients' pollers wait through an outage alike: rounds
+// spaced from the poll interval up to 30 s, or 8 intervals when less.
+func TestOutage(t *testing.T) {
+	tests := map[string]struct {
+		interval, max time.Duration
+	}{
+		"embedded simulator": {250 * time.Millisecond, 2 * time.Second},
+		"cloud":              {5 * time.Second, 30 * time.Second},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			p := Outage(tc.interval)
+			if p.First != tc.interval || p.Max != tc.max {
+				t.Errorf("Outage(%v) = %v..%v, want %v..%v", tc.interval, p.First, p.Max, tc.interval, tc.max)
+			}
+		})
+	}
+}

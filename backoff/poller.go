@@ -46,6 +46,14 @@ func NewPoller[Q, R any](interval time.Duration, outage Policy, round func(ctx c
 	return &Poller[Q, R]{interval: interval, outage: outage, round: round, ctx: ctx, cancel: cancel, waiters: map[*Waiter[Q, R]]struct{}{}}
 }
 
+// Outage is the one policy both clients' pollers space their rounds with
+// while the cloud fails: from the poll interval up to 30 s, or 8 intervals
+// when that is less (a fast simulator's waits are not left idle for half a
+// minute).
+func Outage(interval time.Duration) Policy {
+	return Policy{First: interval, Max: min(30*time.Second, 8*interval)}
+}
+
 // Round gets a context marked OneAttempt: the poller is the retry loop.
 
 // Waiter is one caller waiting in a Poller.

@@ -91,18 +91,26 @@ func writeErroredEvent(s *Streams, diags spec.Diagnostics) {
 	enc.Encode(ev) // best effort, as for every event: the reader may be gone
 }
 
-func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
+func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 	intr := watchInterrupts(s.Err)
 	defer intr.stop()
 	ctx := intr.ctx
+	operation := "apply"
+	if destroy {
+		operation = "destroy"
+	}
+	executing := false // once the executor runs, it reports interrupts itself
+	defer func() {
+		// An interrupt before anything was sent (a refresh, the lock wait)
+		// ends that step with the context's error: say what it was.
+		if !executing && err != nil && intr.ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			err = interrupted(operation, nil)
+		}
+	}()
 	u := uiFor(c, s)
 	planFile := c.Args().First()
 	if c.Args().Len() > 1 {
 		return userError("too many arguments", "Usage: fleet apply [-f FILE] [PLAN]")
-	}
-	operation := "apply"
-	if destroy {
-		operation = "destroy"
 	}
 	if planFile == "" && !c.Bool("auto-approve") && !u.interactive {
 		f := fileFlags(c.StringSlice("file"))
@@ -169,6 +177,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
 			}
 			// Nothing to do, but an earlier run left intents: an empty apply
 			// records that they are settled.
+			executing = true
 			return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
 		}
 		if !c.Bool("auto-approve") {
@@ -176,7 +185,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
 			if destroy {
 				q = "\nDo you really want to destroy all resources of fleet " + ws.fleet.Name + "?"
 			}
-			if !confirm(s, q) {
+			if !confirm(ctx, s, q) {
 				fmt.Fprintf(s.Out, "\n%s cancelled.\n", operation)
 				return exitCode(ExitError)
 			}
@@ -185,6 +194,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
 			fmt.Fprintln(s.Out)
 		}
 	}
+	executing = true
 	return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fleet-iac/fleet/atomicfile"
 	"github.com/fleet-iac/fleet/discover"
+	"github.com/fleet-iac/fleet/regularfile"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -56,7 +57,7 @@ func (ws *workspace) takeOver(ctx context.Context, r takeOverRun, found []discov
 			return false, userError("import needs --auto-approve without a terminal",
 				"Review the plan above, then re-run with --auto-approve.")
 		}
-		if !confirm(s, "Do you want to import these resources and tag them as fleet "+ws.fleet.Name+"'s?") {
+		if !confirm(ctx, s, "Do you want to import these resources and tag them as fleet "+ws.fleet.Name+"'s?") {
 			return false, userError("import cancelled", "")
 		}
 	}
@@ -167,7 +168,7 @@ func samePath(a, b string) bool {
 // writeFragment adds the groups' declarations to the fragment file,
 // atomically, keeping what it already declares.
 func writeFragment(path string, groups []discover.Group) error {
-	existing, err := os.ReadFile(path)
+	existing, err := regularfile.ReadFile(path) // a named pipe would hang os.ReadFile
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("read %s: %w", path, err)
 	}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleet-iac/fleet/discover"
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/regularfile"
 	"github.com/fleet-iac/fleet/state"
 	"github.com/fleet-iac/fleet/tfstate"
 )
@@ -27,7 +27,7 @@ func importTFState(c *cli.Context, s *Streams, file string) error {
 	if err != nil {
 		return userError(fmt.Sprintf("invalid --match %q", c.String("match")), "Give a Go regular expression, e.g. --match '^web-'. ("+err.Error()+")")
 	}
-	data, err := os.ReadFile(file)
+	data, err := regularfile.ReadFile(file) // a named pipe would hang os.ReadFile
 	if err != nil {
 		return userError(fmt.Sprintf("cannot read %s", file), err.Error())
 	}

@@ -2,6 +2,7 @@ package command
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -53,9 +54,22 @@ func printError(w io.Writer, err error) {
 	fmt.Fprintf(w, "Error: %v\n", err)
 }
 
-// confirm asks a yes/no question on the terminal; only "yes" is yes.
-func confirm(s *Streams, question string) bool {
+// confirm asks a yes/no question on the terminal; only "yes" is yes. An
+// interrupt (ctx ends) is a no at once: apply and destroy catch SIGINT, so
+// without this a Ctrl-C at the prompt would leave fleet waiting for a line,
+// holding the state lock.
+func confirm(ctx context.Context, s *Streams, question string) bool {
 	fmt.Fprintf(s.Out, "%s\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ", question)
-	line, _ := bufio.NewReader(s.In).ReadString('\n')
-	return strings.TrimSpace(line) == "yes"
+	answer := make(chan string, 1) // the reader is left blocked on an interrupt; the process ends
+	go func() {
+		line, _ := bufio.NewReader(s.In).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case line := <-answer:
+		return strings.TrimSpace(line) == "yes"
+	case <-ctx.Done():
+		fmt.Fprintln(s.Out)
+		return false
+	}
 }

@@ -67,6 +67,22 @@ type Failure struct {
 // action ran.
 var ErrInterrupted = errors.New("apply interrupted")
 
+// interruptedBy is ErrInterrupted wrapping why ctx ended. An interrupt (a
+// plain cancel) adds nothing people need to read after "apply interrupted"
+// ("context canceled" is Go's word for it), so the text leaves it out;
+// errors.Is still finds both.
+func interruptedBy(cause error) error {
+	if errors.Is(cause, context.Canceled) {
+		return &interruptError{cause}
+	}
+	return fmt.Errorf("%w: %w", ErrInterrupted, cause)
+}
+
+type interruptError struct{ cause error }
+
+func (e *interruptError) Error() string   { return ErrInterrupted.Error() }
+func (e *interruptError) Unwrap() []error { return []error{ErrInterrupted, e.cause} }
+
 // Apply runs the plan. It refuses, before any call, a plan with blocked
 // actions, unknown providers or dependencies, or a cycle, and a plan made
 // from another state. Otherwise it runs every action it can and returns the

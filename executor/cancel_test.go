@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,6 +45,9 @@ func TestCancelFinishesInFlightCallsAndStartsNothing(t *testing.T) {
 	r := applyWith(t, ctx, newPlan(actions...), prov, nil, nil, 2)
 	if !errors.Is(r.err, ErrInterrupted) || !errors.Is(r.err, context.Canceled) {
 		t.Fatalf("error %v, want an interrupted apply", r.err)
+	}
+	if strings.Contains(r.err.Error(), "context canceled") {
+		t.Errorf("error %q: an interrupt says \"apply interrupted\", not Go's words for it", r.err)
 	}
 	mu.Lock()
 	defer mu.Unlock()

@@ -80,7 +80,7 @@ func haltReason(ctx context.Context) error {
 	if errors.Is(cause, ErrInterrupted) || errors.As(cause, &se) {
 		return cause
 	}
-	return fmt.Errorf("%w: %w", ErrInterrupted, cause)
+	return interruptedBy(cause)
 }
 
 // begin reports the action as started, once, and arms the still-running

@@ -134,7 +134,7 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 			i := ready[0]
 			ready = ready[1:]
 			if halt == nil && ctx.Err() != nil {
-				halt = fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
+				halt = interruptedBy(context.Cause(ctx))
 				stopSteps(halt)
 			}
 			if f, held := w.held(i, halt); held {
@@ -172,7 +172,7 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 			}
 			settle(f)
 		case <-stop:
-			halt = fmt.Errorf("%w: %w", ErrInterrupted, context.Cause(ctx))
+			halt = interruptedBy(context.Cause(ctx))
 			stopSteps(halt)
 		}
 	}

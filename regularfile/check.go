@@ -63,12 +63,17 @@ func Open(path string) (*os.File, error) {
 	if _, err := Check(path, false); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	return openRegular(path)
+}
+
+// openRegular opens path without blocking (openFlags) and keeps it only if
+// what is open is a regular file: the path may have been swapped for a
+// named pipe after Check, and a blocking open of a pipe waits for a writer.
+func openRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
 	if err != nil {
 		return nil, err
 	}
-	// The path may have been swapped between the two calls; what is open
-	// is what counts.
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		f.Close()
 		if err != nil {

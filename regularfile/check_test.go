@@ -70,3 +70,29 @@ func TestReadFileRefusesSpecialFiles(t *testing.T) {
 		t.Errorf("Check(missing) = %v, want fs.ErrNotExist", err)
 	}
 }
+
+// TestOpenRegularDoesNotBlock: the open after Check does not wait for a
+// writer when the path became a named pipe in between.
+func TestOpenRegularDoesNotBlock(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fleet.lock")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		f, err := openRegular(fifo)
+		if f != nil {
+			f.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		var re *Error
+		if !errors.As(err, &re) || re.Kind != "named pipe (FIFO)" {
+			t.Fatalf("openRegular(fifo) = %v, want a named pipe *Error", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("openRegular waits for a writer on a named pipe")
+	}
+}

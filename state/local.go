@@ -45,7 +45,14 @@ func followLinks(path string) string {
 			return path
 		}
 		if !filepath.IsAbs(target) {
-			target = filepath.Join(filepath.Dir(path), target)
+			// The kernel reads a relative link from the directory the link
+			// really sits in: through a linked directory, ".." is that
+			// directory's target's parent, not the parent in path's spelling.
+			dir := filepath.Dir(path)
+			if real, err := filepath.EvalSymlinks(dir); err == nil {
+				dir = real
+			}
+			target = filepath.Join(dir, target)
 		}
 		path = target
 	}

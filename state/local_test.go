@@ -238,14 +238,7 @@ func TestLocalSymlink(t *testing.T) {
 	if l.Path() != target {
 		t.Fatalf("Path() = %s, want the link's target %s", l.Path(), target)
 	}
-	ctx := context.Background()
-	st, err := l.Read(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := l.Write(ctx, st); err != nil {
-		t.Fatal(err)
-	}
+	writeFirst(t, l)
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Fatalf("after a write %s is %v (%v), want still a symlink", link, fi.Mode(), err)
 	}
@@ -271,4 +264,41 @@ func TestLocalSymlink(t *testing.T) {
 			t.Fatalf("after the crash trials %s is %v (%v), want still a symlink", link, fi.Mode(), err)
 		}
 	})
+}
+
+// TestLocalSymlinkInLinkedDir: a relative link is read from the directory
+// it really sits in, as the kernel reads it, not from the path's spelling:
+// through a linked directory, "../state.json" is beside that directory's
+// target. Joined lexically, it named another file, and the state was
+// written where nothing else would read it.
+func TestLocalSymlinkInLinkedDir(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "x", "y")
+	if err := os.MkdirAll(real, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, filepath.Join(dir, "ydir")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("..", "state.json"), filepath.Join(real, "fleet.lock")); err != nil {
+		t.Fatal(err)
+	}
+	l := state.NewLocal(filepath.Join(dir, "ydir", "fleet.lock"))
+	writeFirst(t, l)
+	if _, err := os.Stat(filepath.Join(dir, "x", "state.json")); err != nil {
+		t.Fatalf("the state (%s) is not where the link points: %v", l.Path(), err)
+	}
+}
+
+// writeFirst reads l's state and writes it back: the first write.
+func writeFirst(t *testing.T, l *state.Local) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := l.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Write(ctx, st); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -28,15 +28,9 @@ type waitReq struct {
 
 type waiter = backoff.Waiter[waitReq, providers.WaitResponse]
 
-// outagePolicy spaces poll rounds while the API fails: from the poll
-// interval up to 30 s, or 8 intervals when that is less.
-func outagePolicy(interval time.Duration) backoff.Policy {
-	return backoff.Policy{First: interval, Max: min(30*time.Second, 8*interval)}
-}
-
 func newPoller(c *client, interval time.Duration) *poller {
 	p := &poller{c: c}
-	p.bp = backoff.NewPoller(interval, outagePolicy(interval), p.round)
+	p.bp = backoff.NewPoller(interval, backoff.Outage(interval), p.round)
 	return p
 }
 
@@ -80,9 +74,9 @@ func (p *poller) wait(ctx context.Context, req providers.WaitRequest, full bool)
 }
 
 // round lists each kind someone waits for, once. It returns the error of
-// a list that still fails after the client's retries (an outage, not an
-// answer about the resources): the poller keeps those waiters for the
-// next round.
+// a list that fails in a way worth waiting through (an outage, not an
+// answer about the resources; the round's one attempt is not retried by
+// the client): the poller keeps those waiters for the next round.
 func (p *poller) round(ctx context.Context, ws []*waiter) error {
 	byKind := map[providers.Kind][]*waiter{}
 	for _, w := range ws {

@@ -53,11 +53,10 @@ type waitReq struct {
 
 type waiter = backoff.Waiter[waitReq, providers.WaitResponse]
 
-// newPoller makes the provider's one polling loop (backoff.Poller). During
-// an outage it spaces rounds from the poll interval up to 30 s, or 8
-// intervals when that is less.
+// newPoller makes the provider's one polling loop (backoff.Poller), with
+// the outage policy both clients share.
 func newPoller(p *Provider, interval time.Duration) *backoff.Poller[waitReq, providers.WaitResponse] {
-	return backoff.NewPoller(interval, backoff.Policy{First: interval, Max: min(30*time.Second, 8*interval)}, p.round)
+	return backoff.NewPoller(interval, backoff.Outage(interval), p.round)
 }
 
 // round lists each kind someone waits for, once, and settles the waiters.
