@@ -135,6 +135,11 @@ type Server struct {
 	SecurityGroups []string          `json:"security_groups,omitempty"` // sorted
 	IP             string            `json:"ip,omitempty"`
 	PublicIP       string            `json:"public_ip,omitempty"`
+	// PublicIPPending is the id of a public address this fleet allocated
+	// for the server (owner tag) that is associated with nothing: a run
+	// stopped between allocate and associate. The next update adopts it
+	// (public_ip: true) or releases it (false), so it never leaks.
+	PublicIPPending string `json:"public_ip_pending,omitempty"`
 	Key            string            `json:"key,omitempty"`
 	Power          string            `json:"power"`              // spec.PowerRunning/Stopped/Shelved, or "" while in transition
 	Settling       string            `json:"settling,omitempty"` // in transition: the power state it ends in, when the cloud's status says; "" otherwise
@@ -247,6 +252,17 @@ type UpdateRequest struct {
 	SecurityGroups *SecurityGroups // server: the complete new list
 	Metadata       *Metadata       // server: the complete new user metadata
 	ExtendVolume   *int            // volume: new size in GB (grow only)
+	PublicIP       *PublicIPChange // server: allocate and associate, or disassociate and release, its public address
+}
+
+// PublicIPChange turns a server's public address on or off. On: an owned
+// address left unassociated (Server.PublicIPPending) is adopted, else one is
+// allocated with Owner's tag and associated. Off: the associated address
+// and any pending one are disassociated and released.
+type PublicIPChange struct {
+	On      bool
+	Owner   Owner  // the tag a new address carries (NCP publicIpDescription, NHN floating IP description)
+	Network string // NHN: the external network to allocate from, by name or id; "" when there is one
 }
 
 // Resize changes a server's type.
@@ -274,8 +290,10 @@ type SecurityGroups struct{ Names []string }
 // Metadata is a server's complete user metadata.
 type Metadata struct{ Values map[string]string }
 
-// UpdateResponse is empty today; it exists so fields can be added.
-type UpdateResponse struct{}
+// UpdateResponse carries what an update learned.
+type UpdateResponse struct {
+	PublicIP string // PublicIP updates: the address now associated, "" when turned off
+}
 
 // DeleteRequest deletes one resource.
 type DeleteRequest struct {

@@ -39,6 +39,9 @@ func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (pro
 		err = p.detach(ctx, req.Address, *req.Detach)
 	case req.ExtendVolume != nil:
 		err = p.extend(ctx, req.ID, req.Address, *req.ExtendVolume)
+	case req.PublicIP != nil:
+		ip, err := p.publicIP(ctx, req.ID, req.Address, *req.PublicIP)
+		return providers.UpdateResponse{PublicIP: ip}, err
 	default:
 		err = fmt.Errorf("%s: nhncloud: update request names no change", req.Address)
 	}
