@@ -34,10 +34,13 @@ func (p *Provider) Create(ctx context.Context, req providers.CreateRequest) (pro
 // progress to end first, since NCP refuses control calls meanwhile.
 func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (providers.UpdateResponse, error) {
 	var err error
-	switch req.Kind {
-	case providers.KindServer:
+	switch {
+	case req.Kind == providers.KindServer && req.PublicIP != nil:
+		ip, err := p.publicIP(ctx, req.ID, req.Address, *req.PublicIP)
+		return providers.UpdateResponse{PublicIP: ip}, err
+	case req.Kind == providers.KindServer:
 		err = p.updateServer(ctx, req)
-	case providers.KindVolume:
+	case req.Kind == providers.KindVolume:
 		err = p.updateVolume(ctx, req)
 	default:
 		err = fmt.Errorf("ncloud: %s: a %s cannot be updated in place: %w", req.Address, req.Kind, providers.ErrConflict)

@@ -183,13 +183,11 @@ func createFloatingIP(c *call) {
 		c.neutronError(http.StatusNotFound, "ExternalGatewayForFloatingIPNotFound", "Network "+req.NetworkID+" could not be found.")
 		return
 	}
-	c.s.d.FIPSeq++
-	seq := c.s.d.FIPSeq
-	f := &floatingIP{ID: c.s.d.nextID("floatingip"), NetworkID: req.NetworkID,
-		Address: fmt.Sprintf("133.186.%d.%d", 128+seq/250%100, 1+seq%250), Revision: 1, Created: c.now, Updated: c.now}
+	desc := ""
 	if req.Description != nil {
-		f.Description = *req.Description
+		desc = *req.Description
 	}
+	f := c.s.newFloatingIP(desc, c.now)
 	port, given, ok := b.port()
 	if !ok {
 		c.neutronError(http.StatusBadRequest, "HTTPBadRequest", "Invalid input for port_id.")
@@ -202,6 +200,15 @@ func createFloatingIP(c *call) {
 	c.s.markDirty()
 	c.s.record("floatingip", f.ID, f.Address, "DOWN", c.now)
 	writeJSON(c.w, http.StatusCreated, map[string]any{"floatingip": c.floatingIPView(f)})
+}
+
+// newFloatingIP makes an address on the external network; the caller
+// keeps it once nothing can refuse it any more.
+func (s *Sim) newFloatingIP(desc string, at time.Time) *floatingIP {
+	s.d.FIPSeq++
+	seq := s.d.FIPSeq
+	return &floatingIP{ID: s.d.nextID("floatingip"), NetworkID: externalNetwork.ID, Description: desc,
+		Address: fmt.Sprintf("133.186.%d.%d", 128+seq/250%100, 1+seq%250), Revision: 1, Created: at, Updated: at}
 }
 
 // associate points f at a port, answering the error itself when it cannot.
@@ -293,4 +300,23 @@ func (s *Sim) floatingOf(serverID string, n int) string {
 		}
 	}
 	return ""
+}
+
+// AllocateFloatingIP allocates an unassociated floating IP with a
+// description, as a client that died before associating it leaves it,
+// and returns its id. For tests.
+func (s *Sim) AllocateFloatingIP(description string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.newFloatingIP(description, s.clock.Now().UTC())
+	s.d.FloatingIPs = append(s.d.FloatingIPs, f)
+	s.markDirty()
+	return f.ID
+}
+
+// FloatingIPCount is how many floating IPs are allocated, associated or not.
+func (s *Sim) FloatingIPCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.d.FloatingIPs)
 }
