@@ -70,3 +70,24 @@ func TestAssociateWithPublicIpMakesAnInstance(t *testing.T) {
 		t.Fatalf("public IPs: %v", l)
 	}
 }
+
+// TestPublicIPTransitionSurvivesReload: an associate in progress when the
+// simulator restarts still ends.
+func TestPublicIPTransitionSurvivesReload(t *testing.T) {
+	dir := t.TempDir()
+	h := newHarness(t, func(o *Options) { o.Dir = dir })
+	srv := h.running("pip-3")
+	no := h.call("createPublicIpInstance").list(t, "publicIpInstanceList")[0]["publicIpInstanceNo"].(string)
+	h.call("associatePublicIpWithServerInstance", "publicIpInstanceNo", no, "serverInstanceNo", srv).ok(t)
+	again, err := New(Options{Dir: dir, Clock: h.clock, AuthClock: h.clock, Behaviour: h.sim.Injector().Behaviour()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.sim = again
+	h.srv.Config.Handler = again
+	h.advance(fPublicIP + 0.01)
+	p := h.call("getPublicIpInstanceDetail", "publicIpInstanceNo", no).list(t, "publicIpInstanceList")[0]
+	if op := p["publicIpInstanceOperation"].(map[string]any)["code"]; op != "NULL" || p["serverInstanceNo"] != srv {
+		t.Fatalf("after reload: op %v server %v", op, p["serverInstanceNo"])
+	}
+}
