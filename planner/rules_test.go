@@ -202,6 +202,24 @@ func TestPublicIPUpdate(t *testing.T) {
 	}
 }
 
+// TestPublicIPDrift: an address released in the console is drift, and the
+// file's public_ip: true brings one back in place.
+func TestPublicIPDrift(t *testing.T) {
+	noVol := func(s *spec.Server) { s.Volumes = nil }
+	pub := func(s *spec.Server) { noVol(s); s.PublicIP = true }
+	g, srvs := groupOf("db", 1, nil, nhnServer, pub)
+	st, inv := world(fleetOf(g, srvs))
+	st.Lookup("server/db").Server.PublicIP = "133.186.128.2"
+	invServer(inv, srvs[0].Provider, "db").PublicIP = ""
+	p, diags := Build(Input{Fleet: fleetOf(g, srvs), State: st, Inventory: inv})
+	noErrors(t, diags)
+	want := []Drift{{Address: "server/db", Kind: "changed", Changes: []FieldChange{{Path: "public_ip", From: "133.186.128.2", To: "(none)"}}}}
+	if d := cmp.Diff(want, p.Drift); d != "" {
+		t.Errorf("drift (-want +got):\n%s", d)
+	}
+	wantIDs(t, p, "update server/db")
+}
+
 func TestCloseNames(t *testing.T) {
 	known := []string{"m2.c4m8", "m2.c8m16", "u2.c2m4", "x1.c32m256", "kr-pub-a", "kr-pub-b"}
 	tests := map[string]struct {
