@@ -140,7 +140,9 @@ func (p *Provider) deleteFloatingIP(ctx context.Context, id, addr string) error 
 
 // releaseServerAddresses deletes the floating IPs fleet allocated for a
 // server that is being deleted: deleting the server would leave them
-// allocated (and billed), disassociated.
+// allocated (and billed), disassociated. Those on another server are left
+// alone, though tagged for the same address: the replacement of a server
+// being replaced holds its own.
 func (p *Provider) releaseServerAddresses(ctx context.Context, s wireServer, addr string) error {
 	if p.network == nil {
 		return nil
@@ -153,8 +155,19 @@ func (p *Provider) releaseServerAddresses(ctx context.Context, s wireServer, add
 	if err != nil {
 		return err
 	}
+	holds := map[string]bool{}
+	for _, as := range s.Addresses {
+		for _, a := range as {
+			if a.Type == "floating" {
+				holds[a.Addr] = true
+			}
+		}
+	}
 	for _, f := range list {
-		if _, o, tagged := providers.ParseDescriptionTag(f.Description); tagged && o == owner {
+		_, o, tagged := providers.ParseDescriptionTag(f.Description)
+		mine := tagged && o.Fleet == owner.Fleet
+		// Its own address, or one left pending for its address.
+		if (holds[f.FloatingIP] && mine) || (f.PortID == "" && mine && o.Address == owner.Address) {
 			if err := p.deleteFloatingIP(ctx, f.ID, addr); err != nil {
 				return err
 			}

@@ -73,10 +73,33 @@ func testPublicIP(t *testing.T, ctx context.Context, e Env) {
 		// One allocated for the server and never associated goes with it too.
 		e.AllocatePublicIP(t, o)
 	}
+	// A replacement holds an address tagged for the same address; deleting
+	// the replaced server must leave it.
+	r := e.Server("pt-pip-new")
+	created, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: r}})
+	if err != nil {
+		t.Fatalf("create the replacement: %v", err)
+	}
+	rid := created.ID
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindServer, ID: rid, Address: s.Address(), Target: providers.TargetRunning})
+	res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: rid, Address: s.Address(),
+		PublicIP: &providers.PublicIPChange{On: true, Owner: o}})
+	if err != nil || res.PublicIP == "" {
+		t.Fatalf("the replacement's public IP: %q %v", res.PublicIP, err)
+	}
 	del(t, ctx, e, providers.KindServer, id, s.Address())
+	if got := findServer(inventory(t, ctx, e, false), rid); got == nil || got.PublicIP != res.PublicIP {
+		t.Fatalf("deleting the replaced server took the replacement's address: %+v", got)
+	}
+	if e.PublicIPs != nil {
+		if n := e.PublicIPs(t); n != 1 {
+			t.Errorf("%d addresses allocated after the replaced server's deletion, want the replacement's 1", n)
+		}
+	}
+	del(t, ctx, e, providers.KindServer, rid, s.Address())
 	if e.PublicIPs != nil {
 		if n := e.PublicIPs(t); n != 0 {
-			t.Errorf("%d addresses left allocated after the server's deletion", n)
+			t.Errorf("%d addresses left allocated after the servers' deletion", n)
 		}
 	}
 }
