@@ -269,15 +269,24 @@ func (s *step) update() (string, error) {
 		r.Metadata = &providers.Metadata{Values: a.Metadata}
 		reqs = append(reqs, r)
 	}
+	if a.PublicIP != nil {
+		r := base
+		r.PublicIP = &providers.PublicIPChange{On: *a.PublicIP, Owner: s.owner(a.Address), Network: a.PublicNet}
+		reqs = append(reqs, r)
+	}
 	if a.VolumeSize > 0 {
 		r := base
 		size := a.VolumeSize
 		r.ExtendVolume = &size
 		reqs = append(reqs, r)
 	}
+	publicIP := ""
 	for _, req := range reqs {
 		err := s.call("update", func(ctx context.Context) error {
-			_, err := s.prov.Update(ctx, req)
+			resp, err := s.prov.Update(ctx, req)
+			if req.PublicIP != nil {
+				publicIP = resp.PublicIP
+			}
 			return err
 		})
 		if err != nil {
@@ -302,6 +311,9 @@ func (s *step) update() (string, error) {
 			}
 			if a.Metadata != nil {
 				r.Server.Metadata = a.Metadata
+			}
+			if a.PublicIP != nil {
+				r.Server.PublicIP, r.Server.PublicIPPending = publicIP, ""
 			}
 		}
 		if r.Volume != nil && a.VolumeSize > 0 {

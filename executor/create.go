@@ -56,6 +56,11 @@ func (s *step) createServer() (string, error) {
 	if err != nil {
 		return id, fmt.Errorf("wait for %s to run: %w", s.a.Address, err)
 	}
+	if srv.PublicIP && (seen.Server == nil || seen.Server.PublicIP == "") {
+		if err := s.publicIPAfterCreate(id, seen.Server); err != nil {
+			return id, err
+		}
+	}
 	switch srv.Power {
 	case spec.PowerStopped, spec.PowerShelved:
 		// Both clouds build servers running; the declared power state is a
@@ -66,6 +71,23 @@ func (s *step) createServer() (string, error) {
 		return id, s.powerOf(id, srv.Power, targetOfPower[srv.Power])
 	}
 	return id, s.finish(s.refresh(seen, nil))
+}
+
+// publicIPAfterCreate gives a new server its public address where the
+// create call could not (NHN: floating IPs are the Network API's; NCP: a
+// server created in a batch or one whose create did not associate one).
+// The server's id is in the state already, so a crash here leaves an owned,
+// unassociated address that the next plan adopts.
+func (s *step) publicIPAfterCreate(id string, seen *providers.Server) error {
+	req := providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.a.Address,
+		PublicIP: &providers.PublicIPChange{On: true, Owner: s.owner(s.a.Address), Network: s.a.Server.PublicNetwork}}
+	return s.call("update", func(ctx context.Context) error {
+		resp, err := s.prov.Update(ctx, req)
+		if seen != nil {
+			seen.PublicIP = resp.PublicIP
+		}
+		return err
+	})
 }
 
 var targetOfPower = map[string]providers.Target{

@@ -249,7 +249,7 @@ func checkAction(a *planner.Action) error {
 			return errors.New("resize without the new type")
 		}
 	case planner.Update:
-		if a.Protect == nil && a.SecGroups == nil && a.Metadata == nil && a.VolumeSize == 0 {
+		if a.Protect == nil && a.SecGroups == nil && a.Metadata == nil && a.PublicIP == nil && a.VolumeSize == 0 {
 			return errors.New("update with nothing to change")
 		}
 	case planner.Start, planner.Stop, planner.Shelve, planner.Unshelve:

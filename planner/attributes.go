@@ -35,7 +35,7 @@ func serverAttributes(s *spec.Server) map[string]any {
 		"name": s.Name, "provider": s.Provider, "image": s.Image, "type": s.Type, "zone": s.Zone,
 		"network": network, "key": s.Key, "power": s.Power, "protect": s.Protect,
 		"volumes": volumes, "partitions": partitions, "metadata": s.Metadata,
-		"public_ip": s.PublicIP, "init_script": s.InitScript, "placement_group": s.PlacementGroup,
+		"public_ip": s.PublicIP, "public_network": s.PublicNetwork, "init_script": s.InitScript, "placement_group": s.PlacementGroup,
 		"billing": s.Billing, "description": s.Description, "batch_create": s.BatchCreate,
 		"user_data_set": s.UserData != "",
 	}

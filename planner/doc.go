@@ -94,9 +94,9 @@
 //
 // One table, serverRules in replace.go, says per attribute and per cloud
 // whether a change is made in place (type → resize; power → start, stop,
-// shelve, unshelve; security groups, metadata (NHN) and protection →
-// update) or forces a replacement (provider, image, zone, vpc, subnet, ip,
-// NCP interfaces, key, root volume, public_ip, init_script, placement_group, billing,
+// shelve, unshelve; security groups, metadata (NHN), protection and
+// public_ip → update) or forces a replacement (provider, image, zone, vpc,
+// subnet, ip, NCP interfaces, key, root volume, init_script, placement_group, billing,
 // description, partitions, user_data on NHN, security groups on NCP). A
 // resize becomes a replace when NCP would change product type or disk type,
 // or NHN would resize a u2 flavor. Attributes the fleet file leaves unset
@@ -145,8 +145,10 @@
 // empty: the executor resolves them from the state when the action runs. The
 // create half of a replacement records the new id at the address; the
 // actions on the old server keep its id in CloudID (ServerID for detach). An
-// update action may set several of Protect, SecGroups, Metadata and
-// VolumeSize: one provider Update per field set.
+// update action may set several of Protect, SecGroups, Metadata, PublicIP
+// and VolumeSize: one provider Update per field set. A public address
+// allocated but never associated reads public_ip "allocated", so the next
+// plan updates it either way: adopted when wanted, released when not.
 //
 // # Rollouts
 //

@@ -46,6 +46,7 @@ func serverDrift(was, now *providers.Server) []FieldChange {
 	}
 	l.add("network.security_groups", joinSorted(was.SecurityGroups), joinSorted(now.SecurityGroups))
 	l.add("protect", strconv.FormatBool(was.Protect), strconv.FormatBool(now.Protect))
+	l.add("public_ip", orNone(was.PublicIP), orNone(now.PublicIP)) // associated or released in the console
 	metadataChanges(&l, was.Metadata, now.Metadata)
 	if was.RootVolume != nil && now.RootVolume != nil {
 		l.add("root_volume.size", strconv.Itoa(was.RootVolume.Size), strconv.Itoa(now.RootVolume.Size))

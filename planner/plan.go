@@ -96,6 +96,8 @@ type Action struct {
 	SecGroups  []string          `json:"security_groups,omitempty"` // update: the complete new list
 	Metadata   map[string]string `json:"metadata,omitempty"`        // update: the complete new user metadata
 	VolumeSize int               `json:"volume_size,omitempty"`     // update volume: grow to this size
+	PublicIP   *bool             `json:"public_ip,omitempty"`       // update: allocate and associate (true) or release (false) the public address
+	PublicNet  string            `json:"public_network,omitempty"`  // update with PublicIP: NHN's external network, when named
 	Adopted    *AdoptedResource  `json:"adopted,omitempty"`         // adopt: what was found
 	// Declared is what the state records with a resource this action
 	// creates (state.Resource.Declared): the file's values the cloud does

@@ -141,9 +141,18 @@ var serverRules = []attrRule{
 			}
 			return strconv.FormatBool(c.RootVolume.Encrypted), true
 		}},
-	{path: "public_ip", ncp: forcesNew, nhn: ignored,
+	// Both clouds allocate, associate, disassociate and release public
+	// addresses on a running server. An owned address allocated but never
+	// associated (a run stopped in between) reads "allocated": it differs
+	// from both true and false, so the update adopts or releases it.
+	{path: "public_ip", ncp: inUpdate, nhn: inUpdate,
 		want: func(d *spec.Server, _ *resolver) (string, bool) { return strconv.FormatBool(d.PublicIP), true },
-		have: func(c *providers.Server) (string, bool) { return strconv.FormatBool(c.PublicIP != ""), true }},
+		have: func(c *providers.Server) (string, bool) {
+			if c.PublicIP == "" && c.PublicIPPending != "" {
+				return publicIPAllocated, true
+			}
+			return strconv.FormatBool(c.PublicIP != ""), true
+		}},
 	{path: "init_script", ncp: forcesNew, nhn: ignored, recorded: true,
 		want: always(func(d *spec.Server) string { return d.InitScript }), have: extra("init_script")},
 	{path: "placement_group", ncp: forcesNew, nhn: ignored, recorded: true,
@@ -166,6 +175,10 @@ var serverRules = []attrRule{
 	{path: "user_data", ncp: ignored, nhn: forcesNew, recorded: true,
 		want: always(func(d *spec.Server) string { return UserDataDigest(d.UserData) }), have: extra("user_data_sha256")},
 }
+
+// publicIPAllocated is how the plan shows an owned public address that is
+// associated with nothing.
+const publicIPAllocated = "allocated"
 
 // UserDataDigest is how user data is recorded and compared: the hex
 // sha256 of the text, "" for none. The text itself is never stored.

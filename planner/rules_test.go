@@ -122,6 +122,14 @@ func TestAttributeEffects(t *testing.T) {
 		"ncp billing recorded, changed": {true, edit{desired: func(s *spec.Server) { s.Billing = "monthly" }, recorded: map[string]string{"billing": "hourly"}},
 			[]string{"create server/web", "stop server/web (replaced)", "delete server/web (replaced)"}},
 		"ncp billing not recorded (older state)": {true, edit{desired: func(s *spec.Server) { s.Billing = "monthly" }}, nil},
+		"ncp public ip on in place":              {true, edit{desired: func(s *spec.Server) { s.PublicIP = true }}, []string{"update server/web"}},
+		"nhn public ip on in place":              {false, edit{desired: func(s *spec.Server) { s.PublicIP = true }}, []string{"update server/db"}},
+		"nhn public ip off in place":             {false, edit{live: func(s *providers.Server) { s.PublicIP = "133.186.128.2" }}, []string{"update server/db"}},
+		"ncp public ip allocated, wanted": {true, edit{desired: func(s *spec.Server) { s.PublicIP = true }, live: func(s *providers.Server) { s.PublicIPPending = "501" }},
+			[]string{"update server/web"}},
+		"nhn public ip allocated, not wanted": {false, edit{live: func(s *providers.Server) { s.PublicIPPending = "f1" }}, []string{"update server/db"}},
+		"ncp public ip associated, pending ignored": {true, edit{desired: func(s *spec.Server) { s.PublicIP = true },
+			live: func(s *providers.Server) { s.PublicIP, s.PublicIPPending = "211.188.48.2", "" }}, nil},
 		"reported value wins over recorded": {true, edit{desired: func(s *spec.Server) { s.InitScript = "8" },
 			live: func(s *providers.Server) { s.Extra = map[string]string{"init_script": "8"} }, recorded: map[string]string{"init_script": "9"}}, nil},
 	}
@@ -154,6 +162,62 @@ func TestAttributeEffects(t *testing.T) {
 			wantIDs(t, p, tc.want...)
 		})
 	}
+}
+
+// TestPublicIPUpdate: the update carries the change; an address allocated
+// and never associated reads "allocated" in the plan.
+func TestPublicIPUpdate(t *testing.T) {
+	tests := map[string]struct {
+		pending string
+		on      bool
+		change  FieldChange
+	}{
+		"on":                 {"", true, FieldChange{Path: "public_ip", From: "false", To: "true"}},
+		"allocated, adopted": {"f1", true, FieldChange{Path: "public_ip", From: "allocated", To: "true"}},
+		"allocated, freed":   {"f1", false, FieldChange{Path: "public_ip", From: "allocated", To: "false"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			noVol := func(s *spec.Server) { s.Volumes = nil }
+			g0, s0 := groupOf("db", 1, nil, nhnServer, noVol)
+			st, inv := world(fleetOf(g0, s0))
+			invServer(inv, s0[0].Provider, "db").PublicIPPending = tc.pending
+			g1, s1 := groupOf("db", 1, nil, nhnServer, func(s *spec.Server) {
+				noVol(s)
+				s.PublicIP, s.PublicNetwork = tc.on, "Public Network"
+			})
+			p, diags := Build(Input{Fleet: fleetOf(g1, s1), State: st, Inventory: inv})
+			noErrors(t, diags)
+			if len(p.Actions) != 1 {
+				t.Fatalf("actions: %v", p.Actions)
+			}
+			a := p.Actions[0]
+			if a.Type != Update || a.PublicIP == nil || *a.PublicIP != tc.on || a.PublicNet != "Public Network" {
+				t.Fatalf("action %+v, want an update with public_ip %v", a, tc.on)
+			}
+			if d := cmp.Diff([]FieldChange{tc.change}, a.Changes); d != "" {
+				t.Errorf("changes (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestPublicIPDrift: an address released in the console is drift, and the
+// file's public_ip: true brings one back in place.
+func TestPublicIPDrift(t *testing.T) {
+	noVol := func(s *spec.Server) { s.Volumes = nil }
+	pub := func(s *spec.Server) { noVol(s); s.PublicIP = true }
+	g, srvs := groupOf("db", 1, nil, nhnServer, pub)
+	st, inv := world(fleetOf(g, srvs))
+	st.Lookup("server/db").Server.PublicIP = "133.186.128.2"
+	invServer(inv, srvs[0].Provider, "db").PublicIP = ""
+	p, diags := Build(Input{Fleet: fleetOf(g, srvs), State: st, Inventory: inv})
+	noErrors(t, diags)
+	want := []Drift{{Address: "server/db", Kind: "changed", Changes: []FieldChange{{Path: "public_ip", From: "133.186.128.2", To: "(none)"}}}}
+	if d := cmp.Diff(want, p.Drift); d != "" {
+		t.Errorf("drift (-want +got):\n%s", d)
+	}
+	wantIDs(t, p, "update server/db")
 }
 
 func TestCloseNames(t *testing.T) {

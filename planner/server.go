@@ -184,6 +184,9 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 			case ch.Path == "protect":
 				v := d.Protect
 				a.Protect = &v
+			case ch.Path == "public_ip":
+				v := d.PublicIP
+				a.PublicIP, a.PublicNet = &v, d.PublicNetwork
 			case ch.Path == "network.security_groups":
 				a.SecGroups = append([]string{}, d.Network.SecurityGroups...)
 			case strings.HasPrefix(ch.Path, "metadata."):

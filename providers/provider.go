@@ -128,29 +128,34 @@ type TypeInfo struct {
 
 // Server is a server as the cloud reports it, in fleet's terms.
 type Server struct {
-	ID             string            `json:"id"`
-	Name           string            `json:"name"`
-	Owner          Owner             `json:"owner"`
-	Image          string            `json:"image"`                   // image code/id as fleet files write it
-	ImageAliases   []string          `json:"image_aliases,omitempty"` // other names of the same image (NCP product code vs image no)
-	Type           string            `json:"type"`                    // NCP spec code; NHN flavor name
-	Zone           string            `json:"zone,omitempty"`
-	VPC            string            `json:"vpc,omitempty"`
-	Subnet         string            `json:"subnet,omitempty"`
-	SecurityGroups []string          `json:"security_groups,omitempty"` // sorted
-	IP             string            `json:"ip,omitempty"`
-	PublicIP       string            `json:"public_ip,omitempty"`
-	Key            string            `json:"key,omitempty"`
-	Power          string            `json:"power"`              // spec.PowerRunning/Stopped/Shelved, or "" while in transition
-	Settling       string            `json:"settling,omitempty"` // in transition: the power state it ends in, when the cloud's status says; "" otherwise
-	Status         string            `json:"status"`             // the cloud's own status code, for display
-	Busy           bool              `json:"busy,omitempty"`     // an operation is in progress
-	Failed         bool              `json:"failed,omitempty"`   // the cloud reports a failure state
-	Protect        bool              `json:"protect,omitempty"`
-	RootVolume     *RootVolume       `json:"root_volume,omitempty"`
-	Metadata       map[string]string `json:"metadata,omitempty"` // user metadata only: no owner tags, no cloud-filled keys
-	Attached       []string          `json:"attached,omitempty"` // ids of attached additional volumes, sorted
-	Extra          map[string]string `json:"extra,omitempty"`    // cloud-specific settings fleet manages (init_script, placement_group, billing, ...)
+	ID             string   `json:"id"`
+	Name           string   `json:"name"`
+	Owner          Owner    `json:"owner"`
+	Image          string   `json:"image"`                   // image code/id as fleet files write it
+	ImageAliases   []string `json:"image_aliases,omitempty"` // other names of the same image (NCP product code vs image no)
+	Type           string   `json:"type"`                    // NCP spec code; NHN flavor name
+	Zone           string   `json:"zone,omitempty"`
+	VPC            string   `json:"vpc,omitempty"`
+	Subnet         string   `json:"subnet,omitempty"`
+	SecurityGroups []string `json:"security_groups,omitempty"` // sorted
+	IP             string   `json:"ip,omitempty"`
+	PublicIP       string   `json:"public_ip,omitempty"`
+	// PublicIPPending is the id of a public address this fleet allocated
+	// for the server (owner tag) that is associated with nothing: a run
+	// stopped between allocate and associate. The next update adopts it
+	// (public_ip: true) or releases it (false), so it never leaks.
+	PublicIPPending string            `json:"public_ip_pending,omitempty"`
+	Key             string            `json:"key,omitempty"`
+	Power           string            `json:"power"`              // spec.PowerRunning/Stopped/Shelved, or "" while in transition
+	Settling        string            `json:"settling,omitempty"` // in transition: the power state it ends in, when the cloud's status says; "" otherwise
+	Status          string            `json:"status"`             // the cloud's own status code, for display
+	Busy            bool              `json:"busy,omitempty"`     // an operation is in progress
+	Failed          bool              `json:"failed,omitempty"`   // the cloud reports a failure state
+	Protect         bool              `json:"protect,omitempty"`
+	RootVolume      *RootVolume       `json:"root_volume,omitempty"`
+	Metadata        map[string]string `json:"metadata,omitempty"` // user metadata only: no owner tags, no cloud-filled keys
+	Attached        []string          `json:"attached,omitempty"` // ids of attached additional volumes, sorted
+	Extra           map[string]string `json:"extra,omitempty"`    // cloud-specific settings fleet manages (init_script, placement_group, billing, ...)
 }
 
 // RootVolume is the boot disk as reported.
@@ -253,6 +258,17 @@ type UpdateRequest struct {
 	Metadata       *Metadata       // server: the complete new user metadata
 	ExtendVolume   *int            // volume: new size in GB (grow only)
 	Tag            *Owner          // server, volume: put fleet's owner tag on a resource made by other means (import)
+	PublicIP       *PublicIPChange // server: allocate and associate, or disassociate and release, its public address
+}
+
+// PublicIPChange turns a server's public address on or off. On: an owned
+// address left unassociated (Server.PublicIPPending) is adopted, else one is
+// allocated with Owner's tag and associated. Off: the associated address
+// and any pending one are disassociated and released.
+type PublicIPChange struct {
+	On      bool
+	Owner   Owner  // the tag a new address carries (NCP publicIpDescription, NHN floating IP description)
+	Network string // NHN: the external network to allocate from, by name or id; "" when there is one
 }
 
 // Resize changes a server's type.
@@ -280,8 +296,10 @@ type SecurityGroups struct{ Names []string }
 // Metadata is a server's complete user metadata.
 type Metadata struct{ Values map[string]string }
 
-// UpdateResponse is empty today; it exists so fields can be added.
-type UpdateResponse struct{}
+// UpdateResponse carries what an update learned.
+type UpdateResponse struct {
+	PublicIP string // PublicIP updates: the address now associated, "" when turned off
+}
 
 // DeleteRequest deletes one resource.
 type DeleteRequest struct {

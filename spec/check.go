@@ -30,8 +30,8 @@ func ValidNCPServerName(name string) bool {
 // Fields that only one cloud understands; set on the other they would be
 // silently ignored, so they are errors.
 var (
-	ncpOnly = []string{"billing", "description", "init_script", "partitions", "placement_group", "public_ip", "network/interfaces"}
-	nhnOnly = []string{"metadata", "user_data"}
+	ncpOnly = []string{"billing", "description", "init_script", "partitions", "placement_group", "network/interfaces"}
+	nhnOnly = []string{"metadata", "public_network", "user_data"}
 )
 
 // check runs the rules the schema cannot express. It works on the typed

@@ -105,7 +105,8 @@ type Server struct {
 	Volumes        []Volume // sorted by name
 	UserData       string   // NHN: plain text; base64-encoded by the provider
 	Metadata       map[string]string
-	PublicIP       bool   // NCP associateWithPublicIp
+	PublicIP       bool   // NCP public IP instance; NHN floating IP: changed in place
+	PublicNetwork  string // NHN: the external network floating IPs come from, when there are several
 	InitScript     string // NCP initScriptNo
 	PlacementGroup string // NCP placementGroupNo
 	Billing        string // "", "hourly" (MTRAT), "monthly" (FXSUM)

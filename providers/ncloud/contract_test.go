@@ -77,6 +77,10 @@ func TestContract(t *testing.T) {
 				sim.Injector().Set(b)
 			},
 			Stats: func() simcore.StatsSnapshot { return sim.Stats().Snapshot() },
+			AllocatePublicIP: func(_ *testing.T, o providers.Owner) string {
+				return sim.AllocatePublicIP(providers.TagDescription("", o))
+			},
+			PublicIPs: func(*testing.T) int { return sim.PublicIPCount() },
 		}
 	}})
 }

@@ -39,6 +39,9 @@ func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (pro
 		// The owner tag lives in the description, which NCP sets at create
 		// and offers no call to change.
 		err = fmt.Errorf("ncloud: %s: NCP cannot change the description of an existing %s, where fleet's owner tag lives: %w", req.Address, req.Kind, providers.ErrUnsupported)
+	case req.Kind == providers.KindServer && req.PublicIP != nil:
+		ip, err := p.publicIP(ctx, req.ID, req.Address, *req.PublicIP)
+		return providers.UpdateResponse{PublicIP: ip}, err
 	case req.Kind == providers.KindServer:
 		err = p.updateServer(ctx, req)
 	case req.Kind == providers.KindVolume:

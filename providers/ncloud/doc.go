@@ -42,9 +42,16 @@
 //
 // Inventory costs one paged list call per kind (pageSize 1000): servers,
 // volumes (root volumes included), network interfaces (private IPs and
-// ACGs: the VPC server object has none), member images, login keys, and
-// for the catalog specs and zones. Refreshing 1,000 servers costs 5 calls,
-// 7 with the catalog (TestRefreshCost, BenchmarkRefresh1000).
+// ACGs: the VPC server object has none), unassociated public IPs (one
+// fleet allocated and never associated is its server's PublicIPPending),
+// member images, login keys, and for the catalog specs and zones.
+// Refreshing 1,000 servers costs 6 calls, 8 with the catalog
+// (TestRefreshCost, BenchmarkRefresh1000).
+//
+// public_ip is a public IP instance (publicip.go): allocated with the owner
+// tag in its description and associated, or disassociated and deleted; a
+// server's address is released before the server is terminated, which
+// would leave it allocated.
 //
 // Waiting is shared: one backoff.Poller per provider runs while anyone
 // waits and, once per PollInterval, lists each kind in flight with one call

@@ -16,8 +16,9 @@ import (
 // Inventory lists the fleet's resources, and those req.Known names, with
 // one paged list call per kind:
 // servers, volumes (also the servers' root volumes), network interfaces (the
-// private IPs and ACGs), member images and login keys; with Catalog also
-// specs and zones. A 1,000-server fleet costs 5 calls, 7 with the catalog.
+// private IPs and ACGs), unassociated public IPs (an owned one is its
+// server's PublicIPPending), member images and login keys; with Catalog also
+// specs and zones. A 1,000-server fleet costs 6 calls, 8 with the catalog.
 func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest) (providers.InventoryResponse, error) {
 	c := p.c
 	var out providers.InventoryResponse
@@ -63,6 +64,17 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		srv := toServer(s, o, desc, nicOf(s, nics), volsByServer[s.ServerInstanceNo])
 		srv.Extra["interfaces"] = interfaceNos(s, nics)
 		out.Servers = append(out.Servers, srv)
+	}
+	if len(out.Servers) > 0 {
+		pending, err := p.pendingPublicIPs(ctx, req.Fleet)
+		if err != nil {
+			return out, err
+		}
+		for i := range out.Servers {
+			if s := &out.Servers[i]; s.PublicIP == "" {
+				s.PublicIPPending = pending[s.Owner.Address]
+			}
+		}
 	}
 	for _, v := range vols {
 		_, o, ok := parseTag(v.BlockStorageDescription)

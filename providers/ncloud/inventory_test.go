@@ -30,6 +30,12 @@ func TestInventory(t *testing.T) {
 		{"memberServerImageInstanceNo": "2264", "memberServerImageName": "golden", "memberServerImageDescription": "fleet:shop image/golden", "originalServerInstanceNo": "1", "memberServerImageInstanceStatus": {"code": "CREAT"}, "memberServerImageInstanceOperation": {"code": "NULL"}},
 		{"memberServerImageInstanceNo": "2265", "memberServerImageName": "theirs", "memberServerImageInstanceStatus": {"code": "CREAT"}}]`))
 	f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 1, "loginKeyList": [{"keyName": "prod-key", "fingerprint": "eb:8d"}]`))
+	// An address allocated for web-1 by a run that stopped before associating
+	// it; one of another fleet; one made by hand.
+	f.on("getPublicIpInstanceList", ok("getPublicIpInstanceList", `"totalRows": 3, "publicIpInstanceList": [
+		{"publicIpInstanceNo": "501", "publicIp": "211.188.48.2", "publicIpDescription": "fleet:shop server/web-1", "serverInstanceNo": ""},
+		{"publicIpInstanceNo": "502", "publicIp": "211.188.48.3", "publicIpDescription": "fleet:blog server/web-1", "serverInstanceNo": ""},
+		{"publicIpInstanceNo": "503", "publicIp": "211.188.48.4", "publicIpDescription": "", "serverInstanceNo": ""}]`))
 	f.on("getServerSpecList", ok("getServerSpecList", `"totalRows": 2, "serverSpecList": [
 		{"serverSpecCode": "s4-g2-s50", "serverProductCode": "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002", "cpuCount": 4, "memorySize": 17179869184},
 		{"serverSpecCode": "c2-g3", "serverProductCode": "SVR.VSVR.HICPU.C002.M004.G003", "cpuCount": 2, "memorySize": 4294967296}]`))
@@ -45,7 +51,7 @@ func TestInventory(t *testing.T) {
 			ID: "1", Name: "web-1", Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"},
 			Image: "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", ImageAliases: []string{"16187005"}, Type: "s2-g2-s50",
 			Zone: "KR-1", VPC: "75", Subnet: "36", SecurityGroups: []string{"43", "44"}, IP: "10.0.1.11", Key: "prod-key",
-			Power: "running", Status: "RUN", RootVolume: &providers.RootVolume{Size: 50, Type: "SSD"},
+			Power: "running", Status: "RUN", RootVolume: &providers.RootVolume{Size: 50, Type: "SSD"}, PublicIPPending: "501",
 			Attached: []string{"11"}, Extra: map[string]string{"description": "front", "init_script": "63194", "interfaces": "930", "placement_group": "812", "partitions": "/:50,/data:50"},
 		}},
 		Volumes:  []providers.Volume{{ID: "11", Name: "vol-11", Owner: providers.Owner{Fleet: "shop", Address: "volume/web-1/data"}, Size: 100, Type: "SSD", Zone: "KR-1", ServerID: "1", Status: "ATTAC"}},
@@ -62,8 +68,8 @@ func TestInventory(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("inventory (-want +got):\n%s", d)
 	}
-	if n := p.Calls(); n != 7 {
-		t.Errorf("inventory with catalog took %d calls, want 7", n)
+	if n := p.Calls(); n != 8 {
+		t.Errorf("inventory with catalog took %d calls, want 8", n)
 	}
 	if form := f.last("getServerInstanceList"); form.Get("pageNo") != "1" || form.Get("pageSize") != "1000" {
 		t.Errorf("server list not paged with a large page: %v", form)
@@ -111,6 +117,7 @@ func TestInventoryWithoutInterfaceAPI(t *testing.T) {
 	f.on("getNetworkInterfaceList", answer(404, `{"error":{"errorCode":"300","message":"Not Found Exception"}}`))
 	f.on("getMemberServerImageInstanceList", ok("getMemberServerImageInstanceList", `"totalRows": 0, "memberServerImageInstanceList": []`))
 	f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 0, "loginKeyList": []`))
+	f.on("getPublicIpInstanceList", ok("getPublicIpInstanceList", `"totalRows": 0, "publicIpInstanceList": []`))
 	got, err := f.provider(nil).Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop"})
 	if err != nil {
 		t.Fatal(err)
@@ -139,6 +146,7 @@ func TestInventoryKnown(t *testing.T) {
 	f.on("getNetworkInterfaceList", ok("getNetworkInterfaceList", `"totalRows": 0, "networkInterfaceList": []`))
 	f.on("getMemberServerImageInstanceList", ok("getMemberServerImageInstanceList", `"totalRows": 0, "memberServerImageInstanceList": []`))
 	f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 0, "loginKeyList": []`))
+	f.on("getPublicIpInstanceList", ok("getPublicIpInstanceList", `"totalRows": 0, "publicIpInstanceList": []`))
 	p := f.provider(nil)
 	got, err := p.Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop", Known: []providers.Known{{Kind: providers.KindServer, ID: "3"}, {Kind: providers.KindVolume, ID: "12"}}})
 	if err != nil {
@@ -150,7 +158,7 @@ func TestInventoryKnown(t *testing.T) {
 	if len(got.Volumes) != 1 || got.Volumes[0].ID != "12" {
 		t.Errorf("volumes = %+v, want only the known volume 12", got.Volumes)
 	}
-	if p.Calls() != 5 {
-		t.Errorf("calls = %d, want 5", p.Calls())
+	if p.Calls() != 6 { // servers, volumes, interfaces, public IPs, images, keys
+		t.Errorf("calls = %d, want 6", p.Calls())
 	}
 }

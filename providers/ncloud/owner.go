@@ -6,36 +6,17 @@ import (
 	"github.com/fleet-iac/fleet/providers"
 )
 
-// tagPrefix starts fleet's owner tag inside a description. Descriptions are
-// set at create time and survive every later change (the name does not:
-// moved renames the server), so servers, volumes and member images carry
-// "fleet:<fleet> <address>" after the user's own description text.
-const tagPrefix = "fleet:"
-
-// tagDescription appends the owner tag to the user's description.
+// Servers, volumes, member images and public IPs carry fleet's owner tag
+// in their description (providers.TagDescription): descriptions are set at
+// create time and survive every later change (the name does not: moved
+// renames the server).
 func tagDescription(userDesc string, o providers.Owner) string {
-	tag := tagPrefix + o.Fleet + " " + o.Address
-	if userDesc = strings.TrimSpace(userDesc); userDesc != "" {
-		return userDesc + " " + tag
-	}
-	return tag
+	return providers.TagDescription(userDesc, o)
 }
 
 // parseTag splits a description into the user's text and the owner tag.
-// ok is false when the description carries no tag.
 func parseTag(desc string) (userDesc string, o providers.Owner, ok bool) {
-	i := strings.LastIndex(desc, tagPrefix)
-	for i > 0 && desc[i-1] != ' ' { // "fleet:" inside a word is not a tag
-		i = strings.LastIndex(desc[:i], tagPrefix)
-	}
-	if i < 0 {
-		return desc, providers.Owner{}, false
-	}
-	fields := strings.Fields(desc[i+len(tagPrefix):])
-	if len(fields) != 2 || fields[0] == "" {
-		return desc, providers.Owner{}, false
-	}
-	return strings.TrimSpace(desc[:i]), providers.Owner{Fleet: fields[0], Address: fields[1]}, true
+	return providers.ParseDescriptionTag(desc)
 }
 
 // serverOwner reads a server's tag. NCP cannot edit a description, so after

@@ -9,7 +9,7 @@ import (
 )
 
 // deleteServer terminates a server the way NCP requires: never when
-// protected; stopped first; its additional (SVRBS) volumes detached; its
+// protected; its public IP released; stopped first; its additional (SVRBS) volumes detached; its
 // operation back to NULL after the detach (SETUP, PR #383); then terminate.
 func (p *Provider) deleteServer(ctx context.Context, id, addr string) error {
 	s, err := p.settled(ctx, id, addr)
@@ -18,6 +18,10 @@ func (p *Provider) deleteServer(ctx context.Context, id, addr string) error {
 	}
 	if s.IsProtectServerTermination {
 		return conflict(addr, "server %s has termination protection on; set protect: false first", id)
+	}
+	// Termination would leave the public IP allocated (and billed).
+	if err := p.releaseServerPublicIPs(ctx, s, addr); err != nil {
+		return err
 	}
 	if s.Status.Code == "RUN" {
 		if err := p.serverAction(ctx, "stopServerInstances", id, addr); err != nil {

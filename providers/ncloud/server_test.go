@@ -326,8 +326,9 @@ func TestDeleteServer(t *testing.T) {
 					ok("getBlockStorageInstanceList", volumeList(volumeJSON("11", "", "SVRBS", "fleet:shop volume/web-1/data", "CREAT", "NULL", 100))))
 				f.on("detachBlockStorageInstances", ok("detachBlockStorageInstances", ""))
 				f.on("terminateServerInstances", ok("terminateServerInstances", ""))
+				f.on("getPublicIpInstanceList", ok("getPublicIpInstanceList", `"totalRows": 0, "publicIpInstanceList": []`))
 			},
-			[]string{"getServerInstanceDetail", "stopServerInstances", "getServerInstanceList", "getBlockStorageInstanceList",
+			[]string{"getServerInstanceDetail", "getPublicIpInstanceList", "stopServerInstances", "getServerInstanceList", "getBlockStorageInstanceList",
 				"detachBlockStorageInstances", "getBlockStorageInstanceList", "getServerInstanceList", "getServerInstanceList", "terminateServerInstances"},
 			nil,
 		},
@@ -336,8 +337,9 @@ func TestDeleteServer(t *testing.T) {
 				f.on("getServerInstanceDetail", detail("1", "NSTOP", "NULL"))
 				f.on("getBlockStorageInstanceList", ok("getBlockStorageInstanceList", volumeList(volumeJSON("10", "1", "BASIC", "", "ATTAC", "NULL", 50))))
 				f.on("terminateServerInstances", ok("terminateServerInstances", ""))
+				f.on("getPublicIpInstanceList", ok("getPublicIpInstanceList", `"totalRows": 0, "publicIpInstanceList": []`))
 			},
-			[]string{"getServerInstanceDetail", "getBlockStorageInstanceList", "terminateServerInstances"}, nil,
+			[]string{"getServerInstanceDetail", "getPublicIpInstanceList", "getBlockStorageInstanceList", "terminateServerInstances"}, nil,
 		},
 		"protected": {
 			func(f *fakeAPI) {

@@ -15,6 +15,7 @@ type serverInstance struct {
 	CPUCount                    int        `json:"cpuCount"`
 	MemorySize                  int64      `json:"memorySize"`
 	LoginKeyName                string     `json:"loginKeyName"`
+	PublicIPInstanceNo          string     `json:"publicIpInstanceNo"`
 	PublicIP                    string     `json:"publicIp"`
 	Status                      commonCode `json:"serverInstanceStatus"`
 	Operation                   commonCode `json:"serverInstanceOperation"`

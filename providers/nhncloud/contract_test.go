@@ -88,6 +88,10 @@ func TestContract(t *testing.T) {
 			MissingID:    "00000000-0000-4000-8000-000000000000",
 			SetBehaviour: func(b simcore.Behaviour) { sim.Injector().Set(b) },
 			Stats:        func() simcore.StatsSnapshot { return sim.Stats().Snapshot() },
+			AllocatePublicIP: func(_ *testing.T, o providers.Owner) string {
+				return sim.AllocateFloatingIP(providers.TagDescription("", o))
+			},
+			PublicIPs: func(*testing.T) int { return sim.FloatingIPCount() },
 		}
 	}})
 }

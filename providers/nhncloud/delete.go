@@ -29,6 +29,9 @@ func (p *Provider) Delete(ctx context.Context, req providers.DeleteRequest) (pro
 		if s.protected() {
 			return providers.DeleteResponse{}, fmt.Errorf("%s: nhncloud: server %s is protected: turn protect off first: %w", req.Address, req.ID, providers.ErrConflict)
 		}
+		if err := p.releaseServerAddresses(ctx, s, req.Address); err != nil {
+			return providers.DeleteResponse{}, err
+		}
 		op, err = "DELETE /servers/{id}", servers.Delete(ctx, p.compute, req.ID).ExtractErr()
 	case providers.KindVolume:
 		op, err = "DELETE /volumes/{id}", volumes.Delete(ctx, p.volume, req.ID, nil).ExtractErr()

@@ -7,6 +7,12 @@
 // It touches only resources whose metadata carries the fleet's owner tag,
 // and never lets gophercloud types leave the package.
 //
+// public_ip is a floating IP from the Network API (floatingip.go): taken
+// from the external network (or the one public_network names), tagged in
+// its description, associated with the server's port; released when
+// turned off and before the server is deleted, which would leave it
+// allocated.
+//
 // Members of a count group may be created up to ten per POST /servers
 // (max_count). NHN names them GROUP-1, GROUP-2, ... in every batch, so they
 // share the group tag server/GROUP-[FIRST-LAST] in fleet-address, and each

@@ -19,11 +19,13 @@ import (
 // and Cinder's default for volumes/detail: a thousand servers cost one page.
 const pageSize = 1000
 
-// Inventory lists flavors (for id → name), servers, volumes, keypairs and
-// images page by page, plus availability zones when the catalog is
-// requested: six calls for a tenant of fewer than a thousand of each; a
-// full page of servers or volumes costs one more, empty, page (eight calls
-// for a thousand servers and volumes: go test -run TestRefreshThousandServers -v).
+// Inventory lists flavors (for id → name), servers, volumes, keypairs,
+// images and, with a network endpoint, floating IPs (an owned address
+// associated with nothing is reported as its server's PublicIPPending)
+// page by page, plus availability zones when the catalog is requested: six
+// or seven calls for a tenant of fewer than a thousand of each; a full page
+// of servers or volumes costs one more, empty, page (go test -run
+// TestRefreshThousandServers -v).
 //
 // Servers, volumes and images are returned only when their metadata
 // carries req.Fleet, or when req.Known names them (resources fleet import
@@ -66,6 +68,15 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	if req.Unowned {
 		if err := p.fillSubnets(ctx, resp.Servers); err != nil {
 			return resp, err
+		}
+	}
+	pending, err := p.pendingFloatingIPs(ctx, req.Fleet)
+	if err != nil {
+		return resp, err
+	}
+	for i := range resp.Servers {
+		if s := &resp.Servers[i]; s.PublicIP == "" {
+			s.PublicIPPending = pending[s.Owner.Address]
 		}
 	}
 	if resp.Keypairs, err = p.listKeypairs(ctx); err != nil {

@@ -41,6 +41,9 @@ func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (pro
 		err = p.extend(ctx, req.ID, req.Address, *req.ExtendVolume)
 	case req.Tag != nil:
 		err = p.tag(ctx, req.Kind, req.ID, req.Address, *req.Tag)
+	case req.PublicIP != nil:
+		ip, err := p.publicIP(ctx, req.ID, req.Address, *req.PublicIP)
+		return providers.UpdateResponse{PublicIP: ip}, err
 	default:
 		err = fmt.Errorf("%s: nhncloud: update request names no change", req.Address)
 	}

@@ -36,6 +36,13 @@ type Env struct {
 	// again (false); a Refuser under the client does it.
 	Refuse func(bool)
 
+	// AllocatePublicIP allocates a public address tagged for owner and
+	// associates it with nothing, as a run killed between the two calls
+	// leaves it; it returns the address's id. PublicIPs counts the
+	// addresses allocated in the account. Nil skips those checks.
+	AllocatePublicIP func(t *testing.T, owner providers.Owner) string
+	PublicIPs        func(t *testing.T) int
+
 	// Unsupported maps a subtest name to why this cloud cannot run it.
 	Unsupported map[string]string
 }

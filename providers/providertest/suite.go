@@ -28,6 +28,7 @@ func Run(t *testing.T, h Harness) {
 		{"image", testImage},
 		{"keypair", testKeypair},
 		{"protected", testProtected},
+		{"public_ip", testPublicIP},
 		{"shrink", testShrink},
 		{"faults", testFaults},
 		{"create_error_after", testCreateErrorAfter},

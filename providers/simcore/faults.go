@@ -25,6 +25,11 @@ type Behaviour struct {
 	StuckBuild       []string `json:"stuck_build,omitempty"`        // never leave BUILD/INIT
 	FailBuild        []string `json:"fail_build,omitempty"`         // end the build in ERROR / a failure state
 	CreateErrorAfter []string `json:"create_error_after,omitempty"` // create answers 5xx after creating the server
+	// HangAssociate: a call that associates a public address with a server
+	// (NCP associatePublicIpWithServerInstance, NHN PUT /v2.0/floatingips/{id})
+	// is never answered, so a test can kill the client between allocate
+	// and associate.
+	HangAssociate bool `json:"hang_associate,omitempty"`
 }
 
 // DefaultBuildTime is the build time when none is set: fast, but long enough

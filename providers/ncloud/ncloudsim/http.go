@@ -86,6 +86,10 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, invalidParam("responseFormatType", "the simulator answers json only, got %q", f))
 		return
 	}
+	if op == "associatePublicIpWithServerInstance" && s.inj.Behaviour().HangAssociate {
+		<-r.Context().Done() // never answered: the client dies waiting
+		return
+	}
 	s.serveOp(w, op, fn, p)
 }
 

@@ -1,7 +1,6 @@
 package ncloudsim
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -86,6 +85,10 @@ func (s *Sim) advance(now time.Time) {
 			if m := s.d.Images[it.ID]; m != nil && m.Due.Equal(it.At) {
 				s.stepImage(m, it.At)
 			}
+		case kindPublicIP:
+			if p := s.d.PublicIPs[it.ID]; p != nil && p.Due.Equal(it.At) {
+				s.stepPublicIP(p, it.At)
+			}
 		}
 	}
 }
@@ -113,9 +116,8 @@ func (s *Sim) stepServer(v *server, at time.Time) {
 		v.Uptime = at
 		v.SetupUntil = at.Add(s.dur(fSetup))
 		if v.WantPublicIP && v.PublicIP == "" {
-			s.d.IPSeq++
-			v.PublicIPNo = s.d.nextID()
-			v.PublicIP = fmt.Sprintf("211.188.%d.%d", 48+s.d.IPSeq/250%200, 1+s.d.IPSeq%250)
+			// associateWithPublicIp: an instance of its own, without description.
+			s.bind(s.newPublicIP(v.Region, "", at), v)
 		}
 		s.setServer(v, at, "RUN", "NULL", 0)
 	case "RUN/SHTDN":
@@ -143,6 +145,9 @@ func (s *Sim) removeServer(v *server, at time.Time) {
 		s.record(at, kindVolume, vol.No, vol.Name, "deleted")
 	}
 	s.idx.removeServer(v)
+	if p := s.d.PublicIPs[v.PublicIPNo]; p != nil {
+		s.unbind(p) // the address stays allocated, disassociated
+	}
 	for _, n := range v.NICs {
 		if n.Keep {
 			s.freeNIC(n)

@@ -20,6 +20,7 @@ type data struct {
 	FreeNICs    map[string]*nic        `json:"free_nics,omitempty"`
 	ACGs        map[string]*userACG    `json:"acgs,omitempty"`         // made by createAccessControlGroup
 	InitScripts map[string]*initScript `json:"init_scripts,omitempty"` // made by createInitScript
+	PublicIPs   map[string]*publicIP   `json:"public_ips,omitempty"`   // public IP instances, associated or not
 }
 
 func newData() *data {
@@ -53,6 +54,9 @@ func (d *data) fill() {
 	}
 	if d.InitScripts == nil {
 		d.InitScripts = map[string]*initScript{}
+	}
+	if d.PublicIPs == nil {
+		d.PublicIPs = map[string]*publicIP{}
 	}
 }
 

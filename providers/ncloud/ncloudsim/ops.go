@@ -70,6 +70,13 @@ var vserverOps = map[string]operation{
 	"createInitScript":    createInitScript,
 	"deleteInitScripts":   deleteInitScripts,
 
+	"getPublicIpInstanceList":                getPublicIpInstanceList,
+	"getPublicIpInstanceDetail":              getPublicIpInstanceDetail,
+	"createPublicIpInstance":                 createPublicIpInstance,
+	"associatePublicIpWithServerInstance":    associatePublicIpWithServerInstance,
+	"disassociatePublicIpFromServerInstance": disassociatePublicIpFromServerInstance,
+	"deletePublicIpInstance":                 deletePublicIpInstance,
+
 	"getRegionList": getRegionList,
 	"getZoneList":   getZoneList,
 }

@@ -227,6 +227,20 @@ type sdkInitScript struct {
 	OsType                *sdkCode `json:"osType"`
 }
 
+type sdkPublicIpInstance struct {
+	PublicIpInstanceNo         *string  `json:"publicIpInstanceNo"`
+	PublicIp                   *string  `json:"publicIp"`
+	PublicIpDescription        *string  `json:"publicIpDescription"`
+	CreateDate                 *string  `json:"createDate"`
+	PublicIpInstanceStatusName *string  `json:"publicIpInstanceStatusName"`
+	PublicIpInstanceStatus     *sdkCode `json:"publicIpInstanceStatus"`
+	ServerInstanceNo           *string  `json:"serverInstanceNo"`
+	ServerName                 *string  `json:"serverName"`
+	PrivateIp                  *string  `json:"privateIp"`
+	LastModifyDate             *string  `json:"lastModifyDate"`
+	PublicIpInstanceOperation  *sdkCode `json:"publicIpInstanceOperation"`
+}
+
 type sdkRegion struct {
 	RegionCode *string `json:"regionCode"`
 	RegionName *string `json:"regionName"`
@@ -319,6 +333,7 @@ var sdkLists = map[string]reflect.Type{
 	"networkInterfaceList":          reflect.TypeFor[sdkNetworkInterface](),
 	"accessControlGroupList":        reflect.TypeFor[sdkAccessControlGroup](),
 	"initScriptList":                reflect.TypeFor[sdkInitScript](),
+	"publicIpInstanceList":          reflect.TypeFor[sdkPublicIpInstance](),
 	"regionList":                    reflect.TypeFor[sdkRegion](),
 	"zoneList":                      reflect.TypeFor[sdkZone](),
 	"vpcList":                       reflect.TypeFor[sdkVpc](),
@@ -436,6 +451,15 @@ func TestEveryAnswerDecodesIntoTheSDKTypes(t *testing.T) {
 	call("deleteNetworkInterface", "networkInterfaceNo", nic)
 	call("deleteAccessControlGroup", "vpcNo", "75", "accessControlGroupNo", acg)
 	call("deleteInitScripts", "initScriptNoList.1", script)
+
+	pip := first(call("createPublicIpInstance", "publicIpDescription", "fleet:sdk server/sdk-1"), "publicIpInstanceList", "publicIpInstanceNo")
+	call("associatePublicIpWithServerInstance", "publicIpInstanceNo", pip, "serverInstanceNo", srv)
+	h.advance(fPublicIP + 0.01)
+	call("getPublicIpInstanceList", "isAssociated", "true")
+	call("disassociatePublicIpFromServerInstance", "publicIpInstanceNo", pip, "serverInstanceNo", srv)
+	h.advance(fPublicIP + 0.01)
+	call("getPublicIpInstanceDetail", "publicIpInstanceNo", pip)
+	call("deletePublicIpInstance", "publicIpInstanceNo", pip)
 
 	vol := first(call("createBlockStorageInstance", "serverInstanceNo", srv, "blockStorageSize", "10"),
 		"blockStorageInstanceList", "blockStorageInstanceNo")

@@ -108,6 +108,11 @@ func (s *Sim) reindex() {
 			s.due.schedule(v.Due, kindImage, v.No)
 		}
 	}
+	for _, v := range sortedByID(s.d.PublicIPs) {
+		if !v.Due.IsZero() {
+			s.due.schedule(v.Due, kindPublicIP, v.No)
+		}
+	}
 }
 
 func sortedByID[T any](m map[string]T) []T {

@@ -47,7 +47,12 @@
 //	          POST /volumes/{id}/action (os-extend, os-volume_upload_image)
 //	Glance    GET /image; GET /v2/images; GET, PATCH, DELETE /v2/images/{id}
 //	Neutron   GET /network; GET /v2.0/networks[/{id}], /v2.0/subnets[/{id}],
-//	          /v2.0/security-groups[/{id}]
+//	          /v2.0/security-groups[/{id}], /v2.0/ports[/{id}];
+//	          GET, POST /v2.0/floatingips; GET, PUT, DELETE /v2.0/floatingips/{id}
+//
+// The external network "Public Network" (router:external) is where
+// floating IPs come from; a deleted server's floating IPs stay allocated,
+// disassociated (floatingips.go cites the documents).
 //
 // Keypairs keep public_key byte for byte as sent, as Nova does.
 //

@@ -27,8 +27,11 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/tags"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/volumeattach"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/external"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/layer3/floatingips"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/security/groups"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
 	"github.com/gophercloud/gophercloud/v2/openstack/utils"
 	"github.com/gophercloud/gophercloud/v2/pagination"
@@ -536,6 +539,77 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 		}
 	})
 
+	var fipID string
+	t.Run("floating IPs on a server's port", func(t *testing.T) {
+		nc, err := openstack.NewNetworkV2(g.pc, gophercloud.EndpointOpts{Region: "KR1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages, err := ports.List(nc, ports.ListOpts{DeviceID: web[0]}).AllPages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := ports.ExtractPorts(pages)
+		if err != nil || len(ps) != 1 || ps[0].DeviceID != web[0] || len(ps[0].FixedIPs) != 1 {
+			t.Fatalf("ports of %s: %+v %v", web[0], ps, err)
+		}
+		if p, err := ports.Get(ctx, nc, ps[0].ID).Extract(); err != nil || p.ID != ps[0].ID {
+			t.Fatalf("get port: %+v %v", p, err)
+		}
+		_, err = floatingips.Create(ctx, nc, floatingips.CreateOpts{FloatingNetworkID: fx.Network}).Extract()
+		wantCode(t, err, 400) // not an external network
+		fip, err := floatingips.Create(ctx, nc, floatingips.CreateOpts{FloatingNetworkID: externalNetwork.ID, Description: "fleet:f server/web-1"}).Extract()
+		if err != nil || fip.Status != "DOWN" || fip.PortID != "" || fip.FloatingIP == "" {
+			t.Fatalf("create: %+v %v", fip, err)
+		}
+		fipID = fip.ID
+		port := ps[0].ID
+		fip, err = floatingips.Update(ctx, nc, fipID, floatingips.UpdateOpts{PortID: &port}).Extract()
+		if err != nil || fip.Status != "ACTIVE" || fip.PortID != port || fip.FixedIP != ps[0].FixedIPs[0].IPAddress {
+			t.Fatalf("associate: %+v %v", fip, err)
+		}
+		floating := func() []string {
+			var out []string
+			for _, addrs := range g.get(t, web[0]).Addresses {
+				for _, a := range addrs.([]any) {
+					if m := a.(map[string]any); m["OS-EXT-IPS:type"] == "floating" {
+						out = append(out, m["addr"].(string))
+					}
+				}
+			}
+			return out
+		}
+		if got := floating(); len(got) != 1 || got[0] != fip.FloatingIP {
+			t.Fatalf("nova addresses show floating %v, want %s", got, fip.FloatingIP)
+		}
+		other, err := floatingips.Create(ctx, nc, floatingips.CreateOpts{FloatingNetworkID: externalNetwork.ID}).Extract()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = floatingips.Update(ctx, nc, other.ID, floatingips.UpdateOpts{PortID: &port}).Extract()
+		wantCode(t, err, 409) // the port has a floating IP already
+		if err := floatingips.Delete(ctx, nc, other.ID).ExtractErr(); err != nil {
+			t.Fatal(err)
+		}
+		pages, err = floatingips.List(nc, floatingips.ListOpts{PortID: port}).AllPages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if list, err := floatingips.ExtractFloatingIPs(pages); err != nil || len(list) != 1 || list[0].ID != fipID {
+			t.Fatalf("floating IPs on the port: %+v %v", list, err)
+		}
+		none := ""
+		if fip, err = floatingips.Update(ctx, nc, fipID, floatingips.UpdateOpts{PortID: &none}).Extract(); err != nil || fip.PortID != "" || fip.Status != "DOWN" {
+			t.Fatalf("disassociate: %+v %v", fip, err)
+		}
+		if got := floating(); len(got) != 0 {
+			t.Fatalf("nova addresses still show floating %v", got)
+		}
+		if fip, err = floatingips.Update(ctx, nc, fipID, floatingips.UpdateOpts{PortID: &port}).Extract(); err != nil || fip.PortID != port {
+			t.Fatalf("associate again: %+v %v", fip, err)
+		}
+	})
+
 	t.Run("delete", func(t *testing.T) {
 		for _, id := range web {
 			if err := servers.Delete(ctx, g.compute, id).ExtractErr(); err != nil {
@@ -555,6 +629,21 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 		if vs, _ := volumes.ExtractVolumes(pages); len(vs) != 0 {
 			t.Fatalf("delete_on_termination root volumes survived: %d", len(vs))
 		}
+	})
+
+	t.Run("a deleted server's floating IP stays allocated", func(t *testing.T) {
+		nc, err := openstack.NewNetworkV2(g.pc, gophercloud.EndpointOpts{Region: "KR1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fip, err := floatingips.Get(ctx, nc, fipID).Extract()
+		if err != nil || fip.PortID != "" || fip.Status != "DOWN" {
+			t.Fatalf("after the server's deletion: %+v %v", fip, err)
+		}
+		if err := floatingips.Delete(ctx, nc, fipID).ExtractErr(); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, floatingips.Delete(ctx, nc, fipID).ExtractErr(), 404)
 	})
 
 	t.Run("reauthenticates after the token expires", func(t *testing.T) {
@@ -586,8 +675,16 @@ func TestGophercloudDrivesEveryOperation(t *testing.T) {
 			t.Fatal(err)
 		}
 		ns, err := networks.ExtractNetworks(pages)
-		if err != nil || len(ns) != 2 || ns[0].Name != "Default Network" {
+		if err != nil || len(ns) != 3 || ns[0].Name != "Default Network" || ns[2].Name != "Public Network" {
 			t.Fatalf("networks: %+v %v", ns, err)
+		}
+		yes := true
+		pages, err = networks.List(nc, external.ListOptsExt{ListOptsBuilder: networks.ListOpts{}, External: &yes}).AllPages(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ns, err = networks.ExtractNetworks(pages); err != nil || len(ns) != 1 || ns[0].ID != externalNetwork.ID {
+			t.Fatalf("external networks: %+v %v", ns, err)
 		}
 		pages, err = networks.List(nc, networks.ListOpts{Name: "vpc2"}).AllPages(ctx)
 		if err != nil {

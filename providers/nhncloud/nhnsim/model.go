@@ -197,6 +197,9 @@ type data struct {
 	Images   []*image   `json:"images"`
 	Tokens   []token    `json:"tokens"`
 	Steps    steps      `json:"steps"`
+
+	FloatingIPs []*floatingIP `json:"floating_ips,omitempty"` // allocation order
+	FIPSeq      int           `json:"fip_seq,omitempty"`      // last floating address handed out
 }
 
 // maxTombstones bounds how many deleted servers changes-since can still report.

@@ -3,6 +3,7 @@ package nhnsim
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 // The Neutron reads: enough for clients that look up the network, subnet
@@ -26,11 +27,25 @@ func (c *call) groupView(name string) map[string]any {
 }
 
 // matches applies Neutron's filters: every query key that the object has
-// must equal the object's value; other keys (fields, limit, ...) are ignored.
+// must equal the object's value (booleans as true/false, null as ""); other
+// keys (fields, limit, ...) are ignored.
 func matches(q url.Values, obj map[string]any) bool {
 	for k, vs := range q {
-		v, ok := obj[k].(string)
-		if ok && len(vs) > 0 && vs[0] != v {
+		o, has := obj[k]
+		if !has || len(vs) == 0 {
+			continue
+		}
+		var v string
+		switch t := o.(type) {
+		case string:
+			v = t
+		case bool:
+			v = strconv.FormatBool(t)
+		case nil:
+		default:
+			continue
+		}
+		if vs[0] != v {
 			return false
 		}
 	}
@@ -61,11 +76,11 @@ func (c *call) neutronGet(key, what string, all []map[string]any) {
 }
 
 func (c *call) allNetworks() []map[string]any {
-	out := make([]map[string]any, len(vpcs))
+	out := make([]map[string]any, len(vpcs), len(vpcs)+1)
 	for i, n := range vpcs {
 		out[i] = c.vpcView(n)
 	}
-	return out
+	return append(out, c.externalNetworkView())
 }
 
 func (c *call) allSubnets() []map[string]any {

@@ -79,7 +79,17 @@ func (s *Sim) route(c *call) (handler, string) {
 				return authedNoTenant(listSubnets), "/v2.0/subnets"
 			case "security-groups":
 				return authedNoTenant(listSecurityGroups), "/v2.0/security-groups"
+			case "ports":
+				return authedNoTenant(listPorts), "/v2.0/ports"
+			case "floatingips":
+				return authedNoTenant(listFloatingIPs), "/v2.0/floatingips"
 			}
+		case len(seg) == 3 && seg[1] == "v2.0" && seg[2] == "floatingips" && m == http.MethodPost:
+			return authedNoTenant(createFloatingIP), "/v2.0/floatingips"
+		case len(seg) == 4 && seg[1] == "v2.0" && seg[2] == "floatingips" && m == http.MethodPut:
+			return authedNoTenant(updateFloatingIP), "/v2.0/floatingips/{id}"
+		case len(seg) == 4 && seg[1] == "v2.0" && seg[2] == "floatingips" && m == http.MethodDelete:
+			return authedNoTenant(deleteFloatingIP), "/v2.0/floatingips/{id}"
 		case len(seg) == 4 && seg[1] == "v2.0" && m == http.MethodGet:
 			switch seg[2] {
 			case "networks":
@@ -88,6 +98,10 @@ func (s *Sim) route(c *call) (handler, string) {
 				return authedNoTenant(getSubnet), "/v2.0/subnets/{id}"
 			case "security-groups":
 				return authedNoTenant(getSecurityGroup), "/v2.0/security-groups/{id}"
+			case "ports":
+				return authedNoTenant(getPort), "/v2.0/ports/{id}"
+			case "floatingips":
+				return authedNoTenant(getFloatingIP), "/v2.0/floatingips/{id}"
 			}
 		}
 	}

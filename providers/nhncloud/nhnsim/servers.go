@@ -225,6 +225,7 @@ func (s *Sim) setServer(v *server, vm, task string, power int, at time.Time) {
 // removeServer completes a delete: delete-on-termination volumes go, the
 // others are detached, and a tombstone stays for changes-since.
 func (s *Sim) removeServer(v *server, at time.Time) {
+	s.releasePorts(v.ID, at)
 	for _, vid := range v.Volumes {
 		vol := s.volumes[vid]
 		if vol == nil {

@@ -106,8 +106,13 @@ func (c *call) serverView(v *server) serverView {
 	// NHN shows an image object even for volume-backed servers (the seed's example).
 	out.Image = idLinks{ID: v.ImageID, Links: []link{
 		{c.computeBase() + "/" + c.tenant + "/images/" + v.ImageID, "bookmark"}}}
-	for _, n := range v.NICs {
+	for i, n := range v.NICs {
 		out.Addresses[n.Network] = append(out.Addresses[n.Network], address{n.MAC, 4, n.Addr, "fixed"})
+		// Nova lists a port's floating IP after its fixed one, under the
+		// same network.
+		if fip := c.s.floatingOf(v.ID, i); fip != "" {
+			out.Addresses[n.Network] = append(out.Addresses[n.Network], address{n.MAC, 4, fip, "floating"})
+		}
 	}
 	for i, g := range v.SecGroups {
 		out.SecurityGroups[i] = nameRef{g}

@@ -299,6 +299,10 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h, op := s.route(c)
 	s.stats.Count(r.Method + " " + op)
+	if r.Method == http.MethodPut && op == "/v2.0/floatingips/{id}" && s.inj.Behaviour().HangAssociate {
+		<-r.Context().Done() // never answered: the client dies waiting
+		return
+	}
 	switch s.inj.Decide() {
 	case simcore.FaultThrottle:
 		w.Header().Set("Retry-After", "1")
