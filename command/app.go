@@ -112,6 +112,7 @@ func commands(io *Streams) []*cli.Command {
 		applyCommand(io),
 		destroyCommand(io),
 		showCommand(io),
+		outputCommand(io),
 		stateCommand(io),
 		graphCommand(io),
 		importCommand(io),

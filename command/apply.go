@@ -253,6 +253,9 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 			tally = "Destroy" + strings.TrimPrefix(tally, "Apply")
 		}
 		fmt.Fprintf(ws.io.Out, "\n%s\n", tally)
+		if !ws.destroying && err == nil {
+			ws.writeChangedServers(ctx, plan)
+		}
 	}
 	if errors.Is(err, executor.ErrInterrupted) && ctx.Err() != nil {
 		return interrupted(ws.operation(), st.Intents)

@@ -73,6 +73,8 @@ keypairs:
 		{[]string{"apply", "--auto-approve", "--json", "-f", fleet}, 0, "events"},
 		{[]string{"plan", "--json", "-f", fleet}, 0, "plan"},
 		{[]string{"show", "--json", "-f", fleet}, 0, "state"},
+		{[]string{"output", "--json", "-f", fleet}, 0, "output"},
+		{[]string{"output", "--json", "--refresh", "-f", fleet}, 0, "output"},
 		{[]string{"state", "show", "server/web", "-f", fleet}, 0, "state#resource"},
 		{[]string{"state", "show", "volume/web/data", "-f", fleet}, 0, "state#resource"},
 		{[]string{"state", "show", "keypair/ops", "-f", fleet}, 0, "state#resource"},

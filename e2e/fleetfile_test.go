@@ -18,6 +18,7 @@ type group struct {
 	volume         bool   // one additional volume per server
 	maxUnavailable int    // rollout; 0 = none
 	batchCreate    bool   // batch_create: true
+	publicIP       bool   // NCP public_ip: true
 }
 
 // fleetName is the owner tag of every generated fleet.
@@ -61,6 +62,9 @@ func (w *world) writeFleet(groups ...group) {
 		}
 		if g.batchCreate {
 			b.WriteString("    batch_create: true\n")
+		}
+		if g.publicIP {
+			b.WriteString("    public_ip: true\n")
 		}
 	}
 	fmt.Fprintf(&b, "\nkeypairs:\n  e2e-key: { provider: nhn, public_key_file: %s }\n", key)
