@@ -31,7 +31,7 @@ func applyCommand(s *Streams) *cli.Command {
 		Name:      "apply",
 		Usage:     "make the cloud match the fleet file (or apply a saved plan)",
 		ArgsUsage: "[PLAN]",
-		Flags:     applyFlags(),
+		Flags:     append(applyFlags(), replaceFlag()),
 		Action: func(c *cli.Context) error {
 			return runApply(c, s, false)
 		},
@@ -116,6 +116,10 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
 			return userError("--target does not apply to a saved plan",
 				"A saved plan is applied exactly as it was made. Make it with \"fleet plan "+fileFlags(c.StringSlice("file"))+"--target ADDR --out PLAN\" instead.")
 		}
+		if len(c.StringSlice("replace")) > 0 {
+			return userError("--replace does not apply to a saved plan",
+				"A saved plan is applied exactly as it was made. Make it with \"fleet plan "+fileFlags(c.StringSlice("file"))+"--replace ADDR --out PLAN\" instead.")
+		}
 		var err error
 		if saved, err = planner.Load(planFile); err != nil {
 			return userError(fmt.Sprintf("cannot read saved plan %s", planFile), err.Error())
@@ -149,7 +153,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
 			return err
 		}
 	} else {
-		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), destroy: destroy, refresh: true})
+		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), replace: c.StringSlice("replace"), destroy: destroy, refresh: true})
 		if err != nil {
 			return err
 		}

@@ -24,7 +24,7 @@ func planCommand(s *Streams) *cli.Command {
 		ArgsUsage: " ",
 		Before:    noArguments,
 		Flags: []cli.Flag{
-			fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
+			fileFlag(), targetFlag(), replaceFlag(), noColorFlag(), lockTimeoutFlag(),
 			&cli.StringFlag{Name: "out", Usage: "save the plan to this file, for a later \"fleet apply FILE\""},
 			&cli.BoolFlag{Name: "json", Usage: "print the plan as one versioned JSON document"},
 			&cli.StringFlag{Name: "format", Value: "human", Usage: "human, json or markdown (a PR comment)"},
@@ -83,8 +83,11 @@ func runPlan(c *cli.Context, s *Streams, format string, wsOut **workspace) (*pla
 		}
 		defer unlock()
 	}
+	if c.Bool("destroy") && len(c.StringSlice("replace")) > 0 {
+		return nil, userError("--replace and --destroy disagree", "A destroy plan deletes every server; give one of them.")
+	}
 	plan, _, err := ws.makePlan(ctx, planOptions{
-		targets: c.StringSlice("target"), destroy: c.Bool("destroy"), refresh: c.Bool("refresh"),
+		targets: c.StringSlice("target"), replace: c.StringSlice("replace"), destroy: c.Bool("destroy"), refresh: c.Bool("refresh"),
 	})
 	if err != nil {
 		return nil, err
@@ -158,6 +161,7 @@ func outputFormat(c *cli.Context, allowed ...string) (string, error) {
 
 type planOptions struct {
 	targets []string
+	replace []string // --replace addresses
 	destroy bool
 	refresh bool
 }
@@ -174,7 +178,7 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 		return nil, nil, err
 	}
 	plan, diags := planner.Build(planner.Input{
-		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Destroy: o.destroy, FleetVersion: version,
+		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Replace: o.replace, Destroy: o.destroy, FleetVersion: version,
 	})
 	if len(diags) > 0 {
 		ws.io.report(diags, ws.sources, ws.ui.color)

@@ -25,6 +25,7 @@ type Input struct {
 	ProviderTypes map[string]string
 
 	Targets      []string // --target addresses; each must match something
+	Replace      []string // --replace addresses (server/web-1, server/GROUP): replaced whatever their diff
 	Destroy      bool     // plan the deletion of everything fleet manages
 	FleetVersion string   // the running binary's version, recorded in the plan
 }

@@ -103,6 +103,7 @@ type Action struct {
 	Declared map[string]string `json:"declared,omitempty"`
 
 	Replace   bool     `json:"replace,omitempty"`    // half of a create-then-delete replacement
+	Requested bool     `json:"requested,omitempty"`  // the new half of a replacement --replace asked for
 	Group     string   `json:"group,omitempty"`      // server group, for rollouts
 	Batch     int      `json:"batch,omitempty"`      // rollout batch, 1-based; 0 when not batched
 	DependsOn []string `json:"depends_on,omitempty"` // sorted

@@ -57,6 +57,8 @@ func (a *Action) Symbol() string {
 // (duplicate)" for those on a duplicate fleet deletes.
 func (a *Action) Label() string {
 	switch {
+	case a.Requested && a.Type == Create:
+		return "replace (requested)"
 	case a.Replace && a.Type == Create:
 		return "replace"
 	case a.Replace:

@@ -345,10 +345,12 @@ func (r *resolver) image(ref string) string {
 type serverDiff struct {
 	changes []FieldChange // sorted by path
 	replace bool
-	reason  string // why a replace is forced, when a rule gave one
-	resize  bool
-	power   bool // power differs
-	update  bool // an in-place update is needed
+	// requested: --replace asked for it, whatever the changes say
+	requested bool
+	reason    string // why a replace is forced, when a rule gave one
+	resize    bool
+	power     bool // power differs
+	update    bool // an in-place update is needed
 }
 
 // diffServer compares a desired server with its current form through the
