@@ -111,6 +111,7 @@ func commands(io *Streams) []*cli.Command {
 		planCommand(io),
 		applyCommand(io),
 		destroyCommand(io),
+		rebootCommand(io),
 		showCommand(io),
 		outputCommand(io),
 		stateCommand(io),

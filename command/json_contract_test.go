@@ -75,6 +75,8 @@ keypairs:
 		{[]string{"show", "--json", "-f", fleet}, 0, "state"},
 		{[]string{"output", "--json", "-f", fleet}, 0, "output"},
 		{[]string{"output", "--json", "--refresh", "-f", fleet}, 0, "output"},
+		{[]string{"reboot", "--auto-approve", "--json", "server/web", "-f", fleet}, 0, "events"},
+		{[]string{"reboot", "--auto-approve", "--json", "server/nope", "-f", fleet}, 1, "events"},
 		{[]string{"state", "show", "server/web", "-f", fleet}, 0, "state#resource"},
 		{[]string{"state", "show", "volume/web/data", "-f", fleet}, 0, "state#resource"},
 		{[]string{"state", "show", "keypair/ops", "-f", fleet}, 0, "state#resource"},

@@ -49,6 +49,8 @@ func (s *step) do() (string, error) {
 		return s.detach()
 	case planner.Update:
 		return s.update()
+	case planner.Reboot:
+		return s.reboot()
 	}
 	return "", fmt.Errorf("cannot %s a %s", a.Type, a.Kind)
 }

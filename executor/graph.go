@@ -264,6 +264,10 @@ func checkAction(a *planner.Action) error {
 		if a.CloudID == "" {
 			return errors.New("wait without the cloud id")
 		}
+	case planner.Reboot:
+		if a.Kind != providers.KindServer || a.CloudID == "" {
+			return errors.New("reboot of a server needs its cloud id")
+		}
 	case planner.Delete:
 		if a.Replace && a.CloudID == "" {
 			// The replacement takes over the address, so the state can no

@@ -28,6 +28,7 @@ const (
 	MakeImg  ActionType = "image"    // create an image from a server
 	Adopt    ActionType = "adopt"    // record an owned resource found in the cloud but missing from the state
 	Wait     ActionType = "wait"     // wait for a resource found in transition to settle before anything acts on it
+	Reboot   ActionType = "reboot"   // restart a running server (fleet reboot, never planned by plan)
 )
 
 // Plan is everything apply needs, and nothing else: plain data, written to
@@ -104,6 +105,7 @@ type Action struct {
 
 	Replace   bool     `json:"replace,omitempty"`    // half of a create-then-delete replacement
 	Requested bool     `json:"requested,omitempty"`  // the new half of a replacement --replace asked for
+	Hard      bool     `json:"hard,omitempty"`       // reboot: NHN Cloud HARD reboot
 	Group     string   `json:"group,omitempty"`      // server group, for rollouts
 	Batch     int      `json:"batch,omitempty"`      // rollout batch, 1-based; 0 when not batched
 	DependsOn []string `json:"depends_on,omitempty"` // sorted
@@ -179,8 +181,9 @@ type Summary struct {
 	Delete   int `json:"delete"`
 	Image    int `json:"image"`
 	Adopt    int `json:"adopt"`
-	Wait     int `json:"wait"`  // resources found in transition, waited for first
-	Stuck    int `json:"stuck"` // of those, the ones an earlier apply gave up waiting for
+	Wait     int `json:"wait"`             // resources found in transition, waited for first
+	Reboot   int `json:"reboot,omitempty"` // fleet reboot only
+	Stuck    int `json:"stuck"`            // of those, the ones an earlier apply gave up waiting for
 	Blocked  int `json:"blocked"`
 	Drift    int `json:"drift"`
 	// Interrupted counts the entries of Plan.Interrupted, apart from drift.
