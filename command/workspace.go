@@ -26,14 +26,14 @@ import (
 // workspace is what most commands need: the loaded fleet, its state
 // backend, and (when asked for) a client per provider.
 type workspace struct {
-	io         *Streams
-	ui         ui
-	fleet      *spec.Fleet
-	sources    map[string][]byte
-	backend    state.Backend
-	providers  map[string]providers.Provider
-	embedded   *sim.Server // the in-process simulator, when a provider uses endpoint: embedded
-	logger     *slog.Logger
+	io        *Streams
+	ui        ui
+	fleet     *spec.Fleet
+	sources   map[string][]byte
+	backend   state.Backend
+	providers map[string]providers.Provider
+	embedded  *sim.Server // the in-process simulator, when a provider uses endpoint: embedded
+	logger    *slog.Logger
 	// operation names the run in messages and its tally: "" (apply),
 	// destroy or reboot.
 	operation string
