@@ -36,7 +36,7 @@ func applyCommand(s *Streams) *cli.Command {
 		Name:      "apply",
 		Usage:     "make the cloud match the fleet file (or apply a saved plan)",
 		ArgsUsage: "[PLAN]",
-		Flags:     append(applyFlags(), replaceFlag()),
+		Flags:     append(applyFlags(), replaceFlag(), skipChecksFlag()),
 		Action: func(c *cli.Context) error {
 			return runApply(c, s, false)
 		},
@@ -165,7 +165,8 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
 			return err
 		}
 	} else {
-		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), replace: c.StringSlice("replace"), destroy: destroy, refresh: true})
+		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), replace: c.StringSlice("replace"),
+			skipChecks: c.Bool("skip-checks"), destroy: destroy, refresh: true})
 		if err != nil {
 			return err
 		}

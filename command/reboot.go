@@ -19,7 +19,7 @@ batch is waited back to running, and through the group's rollout check,
 before the next starts. --hard is NHN Cloud's HARD reboot (a power cycle);
 NCP has one kind of reboot.`,
 		Flags: append([]cli.Flag{fileFlag(), noColorFlag(), lockTimeoutFlag(),
-			&cli.BoolFlag{Name: "hard", Usage: "NHN Cloud: a HARD reboot (power cycle) instead of SOFT"},
+			&cli.BoolFlag{Name: "hard", Usage: "NHN Cloud: a HARD reboot (power cycle) instead of SOFT"}, skipChecksFlag(),
 		}, runFlags()...),
 		Action: func(c *cli.Context) error {
 			return endingEvents(c, s, runReboot(c, s))
@@ -64,7 +64,7 @@ func runReboot(c *cli.Context, s *Streams) error {
 		return err
 	}
 	plan, diags := planner.BuildReboot(planner.RebootInput{Fleet: ws.fleet, State: st, Inventory: inv,
-		Addresses: c.Args().Slice(), Hard: c.Bool("hard"), FleetVersion: version})
+		Addresses: c.Args().Slice(), Hard: c.Bool("hard"), SkipChecks: c.Bool("skip-checks"), FleetVersion: version})
 	if len(diags) > 0 {
 		s.report(diags, ws.sources, u.color)
 	}

@@ -51,6 +51,8 @@ func (s *step) do() (string, error) {
 		return s.update()
 	case planner.Reboot:
 		return s.reboot()
+	case planner.Check:
+		return s.check()
 	}
 	return "", fmt.Errorf("cannot %s a %s", a.Type, a.Kind)
 }

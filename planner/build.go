@@ -26,6 +26,7 @@ type Input struct {
 
 	Targets      []string // --target addresses; each must match something
 	Replace      []string // --replace addresses (server/web-1, server/GROUP): replaced whatever their diff
+	SkipChecks   bool     // --skip-checks: plan no rollout checks (and say so)
 	Destroy      bool     // plan the deletion of everything fleet manages
 	FleetVersion string   // the running binary's version, recorded in the plan
 }
@@ -48,6 +49,7 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b.planDuplicates()
 	b.planGone()
 	b.wire()
+	b.planChecks()
 	b.applyTargets()
 	b.planRollouts()
 	b.reportBlocked()

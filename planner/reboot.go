@@ -19,6 +19,7 @@ type RebootInput struct {
 	// records); each must match a server of the state.
 	Addresses    []string
 	Hard         bool // NHN Cloud HARD reboot
+	SkipChecks   bool // --skip-checks: no rollout checks (and say so)
 	FleetVersion string
 }
 
@@ -119,10 +120,17 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 			continue
 		}
 		limit := 1
+		var check *spec.Check
 		for _, g := range fleet.Groups {
 			if g.Name == gname && g.Rollout != nil {
-				limit = g.Rollout.Limit(g.Count)
+				limit, check = g.Rollout.Limit(g.Count), g.Rollout.Check
 			}
+		}
+		if check != nil && in.SkipChecks {
+			check = nil
+			diags = append(diags, spec.Diagnostic{Severity: spec.SeverityWarning, Address: "server/" + gname,
+				Summary: "--skip-checks: the rollout check of " + gname + " is not run",
+				Detail:  "servers count as back once the cloud says they run, whether or not the service on them came back"})
 		}
 		if down >= limit {
 			fail("server/"+gname, fmt.Sprintf("rollout %s: %d member(s) are already not running", gname, down),
@@ -138,6 +146,12 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 				ID: "reboot " + m.r.Address, Type: Reboot, Kind: providers.KindServer, Address: m.r.Address,
 				Provider: m.r.Provider, CloudID: m.r.ID, Group: gname, Batch: batch, Hard: in.Hard, Reason: rebootReason(fleet, m.r.Provider, in.Hard),
 			})
+			if check != nil {
+				p.Actions = append(p.Actions, Action{
+					ID: "check " + m.r.Address, Type: Check, Kind: providers.KindServer, Address: m.r.Address,
+					Provider: m.r.Provider, Group: gname, Batch: batch, Check: checkSpec(check), DependsOn: []string{"reboot " + m.r.Address},
+				})
+			}
 		}
 		p.Rollouts = append(p.Rollouts, Rollout{Group: gname, MaxUnavailable: limit, Batches: batches, Servers: len(picked), Down: down})
 	}

@@ -47,6 +47,8 @@ func (a *Action) Symbol() string {
 		return "-"
 	case a.Type == Adopt:
 		return "<="
+	case a.Type == Check:
+		return "?"
 	default:
 		return "~"
 	}
@@ -74,6 +76,9 @@ func (a *Action) Label() string {
 func (a *Action) Detail() string {
 	if a.Type == Wait {
 		return a.Reason // "still building (INIT), started by an earlier apply"
+	}
+	if a.Type == Check && a.Check != nil {
+		return a.Check.describe()
 	}
 	var parts []string
 	if a.Type == Create && !a.Replace && a.Server != nil {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // build fills the typed Fleet from the merged document. It takes only
@@ -93,6 +94,9 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 	}
 	if r, ok := g["rollout"].(map[string]any); ok {
 		group.Rollout = parseRollout(r["max_unavailable"])
+		if group.Rollout != nil {
+			group.Rollout.Check = parseCheck(r["check"])
+		}
 	}
 	f.Groups = append(f.Groups, group)
 
@@ -189,6 +193,23 @@ func parseRollout(v any) *Rollout {
 		}
 	}
 	return nil
+}
+
+// parseCheck reads rollout.check; durations the schema or the checks
+// refuse are left at their defaults here.
+func parseCheck(v any) *Check {
+	m, ok := v.(map[string]any)
+	if !ok || str(m, "command") == "" {
+		return nil
+	}
+	c := &Check{Command: str(m, "command"), Timeout: DefaultCheckTimeout, Interval: DefaultCheckInterval}
+	if d, err := time.ParseDuration(str(m, "timeout")); err == nil && d > 0 {
+		c.Timeout = d
+	}
+	if d, err := time.ParseDuration(str(m, "interval")); err == nil && d > 0 {
+		c.Interval = d
+	}
+	return c
 }
 
 func str(m map[string]any, k string) string {

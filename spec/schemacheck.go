@@ -117,6 +117,8 @@ func patternText(schemaPtr string) string {
 		return "must be an absolute path such as /data"
 	case "/$defs/rollout/properties/max_unavailable":
 		return `must be a positive integer or a percentage such as "25%"`
+	case "/$defs/check/properties/timeout", "/$defs/check/properties/interval":
+		return `must be a duration such as "30s", "5m" or "1h30m"`
 	}
 	return "has the wrong form"
 }
