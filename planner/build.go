@@ -53,6 +53,7 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b.applyTargets()
 	b.planRollouts()
 	b.reportBlocked()
+	b.reportIgnored()
 	b.finish()
 	return b.plan, b.diags
 }
@@ -74,12 +75,13 @@ type builder struct {
 	desiredVolumes map[string]desiredVolume
 	servers        map[string]*serverPlan // by desired or current server address
 
-	intents        map[string]state.Intent // pending intents by address, the latest of each
-	reportedIntent map[string]bool         // addresses already in Plan.Interrupted
-	dups           []*current              // extra tagged servers and volumes to delete (duplicate.go)
-	existing       map[string]bool         // declared keypairs found in the cloud that this fleet did not create (existing.go)
-	fieldErrors    map[string]bool         // group + field + summary already reported (fieldError)
-	gone           []*state.Resource       // state entries the refresh did not find (gone.go)
+	intents        map[string]state.Intent               // pending intents by address, the latest of each
+	reportedIntent map[string]bool                       // addresses already in Plan.Interrupted
+	dups           []*current                            // extra tagged servers and volumes to delete (duplicate.go)
+	existing       map[string]bool                       // declared keypairs found in the cloud that this fleet did not create (existing.go)
+	ignored        map[string]map[string]map[string]bool // group → ignored path that differs → server addresses (ignore.go)
+	fieldErrors    map[string]bool                       // group + field + summary already reported (fieldError)
+	gone           []*state.Resource                     // state entries the refresh did not find (gone.go)
 
 	actions []*Action
 	byID    map[string]*Action

@@ -70,7 +70,10 @@ type Plan struct {
 	// did not create (keypairs, which carry no owner tag): used, never
 	// deleted. Sorted by address. Not a change.
 	Existing []Existing `json:"existing,omitempty"`
-	Summary  Summary    `json:"summary"`
+	// Ignored lists, once per server group, the ignored fields (ignore:)
+	// that differ: nothing is planned for them. Sorted by group.
+	Ignored []Ignored `json:"ignored,omitempty"`
+	Summary Summary   `json:"summary"`
 }
 
 // Action is one step. DependsOn holds the IDs of actions that must finish

@@ -25,6 +25,7 @@ type jsonPlan struct {
 	Drift                []Drift       `json:"drift"`
 	Interrupted          []Interrupted `json:"interrupted"`
 	Existing             []Existing    `json:"existing,omitempty"` // only when there are some: older readers never saw it
+	Ignored              []Ignored     `json:"ignored,omitempty"`  // likewise
 	Rollouts             []Rollout     `json:"rollouts"`
 	Summary              Summary       `json:"summary"`
 	SummaryLine          string        `json:"summary_line"`
@@ -122,6 +123,7 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 		Drift:                p.Drift,
 		Interrupted:          p.Interrupted,
 		Existing:             p.Existing,
+		Ignored:              p.Ignored,
 		Rollouts:             p.Rollouts,
 		Summary:              p.Summary,
 		SummaryLine:          summaryLine,

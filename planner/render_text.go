@@ -216,6 +216,13 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 		}
 		b.WriteString("\n")
 	}
+	if len(p.Ignored) > 0 {
+		b.WriteString(style.paint(sgrBold, "Ignored: these fields differ, and ignore: leaves them alone") + "\n")
+		for _, ig := range p.Ignored {
+			fmt.Fprintf(&b, "  %s %s\n", style.paint(sgrCyan, "="), ig.Line())
+		}
+		b.WriteString("\n")
+	}
 	if p.HasChanges() {
 		b.WriteString(style.paint(sgrBold, "fleet will:") + "\n")
 		actions := displayOrder(p)

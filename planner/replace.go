@@ -388,8 +388,14 @@ func (b *builder) diffServer(d *spec.Server, c *current) serverDiff {
 		if rule.path == "metadata" {
 			var l changeList
 			metadataChanges(&l, c.Server.Metadata, d.Metadata)
-			out.changes = append(out.changes, l...)
-			out.update = true
+			if kept := b.dropIgnored(d, c.Address, l); len(kept) > 0 {
+				out.changes = append(out.changes, kept...)
+				out.update = true
+			}
+			continue
+		}
+		if isIgnored(d, rule.path) {
+			b.noteIgnored(d.Group, c.Address, rule.path)
 			continue
 		}
 		ch := FieldChange{Path: rule.path, From: orNone(have), To: orNone(want)}

@@ -189,7 +189,7 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 			case ch.Path == "network.security_groups":
 				a.SecGroups = append([]string{}, d.Network.SecurityGroups...)
 			case strings.HasPrefix(ch.Path, "metadata."):
-				a.Metadata = copyMap(d.Metadata)
+				a.Metadata = keepIgnoredMetadata(d, d.Metadata, c.Server.Metadata)
 			}
 		}
 		b.add(a)

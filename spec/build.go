@@ -3,6 +3,7 @@ package spec
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -110,6 +111,7 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 		UserData: str(g, "user_data"), PublicIP: boolean(g, "public_ip"), InitScript: str(g, "init_script"),
 		PlacementGroup: str(g, "placement_group"), Billing: str(g, "billing"),
 		Description: str(g, "description"), Rollout: group.Rollout, BatchCreate: boolean(g, "batch_create"), Range: group.Range,
+		Ignore: ignorePaths(g["ignore"]),
 	}
 	if tmpl.Power == "" {
 		tmpl.Power = PowerRunning
@@ -210,6 +212,20 @@ func parseCheck(v any) *Check {
 		c.Interval = d
 	}
 	return c
+}
+
+// ignorePaths reads ignore: the field paths, security_groups as the
+// network.security_groups it stands for, sorted and unique.
+func ignorePaths(v any) []string {
+	var out []string
+	for _, p := range strList(v) {
+		if p == "security_groups" {
+			p = "network.security_groups"
+		}
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 func str(m map[string]any, k string) string {

@@ -128,6 +128,10 @@ type Server struct {
 	Partitions     []Partition
 	Rollout        *Rollout // the group's rollout
 	BatchCreate    bool     // batch creates even where the cloud names members differently (renamed after)
+	// Ignore are the group's ignored field paths (ignore:), normalized
+	// (security_groups is network.security_groups), sorted; shared by the
+	// group's instances: read only.
+	Ignore []string
 	Range          Range    // where the group was declared
 	// Fields is where each field of the group was written, by dotted path
 	// ("type", "network.ip"); shared by the group's instances: read only.
