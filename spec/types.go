@@ -132,7 +132,7 @@ type Server struct {
 	// (security_groups is network.security_groups), sorted; shared by the
 	// group's instances: read only.
 	Ignore []string
-	Range          Range    // where the group was declared
+	Range  Range // where the group was declared
 	// Fields is where each field of the group was written, by dotted path
 	// ("type", "network.ip"); shared by the group's instances: read only.
 	Fields map[string]Range `json:"-"`
