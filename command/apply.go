@@ -17,8 +17,13 @@ import (
 )
 
 func applyFlags() []cli.Flag {
+	return append([]cli.Flag{fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag()}, runFlags()...)
+}
+
+// runFlags are the flags of every command that changes the cloud (apply,
+// destroy, reboot).
+func runFlags() []cli.Flag {
 	return []cli.Flag{
-		fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
 		&cli.BoolFlag{Name: "auto-approve", Usage: "apply without asking (required without a terminal, unless applying a saved plan)"},
 		&cli.IntFlag{Name: "parallelism", Value: 10, Usage: "API calls in flight at once per provider, polls included (servers being waited on are not limited)", Action: atLeastOne("parallelism")},
 		&cli.BoolFlag{Name: "json", Usage: "progress as one JSON event per line"},
@@ -31,7 +36,7 @@ func applyCommand(s *Streams) *cli.Command {
 		Name:      "apply",
 		Usage:     "make the cloud match the fleet file (or apply a saved plan)",
 		ArgsUsage: "[PLAN]",
-		Flags:     applyFlags(),
+		Flags:     append(applyFlags(), replaceFlag(), skipChecksFlag()),
 		Action: func(c *cli.Context) error {
 			return runApply(c, s, false)
 		},
@@ -54,7 +59,12 @@ func destroyCommand(s *Streams) *cli.Command {
 // last event (apply_finished) ends with an apply_errored event instead, so
 // a program reading the events always learns how the run ended.
 func runApply(c *cli.Context, s *Streams, destroy bool) error {
-	err := applyOrDestroy(c, s, destroy)
+	return endingEvents(c, s, applyOrDestroy(c, s, destroy))
+}
+
+// endingEvents makes a --json run that failed before its apply_finished
+// event end with apply_errored, and returns err.
+func endingEvents(c *cli.Context, s *Streams, err error) error {
 	if err != nil && c.Bool("json") && !s.eventsEnded {
 		diags := append(spec.Diagnostics{}, s.reported...)
 		if !diags.HasErrors() {
@@ -124,6 +134,10 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			return userError("--target does not apply to a saved plan",
 				"A saved plan is applied exactly as it was made. Make it with \"fleet plan "+fileFlags(c.StringSlice("file"))+"--target ADDR --out PLAN\" instead.")
 		}
+		if len(c.StringSlice("replace")) > 0 {
+			return userError("--replace does not apply to a saved plan",
+				"A saved plan is applied exactly as it was made. Make it with \"fleet plan "+fileFlags(c.StringSlice("file"))+"--replace ADDR --out PLAN\" instead.")
+		}
 		var err error
 		if saved, err = planner.Load(planFile); err != nil {
 			return userError(fmt.Sprintf("cannot read saved plan %s", planFile), err.Error())
@@ -137,7 +151,9 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 		return err
 	}
 	defer ws.Close()
-	ws.destroying = destroy
+	if destroy {
+		ws.operation = "destroy"
+	}
 	ws.machineOutput = c.Bool("json")
 	ws.interrupts = intr
 	if err := ws.connect(ctx, c); err != nil {
@@ -157,7 +173,8 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			return err
 		}
 	} else {
-		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), destroy: destroy, refresh: true})
+		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), replace: c.StringSlice("replace"),
+			skipChecks: c.Bool("skip-checks"), destroy: destroy, refresh: true})
 		if err != nil {
 			return err
 		}
@@ -216,14 +233,6 @@ func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path st
 	return st, nil
 }
 
-// operation names the run in messages: apply or destroy.
-func (ws *workspace) operation() string {
-	if ws.destroying {
-		return "destroy"
-	}
-	return "apply"
-}
-
 func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, waitTimeout time.Duration, jsonEvents bool) error {
 	var obs executor.Observer
 	if jsonEvents {
@@ -255,17 +264,20 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 		res, err = a.res, a.err
 	case <-abandon:
 		ws.abandoned = true
-		return interrupted(ws.operation(), ws.intentsNow())
+		return interrupted(ws.op(), ws.intentsNow())
 	}
 	if !jsonEvents {
 		tally := res.Tally.String()
-		if ws.destroying {
-			tally = "Destroy" + strings.TrimPrefix(tally, "Apply")
+		if op := ws.op(); op != "apply" {
+			tally = strings.ToUpper(op[:1]) + op[1:] + strings.TrimPrefix(tally, "Apply")
 		}
 		fmt.Fprintf(ws.io.Out, "\n%s\n", tally)
+		if ws.op() == "apply" && err == nil {
+			ws.writeChangedServers(ctx, plan)
+		}
 	}
 	if errors.Is(err, executor.ErrInterrupted) && ctx.Err() != nil {
-		return interrupted(ws.operation(), st.Intents)
+		return interrupted(ws.op(), st.Intents)
 	}
 	if err != nil {
 		return err

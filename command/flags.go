@@ -25,6 +25,14 @@ func targetFlag() cli.Flag {
 	return &cli.StringSliceFlag{Name: "target", Usage: "limit the plan to this address and what it depends on (repeatable)"}
 }
 
+func replaceFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "replace", Usage: "replace this server, or every member of server/GROUP, even if nothing changed (repeatable)"}
+}
+
+func skipChecksFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "skip-checks", Usage: "emergencies only: do not run the rollouts' health checks (the output says so)"}
+}
+
 func noColorFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "no-color", Usage: "never colour the output (also NO_COLOR)"}
 }

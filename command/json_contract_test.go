@@ -53,6 +53,25 @@ keypairs:
 	unset := write("unset.yaml", "version: 1\nname: other\nproviders:\n  ncp: { type: ncloud, region: KR, endpoint: \"${FLEET_CONTRACT_UNSET}\" }\n")
 	nocreds := write("nocreds.yaml", "version: 1\nname: nocreds\nproviders:\n  ncp: { type: ncloud, region: KR }\n")
 	saved := filepath.Join(dir, "plan.json")
+	checkedFleet := func(typ string) string {
+		return `version: 1
+name: checked
+state: { path: checked.lock }
+providers:
+  ncp: { type: ncloud, region: KR, endpoint: embedded }
+servers:
+  app:
+    provider: ncp
+    count: 2
+    image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050
+    type: ` + typ + `
+    network: { vpc: "75", subnet: "36" }
+    rollout: { max_unavailable: 1, check: { command: "true", interval: 1s } }
+    ignore: [type]
+`
+	}
+	checked := write("checked.yaml", checkedFleet("s2-g2-s50"))
+	checkedLater := write("checked-later.yaml", checkedFleet("s4-g2-s50"))
 
 	type step struct {
 		args   []string
@@ -73,12 +92,20 @@ keypairs:
 		{[]string{"apply", "--auto-approve", "--json", "-f", fleet}, 0, "events"},
 		{[]string{"plan", "--json", "-f", fleet}, 0, "plan"},
 		{[]string{"show", "--json", "-f", fleet}, 0, "state"},
+		{[]string{"output", "--json", "-f", fleet}, 0, "output"},
+		{[]string{"output", "--json", "--refresh", "-f", fleet}, 0, "output"},
+		{[]string{"reboot", "--auto-approve", "--json", "server/web", "-f", fleet}, 0, "events"},
+		{[]string{"reboot", "--auto-approve", "--json", "server/nope", "-f", fleet}, 1, "events"},
 		{[]string{"state", "show", "server/web", "-f", fleet}, 0, "state#resource"},
 		{[]string{"state", "show", "volume/web/data", "-f", fleet}, 0, "state#resource"},
 		{[]string{"state", "show", "keypair/ops", "-f", fleet}, 0, "state#resource"},
 		// server/db is protected: the destroy plan is blocked
 		{[]string{"plan", "--destroy", "--json", "-f", fleet}, 1, "plan"},
 		{[]string{"destroy", "--auto-approve", "--json", "--target", "server/web", "-f", fleet}, 0, "events"},
+		// rollout checks, an ignored difference, a requested replacement
+		{[]string{"apply", "--auto-approve", "--json", "-f", checked}, 0, "events"},
+		{[]string{"plan", "--json", "--replace", "server/app-1", "-f", checkedLater}, 0, "plan"},
+		{[]string{"reboot", "--auto-approve", "--json", "server/app", "-f", checked}, 0, "events"},
 		// runs that fail before they start end with apply_errored
 		{[]string{"apply", "--auto-approve", "--json", "-f", bad}, 1, "events"},
 		{[]string{"destroy", "--auto-approve", "--json", "-f", fleet}, 1, "events"},

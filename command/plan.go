@@ -24,7 +24,7 @@ func planCommand(s *Streams) *cli.Command {
 		ArgsUsage: " ",
 		Before:    noArguments,
 		Flags: []cli.Flag{
-			fileFlag(), targetFlag(), noColorFlag(), lockTimeoutFlag(),
+			fileFlag(), targetFlag(), replaceFlag(), skipChecksFlag(), noColorFlag(), lockTimeoutFlag(),
 			&cli.StringFlag{Name: "out", Usage: "save the plan to this file, for a later \"fleet apply FILE\""},
 			&cli.BoolFlag{Name: "json", Usage: "print the plan as one versioned JSON document"},
 			&cli.StringFlag{Name: "format", Value: "human", Usage: "human, json or markdown (a PR comment)"},
@@ -83,8 +83,12 @@ func runPlan(c *cli.Context, s *Streams, format string, wsOut **workspace) (*pla
 		}
 		defer unlock()
 	}
+	if c.Bool("destroy") && len(c.StringSlice("replace")) > 0 {
+		return nil, userError("--replace and --destroy disagree", "A destroy plan deletes every server; give one of them.")
+	}
 	plan, _, err := ws.makePlan(ctx, planOptions{
-		targets: c.StringSlice("target"), destroy: c.Bool("destroy"), refresh: c.Bool("refresh"),
+		targets: c.StringSlice("target"), replace: c.StringSlice("replace"), destroy: c.Bool("destroy"), refresh: c.Bool("refresh"),
+		skipChecks: c.Bool("skip-checks"),
 	})
 	if err != nil {
 		return nil, err
@@ -158,8 +162,11 @@ func outputFormat(c *cli.Context, allowed ...string) (string, error) {
 
 type planOptions struct {
 	targets []string
-	destroy bool
-	refresh bool
+	replace []string // --replace addresses
+	// skipChecks plans no rollout checks (--skip-checks)
+	skipChecks bool
+	destroy    bool
+	refresh    bool
 }
 
 // makePlan reads the state, refreshes the inventory and builds the plan.
@@ -174,7 +181,7 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 		return nil, nil, err
 	}
 	plan, diags := planner.Build(planner.Input{
-		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Destroy: o.destroy, FleetVersion: version,
+		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Replace: o.replace, SkipChecks: o.skipChecks, Destroy: o.destroy, FleetVersion: version,
 	})
 	if len(diags) > 0 {
 		ws.io.report(diags, ws.sources, ws.ui.color)

@@ -18,9 +18,10 @@ func schemaCommand(s *Streams) *cli.Command {
 		Description: `Point yaml-language-server at it with a first line such as
   # yaml-language-server: $schema=fleet.schema.json
 after "fleet schema > fleet.schema.json".
---output plan, events, state or validate prints the schema of what
-"fleet plan --json", "fleet apply --json" (one event per line),
-"fleet show --json" and "fleet validate --format json" print.`,
+--output plan, events, state, validate or output prints the schema of
+what "fleet plan --json", "fleet apply --json" (one event per line),
+"fleet show --json", "fleet validate --format json" and
+"fleet output --json" print.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "output", Value: "fleet", Usage: strings.Join(schema.Outputs, ", ")},
 		},

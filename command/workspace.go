@@ -26,15 +26,17 @@ import (
 // workspace is what most commands need: the loaded fleet, its state
 // backend, and (when asked for) a client per provider.
 type workspace struct {
-	io         *Streams
-	ui         ui
-	fleet      *spec.Fleet
-	sources    map[string][]byte
-	backend    state.Backend
-	providers  map[string]providers.Provider
-	embedded   *sim.Server // the in-process simulator, when a provider uses endpoint: embedded
-	logger     *slog.Logger
-	destroying bool // the run is a destroy: its tally says so
+	io        *Streams
+	ui        ui
+	fleet     *spec.Fleet
+	sources   map[string][]byte
+	backend   state.Backend
+	providers map[string]providers.Provider
+	embedded  *sim.Server // the in-process simulator, when a provider uses endpoint: embedded
+	logger    *slog.Logger
+	// operation names the run in messages and its tally: "" (apply),
+	// destroy or reboot.
+	operation string
 
 	// fileArgs are the -f flags as given, for the commands hints name.
 	fileArgs []string
@@ -52,6 +54,14 @@ type workspace struct {
 	lockTimeout time.Duration
 	interrupts  *interrupts // apply and destroy: the two-step stop
 	abandoned   bool        // a second interrupt: close without waiting
+}
+
+// op names the run in messages: apply, destroy or reboot.
+func (ws *workspace) op() string {
+	if ws.operation == "" {
+		return "apply"
+	}
+	return ws.operation
 }
 
 // loadFleet loads and checks the fleet files, printing diagnostics. It

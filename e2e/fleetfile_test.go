@@ -19,6 +19,7 @@ type group struct {
 	maxUnavailable int    // rollout; 0 = none
 	batchCreate    bool   // batch_create: true
 	publicIP       bool   // public_ip: true
+	check          string // rollout.check as flow YAML, e.g. { command: "true" }; needs maxUnavailable
 }
 
 // fleetName is the owner tag of every generated fleet.
@@ -57,7 +58,9 @@ func (w *world) writeFleet(groups ...group) {
 		default:
 			w.t.Fatalf("group %s: unknown cloud %q", g.name, g.cloud)
 		}
-		if g.maxUnavailable > 0 {
+		if g.maxUnavailable > 0 && g.check != "" {
+			fmt.Fprintf(&b, "    rollout: { max_unavailable: %d, check: %s }\n", g.maxUnavailable, g.check)
+		} else if g.maxUnavailable > 0 {
 			fmt.Fprintf(&b, "    rollout: { max_unavailable: %d }\n", g.maxUnavailable)
 		}
 		if g.batchCreate {

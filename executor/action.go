@@ -49,6 +49,10 @@ func (s *step) do() (string, error) {
 		return s.detach()
 	case planner.Update:
 		return s.update()
+	case planner.Reboot:
+		return s.reboot()
+	case planner.Check:
+		return s.check()
 	}
 	return "", fmt.Errorf("cannot %s a %s", a.Type, a.Kind)
 }

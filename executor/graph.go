@@ -264,6 +264,14 @@ func checkAction(a *planner.Action) error {
 		if a.CloudID == "" {
 			return errors.New("wait without the cloud id")
 		}
+	case planner.Reboot:
+		if a.Kind != providers.KindServer || a.CloudID == "" {
+			return errors.New("reboot of a server needs its cloud id")
+		}
+	case planner.Check:
+		if a.Check == nil || a.Check.Command == "" {
+			return errors.New("check without its command")
+		}
 	case planner.Delete:
 		if a.Replace && a.CloudID == "" {
 			// The replacement takes over the address, so the state can no

@@ -38,6 +38,8 @@ var verbs = []struct {
 	{planner.Attach, "Attaching", "Attachment", "attached", "attaching"},
 	{planner.Detach, "Detaching", "Detachment", "detached", "detaching"},
 	{planner.Update, "Updating", "Update", "updated", "updating"},
+	{planner.Reboot, "Rebooting", "Reboot", "rebooted", "rebooting"},
+	{planner.Check, "Checking", "Check", "checked", "checking"},
 	{planner.MakeImg, "Creating image", "Image creation", "imaged", "creating image"},
 	{planner.Delete, "Deleting", "Deletion", "deleted", "deleting"},
 }

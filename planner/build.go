@@ -25,6 +25,8 @@ type Input struct {
 	ProviderTypes map[string]string
 
 	Targets      []string // --target addresses; each must match something
+	Replace      []string // --replace addresses (server/web-1, server/GROUP): replaced whatever their diff
+	SkipChecks   bool     // --skip-checks: plan no rollout checks (and say so)
 	Destroy      bool     // plan the deletion of everything fleet manages
 	FleetVersion string   // the running binary's version, recorded in the plan
 }
@@ -47,9 +49,11 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b.planDuplicates()
 	b.planGone()
 	b.wire()
+	b.planChecks()
 	b.applyTargets()
 	b.planRollouts()
 	b.reportBlocked()
+	b.reportIgnored()
 	b.finish()
 	return b.plan, b.diags
 }
@@ -71,12 +75,13 @@ type builder struct {
 	desiredVolumes map[string]desiredVolume
 	servers        map[string]*serverPlan // by desired or current server address
 
-	intents        map[string]state.Intent // pending intents by address, the latest of each
-	reportedIntent map[string]bool         // addresses already in Plan.Interrupted
-	dups           []*current              // extra tagged servers and volumes to delete (duplicate.go)
-	existing       map[string]bool         // declared keypairs found in the cloud that this fleet did not create (existing.go)
-	fieldErrors    map[string]bool         // group + field + summary already reported (fieldError)
-	gone           []*state.Resource       // state entries the refresh did not find (gone.go)
+	intents        map[string]state.Intent               // pending intents by address, the latest of each
+	reportedIntent map[string]bool                       // addresses already in Plan.Interrupted
+	dups           []*current                            // extra tagged servers and volumes to delete (duplicate.go)
+	existing       map[string]bool                       // declared keypairs found in the cloud that this fleet did not create (existing.go)
+	ignored        map[string]map[string]map[string]bool // group → ignored path that differs → server addresses (ignore.go)
+	fieldErrors    map[string]bool                       // group + field + summary already reported (fieldError)
+	gone           []*state.Resource                     // state entries the refresh did not find (gone.go)
 
 	actions []*Action
 	byID    map[string]*Action

@@ -94,7 +94,7 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 			// one) is not what fleet last saw settle: differences from it
 			// were not made outside fleet.
 			if r.Server == nil || !r.Server.Busy {
-				b.recordDiff(r.Address, DriftChanged, serverDrift(r.Server, s))
+				b.recordDiff(r.Address, DriftChanged, b.dropIgnored(b.desiredServers[r.Address], r.Address, serverDrift(r.Server, s)))
 			}
 		}
 	case providers.KindVolume:

@@ -28,6 +28,8 @@ const (
 	MakeImg  ActionType = "image"    // create an image from a server
 	Adopt    ActionType = "adopt"    // record an owned resource found in the cloud but missing from the state
 	Wait     ActionType = "wait"     // wait for a resource found in transition to settle before anything acts on it
+	Reboot   ActionType = "reboot"   // restart a running server (fleet reboot, never planned by plan)
+	Check    ActionType = "check"    // run a rollout's health check against a server until it passes
 )
 
 // Plan is everything apply needs, and nothing else: plain data, written to
@@ -68,7 +70,10 @@ type Plan struct {
 	// did not create (keypairs, which carry no owner tag): used, never
 	// deleted. Sorted by address. Not a change.
 	Existing []Existing `json:"existing,omitempty"`
-	Summary  Summary    `json:"summary"`
+	// Ignored lists, once per server group, the ignored fields (ignore:)
+	// that differ: nothing is planned for them. Sorted by group.
+	Ignored []Ignored `json:"ignored,omitempty"`
+	Summary Summary   `json:"summary"`
 }
 
 // Action is one step. DependsOn holds the IDs of actions that must finish
@@ -106,10 +111,13 @@ type Action struct {
 	// intent (state.Intent.Declared).
 	Declared map[string]string `json:"declared,omitempty"`
 
-	Replace   bool     `json:"replace,omitempty"`    // half of a create-then-delete replacement
-	Group     string   `json:"group,omitempty"`      // server group, for rollouts
-	Batch     int      `json:"batch,omitempty"`      // rollout batch, 1-based; 0 when not batched
-	DependsOn []string `json:"depends_on,omitempty"` // sorted
+	Replace   bool       `json:"replace,omitempty"`    // half of a create-then-delete replacement
+	Requested bool       `json:"requested,omitempty"`  // the new half of a replacement --replace asked for
+	Hard      bool       `json:"hard,omitempty"`       // reboot: NHN Cloud HARD reboot
+	Check     *CheckSpec `json:"check,omitempty"`      // check: the rollout's health check
+	Group     string     `json:"group,omitempty"`      // server group, for rollouts
+	Batch     int        `json:"batch,omitempty"`      // rollout batch, 1-based; 0 when not batched
+	DependsOn []string   `json:"depends_on,omitempty"` // sorted
 
 	// Blocked is set when the action must not run (a protected server would
 	// be deleted or replaced). A plan with a blocked action cannot be applied.
@@ -182,8 +190,10 @@ type Summary struct {
 	Delete   int `json:"delete"`
 	Image    int `json:"image"`
 	Adopt    int `json:"adopt"`
-	Wait     int `json:"wait"`  // resources found in transition, waited for first
-	Stuck    int `json:"stuck"` // of those, the ones an earlier apply gave up waiting for
+	Wait     int `json:"wait"`             // resources found in transition, waited for first
+	Reboot   int `json:"reboot,omitempty"` // fleet reboot only
+	Check    int `json:"check,omitempty"`  // rollout health checks
+	Stuck    int `json:"stuck"`            // of those, the ones an earlier apply gave up waiting for
 	Blocked  int `json:"blocked"`
 	Drift    int `json:"drift"`
 	// Interrupted counts the entries of Plan.Interrupted, apart from drift.

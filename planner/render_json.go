@@ -25,6 +25,7 @@ type jsonPlan struct {
 	Drift                []Drift       `json:"drift"`
 	Interrupted          []Interrupted `json:"interrupted"`
 	Existing             []Existing    `json:"existing,omitempty"` // only when there are some: older readers never saw it
+	Ignored              []Ignored     `json:"ignored,omitempty"`  // likewise
 	Rollouts             []Rollout     `json:"rollouts"`
 	Summary              Summary       `json:"summary"`
 	SummaryLine          string        `json:"summary_line"`
@@ -53,12 +54,14 @@ type jsonAction struct {
 	CloudID    string         `json:"cloud_id,omitempty"`
 	NewAddress string         `json:"new_address,omitempty"`
 	Replace    bool           `json:"replace,omitempty"`
+	Requested  bool           `json:"requested,omitempty"` // the new half of a replacement --replace asked for
 	Group      string         `json:"group,omitempty"`
 	Batch      int            `json:"batch,omitempty"`
 	Blocked    string         `json:"blocked,omitempty"`
 	Changes    []FieldChange  `json:"changes"`
 	Reason     string         `json:"reason,omitempty"`
 	Stuck      bool           `json:"stuck,omitempty"` // wait: an earlier apply gave up waiting for it
+	Check      *CheckSpec     `json:"check,omitempty"` // check: the rollout's health check
 	DependsOn  []string       `json:"depends_on"`
 	// Attributes are what a create makes: for a server, every field of
 	// the fleet file under its name (user data only as user_data_set).
@@ -74,7 +77,7 @@ func terraformActions(a *Action) []string {
 		return []string{"create"}
 	case a.Type == Delete:
 		return []string{"delete"}
-	case a.Type == Adopt:
+	case a.Type == Adopt || a.Type == Check:
 		return []string{"read"}
 	case a.Type == Wait:
 		return []string{"no-op"} // changes nothing; the actions after it do
@@ -120,6 +123,7 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 		Drift:                p.Drift,
 		Interrupted:          p.Interrupted,
 		Existing:             p.Existing,
+		Ignored:              p.Ignored,
 		Rollouts:             p.Rollouts,
 		Summary:              p.Summary,
 		SummaryLine:          summaryLine,
@@ -138,8 +142,8 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 		ja := jsonAction{
 			ID: a.ID, Address: a.Address, Kind: a.Kind, Provider: a.Provider, Type: a.Type,
 			Actions: terraformActions(a), CloudID: a.CloudID, NewAddress: a.NewAddress, Replace: a.Replace,
-			Group: a.Group, Batch: a.Batch, Blocked: a.Blocked, Changes: a.Changes, Reason: a.Reason,
-			Stuck: a.Stuck, DependsOn: a.DependsOn, Attributes: createAttributes(a),
+			Requested: a.Requested, Group: a.Group, Batch: a.Batch, Blocked: a.Blocked, Changes: a.Changes, Reason: a.Reason,
+			Stuck: a.Stuck, Check: a.Check, DependsOn: a.DependsOn, Attributes: createAttributes(a),
 		}
 		if ja.Changes == nil {
 			ja.Changes = []FieldChange{}

@@ -92,6 +92,12 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 			fmt.Fprintf(&b, "- %s\n", mdCode(e.Line()))
 		}
 	}
+	if len(p.Ignored) > 0 {
+		b.WriteString("\n#### Ignored fields that differ (ignore:, nothing planned)\n\n")
+		for _, ig := range p.Ignored {
+			fmt.Fprintf(&b, "- %s\n", mdCode(ig.Line()))
+		}
+	}
 	if p.HasChanges() {
 		batches := batchCounts(p)
 		b.WriteString("\n#### Actions\n\n")

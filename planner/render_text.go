@@ -47,6 +47,8 @@ func (a *Action) Symbol() string {
 		return "-"
 	case a.Type == Adopt:
 		return "<="
+	case a.Type == Check:
+		return "?"
 	default:
 		return "~"
 	}
@@ -57,6 +59,8 @@ func (a *Action) Symbol() string {
 // (duplicate)" for those on a duplicate fleet deletes.
 func (a *Action) Label() string {
 	switch {
+	case a.Requested && a.Type == Create:
+		return "replace (requested)"
 	case a.Replace && a.Type == Create:
 		return "replace"
 	case a.Replace:
@@ -72,6 +76,9 @@ func (a *Action) Label() string {
 func (a *Action) Detail() string {
 	if a.Type == Wait {
 		return a.Reason // "still building (INIT), started by an earlier apply"
+	}
+	if a.Type == Check && a.Check != nil {
+		return a.Check.describe()
 	}
 	var parts []string
 	if a.Type == Create && !a.Replace && a.Server != nil {
@@ -206,6 +213,13 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 		b.WriteString(style.paint(sgrBold, "Found in the cloud, not created by this fleet: used, never deleted") + "\n")
 		for _, e := range p.Existing {
 			fmt.Fprintf(&b, "  %s %s\n", style.paint(sgrCyan, "="), e.Line())
+		}
+		b.WriteString("\n")
+	}
+	if len(p.Ignored) > 0 {
+		b.WriteString(style.paint(sgrBold, "Ignored: these fields differ, and ignore: leaves them alone") + "\n")
+		for _, ig := range p.Ignored {
+			fmt.Fprintf(&b, "  %s %s\n", style.paint(sgrCyan, "="), ig.Line())
 		}
 		b.WriteString("\n")
 	}

@@ -358,10 +358,12 @@ func (r *resolver) image(ref string) string {
 type serverDiff struct {
 	changes []FieldChange // sorted by path
 	replace bool
-	reason  string // why a replace is forced, when a rule gave one
-	resize  bool
-	power   bool // power differs
-	update  bool // an in-place update is needed
+	// requested: --replace asked for it, whatever the changes say
+	requested bool
+	reason    string // why a replace is forced, when a rule gave one
+	resize    bool
+	power     bool // power differs
+	update    bool // an in-place update is needed
 }
 
 // diffServer compares a desired server with its current form through the
@@ -399,8 +401,14 @@ func (b *builder) diffServer(d *spec.Server, c *current) serverDiff {
 		if rule.path == "metadata" {
 			var l changeList
 			metadataChanges(&l, c.Server.Metadata, d.Metadata)
-			out.changes = append(out.changes, l...)
-			out.update = true
+			if kept := b.dropIgnored(d, c.Address, l); len(kept) > 0 {
+				out.changes = append(out.changes, kept...)
+				out.update = true
+			}
+			continue
+		}
+		if isIgnored(d, rule.path) {
+			b.noteIgnored(d.Group, c.Address, rule.path)
 			continue
 		}
 		ch := FieldChange{Path: rule.path, From: orNone(have), To: orNone(want)}

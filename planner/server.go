@@ -31,6 +31,7 @@ type serverPlan struct {
 // planServers diffs every desired server against its current form and
 // deletes current servers nothing declares.
 func (b *builder) planServers() {
+	requested := b.resolveRequested()
 	for _, addr := range sortedKeys(b.desiredServers) {
 		d := b.desiredServers[addr]
 		sp := &serverPlan{addr: addr, desired: d}
@@ -48,6 +49,9 @@ func (b *builder) planServers() {
 		default:
 			sp.cur = c
 			diff := b.diffServer(d, c)
+			if requested[addr] {
+				diff.replace, diff.requested = true, true
+			}
 			if diff.replace {
 				b.replaceServer(sp, diff)
 			} else {
@@ -190,7 +194,7 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 			case ch.Path == "network.security_groups":
 				a.SecGroups = append([]string{}, d.Network.SecurityGroups...)
 			case strings.HasPrefix(ch.Path, "metadata."):
-				a.Metadata = copyMap(d.Metadata)
+				a.Metadata = keepIgnoredMetadata(d, d.Metadata, c.Server.Metadata)
 			}
 		}
 		b.add(a)
@@ -261,6 +265,7 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 	create.Changes = diff.changes
 	create.Reason = diff.reason
 	create.CloudID = ""
+	create.Requested = diff.requested
 	for _, ch := range diff.changes {
 		if ch.Path == "zone" || ch.Path == "provider" {
 			sp.zoneMove = true
@@ -303,7 +308,11 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 		create.Reason = why
 	}
 	if d.Protect {
-		b.block(sp, "protect: true", fmt.Sprintf("the plan would replace it (%s)", describeForced(diff.changes)),
+		why := describeForced(diff.changes)
+		if diff.requested {
+			why = strings.TrimPrefix(why+", "+requestedReason, ", ")
+		}
+		b.block(sp, "protect: true", fmt.Sprintf("the plan would replace it (%s)", why),
 			"set protect: false on it, apply, then make this change; or revert the change")
 	}
 }

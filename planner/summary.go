@@ -52,6 +52,10 @@ func summarize(p *Plan) Summary {
 			s.Image++
 		case Adopt:
 			s.Adopt++
+		case Reboot:
+			s.Reboot++
+		case Check:
+			s.Check++
 		case Wait:
 			s.Wait++
 			if a.Stuck {
@@ -80,7 +84,7 @@ func (p *Plan) SummaryLine() string {
 		{s.Wait, "wait for"}, {s.Adopt, "adopt"}, {s.Create, "create"}, {s.Rename, "rename"}, {s.Resize, "resize"},
 		{s.Update, "update"}, {s.Start, "start"}, {s.Stop, "stop"}, {s.Shelve, "shelve"},
 		{s.Unshelve, "unshelve"}, {s.Attach, "attach"}, {s.Detach, "detach"}, {s.Replace, "replace"},
-		{s.Image, "image"}, {s.Delete, "delete"},
+		{s.Image, "image"}, {s.Delete, "delete"}, {s.Reboot, "reboot"}, {s.Check, "check"},
 	}
 	var parts []string
 	for _, c := range counts {

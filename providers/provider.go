@@ -250,6 +250,7 @@ type UpdateRequest struct {
 
 	Resize         *Resize         // server: new type (spec code / flavor name)
 	Power          *PowerChange    // server: start, stop, shelve, unshelve
+	Reboot         *Reboot         // server: reboot a running server
 	Attach         *Attachment     // volume: attach to a server
 	Detach         *Attachment     // volume: detach from a server
 	Rename         *Rename         // server: new name and owner address
@@ -276,6 +277,10 @@ type Resize struct{ Type string }
 
 // PowerChange moves a server to spec.PowerRunning, PowerStopped or PowerShelved.
 type PowerChange struct{ To string }
+
+// Reboot restarts a running server. Hard is NHN Cloud's HARD reboot (a
+// power cycle); NCP has one kind of reboot and ignores it.
+type Reboot struct{ Hard bool }
 
 // Attachment names a volume and a server.
 type Attachment struct{ VolumeID, ServerID string }

@@ -24,11 +24,13 @@ var (
 	stateJSON []byte
 	//go:embed validate.schema.json
 	validateJSON []byte
+	//go:embed output.schema.json
+	outputJSON []byte
 )
 
 // Outputs are the names `fleet schema --output` takes, the fleet file's
 // own schema first.
-var Outputs = []string{"fleet", "plan", "events", "state", "validate"}
+var Outputs = []string{"fleet", "plan", "events", "state", "validate", "output"}
 
 // Output returns the schema named name (one of Outputs), byte for byte.
 func Output(name string) ([]byte, bool) {
@@ -43,6 +45,8 @@ func Output(name string) ([]byte, bool) {
 		return stateJSON, true
 	case "validate":
 		return validateJSON, true
+	case "output":
+		return outputJSON, true
 	}
 	return nil, false
 }

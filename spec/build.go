@@ -3,9 +3,11 @@ package spec
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // build fills the typed Fleet from the merged document. It takes only
@@ -93,6 +95,9 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 	}
 	if r, ok := g["rollout"].(map[string]any); ok {
 		group.Rollout = parseRollout(r["max_unavailable"])
+		if group.Rollout != nil {
+			group.Rollout.Check = parseCheck(r["check"])
+		}
 	}
 	f.Groups = append(f.Groups, group)
 
@@ -106,6 +111,7 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 		UserData: str(g, "user_data"), PublicIP: boolean(g, "public_ip"), PublicNetwork: str(g, "public_network"), InitScript: str(g, "init_script"),
 		PlacementGroup: str(g, "placement_group"), Billing: str(g, "billing"),
 		Description: str(g, "description"), Rollout: group.Rollout, BatchCreate: boolean(g, "batch_create"), Range: group.Range,
+		Ignore: ignorePaths(g["ignore"]),
 	}
 	if tmpl.Power == "" {
 		tmpl.Power = PowerRunning
@@ -189,6 +195,37 @@ func parseRollout(v any) *Rollout {
 		}
 	}
 	return nil
+}
+
+// parseCheck reads rollout.check; durations the schema or the checks
+// refuse are left at their defaults here.
+func parseCheck(v any) *Check {
+	m, ok := v.(map[string]any)
+	if !ok || str(m, "command") == "" {
+		return nil
+	}
+	c := &Check{Command: str(m, "command"), Timeout: DefaultCheckTimeout, Interval: DefaultCheckInterval}
+	if d, err := time.ParseDuration(str(m, "timeout")); err == nil && d > 0 {
+		c.Timeout = d
+	}
+	if d, err := time.ParseDuration(str(m, "interval")); err == nil && d > 0 {
+		c.Interval = d
+	}
+	return c
+}
+
+// ignorePaths reads ignore: the field paths, security_groups as the
+// network.security_groups it stands for, sorted and unique.
+func ignorePaths(v any) []string {
+	var out []string
+	for _, p := range strList(v) {
+		if p == "security_groups" {
+			p = "network.security_groups"
+		}
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
 }
 
 func str(m map[string]any, k string) string {

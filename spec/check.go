@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 var (
@@ -159,6 +160,19 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 		}
 	}
 	if r, ok := gv["rollout"].(map[string]any); ok {
+		if c, ok := r["check"].(map[string]any); ok {
+			for _, k := range []string{"timeout", "interval"} {
+				v, ok := c[k].(string)
+				if !ok {
+					continue
+				}
+				if d, err := time.ParseDuration(v); err == nil && d <= 0 {
+					cp := ptr + "/rollout/check/" + k
+					l.errorAtPtr(cp, false, fmt.Sprintf("%s: must be longer than zero, got %s", pathText(cp), l.describe(cp, v)),
+						"Give a duration such as 10s or 5m.")
+				}
+			}
+		}
 		if s, ok := r["max_unavailable"].(string); ok && strings.HasSuffix(s, "%") {
 			if n, err := strconv.Atoi(strings.TrimSuffix(s, "%")); err == nil && (n < 1 || n > 100) {
 				rp := ptr + "/rollout/max_unavailable"

@@ -117,6 +117,10 @@ func patternText(schemaPtr string) string {
 		return "must be an absolute path such as /data"
 	case "/$defs/rollout/properties/max_unavailable":
 		return `must be a positive integer or a percentage such as "25%"`
+	case "/$defs/server/properties/ignore/items":
+		return "must be a field fleet compares: image, type, zone, network.vpc, network.subnet, network.ip, network.interfaces, network.security_groups, key, power, protect, metadata, metadata.KEY, root_volume.size, root_volume.type, root_volume.encrypted, user_data, public_ip, init_script, placement_group, billing, description or partitions"
+	case "/$defs/check/properties/timeout", "/$defs/check/properties/interval":
+		return `must be a duration such as "30s", "5m" or "1h30m"`
 	}
 	return "has the wrong form"
 }

@@ -3,6 +3,7 @@ package spec
 import (
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Fleet is a loaded, expanded fleet: what the user declared, with every
@@ -61,9 +62,23 @@ type ServerGroup struct {
 
 // Rollout bounds how many servers of a group may be disrupted at once.
 type Rollout struct {
-	MaxUnavailable int  // absolute number, or percent when Percent is set
-	Percent        bool // MaxUnavailable is a percentage of Count
+	MaxUnavailable int    // absolute number, or percent when Percent is set
+	Percent        bool   // MaxUnavailable is a percentage of Count
+	Check          *Check // nil: servers count as back once the cloud says they run
 }
+
+// Check is a rollout's health check (rollout.check).
+type Check struct {
+	Command  string        // run with sh -c
+	Timeout  time.Duration // how long one server may take to pass
+	Interval time.Duration // between tries
+}
+
+// Default check timing.
+const (
+	DefaultCheckTimeout  = 5 * time.Minute
+	DefaultCheckInterval = 10 * time.Second
+)
 
 // Limit returns the number of servers of a group of size n that may be
 // unavailable at once (at least 1).
@@ -114,7 +129,11 @@ type Server struct {
 	Partitions     []Partition
 	Rollout        *Rollout // the group's rollout
 	BatchCreate    bool     // batch creates even where the cloud names members differently (renamed after)
-	Range          Range    // where the group was declared
+	// Ignore are the group's ignored field paths (ignore:), normalized
+	// (security_groups is network.security_groups), sorted; shared by the
+	// group's instances: read only.
+	Ignore []string
+	Range  Range // where the group was declared
 	// Fields is where each field of the group was written, by dotted path
 	// ("type", "network.ip"); shared by the group's instances: read only.
 	Fields map[string]Range `json:"-"`

@@ -52,6 +52,8 @@ func (p *Provider) updateServer(ctx context.Context, req providers.UpdateRequest
 		return p.resize(ctx, id, addr, req.Resize.Type)
 	case req.Power != nil:
 		return p.power(ctx, id, addr, req.Power.To)
+	case req.Reboot != nil:
+		return p.reboot(ctx, id, addr)
 	case req.Protect != nil:
 		s, err := p.server(ctx, id, addr)
 		if err != nil || s.IsProtectServerTermination == *req.Protect {
@@ -110,6 +112,19 @@ func (p *Provider) power(ctx context.Context, id, addr, to string) error {
 		return p.serverAction(ctx, "stopServerInstances", id, addr)
 	}
 	return conflict(addr, "server %s is %s and cannot be made %s", id, s.Status.Code, to)
+}
+
+// reboot restarts a running server (RUN → RUN/RESTA → RUN); NCP reboots
+// only running servers.
+func (p *Provider) reboot(ctx context.Context, id, addr string) error {
+	s, err := p.settled(ctx, id, addr)
+	if err != nil {
+		return err
+	}
+	if s.Status.Code != "RUN" {
+		return conflict(addr, "server %s is %s: only a running server can be rebooted", id, s.Status.Code)
+	}
+	return p.serverAction(ctx, "rebootServerInstances", id, addr)
 }
 
 // resize changes the spec of a server, which NCP allows only when it is

@@ -25,6 +25,8 @@ func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (pro
 		err = p.resize(ctx, req.ID, req.Address, req.Resize.Type)
 	case req.Power != nil:
 		err = p.power(ctx, req.ID, req.Address, req.Power.To)
+	case req.Reboot != nil:
+		err = p.reboot(ctx, req.ID, req.Address, req.Reboot.Hard)
 	case req.Rename != nil:
 		err = p.rename(ctx, req.ID, req.Address, req.Rename)
 	case req.Protect != nil:
@@ -150,6 +152,26 @@ func (p *Provider) power(ctx context.Context, id, address, to string) error {
 	}
 	return p.act(ctx, id, address, "POST /servers/{id}/action "+a.name,
 		func() error { return a.send(ctx, p.compute, id) }, a.running)
+}
+
+// reboot restarts an ACTIVE server, SOFT (the OS restarts itself) or
+// HARD (a power cycle). After an ambiguous failure a reboot under way
+// counts as sent.
+func (p *Provider) reboot(ctx context.Context, id, address string, hard bool) error {
+	s, err := p.getServer(ctx, id, address)
+	if err != nil {
+		return err
+	}
+	if s.Status != "ACTIVE" || s.task() != "" {
+		return fmt.Errorf("%s: nhncloud: server %s is %s: only a running server can be rebooted: %w", address, id, s.Status, providers.ErrConflict)
+	}
+	kind := servers.SoftReboot
+	if hard {
+		kind = servers.HardReboot
+	}
+	return p.act(ctx, id, address, "POST /servers/{id}/action reboot",
+		func() error { return servers.Reboot(ctx, p.compute, id, servers.RebootOpts{Type: kind}).ExtractErr() },
+		func(s wireServer) bool { return strings.HasPrefix(s.task(), "reboot") })
 }
 
 // rename sets the name (PUT, idempotent) and moves the owner address in

@@ -24,6 +24,7 @@ func Run(t *testing.T, h Harness) {
 		{"not_found", testNotFound},
 		{"resize", testResize},
 		{"stop_start", testStopStart},
+		{"reboot", testReboot},
 		{"volume", testVolume},
 		{"image", testImage},
 		{"keypair", testKeypair},

@@ -1,0 +1,130 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+)
+
+// CheckSpec is a rollout's health check as a check action carries it.
+type CheckSpec struct {
+	Command  string `json:"command"`
+	Timeout  string `json:"timeout"`  // a Go duration: 5m0s
+	Interval string `json:"interval"` // a Go duration: 10s
+}
+
+func checkSpec(c *spec.Check) *CheckSpec {
+	return &CheckSpec{Command: c.Command, Timeout: c.Timeout.String(), Interval: c.Interval.String()}
+}
+
+// describe is the check for people: the command and its timing.
+func (c *CheckSpec) describe() string {
+	return fmt.Sprintf("sh -c %q until it passes (every %s, up to %s)", c.Command, c.Interval, c.Timeout)
+}
+
+// planChecks adds a check action after each server of a group with
+// rollout.check that the plan brings up: created (new, or a replacement),
+// started, unshelved, or stopped and started around a resize. The check
+// waits for the server's own actions and its volumes' attaches; a
+// replaced server's old twin is stopped and deleted only after its
+// successor passed (where the volume moves allow: an NCP twin is stopped
+// before its volumes move, so only its delete waits); and the check joins
+// the server's rollout unit, so the next batch waits for it too.
+// --skip-checks plans none and says so once per group.
+func (b *builder) planChecks() {
+	if b.in.Destroy {
+		return
+	}
+	groups := append(b.fleet.Groups[:0:0], b.fleet.Groups...)
+	sort.Slice(groups, func(i, j int) bool { return groups[i].Name < groups[j].Name })
+	for _, g := range groups {
+		if g.Rollout == nil || g.Rollout.Check == nil {
+			continue
+		}
+		skipped := false
+		for _, s := range b.fleet.Servers {
+			if s.Group != g.Name {
+				continue
+			}
+			sp := b.servers[s.Address()]
+			if sp == nil || sp.desired == nil || desiredPower(sp.desired) != spec.PowerRunning {
+				continue
+			}
+			ups := b.bringsUp(sp.addr)
+			if len(ups) == 0 {
+				continue
+			}
+			if b.in.SkipChecks {
+				skipped = true
+				continue
+			}
+			id := b.add(&Action{ID: "check " + sp.addr, Type: Check, Kind: providers.KindServer, Address: sp.addr,
+				Provider: sp.desired.Provider, Group: g.Name, Check: checkSpec(g.Rollout.Check), DependsOn: ups})
+			if sp.replaced {
+				for _, old := range []string{sp.stopID, sp.deleteID} {
+					if old != "" && !b.reaches(id, old) {
+						b.dependOn(old, id)
+					}
+				}
+			}
+			if len(sp.batched) > 0 {
+				sp.batched = append(sp.batched, id)
+			}
+		}
+		if skipped {
+			b.warnf("server/"+g.Name, "--skip-checks: the rollout check of "+g.Name+" is not run",
+				"servers count as back once the cloud says they run, whether or not the service on them came back")
+		}
+	}
+}
+
+// bringsUp lists the actions after which the server at addr (the new one,
+// for a replacement) runs, with its volumes' attaches; nil when the plan
+// neither creates, starts nor unshelves it.
+func (b *builder) bringsUp(addr string) []string {
+	var out []string
+	up := false
+	volumes := "volume/" + strings.TrimPrefix(addr, "server/") + "/"
+	for _, a := range b.actions {
+		switch {
+		case a.Kind == providers.KindServer && a.Address == addr && !(a.Replace && a.Type != Create):
+			switch a.Type {
+			case Create, Start, Unshelve:
+				up = true
+				out = append(out, a.ID)
+			case Resize, Wait, Rename:
+				out = append(out, a.ID)
+			}
+		case a.Kind == providers.KindVolume && a.Type == Attach && strings.HasPrefix(a.Address, volumes):
+			out = append(out, a.ID)
+		}
+	}
+	if !up {
+		return nil
+	}
+	return out
+}
+
+// reaches reports whether action from depends, directly or not, on to.
+func (b *builder) reaches(from, to string) bool {
+	seen := map[string]bool{}
+	stack := []string{from}
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if id == to {
+			return true
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if a := b.byID[id]; a != nil {
+			stack = append(stack, a.DependsOn...)
+		}
+	}
+	return false
+}
