@@ -44,7 +44,7 @@ func TestCatalogChecks(t *testing.T) {
 		"ncp default from a server image":    {ncp: true, edit: func(s *spec.Server) { s.Image = "104630229" }, wantRoot: 10},
 		"ncp image of unknown size":          {ncp: true, edit: func(s *spec.Server) { s.Image = "2265" }},
 		"ncp larger size kept":               {ncp: true, edit: func(s *spec.Server) { s.RootVolume = &spec.RootVolume{Size: 100} }, wantRoot: 100},
-		"ncp type kept with the default": {ncp: true, edit: func(s *spec.Server) { s.RootVolume = &spec.RootVolume{Type: "HDD"} },
+		"ncp type only, size defaulted": {ncp: true, edit: func(s *spec.Server) { s.RootVolume = &spec.RootVolume{Type: "HDD"} },
 			wantRoot: 50},
 		"ncp smaller size": {ncp: true, edit: func(s *spec.Server) { s.RootVolume = &spec.RootVolume{Size: 30} },
 			wantErr: `servers.web.root_volume.size: image "Ubuntu Server 20.04 (64-bit)" needs a root volume of at least 50 GB, got 30`},
@@ -101,6 +101,50 @@ func TestCatalogChecks(t *testing.T) {
 			if want := create.Declared["root_volume.size"]; tc.wantRoot != 0 && want == "" {
 				t.Error("the state would not record the root volume size")
 			}
+		})
+	}
+}
+
+// TestCatalogChecksFleetImage: a server booting from an image the fleet
+// made (image/NAME) is checked against that image's size, found by the
+// cloud id the state records.
+func TestCatalogChecksFleetImage(t *testing.T) {
+	tests := map[string]struct {
+		root     *spec.RootVolume
+		wantErr  string
+		wantRoot int
+	}{
+		"default from the image": {wantRoot: 60},
+		"smaller size": {root: &spec.RootVolume{Size: 50},
+			wantErr: `servers.app.root_volume.size: image "golden" needs a root volume of at least 60 GB, got 50`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			wg, web := groupOf("web", 1, nil, ncpServer, nil)
+			golden := &spec.Image{Name: "golden", From: "web"}
+			st, inv := world(fleetOf(wg, web, golden))
+			ag, app := groupOf("app", 1, nil, ncpServer, func(s *spec.Server) { s.Image, s.RootVolume = "image/golden", tc.root })
+			inv = withCatalog(inv)
+			ncp := inv["ncp"]
+			ncp.Catalog.Images = []providers.ImageInfo{{ID: "img-golden", Name: "golden", MinDisk: 60}}
+			inv["ncp"] = ncp
+			p, diags := Build(Input{Fleet: fleetOf(wg, web, ag, app, golden), State: st, Inventory: inv})
+			if tc.wantErr != "" {
+				wantError(t, diags, tc.wantErr)
+				return
+			}
+			if diags.HasErrors() {
+				t.Fatalf("unexpected errors: %s", renderDiags(diags))
+			}
+			for _, a := range p.Actions {
+				if a.Type == Create && a.Address == "server/app" {
+					if a.Server.RootVolume == nil || a.Server.RootVolume.Size != tc.wantRoot {
+						t.Errorf("root volume %+v, want size %d", a.Server.RootVolume, tc.wantRoot)
+					}
+					return
+				}
+			}
+			t.Fatal("no create of server/app")
 		})
 	}
 }
