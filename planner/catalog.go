@@ -63,17 +63,15 @@ func (b *builder) checkCatalog() {
 		if s.Zone != "" && len(cat.Zones) > 0 && !contains(cat.Zones, s.Zone) {
 			b.unknownValue(s, "zone", s.Zone, cat.Zones)
 		}
-		if b.cloud(s.Provider) == spec.ProviderNHNCloud {
-			b.checkNHNRoot(s, cat)
-		}
+		b.checkRoot(s, cat)
 		b.checkSubnet(s, cat)
 	}
 }
 
 // checkSubnet checks the subnet and the fixed IP against the subnets the
-// catalog lists (none on NCP: nothing is checked there): the subnet must
-// exist, and the IP lie inside it (inside one of the network's subnets
-// when only the network is given).
+// catalog lists (NCP getSubnetList, NHN Neutron): the subnet must exist,
+// and the IP lie inside it (inside one of the network's subnets when only
+// the network is given).
 func (b *builder) checkSubnet(s *spec.Server, cat *providers.Catalog) {
 	if len(cat.Subnets) == 0 || (s.Network.Subnet == "" && s.Network.IP == "") {
 		return
@@ -85,8 +83,12 @@ func (b *builder) checkSubnet(s *spec.Server, cat *providers.Catalog) {
 		}
 	}
 	if s.Network.Subnet != "" && len(in) == 0 {
+		id := "id"
+		if b.cloud(s.Provider) == spec.ProviderNCloud {
+			id = "number"
+		}
 		b.fieldError(s, "network.subnet", fmt.Sprintf("unknown subnet %q", s.Network.Subnet),
-			fmt.Sprintf("provider %q has no subnet with that id; use the id of one of its subnets (the console's VPC > Subnet page).", s.Provider))
+			fmt.Sprintf("provider %q has no subnet with that %s; use the %s of one of its subnets (the console's VPC > Subnet page).", s.Provider, id, id))
 		return
 	}
 	ip := net.ParseIP(s.Network.IP)
@@ -109,12 +111,13 @@ func (b *builder) checkSubnet(s *spec.Server, cat *providers.Catalog) {
 		"A fixed IP must lie inside the server's subnet; choose an address in "+strings.Join(cidrs, ", ")+", or leave ip out for one the cloud picks.")
 }
 
-// checkNHNRoot checks the boot disk against the catalog: the u2 limits
-// where the file names the flavor by id, and the image's minimum disk
-// against the declared size or a u2 flavor's local disk.
-func (b *builder) checkNHNRoot(s *spec.Server, cat *providers.Catalog) {
+// checkRoot checks the boot disk against the catalog: the image's minimum
+// disk (NCP block storage size, NHN min_disk) against the declared size or
+// an NHN u2 flavor's local disk, and the u2 limits where the file names the
+// flavor by id.
+func (b *builder) checkRoot(s *spec.Server, cat *providers.Catalog) {
 	ti := typeInfo(cat, s.Type)
-	u2 := nhnFamily(s.Type, cat) == "u2"
+	u2 := b.cloud(s.Provider) == spec.ProviderNHNCloud && nhnFamily(s.Type, cat) == "u2"
 	size := 0
 	if s.RootVolume != nil {
 		size = s.RootVolume.Size
@@ -205,17 +208,25 @@ func (b *builder) imageToMake(s *spec.Server, cat *providers.Catalog, depth int)
 	return &providers.ImageInfo{ID: s.Image, Name: s.Image, MinDisk: minDisk}
 }
 
-// defaultRoot gives a server to create on NHN the image's minimum disk as
-// its root volume when the file sets no size (the schema's promise:
-// "Default: the image's or flavor's"), where that minimum is above NHN's
-// own; u2 flavors boot from their local disk and take no size.
+// defaultRoot gives a server to create the image's minimum disk as its
+// root volume when the file sets no size (the schema's promise: "Default:
+// the image's or flavor's"): on NCP always, so that the plan shows and the
+// state records the size the cloud gives; on NHN where that minimum is
+// above NHN's own (20 GB, what fleet asks for otherwise). NHN u2 flavors
+// boot from their local disk and take no size.
 func (b *builder) defaultRoot(s *spec.Server) {
-	if b.cloud(s.Provider) != spec.ProviderNHNCloud || (s.RootVolume != nil && s.RootVolume.Size > 0) ||
-		nhnFamily(s.Type, b.catalog(s.Provider)) == "u2" {
+	if s.RootVolume != nil && s.RootVolume.Size > 0 {
 		return
 	}
+	floor := 0
+	if b.cloud(s.Provider) == spec.ProviderNHNCloud {
+		if nhnFamily(s.Type, b.catalog(s.Provider)) == "u2" {
+			return
+		}
+		floor = spec.NHNRootMinGB
+	}
 	img := b.imageInfo(s)
-	if img == nil || img.MinDisk <= spec.NHNRootMinGB {
+	if img == nil || img.MinDisk <= floor {
 		return
 	}
 	rv := spec.RootVolume{}

@@ -51,10 +51,11 @@
 // Where a provider was refreshed with its catalog, the plan checks the file
 // against it before anything is created (catalog.go), each problem once per
 // group field at its line, and such a plan is Failed: unknown types and
-// zones; on NHN the image's minimum disk (the root volume's default, and a
-// floor for a declared size or a u2 flavor's disk), the u2 root limits for
-// a flavor given by id; unknown subnets and fixed IPs outside their subnet
-// where the catalog lists subnets (NHN).
+// zones; the image's minimum disk (NCP block storage size, NHN min_disk:
+// the root volume's default, and a floor for a declared size or an NHN u2
+// flavor's disk), the NHN u2 root limits for a flavor given by id; unknown
+// subnets and fixed IPs outside their subnet (NCP getSubnetList, NHN
+// Neutron).
 //
 // Server types are compared by the catalog's name: a fleet file may write
 // an NCP product code (SVR.VSVR...) or an NHN flavor id where the inventory

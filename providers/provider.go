@@ -94,9 +94,9 @@ type InventoryResponse struct {
 type Catalog struct {
 	Types  []TypeInfo  // sorted by Name
 	Zones  []string    // sorted
-	Images []ImageInfo // sorted by ID; only where listing them costs no extra call (NHN)
+	Images []ImageInfo // sorted by ID
 	// Subnets are the account's subnets, sorted by ID; empty where the
-	// provider does not list them (NCP, an NHN catalog without a network
+	// provider does not list them (an NHN catalog without a network
 	// endpoint).
 	Subnets []SubnetInfo
 }

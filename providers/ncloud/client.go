@@ -27,6 +27,7 @@ func (c *client) retryPolicy() backoff.Policy {
 type client struct {
 	cfg     Config
 	base    string // gateway root + /vserver/v2
+	vpcBase string // gateway root + /vpc/v2, for the VPC API's reads (vpcAPI)
 	limiter *rate.Limiter
 	calls   atomic.Int64
 	// inflight bounds the calls in flight (Config.MaxInFlight); nil: none.
@@ -41,6 +42,7 @@ func newClient(cfg Config) *client {
 	c := &client{
 		cfg:     cfg,
 		base:    cfg.Endpoint + "/vserver/v2",
+		vpcBase: cfg.Endpoint + "/vpc/v2",
 		limiter: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), burst),
 	}
 	if cfg.MaxInFlight > 0 {

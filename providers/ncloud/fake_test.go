@@ -77,7 +77,7 @@ func answer(status int, body string) responder {
 
 func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 	t := f.t
-	op := strings.TrimPrefix(r.URL.Path, "/vserver/v2/")
+	op := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/vserver/v2/"), "/vpc/v2/")
 	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
 		t.Errorf("%s: method %s content type %q, want a POST form", op, r.Method, r.Header.Get("Content-Type"))
 	}

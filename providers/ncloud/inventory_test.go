@@ -27,8 +27,8 @@ func TestInventory(t *testing.T) {
 	)))
 	f.on("getNetworkInterfaceList", ok("getNetworkInterfaceList", `"totalRows": 1, "networkInterfaceList": [{"networkInterfaceNo": "930", "instanceNo": "1", "ip": "10.0.1.11", "deviceName": "eth0", "accessControlGroupNoList": ["44", "43"]}]`))
 	f.on("getMemberServerImageInstanceList", ok("getMemberServerImageInstanceList", `"totalRows": 2, "memberServerImageInstanceList": [
-		{"memberServerImageInstanceNo": "2264", "memberServerImageName": "golden", "memberServerImageDescription": "fleet:shop image/golden", "originalServerInstanceNo": "1", "memberServerImageInstanceStatus": {"code": "CREAT"}, "memberServerImageInstanceOperation": {"code": "NULL"}},
-		{"memberServerImageInstanceNo": "2265", "memberServerImageName": "theirs", "memberServerImageInstanceStatus": {"code": "CREAT"}}]`))
+		{"memberServerImageInstanceNo": "2264", "memberServerImageName": "golden", "memberServerImageDescription": "fleet:shop image/golden", "originalServerInstanceNo": "1", "memberServerImageInstanceStatus": {"code": "CREAT"}, "memberServerImageInstanceOperation": {"code": "NULL"}, "memberServerImageBlockStorageTotalRows": 1, "memberServerImageBlockStorageTotalSize": 53687091200},
+		{"memberServerImageInstanceNo": "2265", "memberServerImageName": "theirs", "memberServerImageInstanceStatus": {"code": "CREAT"}, "memberServerImageBlockStorageTotalRows": 2, "memberServerImageBlockStorageTotalSize": 161061273600}]`))
 	f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 1, "loginKeyList": [{"keyName": "prod-key", "fingerprint": "eb:8d"}]`))
 	// An address allocated for web-1 by a run that stopped before associating
 	// it; one of another fleet; one made by hand.
@@ -40,6 +40,12 @@ func TestInventory(t *testing.T) {
 		{"serverSpecCode": "s4-g2-s50", "serverProductCode": "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002", "cpuCount": 4, "memorySize": 17179869184},
 		{"serverSpecCode": "c2-g3", "serverProductCode": "SVR.VSVR.HICPU.C002.M004.G003", "cpuCount": 2, "memorySize": 4294967296}]`))
 	f.on("getZoneList", ok("getZoneList", `"zoneList": [{"zoneName": "KR-2", "zoneCode": "KR-2"}, {"zoneName": "KR-1", "zoneCode": "KR-1"}]`))
+	f.on("getServerImageProductList", ok("getServerImageProductList", `"totalRows": 1, "productList": [
+		{"productCode": "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", "productName": "Ubuntu Server 20.04 (64-bit)", "baseBlockStorageSize": 53687091200}]`))
+	f.on("getServerImageList", ok("getServerImageList", `"totalRows": 1, "serverImageList": [
+		{"serverImageNo": "104630229", "serverImageName": "ubuntu-24.04-base", "blockStorageMappingList": [{"order": 0, "blockStorageSize": 10737418240}]}]`))
+	f.on("getSubnetList", ok("getSubnetList", `"totalRows": 2, "subnetList": [
+		{"subnetNo": "37", "vpcNo": "75", "subnet": "10.0.2.0/24"}, {"subnetNo": "36", "vpcNo": "75", "subnet": "10.0.1.0/24"}]`))
 	p := f.provider(nil)
 
 	got, err := p.Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop", Catalog: true})
@@ -63,13 +69,27 @@ func TestInventory(t *testing.T) {
 				{Name: "s4-g2-s50", ID: "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002", Family: "STAND", DiskType: "SSD", CPUs: 4, MemoryMB: 16384},
 			},
 			Zones: []string{"KR-1", "KR-2"},
+			// A member image with two volumes reports only their total:
+			// the boot disk's size stays unknown.
+			Images: []providers.ImageInfo{
+				{ID: "104630229", Name: "ubuntu-24.04-base", MinDisk: 10},
+				{ID: "2264", Name: "golden", MinDisk: 50},
+				{ID: "2265", Name: "theirs"},
+				{ID: "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", Name: "Ubuntu Server 20.04 (64-bit)", MinDisk: 50},
+			},
+			Subnets: []providers.SubnetInfo{{ID: "36", Network: "75", CIDR: "10.0.1.0/24"}, {ID: "37", Network: "75", CIDR: "10.0.2.0/24"}},
 		},
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("inventory (-want +got):\n%s", d)
 	}
-	if n := p.Calls(); n != 8 {
-		t.Errorf("inventory with catalog took %d calls, want 8", n)
+	if n := p.Calls(); n != 11 {
+		t.Errorf("inventory with catalog took %d calls, want 11", n)
+	}
+	for _, c := range f.calls {
+		if c.Op == "getSubnetList" && c.Path != "/vpc/v2/getSubnetList" {
+			t.Errorf("getSubnetList called at %s, want the VPC API's /vpc/v2/getSubnetList", c.Path)
+		}
 	}
 	if form := f.last("getServerInstanceList"); form.Get("pageNo") != "1" || form.Get("pageSize") != "1000" {
 		t.Errorf("server list not paged with a large page: %v", form)

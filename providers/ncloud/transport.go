@@ -16,6 +16,10 @@ import (
 	"github.com/fleet-iac/fleet/providers/ncloud/signature"
 )
 
+// vpcAPI are the operations fleet calls on the VPC API (/vpc/v2), not on
+// the Server API: the gateway routes each under its own path.
+var vpcAPI = map[string]bool{"getSubnetList": true}
+
 // maxBody bounds what is read of one answer: a 1,000-server page is a few MB.
 const maxBody = 64 << 20
 
@@ -24,7 +28,11 @@ const maxBody = 64 << 20
 func (c *client) send(ctx context.Context, op string, f *form, out any) error {
 	f.set("regionCode", c.cfg.Region) // always: bug #576 came from leaving it out
 	f.set("responseFormatType", "json")
-	u, err := url.Parse(c.base + "/" + op)
+	base := c.base
+	if vpcAPI[op] {
+		base = c.vpcBase
+	}
+	u, err := url.Parse(base + "/" + op)
 	if err != nil {
 		return fmt.Errorf("ncloud %s: endpoint: %w", op, err)
 	}

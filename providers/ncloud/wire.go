@@ -74,6 +74,9 @@ type memberServerImage struct {
 	Status                       commonCode `json:"memberServerImageInstanceStatus"`
 	Operation                    commonCode `json:"memberServerImageInstanceOperation"`
 	StatusName                   string     `json:"memberServerImageInstanceStatusName"`
+	// The image's volumes, boot disk included, and their total bytes.
+	BlockStorageTotalRows int   `json:"memberServerImageBlockStorageTotalRows"`
+	BlockStorageTotalSize int64 `json:"memberServerImageBlockStorageTotalSize"`
 }
 
 type memberServerImageList struct {

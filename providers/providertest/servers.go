@@ -3,6 +3,7 @@ package providertest
 import (
 	"cmp"
 	"context"
+	"net/netip"
 	"slices"
 	"testing"
 
@@ -37,6 +38,19 @@ func testCreate(t *testing.T, ctx context.Context, e Env) {
 	}
 	if !slices.IsSortedFunc(inv.Catalog.Types, func(a, b providers.TypeInfo) int { return cmp.Compare(a.Name, b.Name) }) {
 		t.Errorf("catalog types not sorted by name")
+	}
+	// The plan-time checks' inputs: the image's root disk size and the
+	// subnet's CIDR, which holds the server's address.
+	if i := slices.IndexFunc(inv.Catalog.Images, func(im providers.ImageInfo) bool { return im.ID == s.Image }); i < 0 || inv.Catalog.Images[i].MinDisk <= 0 {
+		t.Errorf("catalog images lack the server's image %q with its size: %+v", s.Image, inv.Catalog.Images)
+	}
+	if !slices.IsSortedFunc(inv.Catalog.Images, func(a, b providers.ImageInfo) int { return cmp.Compare(a.ID, b.ID) }) {
+		t.Errorf("catalog images not sorted by id")
+	}
+	if i := slices.IndexFunc(inv.Catalog.Subnets, func(sn providers.SubnetInfo) bool { return sn.ID == s.Network.Subnet }); i < 0 {
+		t.Errorf("catalog subnets lack the server's subnet %q: %+v", s.Network.Subnet, inv.Catalog.Subnets)
+	} else if pfx, err := netip.ParsePrefix(inv.Catalog.Subnets[i].CIDR); err != nil || !pfx.Contains(addrOf(got.IP)) {
+		t.Errorf("subnet %+v does not hold the server's address %q", inv.Catalog.Subnets[i], got.IP)
 	}
 
 	// Another fleet's inventory never shows this fleet's server.
@@ -150,4 +164,11 @@ func testShrink(t *testing.T, ctx context.Context, e Env) {
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.Size != 20 {
 		t.Fatalf("volume after a refused shrink: %+v, want 20 GB", v)
 	}
+}
+
+// addrOf parses an address; an invalid one (none reported) is the zero
+// address, which no prefix contains.
+func addrOf(ip string) netip.Addr {
+	a, _ := netip.ParseAddr(ip)
+	return a
 }
