@@ -62,7 +62,7 @@ func loadFleet(io *Streams, u ui, files []string, stateOnly bool) (*spec.Fleet, 
 	if len(files) == 0 {
 		files = []string{defaultFleetFile}
 	}
-	res := spec.Load(files, spec.LoadOptions{UnsetVarWarns: stateOnly})
+	res := spec.Load(files, spec.LoadOptions{UnsetVarWarns: stateOnly, Vars: io.vars})
 	if stateOnly {
 		res.Diagnostics = stateOnlyDiagnostics(res.Diagnostics, res.Unset)
 	}
@@ -169,7 +169,7 @@ func openBackend(ctx context.Context, fleet *spec.Fleet) (state.Backend, error) 
 			return nil, userError("no PostgreSQL connection string",
 				"The state block says backend: postgres. Set FLEET_PG_DSN (or state.dsn: ${VAR}) to a PostgreSQL connection string.")
 		}
-		return state.NewPostgres(ctx, dsn, fleet.Name)
+		return state.NewPostgres(ctx, dsn, fleet.State.Key)
 	default:
 		return nil, fmt.Errorf("unknown state backend %q", fleet.State.Backend)
 	}

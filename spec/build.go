@@ -62,7 +62,10 @@ func (l *loader) build(f *Fleet, paths []string) {
 // first fleet file, or in the directory given.
 func (l *loader) buildState(f *Fleet, paths []string) {
 	st, _ := l.doc["state"].(map[string]any)
-	f.State = StateConfig{Backend: str(st, "backend"), DSN: str(st, "dsn"), Range: l.rangeOf("/state", true)}
+	f.State = StateConfig{Backend: str(st, "backend"), DSN: str(st, "dsn"), Key: str(st, "key"), Range: l.rangeOf("/state", true)}
+	if f.State.Key == "" {
+		f.State.Key = f.Name
+	}
 	if f.State.Backend == "" {
 		f.State.Backend = "local"
 	}

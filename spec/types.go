@@ -20,6 +20,9 @@ type Fleet struct {
 	Moved     []Moved        // in file order
 	Files     []string       // the files it was loaded from, sorted
 	Digest    string         // sha256 over the files' bytes, in Files order ("sha256:<hex>")
+	// Environment is the var files and variable values it was loaded
+	// with; never nil after Load.
+	Environment *Environment
 }
 
 // Provider is one entry of the providers block.
@@ -46,6 +49,7 @@ type StateConfig struct {
 	Backend string // "local" (default) or "postgres"
 	Path    string // local: the state file; default fleet.lock beside the first fleet file
 	DSN     string // postgres: from the file (after ${VAR}) or FLEET_PG_DSN; never printed
+	Key     string // postgres: the state document's key; default the fleet's name
 	Range   Range
 }
 
