@@ -14,7 +14,7 @@ import (
 type repeated []string
 
 func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
-func (r *repeated) String() string    { return strings.Join(*r, " ") }
+func (r *repeated) String() string     { return strings.Join(*r, " ") }
 
 func varFlags() []cli.Flag {
 	return []cli.Flag{
