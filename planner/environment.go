@@ -77,7 +77,6 @@ func (p *Plan) variablesDigest() string {
 	return p.Environment.VariablesDigest
 }
 
-
 // changedVariables names the variables whose values differ between two
 // environments (either may be nil); sensitive ones are named, never shown.
 func changedVariables(was, now *Environment) string {
