@@ -151,6 +151,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) error {
 		if st, err = ws.checkFresh(ctx, plan, planFile, files); err != nil {
 			return err
 		}
+		plan.RestoreSensitive(ws.fleet)
 	} else {
 		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), destroy: destroy, refresh: true})
 		if err != nil {

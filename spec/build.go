@@ -106,7 +106,7 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 		Network: Network{VPC: str(net, "vpc"), Subnet: str(net, "subnet"),
 			SecurityGroups: strList(net["security_groups"]), IP: str(net, "ip"),
 			Interfaces: strList(net["interfaces"])},
-		UserData: str(g, "user_data"), PublicIP: boolean(g, "public_ip"), InitScript: str(g, "init_script"),
+		UserData: str(g, "user_data"), SensitiveUserData: l.sensitiveAt(ptr + "/user_data"), PublicIP: boolean(g, "public_ip"), InitScript: str(g, "init_script"),
 		PlacementGroup: str(g, "placement_group"), Billing: str(g, "billing"),
 		Description: str(g, "description"), Rollout: group.Rollout, BatchCreate: boolean(g, "batch_create"), Range: group.Range,
 	}

@@ -108,6 +108,9 @@ type Server struct {
 	RootVolume     *RootVolume
 	Volumes        []Volume // sorted by name
 	UserData       string   // NHN: plain text; base64-encoded by the provider
+	// SensitiveUserData: the user data holds a sensitive variable, so a
+	// saved plan leaves it out and apply takes it from the fleet again.
+	SensitiveUserData bool `json:",omitempty"`
 	Metadata       map[string]string
 	PublicIP       bool   // NCP associateWithPublicIp
 	InitScript     string // NCP initScriptNo
