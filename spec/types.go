@@ -94,36 +94,37 @@ const (
 
 // Server is one expanded server instance, e.g. web-2 of group web.
 type Server struct {
-	Name       string // instance name: web-2, or web without count
-	Group      string // the group it came from: web
-	Index      int    // 1-based position in the group, 0 without count
-	Provider   string // provider name (key of Fleet.Providers)
-	Image      string // image id/code, or "image/NAME" for a declared image
-	Type       string // NCP spec code (or product code); NHN flavor name
-	Zone       string
-	Network    Network
-	Key        string // NCP login key / NHN keypair name
-	Power      string // PowerRunning (default), PowerStopped, PowerShelved
-	Protect    bool
-	RootVolume *RootVolume
-	Volumes    []Volume // sorted by name
-	UserData   string   // NHN: plain text; base64-encoded by the provider
-	// SensitiveUserData: the user data holds a sensitive variable, so a
-	// saved plan leaves it out and apply takes it from the fleet again.
-	SensitiveUserData bool `json:",omitempty"`
-	Metadata          map[string]string
-	PublicIP          bool   // NCP associateWithPublicIp
-	InitScript        string // NCP initScriptNo
-	PlacementGroup    string // NCP placementGroupNo
-	Billing           string // "", "hourly" (MTRAT), "monthly" (FXSUM)
-	Description       string // NCP serverDescription prefix (fleet appends its owner tag)
-	Partitions        []Partition
-	Rollout           *Rollout // the group's rollout
-	BatchCreate       bool     // batch creates even where the cloud names members differently (renamed after)
-	Range             Range    // where the group was declared
+	Name           string // instance name: web-2, or web without count
+	Group          string // the group it came from: web
+	Index          int    // 1-based position in the group, 0 without count
+	Provider       string // provider name (key of Fleet.Providers)
+	Image          string // image id/code, or "image/NAME" for a declared image
+	Type           string // NCP spec code (or product code); NHN flavor name
+	Zone           string
+	Network        Network
+	Key            string // NCP login key / NHN keypair name
+	Power          string // PowerRunning (default), PowerStopped, PowerShelved
+	Protect        bool
+	RootVolume     *RootVolume
+	Volumes        []Volume // sorted by name
+	UserData       string   // NHN: plain text; base64-encoded by the provider
+	Metadata       map[string]string
+	PublicIP       bool   // NCP associateWithPublicIp
+	InitScript     string // NCP initScriptNo
+	PlacementGroup string // NCP placementGroupNo
+	Billing        string // "", "hourly" (MTRAT), "monthly" (FXSUM)
+	Description    string // NCP serverDescription prefix (fleet appends its owner tag)
+	Partitions     []Partition
+	Rollout        *Rollout // the group's rollout
+	BatchCreate    bool     // batch creates even where the cloud names members differently (renamed after)
+	Range          Range    // where the group was declared
 	// Fields is where each field of the group was written, by dotted path
 	// ("type", "network.ip"); shared by the group's instances: read only.
 	Fields map[string]Range `json:"-"`
+
+	// SensitiveUserData: the user data holds a sensitive variable, so a
+	// saved plan leaves it out and apply takes it from the fleet again.
+	SensitiveUserData bool `json:",omitempty"`
 }
 
 // FieldRange is where a field of the server's group was written, else
