@@ -169,7 +169,7 @@ func openBackend(ctx context.Context, fleet *spec.Fleet) (state.Backend, error) 
 			return nil, userError("no PostgreSQL connection string",
 				"The state block says backend: postgres. Set FLEET_PG_DSN (or state.dsn: ${VAR}) to a PostgreSQL connection string.")
 		}
-		return state.NewPostgres(ctx, dsn, fleet.State.Key)
+		return state.NewPostgresKey(ctx, dsn, fleet.State.Key, fleet.Name)
 	default:
 		return nil, fmt.Errorf("unknown state backend %q", fleet.State.Backend)
 	}
