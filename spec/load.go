@@ -50,7 +50,6 @@ type loader struct {
 	fromEnv    map[string]string      // pointers of strings built from ${VAR} → the first variable
 	fromVar    map[string]string      // pointers of values built from ${var.NAME} → the first variable
 	vars       map[string]*varDecl    // the declared variables, by name
-	varSources []*source              // the var files read
 	broken     map[string]bool        // pointers whose value could not be read, already reported
 	trees      map[*source]*yaml.Node // files parsed again by locate
 	failed     bool                   // a file could not be parsed: the merged fleet is incomplete
@@ -119,10 +118,9 @@ func Load(paths []string, opts LoadOptions) LoadResult {
 	for i, src := range l.sources {
 		docs[i] = l.parseFile(src)
 	}
+	// The var files' lines are never quoted under a diagnostic (their
+	// sources are left out of the result): they may hold secrets.
 	l.declareVariables(docs, opts.Vars)
-	for _, src := range l.varSources {
-		sources[src.name] = src.data
-	}
 	for i, src := range l.sources {
 		l.loadFile(src, docs[i])
 	}

@@ -31,7 +31,6 @@ func (l *loader) readVarFile(name string) {
 		return
 	}
 	src := newSource(name, data)
-	l.varSources = append(l.varSources, src)
 	doc, ok := l.parseYAML(src)
 	if !ok || len(doc.Content) == 0 {
 		return

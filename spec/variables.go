@@ -172,9 +172,13 @@ func (l *loader) scratchConvert(src *source, n *yaml.Node, ptr string) any {
 func (l *loader) varFlag(arg string) {
 	name, val, ok := strings.Cut(arg, "=")
 	if !ok || !validVarName(name) {
-		l.diags = l.diags.Append(Diagnostic{Severity: SeverityError,
-			Summary: fmt.Sprintf("--var %s: expected NAME=VALUE", Printable(arg)),
-			Detail:  "Give a variable declared under variables: and its value, such as --var web_count=3."})
+		// the argument is not echoed: it may be a secret given wrongly
+		summary := "--var: expected NAME=VALUE, got an argument without '='"
+		if ok {
+			summary = fmt.Sprintf("--var %s=...: %q is not a variable name", Printable(name), Printable(name))
+		}
+		l.diags = l.diags.Append(Diagnostic{Severity: SeverityError, Summary: summary,
+			Detail: "Give a variable declared under variables: and its value, such as --var web_count=3."})
 		return
 	}
 	decl := l.vars[name]
