@@ -38,6 +38,8 @@ type Streams struct {
 	// eventsEnded is set once apply or destroy --json has printed, or
 	// handed the executor, the event that ends the run.
 	eventsEnded bool
+	// vars are the --var and --var-file values of the command that runs.
+	vars spec.VarInputs
 }
 
 // report prints diagnostics for people on Err and keeps them.
@@ -106,7 +108,7 @@ func helpAsFlag(args []string) []string {
 
 // commands lists every command, in the order --help shows them.
 func commands(io *Streams) []*cli.Command {
-	return []*cli.Command{
+	return withVariables(io, []*cli.Command{
 		validateCommand(io),
 		planCommand(io),
 		applyCommand(io),
@@ -121,7 +123,7 @@ func commands(io *Streams) []*cli.Command {
 		schemaCommand(io),
 		simCommand(io),
 		versionCommand(io),
-	}
+	})
 }
 
 // getenv is the one place commands read the environment, so tests can see it.

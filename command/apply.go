@@ -145,6 +145,9 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 		if len(files) == 0 {
 			files = saved.FleetFiles // a saved plan names the fleet files it was made from
 		}
+		if len(s.vars.Set) == 0 && len(s.vars.Files) == 0 {
+			s.vars.Files = saved.VarFiles // and its var files; --var values must be given again
+		}
 	}
 	ws, err := openWorkspace(ctx, s, u, files, false)
 	if err != nil {
@@ -172,6 +175,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 		if st, err = ws.checkFresh(ctx, plan, planFile, files); err != nil {
 			return err
 		}
+		plan.RestoreSensitive(ws.fleet)
 	} else {
 		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), replace: c.StringSlice("replace"),
 			skipChecks: c.Bool("skip-checks"), destroy: destroy, refresh: true})
@@ -228,7 +232,7 @@ func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path st
 		return nil, err
 	}
 	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), version); err != nil {
-		return nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan "+fileFlags(files)+"--out "+shellQuote(path)+"\" and apply that.")
+		return nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan "+fileFlags(files)+varFileFlags(ws.io.vars.Files)+"--out "+shellQuote(path)+"\" and apply that.")
 	}
 	return st, nil
 }

@@ -27,3 +27,12 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// varFileFlags is fileFlags for --var-file.
+func varFileFlags(files []string) string {
+	var b strings.Builder
+	for _, f := range files {
+		b.WriteString("--var-file " + shellQuote(f) + " ")
+	}
+	return b.String()
+}

@@ -72,6 +72,24 @@ servers:
 	}
 	checked := write("checked.yaml", checkedFleet("s2-g2-s50"))
 	checkedLater := write("checked-later.yaml", checkedFleet("s4-g2-s50"))
+	// a fleet with variables: plans and the state say which environment
+	envs := write("envs.yaml", `version: 1
+name: envs-${var.env}
+variables:
+  env: {}
+  token: { sensitive: true, default: not-shown }
+state: { path: "envs-${var.env}.lock" }
+providers:
+  ncp: { type: ncloud, region: KR, endpoint: embedded }
+servers:
+  web:
+    provider: ncp
+    image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050
+    type: s2-g2-s50
+    network: { vpc: "75", subnet: "36" }
+`)
+	envVars := write("dev.yaml", "env: dev\n")
+	envSaved := filepath.Join(dir, "envs-plan.json")
 
 	type step struct {
 		args   []string
@@ -110,6 +128,10 @@ servers:
 		{[]string{"apply", "--auto-approve", "--json", "-f", bad}, 1, "events"},
 		{[]string{"destroy", "--auto-approve", "--json", "-f", fleet}, 1, "events"},
 		{[]string{"apply", "--auto-approve", "--json", "-f", nocreds}, 1, "events"},
+		{[]string{"plan", "--json", "--var-file", envVars, "--out", envSaved, "-f", envs}, 0, "plan"},
+		{[]string{"show", "--json", envSaved}, 0, "plan"},
+		{[]string{"apply", "--json", "-f", envs, envSaved}, 0, "events"},
+		{[]string{"show", "--json", "--var-file", envVars, "-f", envs}, 0, "state"},
 	}
 	for _, st := range steps {
 		name := strings.Join(st.args, " ")
@@ -120,6 +142,9 @@ servers:
 		}
 		if out.Len() == 0 {
 			t.Fatalf("fleet %s printed nothing on stdout", name)
+		}
+		if strings.Contains(name, "envs") && st.schema != "events" && !bytes.Contains(out.Bytes(), []byte(`"environment"`)) {
+			t.Errorf("fleet %s: a fleet with variables, and no environment in the document:\n%s", name, out.String())
 		}
 		docs := [][]byte{out.Bytes()}
 		if st.schema == "events" {

@@ -98,6 +98,7 @@ func runPlan(c *cli.Context, s *Streams, format string, wsOut **workspace) (*pla
 	out := c.String("out")
 	if out != "" {
 		plan.FleetFiles = absPaths(ws.fleet.Files)
+		plan.VarFiles = absPaths(s.vars.Files)
 		if err := planner.Save(out, plan); err != nil {
 			return nil, fmt.Errorf("save plan: %w", err)
 		}

@@ -37,17 +37,17 @@ func showCommand(s *Streams) *cli.Command {
 				}
 				return renderPlan(s, uiFor(c, s), plan, format)
 			}
-			st, err := readState(c, s)
+			st, env, err := readStateIn(c, s)
 			if err != nil {
 				return err
 			}
 			switch format {
 			case formatJSON:
-				return jsonOut(s, stateDocument{FormatVersion: jsonFormatVersion, State: st})
+				return jsonOut(s, stateDocument{FormatVersion: jsonFormatVersion, Environment: env, State: st})
 			case formatMarkdown:
-				return writeStateMarkdown(s.Out, st)
+				return writeStateMarkdown(s.Out, st, env)
 			}
-			return writeStateText(s.Out, st)
+			return writeStateText(s.Out, st, env)
 		},
 	}
 }
@@ -59,10 +59,16 @@ type stateDocument struct {
 	// Version hides the state file's "version" (a shallower field wins in
 	// encoding/json); omitted, so the document has one version key.
 	Version *int `json:"version,omitempty"`
+	// Environment is the var files and state the fleet was loaded with;
+	// only for a fleet with variables.
+	Environment *planner.Environment `json:"environment,omitempty"`
 	*state.State
 }
 
-func writeStateText(w io.Writer, st *state.State) error {
+func writeStateText(w io.Writer, st *state.State, env *planner.Environment) error {
+	if env != nil {
+		fmt.Fprintf(w, "%s\n\n", env.Line())
+	}
 	if len(st.Resources) == 0 {
 		fmt.Fprintln(w, "The state is empty: nothing is managed yet.")
 		return nil
@@ -80,8 +86,11 @@ func writeStateText(w io.Writer, st *state.State) error {
 	return tw.Flush()
 }
 
-func writeStateMarkdown(w io.Writer, st *state.State) error {
+func writeStateMarkdown(w io.Writer, st *state.State, env *planner.Environment) error {
 	var b strings.Builder
+	if env != nil {
+		fmt.Fprintf(&b, "%s\n\n", env.Line())
+	}
 	if len(st.Resources) == 0 {
 		b.WriteString("### fleet state\n\nThe state is empty: nothing is managed yet.\n")
 		_, err := io.WriteString(w, b.String())

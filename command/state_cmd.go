@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -93,18 +94,25 @@ func stateCommand(s *Streams) *cli.Command {
 }
 
 func readState(c *cli.Context, s *Streams) (*state.State, error) {
+	st, _, err := readStateIn(c, s)
+	return st, err
+}
+
+// readStateIn reads the state and says which environment it belongs to
+// (nil for a fleet without variables).
+func readStateIn(c *cli.Context, s *Streams) (*state.State, *planner.Environment, error) {
 	ctx, cancel := signalContext()
 	defer cancel()
 	ws, err := openStateWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer ws.Close()
 	st, err := ws.backend.Read(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read state: %w", err)
+		return nil, nil, fmt.Errorf("read state: %w", err)
 	}
-	return st, nil
+	return st, planner.EnvironmentOf(ws.fleet), nil
 }
 
 // stateMoveCommands are push and pull: moving a state document between the

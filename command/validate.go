@@ -62,7 +62,7 @@ Exit codes: 0 valid, 1 invalid.`,
 			sources := map[string][]byte{}
 			var loaded []*spec.Fleet
 			for _, paths := range fleets {
-				res := spec.Load(paths, spec.LoadOptions{UnsetVarWarns: !c.Bool("strict-env")})
+				res := spec.Load(paths, spec.LoadOptions{UnsetVarWarns: !c.Bool("strict-env"), Vars: s.vars})
 				diags = diags.Append(res.Diagnostics)
 				for name, data := range res.Sources {
 					sources[name] = data

@@ -72,7 +72,7 @@ func loadFleet(io *Streams, u ui, files []string, stateOnly bool) (*spec.Fleet, 
 	if len(files) == 0 {
 		files = []string{defaultFleetFile}
 	}
-	res := spec.Load(files, spec.LoadOptions{UnsetVarWarns: stateOnly})
+	res := spec.Load(files, spec.LoadOptions{UnsetVarWarns: stateOnly, Vars: io.vars})
 	if stateOnly {
 		res.Diagnostics = stateOnlyDiagnostics(res.Diagnostics, res.Unset)
 	}
@@ -179,7 +179,7 @@ func openBackend(ctx context.Context, fleet *spec.Fleet) (state.Backend, error) 
 			return nil, userError("no PostgreSQL connection string",
 				"The state block says backend: postgres. Set FLEET_PG_DSN (or state.dsn: ${VAR}) to a PostgreSQL connection string.")
 		}
-		return state.NewPostgres(ctx, dsn, fleet.Name)
+		return state.NewPostgresKey(ctx, dsn, fleet.State.Key, fleet.Name)
 	default:
 		return nil, fmt.Errorf("unknown state backend %q", fleet.State.Backend)
 	}

@@ -21,7 +21,29 @@ import (
 
 // wantExamples are the fleets the README promises; a missing one, or one
 // not listed here, fails the test rather than going unchecked.
-var wantExamples = []string{"mixed", "ncp-web", "nhn-db", "quickstart"}
+var wantExamples = []string{"environments", "mixed", "ncp-web", "nhn-db", "quickstart"}
+
+// varFiles are an example's environments: the var files in its env/
+// directory, or one run without a var file when it has none.
+func varFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "env", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		return []string{""}
+	}
+	return files
+}
+
+// varArgs is the --var-file flag for a var file from varFiles.
+func varArgs(file string) []string {
+	if file == "" {
+		return nil
+	}
+	return []string{"--var-file", file}
+}
 
 // exampleDirs lists the directories holding a fleet: every one with a
 // *.yaml or *.yml file, except ci/, which holds CI recipes.
@@ -74,20 +96,29 @@ func TestExamplesValidate(t *testing.T) {
 				t.Fatalf("every example needs a README.md: %v", err)
 			}
 			read := map[string]bool{}
-			res := spec.Load([]string{dir}, spec.LoadOptions{Getenv: func(name string) (string, bool) {
-				read[name] = true
-				v, ok := env[name]
-				return v, ok
-			}})
-			for _, d := range res.Diagnostics {
-				where := ""
-				if d.Range != nil {
-					where = d.Range.String() + ": "
+			for _, vf := range varFiles(t, dir) {
+				var in spec.VarInputs
+				if vf != "" {
+					in.Files = []string{vf}
 				}
-				t.Errorf("%s%s: %s: %s", where, d.Severity, d.Summary, d.Detail)
-			}
-			if len(res.Fleet.Servers) == 0 {
-				t.Errorf("%s declares no servers", dir)
+				res := spec.Load([]string{dir}, spec.LoadOptions{Vars: in, Getenv: func(name string) (string, bool) {
+					if strings.HasPrefix(name, "FLEET_VAR_") {
+						return "", false // an example's values are in its var files
+					}
+					read[name] = true
+					v, ok := env[name]
+					return v, ok
+				}})
+				for _, d := range res.Diagnostics {
+					where := ""
+					if d.Range != nil {
+						where = d.Range.String() + ": "
+					}
+					t.Errorf("%s%s: %s: %s", where, d.Severity, d.Summary, d.Detail)
+				}
+				if len(res.Fleet.Servers) == 0 {
+					t.Errorf("%s declares no servers", dir)
+				}
 			}
 			for name := range read {
 				if !bytes.Contains(readme, []byte(name)) {
@@ -119,7 +150,11 @@ func copyDir(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.IsDir() || e.Name() == "fleet.lock" || e.Name() == "fleet.lock.lk" {
+		if e.IsDir() && e.Name() == "env" {
+			copyEnv(t, filepath.Join(dir, "env"), filepath.Join(dst, "env"))
+			continue
+		}
+		if e.IsDir() || strings.HasSuffix(e.Name(), ".lock") || strings.HasSuffix(e.Name(), ".lock.lk") {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
@@ -131,6 +166,27 @@ func copyDir(t *testing.T, dir string) string {
 		}
 	}
 	return dst
+}
+
+// copyEnv copies an example's var files.
+func copyEnv(t *testing.T, from, to string) {
+	t.Helper()
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(from, "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // TestExamplesApply applies every example end to end, as its README says:
@@ -147,36 +203,56 @@ func TestExamplesApply(t *testing.T) {
 		t.Setenv(v.Name, v.Value)
 	}
 	for _, name := range exampleDirs(t) {
-		t.Run(name, func(t *testing.T) {
-			dir := copyDir(t, name)
-			if code, out := run(t, "apply", "--auto-approve", "-f", dir); code != 0 {
-				t.Fatalf("apply exited %d:\n%s", code, out)
+		dir := copyDir(t, name)
+		for _, vf := range varFiles(t, name) {
+			if vf != "" {
+				vf = filepath.Join(dir, "env", filepath.Base(vf))
 			}
-			if code, out := run(t, "plan", "--detailed-exitcode", "-f", dir); code != 0 {
-				t.Fatalf("plan after apply exited %d, want 0 (no changes):\n%s", code, out)
-			}
-			plan := filepath.Join(t.TempDir(), "plan.json")
-			if code, out := run(t, "plan", "--out", plan, "-f", dir); code != 0 {
-				t.Fatalf("plan --out exited %d:\n%s", code, out)
-			}
-			if code, out := run(t, "apply", "-f", dir, plan); code != 0 {
-				t.Fatalf("apply PLAN exited %d:\n%s", code, out)
-			}
-			if name == "ncp-web" {
-				// Its servers are protected: destroy must refuse them.
-				if code, _ := run(t, "destroy", "--auto-approve", "-f", dir); code != 1 {
-					t.Fatalf("destroy of protected servers exited %d, want 1", code)
-				}
-				return
-			}
-			if code, out := run(t, "destroy", "--auto-approve", "-f", dir); code != 0 {
-				t.Fatalf("destroy exited %d:\n%s", code, out)
-			}
-			if code, out := run(t, "state", "list", "-f", dir); code != 0 || strings.TrimSpace(out) != "" {
-				t.Fatalf("state after destroy (exit %d):\n%s", code, out)
-			}
-		})
+			applyExample(t, name, dir, vf)
+		}
 	}
+}
+
+// applyExample applies one example (in one environment, given a var file)
+// end to end.
+func applyExample(t *testing.T, name, dir, varFile string) {
+	sub := name
+	if varFile != "" {
+		sub += "/" + strings.TrimSuffix(filepath.Base(varFile), ".yaml")
+	}
+	vars := varArgs(varFile)
+	fleet := func(t *testing.T, args ...string) (int, string) {
+		t.Helper()
+		return run(t, append(args, vars...)...)
+	}
+	t.Run(sub, func(t *testing.T) {
+		if code, out := fleet(t, "apply", "--auto-approve", "-f", dir); code != 0 {
+			t.Fatalf("apply exited %d:\n%s", code, out)
+		}
+		if code, out := fleet(t, "plan", "--detailed-exitcode", "-f", dir); code != 0 {
+			t.Fatalf("plan after apply exited %d, want 0 (no changes):\n%s", code, out)
+		}
+		plan := filepath.Join(t.TempDir(), "plan.json")
+		if code, out := fleet(t, "plan", "--out", plan, "-f", dir); code != 0 {
+			t.Fatalf("plan --out exited %d:\n%s", code, out)
+		}
+		if code, out := fleet(t, "apply", "-f", dir, plan); code != 0 {
+			t.Fatalf("apply PLAN exited %d:\n%s", code, out)
+		}
+		if name == "ncp-web" {
+			// Its servers are protected: destroy must refuse them.
+			if code, _ := fleet(t, "destroy", "--auto-approve", "-f", dir); code != 1 {
+				t.Fatalf("destroy of protected servers exited %d, want 1", code)
+			}
+			return
+		}
+		if code, out := fleet(t, "destroy", "--auto-approve", "-f", dir); code != 0 {
+			t.Fatalf("destroy exited %d:\n%s", code, out)
+		}
+		if code, out := fleet(t, "state", "list", "-f", dir); code != 0 || strings.TrimSpace(out) != "" {
+			t.Fatalf("state after destroy (exit %d):\n%s", code, out)
+		}
+	})
 }
 
 // fleetCall matches one fleet command line in a CI recipe: the command

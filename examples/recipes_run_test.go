@@ -81,7 +81,10 @@ func newRecipeRunner(t *testing.T) *recipeRunner {
 	for _, name := range []string{"FLEET_SIM_NCP_VPC", "FLEET_SIM_NCP_SUBNET", "FLEET_SIM_NCP_IMAGE", "FLEET_SIM_NCP_SPEC"} {
 		r.base = append(r.base, name+"="+r.simEnv[name])
 	}
-	r.write("infra/main.yaml", "version: 1\nname: shop\nproviders:\n  ncp: { type: ncloud, region: KR }\n")
+	// one fleet, two environments: the recipes plan and apply each
+	r.write("infra/main.yaml", "version: 1\nname: shop-${var.env}\nvariables:\n  env: {}\nstate: { path: \"fleet-${var.env}.lock\" }\nproviders:\n  ncp: { type: ncloud, region: KR }\n")
+	r.write("infra/env/dev.yaml", "env: dev\n")
+	r.write("infra/env/prod.yaml", "env: prod\n")
 	r.write("infra/servers.yaml", "servers:\n  web:\n    provider: ncp\n    count: 1\n    image: ${FLEET_SIM_NCP_IMAGE}\n    type: ${FLEET_SIM_NCP_SPEC}\n    network: { vpc: \"${FLEET_SIM_NCP_VPC}\", subnet: \"${FLEET_SIM_NCP_SUBNET}\" }\n")
 	return r
 }
@@ -218,12 +221,12 @@ func TestGitHubActionsRecipe(t *testing.T) {
 	}
 	runJob("plan", pr)
 	posted := r.postedSince()
-	for _, want := range []string{"== gh comment", "### fleet plan: `shop`", "**Plan: 1 to create.**"} {
+	for _, want := range []string{"== gh comment", "### fleet plan: `shop-dev`", "### fleet plan: `shop-prod`", "Environment: var file infra/env/prod.yaml", "**Plan: 1 to create.**"} {
 		if !strings.Contains(posted, want) {
 			t.Errorf("the PR comment lacks %q:\n%s", want, posted)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(r.repo, "infra", "fleet.lock")); err == nil {
+	if _, err := os.Stat(filepath.Join(r.repo, "infra", "fleet-dev.lock")); err == nil {
 		t.Error("the pull request's plan wrote a state")
 	}
 
@@ -235,15 +238,15 @@ func TestGitHubActionsRecipe(t *testing.T) {
 		main["secrets."+k] = v
 	}
 	out := runJob("apply", main)
-	if !strings.Contains(out, "Apply complete: 1 created.") {
-		t.Errorf("the apply job did not create the server:\n%s", out)
+	if strings.Count(out, "Apply complete: 1 created.") != 2 {
+		t.Errorf("the apply job did not create the server of each environment:\n%s", out)
 	}
 
 	// A broken fleet file in a pull request: the comment says why.
 	r.write("infra/servers.yaml", "servers:\n  web:\n    provider: ncp\n    imgae: x\n")
 	job := wf.Jobs["plan"]
 	step := job.Steps[len(job.Steps)-1]
-	env := map[string]string{"FLEET_DIR": "infra", "NO_COLOR": "1", "GH_TOKEN": "ghs_test", "PR": "7", "GITHUB_STEP_SUMMARY": filepath.Join(t.TempDir(), "s")}
+	env := map[string]string{"FLEET_DIR": "infra", "FLEET_ENVIRONMENTS": "dev", "NO_COLOR": "1", "GH_TOKEN": "ghs_test", "PR": "7", "GITHUB_STEP_SUMMARY": filepath.Join(t.TempDir(), "s")}
 	if code, out := r.shell("plan", step.Run, env); code != 1 {
 		t.Errorf("a plan of a broken file exited %d, want 1:\n%s", code, out)
 	}
@@ -356,7 +359,7 @@ func TestGitLabRecipe(t *testing.T) {
 		t.Errorf("merge request pipeline ran %v, want validate and plan", ran)
 	}
 	posted := r.postedSince()
-	for _, want := range []string{"== curl note", "### fleet plan: `shop`", "**Plan: 1 to create.**"} {
+	for _, want := range []string{"== curl note", "### fleet plan: `shop-dev`", "### fleet plan: `shop-prod`", "Environment: var file infra/env/prod.yaml", "**Plan: 1 to create.**"} {
 		if !strings.Contains(posted, want) {
 			t.Errorf("the MR note lacks %q:\n%s", want, posted)
 		}
@@ -372,7 +375,7 @@ func TestGitLabRecipe(t *testing.T) {
 	if diff := slices.Compare(ran, []string{"validate", "apply"}); diff != 0 {
 		t.Errorf("default branch pipeline ran %v, want validate and apply", ran)
 	}
-	if !strings.Contains(log, "Apply complete: 1 created.") {
-		t.Errorf("the apply job did not create the server:\n%s", log)
+	if strings.Count(log, "Apply complete: 1 created.") != 2 {
+		t.Errorf("the apply job did not create the server of each environment:\n%s", log)
 	}
 }

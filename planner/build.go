@@ -131,6 +131,7 @@ func newBuilder(in Input) *builder {
 		FleetVersion:         in.FleetVersion,
 		Fleet:                fleet.Name,
 		SpecDigest:           fleet.Digest,
+		Environment:          EnvironmentOf(fleet),
 		InventoryFingerprint: InventoryFingerprint(in.Inventory),
 		Refreshed:            len(in.Inventory) > 0,
 		Actions:              []Action{},

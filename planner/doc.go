@@ -47,6 +47,10 @@
 // adoption. A plan made with no provider refreshed has Plan.Refreshed false
 // and CheckFresh does not compare its (empty) inventory fingerprint; the
 // state lineage and serial, spec digest and fleet version are still checked.
+// So is the variables' digest (Plan.Environment, environment.go): a plan
+// made with one var file is refused when applied with other values. A saved
+// plan leaves out user data that holds a sensitive variable (file.go);
+// RestoreSensitive puts it back from the fleet once CheckFresh passed.
 //
 // Where a provider was refreshed with its catalog, the plan checks the file
 // against it before anything is created (catalog.go), each problem once per

@@ -7,13 +7,14 @@ import (
 
 	"github.com/fleet-iac/fleet/atomicfile"
 	"github.com/fleet-iac/fleet/regularfile"
+	"github.com/fleet-iac/fleet/spec"
 )
 
 // Save writes the plan to path as JSON, atomically (temp file in the same
 // directory, fsync, rename) and readable by its owner only: a plan names
 // the fleet's servers and addresses.
 func Save(path string, p *Plan) error {
-	data, err := json.MarshalIndent(p, "", "  ")
+	data, err := json.MarshalIndent(withoutSensitive(p), "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode plan: %w", err)
 	}
@@ -47,4 +48,35 @@ func Load(path string) (*Plan, error) {
 		return nil, fmt.Errorf("load plan %s: %w", path, err)
 	}
 	return &p, nil
+}
+
+// withoutSensitive is p with the user data that holds a sensitive variable
+// left out: a plan file is not a place for secrets. Apply puts it back
+// from the fleet (RestoreSensitive) once the variables' digest matched.
+func withoutSensitive(p *Plan) *Plan {
+	out := *p
+	out.Actions = append([]Action(nil), p.Actions...)
+	for i := range out.Actions {
+		if s := out.Actions[i].Server; s != nil && s.SensitiveUserData {
+			c := *s
+			c.UserData = ""
+			out.Actions[i].Server = &c
+		}
+	}
+	return &out
+}
+
+// RestoreSensitive puts back into a saved plan the user data Save left
+// out, from the fleet it is applied with; CheckFresh has made sure the
+// fleet files and the variables are the ones it was made with.
+func (p *Plan) RestoreSensitive(f *spec.Fleet) {
+	for i := range p.Actions {
+		s := p.Actions[i].Server
+		if s == nil || !s.SensitiveUserData {
+			continue
+		}
+		if d := f.Server(s.Name); d != nil {
+			s.UserData = d.UserData
+		}
+	}
 }

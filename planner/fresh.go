@@ -84,6 +84,9 @@ func (p *Plan) CheckFresh(st *state.State, fleet *spec.Fleet, fingerprint string
 	if p.SpecDigest != digest {
 		moved = append(moved, "the fleet files changed (spec digest differs)")
 	}
+	if was, now := p.variablesDigest(), varsDigest(fleet); was != now {
+		moved = append(moved, "it was made with other variable values ("+changedVariables(p.Environment, EnvironmentOf(fleet))+")")
+	}
 	if p.Refreshed && p.InventoryFingerprint != fingerprint {
 		moved = append(moved, "the cloud changed (inventory fingerprint differs)")
 	}

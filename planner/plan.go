@@ -47,6 +47,15 @@ type Plan struct {
 	// paths, so `fleet apply PLAN` finds them from any directory. The CLI sets
 	// it when saving; SpecDigest still decides whether they changed.
 	FleetFiles []string `json:"fleet_files,omitempty"`
+	// VarFiles are the --var-file files it was made with, as absolute
+	// paths: `fleet apply PLAN` without --var or --var-file reads them
+	// again, and the variables' digest decides whether they still hold the
+	// same values.
+	VarFiles []string `json:"var_files,omitempty"`
+
+	// Environment is the var files, state and variables the plan was made
+	// for; nil for a fleet without variables.
+	Environment *Environment `json:"environment,omitempty"`
 
 	// Refreshed is false when the plan was made without refreshing any
 	// provider (plan --refresh=false): its fingerprint covers no inventory,

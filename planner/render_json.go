@@ -17,6 +17,7 @@ type jsonPlan struct {
 	Fleet                string        `json:"fleet"`
 	State                jsonState     `json:"state"`
 	SpecDigest           string        `json:"spec_digest"`
+	Environment          *Environment  `json:"environment,omitempty"` // only for a fleet with variables
 	InventoryFingerprint string        `json:"inventory_fingerprint"`
 	Refreshed            bool          `json:"refreshed"`
 	HasChanges           bool          `json:"has_changes"`
@@ -115,6 +116,7 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 		Fleet:                p.Fleet,
 		State:                jsonState{Lineage: p.StateLineage, Serial: p.StateSerial},
 		SpecDigest:           p.SpecDigest,
+		Environment:          p.Environment,
 		InventoryFingerprint: p.InventoryFingerprint,
 		Refreshed:            p.Refreshed,
 		HasChanges:           p.HasChanges() && !errored,

@@ -59,6 +59,9 @@ const mdFoldActions = 50
 func RenderMarkdown(w io.Writer, p *Plan) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "### fleet plan: `%s`\n\n", p.Fleet)
+	if p.Environment != nil {
+		fmt.Fprintf(&b, "%s\n\n", mdEscape(p.Environment.Line()))
+	}
 	fmt.Fprintf(&b, "**%s**\n", p.SummaryLine())
 	if n := p.Summary.Blocked; n > 0 {
 		fmt.Fprintf(&b, "\n> [!CAUTION]\n> %d %s blocked by `protect: true`; this plan cannot be applied.\n", n, plural(n, "resource is", "resources are"))

@@ -183,6 +183,9 @@ func (d Drift) Line() string {
 // and the summary line. The output depends on nothing but p and style.
 func RenderText(w io.Writer, p *Plan, style Style) error {
 	var b strings.Builder
+	if p.Environment != nil {
+		b.WriteString(p.Environment.Line() + "\n\n")
+	}
 	if len(p.Drift) > 0 {
 		b.WriteString(style.paint(sgrBold, "Drift: changed outside fleet since the last apply") + "\n")
 		width := 0

@@ -64,7 +64,10 @@ func (l *loader) build(f *Fleet, paths []string) {
 // first fleet file, or in the directory given.
 func (l *loader) buildState(f *Fleet, paths []string) {
 	st, _ := l.doc["state"].(map[string]any)
-	f.State = StateConfig{Backend: str(st, "backend"), DSN: str(st, "dsn"), Range: l.rangeOf("/state", true)}
+	f.State = StateConfig{Backend: str(st, "backend"), DSN: str(st, "dsn"), Key: str(st, "key"), Range: l.rangeOf("/state", true)}
+	if f.State.Key == "" {
+		f.State.Key = f.Name
+	}
 	if f.State.Backend == "" {
 		f.State.Backend = "local"
 	}
@@ -108,7 +111,7 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 		Network: Network{VPC: str(net, "vpc"), Subnet: str(net, "subnet"),
 			SecurityGroups: strList(net["security_groups"]), IP: str(net, "ip"),
 			Interfaces: strList(net["interfaces"])},
-		UserData: str(g, "user_data"), PublicIP: boolean(g, "public_ip"), PublicNetwork: str(g, "public_network"), InitScript: str(g, "init_script"),
+		UserData: str(g, "user_data"), SensitiveUserData: l.sensitiveAt(ptr + "/user_data"), PublicIP: boolean(g, "public_ip"), PublicNetwork: str(g, "public_network"), InitScript: str(g, "init_script"),
 		PlacementGroup: str(g, "placement_group"), Billing: str(g, "billing"),
 		Description: str(g, "description"), Rollout: group.Rollout, BatchCreate: boolean(g, "batch_create"), Range: group.Range,
 		Ignore: ignorePaths(g["ignore"]),

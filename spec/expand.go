@@ -8,11 +8,17 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// expand replaces ${NAME} in a string scalar with the variable's value;
-// $${ stands for a literal ${. An unset variable or a malformed reference
-// is reported at the reference itself when it can be found in the source.
-func (l *loader) expand(src *source, n *yaml.Node, ptr string) string {
+// expand replaces ${NAME} in a string scalar with the environment
+// variable's value and ${var.NAME} with the declared variable's; $${ stands
+// for a literal ${. A value that is one ${var.NAME} and nothing else takes
+// the variable's type (count: ${var.web_count} is a number). An unset
+// variable or a malformed reference is reported at the reference itself
+// when it can be found in the source.
+func (l *loader) expand(src *source, n *yaml.Node, ptr string) any {
 	s := n.Value
+	if name, ok := strings.CutPrefix(s, "${var."); ok && strings.IndexByte(s, '}') == len(s)-1 {
+		return l.varValue(src, n, ptr, name[:len(name)-1], true)
+	}
 	var b strings.Builder
 	var vars []string
 	for {
@@ -33,13 +39,23 @@ func (l *loader) expand(src *source, n *yaml.Node, ptr string) string {
 			if end > 0 {
 				name = s[2:end]
 			}
+			if vname, ok := strings.CutPrefix(name, "var."); ok && validVarName(vname) {
+				v := l.varValue(src, n, ptr, vname, false)
+				text, ok := v.(string)
+				if !ok {
+					return n.Value // reported
+				}
+				b.WriteString(text)
+				s = s[end+1:]
+				continue
+			}
 			if !validVarName(name) {
 				ref := s
 				if end > 0 {
 					ref = s[:end+1]
 				}
 				l.errorAt(l.refRange(src, n, ref), fmt.Sprintf("%s: invalid variable reference %q", pathText(ptr), ref),
-					"Write ${NAME} with a name of letters, digits and '_' (not starting with a digit), or $${ for a literal ${.", ptr)
+					"Write ${NAME} for an environment variable or ${var.NAME} for a declared one, with a name of letters, digits and '_' (not starting with a digit), or $${ for a literal ${.", ptr)
 				l.broken[ptr] = true
 				return n.Value
 			}
@@ -71,6 +87,7 @@ func (l *loader) expand(src *source, n *yaml.Node, ptr string) string {
 	}
 	if len(vars) > 0 {
 		l.fromEnv[ptr] = vars[0]
+		delete(l.fromVar, ptr) // the message names the environment variable, which may be a secret
 	}
 	return b.String()
 }

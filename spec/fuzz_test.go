@@ -23,6 +23,8 @@ func FuzzLoad(f *testing.F) {
 		"images: { g: { from: web-1 } }\nkeypairs: { k: { provider: p, public_key_file: /dev/null } }\n",
 		"{[[[[[[[[[[]]]]]]]]]]: 1}\n",
 		"key: \"unterminated\n",
+		"version: 1\nname: s-${var.e}\nvariables: { e: { default: x }, n: { type: number, default: 2 }, l: { type: list, default: [a] } }\nservers: { web: { count: ${var.n}, description: \"${var.l}\" } }\n",
+		"variables: { a: { default: ${var.a} }, b: { type: nope }, c: [1] }\nname: ${var.zz}\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))

@@ -34,6 +34,8 @@ type LoadOptions struct {
 	// is checked as usual (fleet validate, offline, where CI secrets are
 	// absent). The warnings are also listed in LoadResult.Unset.
 	UnsetVarWarns bool
+	// Vars are the values given for the fleet's variables.
+	Vars VarInputs
 }
 
 // loader holds everything one Load call learns.
@@ -46,6 +48,8 @@ type loader struct {
 	sources    []*source
 	locs       map[string]loc         // JSON pointer → where the value was read
 	fromEnv    map[string]string      // pointers of strings built from ${VAR} → the first variable
+	fromVar    map[string]string      // pointers of values built from ${var.NAME} → the first variable
+	vars       map[string]*varDecl    // the declared variables, by name
 	broken     map[string]bool        // pointers whose value could not be read, already reported
 	trees      map[*source]*yaml.Node // files parsed again by locate
 	failed     bool                   // a file could not be parsed: the merged fleet is incomplete
@@ -76,6 +80,8 @@ func Load(paths []string, opts LoadOptions) LoadResult {
 		unsetWarns: opts.UnsetVarWarns,
 		locs:       map[string]loc{},
 		fromEnv:    map[string]string{},
+		fromVar:    map[string]string{},
+		vars:       map[string]*varDecl{},
 		broken:     map[string]bool{},
 		trees:      map[*source]*yaml.Node{},
 		doc:        map[string]any{},
@@ -106,10 +112,20 @@ func Load(paths []string, opts LoadOptions) LoadResult {
 	}
 	f.Digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
 
-	for _, src := range l.sources {
-		l.loadFile(src)
+	// Every file is parsed before any is converted: the variables that
+	// ${var.NAME} reads may be declared in any of them.
+	docs := make([]*yaml.Node, len(l.sources))
+	for i, src := range l.sources {
+		docs[i] = l.parseFile(src)
+	}
+	// The var files' lines are never quoted under a diagnostic (their
+	// sources are left out of the result): they may hold secrets.
+	l.declareVariables(docs, opts.Vars)
+	for i, src := range l.sources {
+		l.loadFile(src, docs[i])
 	}
 	l.build(f, paths)
+	f.Environment = l.environment(opts.Vars)
 	// Checking a fleet with a file missing would only add errors that
 	// fixing the syntax makes go away.
 	if len(l.sources) > 0 && !l.failed {
@@ -281,15 +297,23 @@ func (l *loader) errorAt(r Range, summary, detail, ptr string) {
 // maxDiagnostics caps the diagnostics of one Load.
 const maxDiagnostics = 500
 
-// loadFile parses one file and merges its top level into l.doc.
-func (l *loader) loadFile(src *source) {
+// parseFile parses one file; nil when it cannot be used.
+func (l *loader) parseFile(src *source) *yaml.Node {
 	if src.data == nil || l.fileRejected(src) {
 		l.failed = true
-		return
+		return nil
 	}
 	doc, ok := l.parseYAML(src)
 	if !ok {
 		l.failed = true
+		return nil
+	}
+	return doc
+}
+
+// loadFile converts one parsed file and merges its top level into l.doc.
+func (l *loader) loadFile(src *source, doc *yaml.Node) {
+	if doc == nil {
 		return
 	}
 	c := &converter{l: l, src: src, locs: map[string]loc{}, active: map[*yaml.Node]bool{}}

@@ -8,7 +8,7 @@ import (
 )
 
 // blocks whose entries several files may each contribute to.
-var mergedBlocks = map[string]bool{"providers": true, "servers": true, "keypairs": true, "images": true}
+var mergedBlocks = map[string]bool{"providers": true, "servers": true, "keypairs": true, "images": true, "variables": true}
 
 // merge adds one file's top level to the fleet: entries of the named
 // blocks are pooled (the same entry twice is an error naming both places),

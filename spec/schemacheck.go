@@ -33,8 +33,11 @@ func (l *loader) schemaError(e schema.Error) {
 	switch {
 	case e.PropertyName:
 		name := unescapePointer(e.Pointer[strings.LastIndexByte(e.Pointer, '/')+1:])
-		l.errorAtPtr(e.Pointer, true, fmt.Sprintf("%s: name %q is not valid", pathText(parentPointer(e.Pointer)), name),
-			"Names start with a letter or digit, then letters, digits, '-', '_' or '.', up to 255 characters.")
+		detail := "Names start with a letter or digit, then letters, digits, '-', '_' or '.', up to 255 characters."
+		if parentPointer(e.Pointer) == "/variables" {
+			detail = "Variable names start with a letter or '_', then letters, digits and '_', so that ${var.NAME} can name them."
+		}
+		l.errorAtPtr(e.Pointer, true, fmt.Sprintf("%s: name %q is not valid", pathText(parentPointer(e.Pointer)), name), detail)
 	case e.Keyword == "additionalProperties":
 		m, _ := v.(map[string]any)
 		allowed := schema.Properties(e.SchemaPointer)
@@ -71,6 +74,9 @@ func (l *loader) schemaError(e schema.Error) {
 			l.errorAtPtr(e.Pointer, true, fmt.Sprintf("%s: missing required field %q", path, name),
 				strings.TrimSpace(fmt.Sprintf("Add %q. %s", name, fdesc)))
 		}
+	case e.Keyword == "type" && l.fromVar[e.Pointer] != "":
+		// the type is checked where the variable is used
+		l.errorAtPtr(e.Pointer, false, fmt.Sprintf("%s: ${var.%s} must be %s, got %s", path, l.fromVar[e.Pointer], typeText(node["type"]), l.describe(e.Pointer, v)), desc)
 	case e.Keyword == "type":
 		l.errorAtPtr(e.Pointer, false, fmt.Sprintf("%s: must be %s, got %s", path, typeText(node["type"]), l.describe(e.Pointer, v)), desc)
 	case e.Keyword == "enum":
@@ -115,6 +121,8 @@ func patternText(schemaPtr string) string {
 		return "must be an IPv4 address such as 10.0.1.5"
 	case "/$defs/partition/properties/mount_point":
 		return "must be an absolute path such as /data"
+	case "/$defs/variable_name":
+		return "must be a letter or '_', then letters, digits and '_'"
 	case "/$defs/rollout/properties/max_unavailable":
 		return `must be a positive integer or a percentage such as "25%"`
 	case "/$defs/server/properties/ignore/items":
@@ -130,6 +138,9 @@ func patternText(schemaPtr string) string {
 func (l *loader) describe(ptr string, v any) string {
 	if name := l.fromEnv[ptr]; name != "" {
 		return "the value of ${" + name + "}"
+	}
+	if l.sensitiveAt(ptr) {
+		return SensitiveText
 	}
 	switch x := v.(type) {
 	case nil:

@@ -21,6 +21,9 @@ type Fleet struct {
 	Moved     []Moved        // in file order
 	Files     []string       // the files it was loaded from, sorted
 	Digest    string         // sha256 over the files' bytes, in Files order ("sha256:<hex>")
+	// Environment is the var files and variable values it was loaded
+	// with; never nil after Load.
+	Environment *Environment
 }
 
 // Provider is one entry of the providers block.
@@ -47,6 +50,7 @@ type StateConfig struct {
 	Backend string // "local" (default) or "postgres"
 	Path    string // local: the state file; default fleet.lock beside the first fleet file
 	DSN     string // postgres: from the file (after ${VAR}) or FLEET_PG_DSN; never printed
+	Key     string // postgres: the state document's key; default the fleet's name
 	Range   Range
 }
 
@@ -137,6 +141,10 @@ type Server struct {
 	// Fields is where each field of the group was written, by dotted path
 	// ("type", "network.ip"); shared by the group's instances: read only.
 	Fields map[string]Range `json:"-"`
+
+	// SensitiveUserData: the user data holds a sensitive variable, so a
+	// saved plan leaves it out and apply takes it from the fleet again.
+	SensitiveUserData bool `json:",omitempty"`
 }
 
 // FieldRange is where a field of the server's group was written, else

@@ -51,6 +51,7 @@ type converter struct {
 	active     map[*yaml.Node]bool // anchors being expanded, to catch cycles
 	site       *yaml.Node          // the outermost alias being expanded: where errors point
 	depthBroke bool
+	literal    bool // var files: strings are values, not templates
 }
 
 // yamlError matches yaml.v3's error text, "yaml: line N: problem".
@@ -322,7 +323,7 @@ func (c *converter) merge(m map[string]any, v *yaml.Node, ptr string, depth int)
 func (c *converter) scalar(n *yaml.Node, ptr string) any {
 	switch n.ShortTag() {
 	case "!!str", "!!timestamp", "!!binary":
-		if n.ShortTag() == "!!str" && strings.Contains(n.Value, "$") {
+		if n.ShortTag() == "!!str" && strings.Contains(n.Value, "$") && !c.literal {
 			return c.l.expand(c.src, n, ptr)
 		}
 		return n.Value

@@ -22,8 +22,9 @@ import (
 // its password. The lock needs a real session: connect directly or through
 // a pooler in session mode, never transaction mode.
 type Postgres struct {
-	fleet   string
-	key     int64 // the fleet's advisory lock key
+	fleet   string // the row's key: the fleet's name, or state.key
+	owner   string // the fleet the document belongs to
+	key     int64  // the fleet's advisory lock key
 	cfg     *pgx.ConnConfig
 	secrets []string
 
@@ -43,6 +44,22 @@ var _ Backend = (*Postgres)(nil)
 // NewPostgres connects to the database at dsn, creates or migrates fleet's
 // tables, and returns the backend of the named fleet.
 func NewPostgres(ctx context.Context, dsn, fleet string) (*Postgres, error) {
+	return NewPostgresKey(ctx, dsn, fleet, fleet)
+}
+
+// NewPostgresKey is NewPostgres for a state kept under its own key, such
+// as one per environment (state.key: shop-${var.env}): the key names the
+// row and the lock, the document still belongs to the named fleet.
+func NewPostgresKey(ctx context.Context, dsn, key, fleet string) (*Postgres, error) {
+	p, err := newPostgres(ctx, dsn, key)
+	if err != nil {
+		return nil, err
+	}
+	p.owner = fleet
+	return p, nil
+}
+
+func newPostgres(ctx context.Context, dsn, fleet string) (*Postgres, error) {
 	if fleet == "" {
 		return nil, errors.New("postgres state: the fleet has no name to key its state by")
 	}
@@ -56,6 +73,7 @@ func NewPostgres(ctx context.Context, dsn, fleet string) (*Postgres, error) {
 	}
 	p := &Postgres{
 		fleet:   fleet,
+		owner:   fleet,
 		key:     advisoryKey(fleet),
 		cfg:     cfg,
 		secrets: []string{dsn, cfg.Password, url.QueryEscape(cfg.Password), url.PathEscape(cfg.Password)},
@@ -168,7 +186,7 @@ func (p *Postgres) read(ctx context.Context) (*State, error) {
 	err = conn.QueryRow(ctx, `SELECT lineage, serial, document::text FROM fleet_states WHERE fleet = $1`, p.fleet).
 		Scan(&lineage, &serial, &doc)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return &State{Version: FormatVersion, Fleet: p.fleet, Resources: []Resource{}}, nil
+		return &State{Version: FormatVersion, Fleet: p.owner, Resources: []Resource{}}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read state %s: %w", p.where(), err)
@@ -196,7 +214,7 @@ func (p *Postgres) Write(ctx context.Context, s *State) error {
 }
 
 func (p *Postgres) write(ctx context.Context, s *State) error {
-	if s.Fleet != "" && s.Fleet != p.fleet {
+	if s.Fleet != "" && s.Fleet != p.owner {
 		return fmt.Errorf("the state belongs to fleet %q", s.Fleet)
 	}
 	next, doc, err := nextWrite(s)
