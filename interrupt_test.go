@@ -166,7 +166,11 @@ func TestInterrupts(t *testing.T) {
 			p := startFleet(t, dir, []string{"FLEET_SIM_LATENCY=2s"}, tc.args...)
 			ack := "Interrupt received: fleet is finishing the 3 calls in flight"
 			if tc.refreshing {
-				time.Sleep(time.Second) // the first list calls take 2 s
+				// The state lock is taken after the interrupt handler is in
+				// place and just before the refresh, whose list calls take
+				// 2 s: a fixed sleep instead lost the race on a loaded machine
+				// (the signal came before the handler and killed the process).
+				waitForFile(t, filepath.Join(dir, "fleet.lock.lock.info"), 60*time.Second)
 				ack = "Interrupt received: fleet is stopping"
 			} else {
 				p.expect("ing...", 60*time.Second) // "Creating..." or "Destroying..."
@@ -192,5 +196,20 @@ func TestInterrupts(t *testing.T) {
 				t.Errorf("the interrupt is reported as a context error:\n%s", out)
 			}
 		})
+	}
+}
+
+// waitForFile waits until path exists, failing the test after limit.
+func waitForFile(t *testing.T, path string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not appear within %s", path, limit)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
