@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -175,6 +176,7 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 	}
 	plan, diags := planner.Build(planner.Input{
 		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Destroy: o.destroy, FleetVersion: version,
+		Now: time.Now(),
 	})
 	if len(diags) > 0 {
 		ws.io.report(diags, ws.sources, ws.ui.color)

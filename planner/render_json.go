@@ -58,7 +58,7 @@ type jsonAction struct {
 	Blocked    string         `json:"blocked,omitempty"`
 	Changes    []FieldChange  `json:"changes"`
 	Reason     string         `json:"reason,omitempty"`
-	Stuck      bool           `json:"stuck,omitempty"` // wait: an earlier apply gave up waiting for it
+	Stuck      bool           `json:"stuck,omitempty"` // wait: an earlier apply gave up waiting for it, or it has built past its cloud's build limit
 	DependsOn  []string       `json:"depends_on"`
 	// Attributes are what a create makes: for a server, every field of
 	// the fleet file under its name (user data only as user_data_set).
