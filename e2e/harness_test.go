@@ -34,12 +34,19 @@ type world struct {
 // newWorld starts a simulator with behaviour b on a free loopback port.
 func newWorld(t testing.TB, b simcore.Behaviour) *world {
 	t.Helper()
+	return newWorldClock(t, b, nil)
+}
+
+// newWorldClock is newWorld with the simulator's clock (nil: the wall
+// clock). fleet itself always runs on the wall clock.
+func newWorldClock(t testing.TB, b simcore.Behaviour, clock simcore.Clock) *world {
+	t.Helper()
 	root := t.TempDir()
 	w := &world{t: t, simDir: filepath.Join(root, "sim"), dir: filepath.Join(root, "fleet")}
 	if err := os.MkdirAll(w.dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s, err := sim.Start(sim.Config{Addr: "127.0.0.1:0", Dir: w.simDir, Behaviour: b})
+	s, err := sim.Start(sim.Config{Addr: "127.0.0.1:0", Dir: w.simDir, Behaviour: b, Clock: clock})
 	if err != nil {
 		t.Fatalf("start simulator: %v", err)
 	}

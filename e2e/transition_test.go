@@ -174,6 +174,59 @@ func TestStuckBuild(t *testing.T) {
 	}
 }
 
+// TestStuckBuildPastLimit: a server the cloud still builds longer after its
+// creation than the cloud's build limit is stuck although no apply ever
+// gave up waiting for it (the apply that made it was killed): the plan
+// shows it stuck, says why and what fleet will do, and exits 2 with
+// --detailed-exitcode.
+func TestStuckBuildPastLimit(t *testing.T) {
+	t.Parallel()
+	for cloud, want := range map[string]string{
+		"ncp": "after it was created; NCP builds take at most 1h; fleet waits for it, up to --wait-timeout",
+		"nhn": "after it was created; NHN Cloud builds take at most 30m; fleet waits for it, up to --wait-timeout",
+	} {
+		t.Run(cloud, func(t *testing.T) {
+			t.Parallel()
+			// The simulator's clock starts two hours behind the wall clock
+			// fleet plans by, so the server it makes is two hours old at
+			// the plan; it is advanced to the present before the plan.
+			clock := simcore.NewFakeClock(time.Now().Add(-2 * time.Hour))
+			w := newWorldClock(t, simcore.Behaviour{StuckBuild: []string{"web-1"}}, clock)
+			w.writeFleet(group{name: "web", cloud: cloud, count: 1})
+			c := w.start("apply", "--auto-approve")
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			made := waitFor(ctx, func() bool { return len(w.cloud()) == 1 })
+			cancel()
+			c.Kill()
+			c.wait(t, 30*time.Second)
+			if !made {
+				t.Fatalf("the apply made no server within 30s:\n%s", c.Stdout.String())
+			}
+			clock.Advance(2 * time.Hour)
+
+			p := w.run(time.Minute, "plan", "--detailed-exitcode")
+			if p.code != 2 || strings.Contains(p.stdout, "No changes") {
+				t.Fatalf("plan with a build past the limit: want exit 2 and changes, got %s", p)
+			}
+			out := squash(p.stdout + p.stderr)
+			for _, s := range []string{
+				"~ server/web-1 wait stuck: still ", " 2h", want,
+				"Plan: 1 to wait for.",
+				"server/web-1 is stuck in ",
+				"this plan waits for it, up to --wait-timeout. To give up on it instead,",
+				`fleet state rm server/web-1`,
+			} {
+				if !strings.Contains(out, s) {
+					t.Errorf("the plan does not say %q: %s", s, p)
+				}
+			}
+			if strings.Contains(out, "after an earlier apply waited") {
+				t.Errorf("the plan claims an earlier wait-timeout: %s", p)
+			}
+		})
+	}
+}
+
 // TestFailedBuild: a server whose build the cloud ends in failure (NCP
 // FSTOP, NHN ERROR) is shown with its status and replaced: created anew,
 // then the failed one deleted.

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"sort"
+	"time"
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -29,6 +30,14 @@ type Input struct {
 	SkipChecks   bool     // --skip-checks: plan no rollout checks (and say so)
 	Destroy      bool     // plan the deletion of everything fleet manages
 	FleetVersion string   // the running binary's version, recorded in the plan
+
+	// Now is when the plan is made: a server still building longer than
+	// its cloud's build limit after it was created is stuck. Zero judges
+	// no ages; only the state's stuck marks count then.
+	Now time.Time
+	// BuildLimits replaces the build limit of a cloud (spec.ProviderNCloud,
+	// spec.ProviderNHNCloud), for tests; see BuildLimit.
+	BuildLimits map[string]time.Duration
 }
 
 // Build computes the plan. It is deterministic: the same input gives the

@@ -87,8 +87,9 @@
 // deletes servers in any state, so a server that is only deleted is not
 // waited for there. A wait whose resource the state marks stuck (an earlier
 // apply's --wait-timeout gave up on it, and it is still in the transition
-// it was then) says so (Action.Stuck, Summary.Stuck) with a warning naming
-// the ways out. A failed server (NCP
+// it was then), or a server still building longer after its creation than
+// its cloud's build limit (BuildLimit, judged against Input.Now), says so
+// (Action.Stuck, Summary.Stuck) with a warning naming the ways out. A failed server (NCP
 // FSTOP, NHN ERROR) is not waited for: it is replaced (status → healthy
 // forces replacement), the new one first.
 //

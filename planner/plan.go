@@ -136,7 +136,7 @@ type Action struct {
 	// executor must not read them.
 	Changes []FieldChange `json:"changes,omitempty"` // sorted by Path
 	Reason  string        `json:"reason,omitempty"`
-	Stuck   bool          `json:"stuck,omitempty"` // wait: an earlier apply already waited --wait-timeout for it in vain
+	Stuck   bool          `json:"stuck,omitempty"` // wait: an earlier apply already waited --wait-timeout for it in vain, or it has built longer than its cloud's build limit
 }
 
 // AdoptedResource is an owned resource found in the cloud but not in the state.
@@ -202,7 +202,7 @@ type Summary struct {
 	Wait     int `json:"wait"`             // resources found in transition, waited for first
 	Reboot   int `json:"reboot,omitempty"` // fleet reboot only
 	Check    int `json:"check,omitempty"`  // rollout health checks
-	Stuck    int `json:"stuck"`            // of those, the ones an earlier apply gave up waiting for
+	Stuck    int `json:"stuck"`            // of those, the stuck ones (Action.Stuck)
 	Blocked  int `json:"blocked"`
 	Drift    int `json:"drift"`
 	// Interrupted counts the entries of Plan.Interrupted, apart from drift.

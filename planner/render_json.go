@@ -61,7 +61,7 @@ type jsonAction struct {
 	Blocked    string         `json:"blocked,omitempty"`
 	Changes    []FieldChange  `json:"changes"`
 	Reason     string         `json:"reason,omitempty"`
-	Stuck      bool           `json:"stuck,omitempty"` // wait: an earlier apply gave up waiting for it
+	Stuck      bool           `json:"stuck,omitempty"` // wait: an earlier apply gave up waiting for it, or it has built past its cloud's build limit
 	Check      *CheckSpec     `json:"check,omitempty"` // check: the rollout's health check
 	DependsOn  []string       `json:"depends_on"`
 	// Attributes are what a create makes: for a server, every field of

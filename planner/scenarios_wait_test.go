@@ -3,6 +3,7 @@ package planner
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -296,6 +297,74 @@ func TestGiveUp(t *testing.T) {
 			got := giveUp("x/y", tc.kind, tc.cloud)
 			if strings.Contains(got, "fleet destroy --target") != tc.destroy || !strings.Contains(got, `fleet state rm x/y`) {
 				t.Errorf("giveUp: %q", got)
+			}
+		})
+	}
+}
+
+// TestStuckByAge: a server still in its build transition longer after its
+// creation than its cloud's build limit is stuck although no apply ever
+// waited for it (one killed, or another tool's run); one just within the
+// limit, or in another transition however old, is only waited for. The
+// clock is the plan's Now, never the wall clock.
+func TestStuckByAge(t *testing.T) {
+	created := started
+	for name, tc := range map[string]struct {
+		provider, addr, status string
+		age                    time.Duration // now - created; < 0: creation not reported
+		noClock                bool          // Input.Now left zero
+		limits                 map[string]time.Duration
+		reason                 string // "" when not stuck
+	}{
+		"NCP INIT just below": {provider: "ncp", addr: "web-1", status: "INIT", age: NCPBuildLimit - time.Second},
+		"NCP INIT at":         {provider: "ncp", addr: "web-1", status: "INIT", age: NCPBuildLimit},
+		"NCP INIT just above": {provider: "ncp", addr: "web-1", status: "INIT", age: NCPBuildLimit + time.Second,
+			reason: "stuck: still INIT 1h after it was created; NCP builds take at most 1h; fleet waits for it, up to --wait-timeout"},
+		"NCP CREAT 2h": {provider: "ncp", addr: "web-1", status: "CREAT", age: 2*time.Hour + 5*time.Minute,
+			reason: "stuck: still CREAT 2h5m after it was created; NCP builds take at most 1h;"},
+		"NCP setting up long after": {provider: "ncp", addr: "web-1", status: "RUN/SETUP", age: 30 * 24 * time.Hour},
+		"NHN BUILD just below":      {provider: "nhn", addr: "db", status: "BUILD/spawning", age: NHNBuildLimit - time.Second},
+		"NHN BUILD just above": {provider: "nhn", addr: "db", status: "BUILD/spawning", age: NHNBuildLimit + time.Second,
+			reason: "stuck: still BUILD/spawning 30m after it was created; NHN Cloud builds take at most 30m;"},
+		"NHN resizing long after": {provider: "nhn", addr: "db", status: "RESIZE", age: 30 * 24 * time.Hour},
+		"limit overridden": {provider: "nhn", addr: "db", status: "BUILD", age: 3 * time.Second,
+			limits: map[string]time.Duration{spec.ProviderNHNCloud: 2 * time.Second},
+			reason: "stuck: still BUILD 3s after it was created; NHN Cloud builds take at most 2s;"},
+		"no clock":              {provider: "ncp", addr: "web-1", status: "INIT", age: 5 * time.Hour, noClock: true},
+		"creation not reported": {provider: "ncp", addr: "web-1", status: "INIT", age: -1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f := webAndDB(nil, nil)
+			st, inv := world(f)
+			s := invServer(inv, tc.provider, tc.addr)
+			s.Status, s.Power, s.Busy, s.Created = tc.status, "", true, created
+			now := created.Add(tc.age)
+			switch {
+			case tc.age < 0:
+				s.Created = time.Time{}
+			case tc.noClock:
+				now = time.Time{}
+			}
+			p, diags := Build(Input{Fleet: f, State: st, Inventory: withCatalog(inv), Now: now, BuildLimits: tc.limits})
+			noErrors(t, diags)
+			w, ok := actionByID(p, "wait server/"+tc.addr)
+			if !ok {
+				t.Fatalf("no wait for %s in %v", tc.addr, actionIDs(p))
+			}
+			stuck := tc.reason != ""
+			warning := "warning: server/" + tc.addr + " is stuck in " + tc.status
+			warned := strings.Contains(renderDiags(diags), warning)
+			if w.Stuck != stuck || warned != stuck || (p.Summary.Stuck == 1) != stuck {
+				t.Fatalf("wait stuck %v, warned %v, summary %+v; want stuck %v\n%s", w.Stuck, warned, p.Summary, stuck, renderDiags(diags))
+			}
+			if !stuck {
+				return
+			}
+			if !strings.HasPrefix(w.Reason, tc.reason) {
+				t.Errorf("reason %q, want it to start %q", w.Reason, tc.reason)
+			}
+			if got := renderDiags(diags); !strings.Contains(got, "this plan waits for it, up to --wait-timeout") || !strings.Contains(got, "fleet state rm server/"+tc.addr) {
+				t.Errorf("the warning does not say what fleet does and how to give up:\n%s", got)
 			}
 		})
 	}

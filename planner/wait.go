@@ -1,7 +1,9 @@
 package planner
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -37,6 +39,16 @@ func (b *builder) planWaits() {
 				" (--wait-timeout); fleet waits again, up to --wait-timeout"
 			b.warnf(addr, addr+" is stuck in "+orNone(status),
 				"an earlier apply waited "+s.Waited+" for the cloud to finish it, in vain; this plan waits again, up to --wait-timeout. "+
+					"To give up on it instead, "+giveUp(addr, c.Kind, b.cloud(c.Provider)))
+		} else if age, limit, over := b.overdue(c, status); over {
+			// No apply waited for it (one killed, or another tool's run):
+			// its age alone tells that the cloud will not finish it.
+			cloud := cloudName[b.cloud(c.Provider)]
+			a.Stuck = true
+			a.Reason = "stuck: still " + status + " " + span(age) + " after it was created; " + cloud +
+				" builds take at most " + span(limit) + "; fleet waits for it, up to --wait-timeout"
+			b.warnf(addr, addr+" is stuck in "+status,
+				"it was created "+span(age)+" ago and "+cloud+" builds take at most "+span(limit)+"; this plan waits for it, up to --wait-timeout. "+
 					"To give up on it instead, "+giveUp(addr, c.Kind, b.cloud(c.Provider)))
 		}
 		id := b.add(a)
@@ -127,6 +139,68 @@ func (b *builder) stuckRecord(c *current, status string) *state.Stuck {
 		return nil
 	}
 	return r.Stuck
+}
+
+// Build limits: how long a server build may take before a plan calls it
+// stuck. They are the create timeouts of the clouds' own Terraform
+// providers, which their users rely on: terraform-provider-ncloud's
+// DefaultCreateTimeout (shared/api/ncp.md §5.1), and the 30 minutes of
+// NHN's provider for an instance (shared/api/nhn.md §5.2).
+const (
+	NCPBuildLimit = time.Hour
+	NHNBuildLimit = 30 * time.Minute
+)
+
+// BuildLimit returns how long a server build may take on a cloud
+// (spec.ProviderNCloud, spec.ProviderNHNCloud); 0 for an unknown cloud.
+func BuildLimit(cloud string) time.Duration {
+	switch cloud {
+	case spec.ProviderNCloud:
+		return NCPBuildLimit
+	case spec.ProviderNHNCloud:
+		return NHNBuildLimit
+	}
+	return 0
+}
+
+// cloudName names a cloud in messages.
+var cloudName = map[string]string{spec.ProviderNCloud: "NCP", spec.ProviderNHNCloud: "NHN Cloud"}
+
+// buildStatus is the transition a server builds in on each cloud
+// (transition's name for it): NCP's INIT and CREAT, NHN's BUILD. NCP's
+// SETUP operation is left out: it also follows a volume's detach, long
+// after the build.
+var buildStatus = map[string]string{spec.ProviderNCloud: "INIT", spec.ProviderNHNCloud: "BUILD"}
+
+// overdue reports a server still in its build transition longer after
+// its creation than its cloud's build limit, with its age and the limit.
+func (b *builder) overdue(c *current, status string) (age, limit time.Duration, over bool) {
+	cloud := b.cloud(c.Provider)
+	if c.Server == nil || c.Server.Created.IsZero() || b.in.Now.IsZero() || transition(status) != buildStatus[cloud] {
+		return 0, 0, false
+	}
+	limit = BuildLimit(cloud)
+	if l, ok := b.in.BuildLimits[cloud]; ok {
+		limit = l
+	}
+	age = b.in.Now.Sub(c.Server.Created)
+	return age, limit, limit > 0 && age > limit
+}
+
+// span shows a duration to the minute ("2h", "1h5m", "30m"), or to the
+// second below one.
+func span(d time.Duration) string {
+	if d < time.Minute {
+		return d.Truncate(time.Second).String()
+	}
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case h == 0:
+		return fmt.Sprintf("%dm", m)
+	case m == 0:
+		return fmt.Sprintf("%dh", h)
+	}
+	return fmt.Sprintf("%dh%dm", h, m)
 }
 
 // transition names the transition a cloud status is in: its main part

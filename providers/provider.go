@@ -2,6 +2,7 @@ package providers
 
 import (
 	"context"
+	"time"
 
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -156,6 +157,7 @@ type Server struct {
 	Metadata        map[string]string `json:"metadata,omitempty"` // user metadata only: no owner tags, no cloud-filled keys
 	Attached        []string          `json:"attached,omitempty"` // ids of attached additional volumes, sorted
 	Extra           map[string]string `json:"extra,omitempty"`    // cloud-specific settings fleet manages (init_script, placement_group, billing, ...)
+	Created         time.Time         `json:"created,omitzero"`   // when the cloud made it (NCP createDate, Nova created); zero when not reported
 }
 
 // RootVolume is the boot disk as reported.

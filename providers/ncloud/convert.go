@@ -3,6 +3,7 @@ package ncloud
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -76,6 +77,7 @@ func toServer(s serverInstance, o providers.Owner, userDesc string, nic *network
 		Busy:     serverBusy(s),
 		Failed:   failedServer[s.Status.Code],
 		Protect:  s.IsProtectServerTermination,
+		Created:  ncpTime(s.CreateDate),
 	}
 	if out.Type == "" {
 		out.Type = s.ServerProductCode
@@ -128,6 +130,17 @@ func toServer(s serverInstance, o providers.Owner, userDesc string, nic *network
 	}
 	sort.Strings(out.Attached)
 	return out
+}
+
+// ncpTime reads NCP's timestamps ("2024-09-24T18:16:19+0900", ncp.md §2);
+// one it cannot read is reported as unknown (zero), not as an error: it
+// only tells how long a build has taken.
+func ncpTime(s string) time.Time {
+	t, err := time.Parse("2006-01-02T15:04:05-0700", s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // setInterface copies the private IP and the ACGs of a server's primary

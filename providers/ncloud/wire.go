@@ -20,6 +20,7 @@ type serverInstance struct {
 	Status                      commonCode `json:"serverInstanceStatus"`
 	Operation                   commonCode `json:"serverInstanceOperation"`
 	StatusName                  string     `json:"serverInstanceStatusName"`
+	CreateDate                  string     `json:"createDate"` // "2024-09-24T18:16:19+0900"
 	ServerImageProductCode      string     `json:"serverImageProductCode"`
 	ServerProductCode           string     `json:"serverProductCode"`
 	IsProtectServerTermination  bool       `json:"isProtectServerTermination"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -52,16 +53,18 @@ func TestInventory(t *testing.T) {
 	if err != nil {
 		t.Fatalf("inventory: %v", err)
 	}
+	// Nova's created, as every fixture server reports it.
+	created := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	want := providers.InventoryResponse{
 		Servers: []providers.Server{ // sorted by owner address: the untagged one first
 			{ID: "s3", Name: "hand-made", Type: "m2.c4m8", Zone: "kr-pub-a", SecurityGroups: []string{"default", "web"}, IP: "192.168.0.10",
-				Key: "access-key", Power: "running", Status: "ACTIVE", Attached: []string{"vol-data", "vol-root"}},
+				Key: "access-key", Power: "running", Status: "ACTIVE", Attached: []string{"vol-data", "vol-root"}, Created: created},
 			{ID: "s0", Name: "db-1", Owner: providers.Owner{Fleet: "shop", Address: "server/db-1"}, Type: "m2.c8m16", Zone: "kr-pub-a",
 				SecurityGroups: []string{"default", "web"}, IP: "192.168.0.10", Key: "access-key", Power: "stopped", Status: "SHUTOFF", Protect: true,
-				Attached: []string{"vol-data", "vol-root"}},
+				Attached: []string{"vol-data", "vol-root"}, Created: created},
 			{ID: "s1", Name: "web-1", Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Image: "img-ubuntu", Type: "m2.c4m8", Zone: "kr-pub-a",
 				SecurityGroups: []string{"default", "web"}, IP: "192.168.0.10", Key: "access-key", Power: "running", Status: "ACTIVE",
-				RootVolume: &providers.RootVolume{Size: 50, Type: "General SSD"}, Metadata: map[string]string{"role": "web"}, Attached: []string{"vol-data"}},
+				RootVolume: &providers.RootVolume{Size: 50, Type: "General SSD"}, Metadata: map[string]string{"role": "web"}, Attached: []string{"vol-data"}, Created: created},
 		},
 		Volumes: []providers.Volume{{ID: "vol-x", Name: "scratch", Size: 10, Type: "General HDD", Zone: "kr-pub-a", Status: "available"},
 			{ID: "vol-data", Name: "web-1-data", Owner: providers.Owner{Fleet: "shop", Address: "volume/web-1/data"},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 
@@ -34,7 +35,19 @@ type wireServer struct {
 		Code    int    `json:"code"`
 		Message string `json:"message"`
 	} `json:"fault"`
-	Protect bool `json:"NHN-EXT-ATTR:protect"`
+	Protect bool   `json:"NHN-EXT-ATTR:protect"`
+	Created string `json:"created"` // "2020-02-25T01:15:46Z" (nhn.md §2.2)
+}
+
+// created reads when the server was made; a value it cannot read is
+// unknown (zero) rather than a failed listing: it only tells how long a
+// build has taken.
+func (s wireServer) created() time.Time {
+	t, err := time.Parse(time.RFC3339, s.Created)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // protected reports NHN's own flag or fleet's tag.
@@ -179,6 +192,7 @@ func (p *Provider) toServer(s wireServer, vols map[string]wireVolume) providers.
 		ID: s.ID, Name: s.Name, Owner: o, Image: s.imageID(), Type: p.flavorName(s.Flavor.ID),
 		Zone: s.Zone, Key: s.KeyName, Power: s.power(), Settling: s.settling(), Status: s.shownStatus(), Busy: s.busy(),
 		Failed: s.Status == "ERROR", Protect: s.Metadata[metaProtect] == "true", Metadata: userMetadata(s.Metadata),
+		Created: s.created(),
 	}
 	// NHN's own protect flag is set in the console and read-only through the
 	// API: reporting it as Protect would make every plan with protect off

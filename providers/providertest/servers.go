@@ -27,6 +27,9 @@ func testCreate(t *testing.T, ctx context.Context, e Env) {
 		t.Errorf("server read back = name %q type %q power %q busy %v failed %v; want %q %q running, idle",
 			got.Name, got.Type, got.Power, got.Busy, got.Failed, s.Name, s.Type)
 	}
+	if got.Created.IsZero() {
+		t.Errorf("creation time not reported: a plan cannot tell a build past the cloud's limit")
+	}
 	if got.Image != s.Image && !slices.Contains(got.ImageAliases, s.Image) {
 		t.Errorf("image = %q (aliases %v), want %q", got.Image, got.ImageAliases, s.Image)
 	}
