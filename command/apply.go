@@ -253,6 +253,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 			tally = "Destroy" + strings.TrimPrefix(tally, "Apply")
 		}
 		fmt.Fprintf(ws.io.Out, "\n%s\n", tally)
+		reportThrottling(ws.io.Out, ws.providers)
 	}
 	if errors.Is(err, executor.ErrInterrupted) && ctx.Err() != nil {
 		return interrupted(ws.operation(), st.Intents)

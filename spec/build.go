@@ -23,7 +23,8 @@ func (l *loader) build(f *Fleet, paths []string) {
 		f.Providers[name] = &Provider{
 			Name: name, Type: str(p, "type"), Region: str(p, "region"),
 			Tenant: str(p, "tenant"), Endpoint: str(p, "endpoint"),
-			Range: l.rangeOf("/providers/"+escapePointer(name), true),
+			RequestsPerSecond: number(p, "requests_per_second"),
+			Range:             l.rangeOf("/providers/"+escapePointer(name), true),
 		}
 	}
 	l.buildState(f, paths)
@@ -207,6 +208,17 @@ func integer(m map[string]any, k string) int {
 		return 0
 	}
 	return int(i)
+}
+
+// number is an integer or a decimal value as a float64.
+func number(m map[string]any, k string) float64 {
+	switch v := m[k].(type) {
+	case int64:
+		return float64(v)
+	case float64:
+		return v
+	}
+	return 0
 }
 
 func strList(v any) []string {

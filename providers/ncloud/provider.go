@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -54,3 +55,7 @@ func (p *Provider) Close() error {
 	p.poller.bp.Close()
 	return nil
 }
+
+// Budget returns the account's adaptive request budget, shared by every
+// provider of the account in this process.
+func (p *Provider) Budget() *backoff.Budget { return p.c.budget }

@@ -35,6 +35,8 @@ func Run(t *testing.T, h Harness) {
 		{"batch", testBatch},
 		{"batch_unbatchable", testBatchUnbatchable},
 		{"batch_error_after", testBatchErrorAfter},
+		{"budget", testBudget},
+		{"throttle_storm", testThrottleStorm},
 	}
 	for _, o := range outages {
 		tests = append(tests, struct {
