@@ -41,3 +41,42 @@ func TestDestroyNCPInListCalls(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDestroy300NCP destroys 300 NCP servers (applied first, with
+// batch_create) against a simulator answering each call after 100 ms and
+// taking 20 s to build (so 6 s to stop and 6 s to terminate), and compares
+// the wall time with the bound: the larger of the critical path (stop,
+// terminate and a few call latencies) and the NCP calls at
+// FLEET_BENCH_RATE_LIMIT (default 20) a second.
+//
+//	go test -run '^$' -bench BenchmarkDestroy300NCP -benchtime 1x ./e2e/
+func BenchmarkDestroy300NCP(b *testing.B) {
+	servers := benchEnvInt(b, "FLEET_BENCH_SERVERS", 300)
+	build := time.Duration(benchEnvInt(b, "FLEET_BENCH_BUILD_SECONDS", 20)) * time.Second
+	rateLimit := float64(benchEnvInt(b, "FLEET_BENCH_RATE_LIMIT", 20))
+	const latency = 100 * time.Millisecond
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		w := newWorld(b, simcore.Behaviour{Latency: latency, BuildTime: build, RateLimit: rateLimit})
+		w.writeFleet(group{name: "web", cloud: "ncp", count: servers, batchCreate: true})
+		w.applyUntilDone(1, time.Hour)
+		before := w.sim.Stats().NCloud
+		b.StartTimer()
+		start := time.Now()
+		r := w.run(time.Hour, "destroy", "--auto-approve")
+		wall := time.Since(start)
+		b.StopTimer()
+		if r.code != 0 {
+			b.Fatalf("destroy: %s", r)
+		}
+		after := w.sim.Stats().NCloud
+		calls := after.Total - before.Total
+		critical := time.Duration(0.6*float64(build)) + 6*latency
+		bound := max(critical, time.Duration(float64(calls)/rateLimit*float64(time.Second)))
+		b.ReportMetric(wall.Seconds(), "wall-s")
+		b.ReportMetric(wall.Seconds()/bound.Seconds(), "wall/bound")
+		b.ReportMetric(float64(calls), "ncp-calls")
+		b.Logf("destroy of %d NCP servers: wall %s, bound %s (critical path %s), %d NCP calls, ratio %.2f",
+			servers, wall.Round(time.Millisecond), bound.Round(time.Millisecond), critical, calls, wall.Seconds()/bound.Seconds())
+	}
+}
