@@ -23,8 +23,9 @@ const linger = 20 * time.Millisecond
 
 // lists merges the per-server calls made at the same moment into list
 // calls (backoff.Batcher): reads by id, the four server actions that take
-// serverInstanceNoList.N, and the lookup of a server's volumes, which is
-// one list of the region's volumes for everyone asking.
+// serverInstanceNoList.N, the volume detaches and deletes that take
+// blockStorageInstanceNoList.N, and the lookup of a server's volumes,
+// which is one list of the region's volumes for everyone asking.
 type lists struct {
 	reads   *backoff.Batcher[string, serverInstance]
 	volumes *backoff.Batcher[string, []blockStorageInstance]
@@ -97,12 +98,22 @@ func (l *lists) action(op string) *backoff.Batcher[string, error] {
 	return b
 }
 
+// listParam names the list an action takes: volumes for the volume
+// actions, servers for the rest.
+func listParam(op string) string {
+	switch op {
+	case "detachBlockStorageInstances", "deleteBlockStorageInstances":
+		return "blockStorageInstanceNoList"
+	}
+	return "serverInstanceNoList"
+}
+
 // act sends op for ids in one call. NCP refuses the whole list when one
 // server cannot take the action (wrong status, protection, storage still
 // attached); each server is then sent alone, so the others go ahead and
 // the one refused gets its own error.
 func (l *lists) act(ctx context.Context, op string, ids []string) (map[string]error, error) {
-	err := l.c.call(ctx, op, newForm().list("serverInstanceNoList", ids), nil)
+	err := l.c.call(ctx, op, newForm().list(listParam(op), ids), nil)
 	out := make(map[string]error, len(ids))
 	var ae *providers.APIError
 	if err == nil || len(ids) == 1 || !errors.As(err, &ae) || ae.Retryable {
@@ -117,7 +128,7 @@ func (l *lists) act(ctx context.Context, op string, ids []string) (map[string]er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := l.c.call(ctx, op, newForm().list("serverInstanceNoList", []string{id}), nil)
+			err := l.c.call(ctx, op, newForm().list(listParam(op), []string{id}), nil)
 			mu.Lock()
 			out[id] = err
 			mu.Unlock()

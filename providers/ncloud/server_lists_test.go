@@ -17,7 +17,7 @@ import (
 func TestServerActionsInListCalls(t *testing.T) {
 	tests := map[string]struct {
 		servers                  int
-		wantStops, wantTerminate int
+		wantStops, wantTerminate int // the calls when all ask together
 	}{
 		"one server":  {1, 1, 1},
 		"150 servers": {150, 2, 2},
@@ -73,9 +73,11 @@ func TestServerActionsInListCalls(t *testing.T) {
 			each(wait(providers.TargetGone))
 
 			ops := sim.Stats().Snapshot().Operations
-			// A straggler of a loaded machine may miss its list: one more.
+			// Stragglers of a loaded machine (or -race) may miss their
+			// list and make a few more; never nearly one per server.
 			stops, terms := ops["stopServerInstances"], ops["terminateServerInstances"]
-			if stops < tc.wantStops || stops > tc.wantStops+1 || terms < tc.wantTerminate || terms > tc.wantTerminate+1 {
+			most := func(want int) int { return max(want, tc.servers/10) }
+			if stops < tc.wantStops || stops > most(tc.wantStops) || terms < tc.wantTerminate || terms > most(tc.wantTerminate) {
 				t.Errorf("%d stop and %d terminate calls for %d servers, want %d and %d: %v",
 					ops["stopServerInstances"], ops["terminateServerInstances"], tc.servers, tc.wantStops, tc.wantTerminate, ops)
 			}

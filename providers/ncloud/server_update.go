@@ -40,8 +40,8 @@ func (p *Provider) waitServer(ctx context.Context, id, addr string, target provi
 	return err
 }
 
-// serverAction stops, starts, reboots or terminates a server; servers
-// asking at the same moment share one call.
+// serverAction stops, starts, reboots or terminates a server (or detaches
+// or deletes a volume); those asking at the same moment share one call.
 func (p *Provider) serverAction(ctx context.Context, op, id, addr string) error {
 	res, _, err := p.lists.action(op).Do(ctx, id)
 	if err == nil {

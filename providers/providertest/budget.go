@@ -67,7 +67,9 @@ func testBudget(t *testing.T, ctx context.Context, e Env) {
 	if rate < 0.75*budgetLimit {
 		t.Errorf("accepted %.1f calls/s after warming up, want near the cloud's %d/s", rate, budgetLimit)
 	}
-	if share > 0.2 {
+	// Loose: wall-clock pacing on a loaded machine (or under -race) is
+	// erratic; backoff's virtual-time tests hold the budget to 10%.
+	if share > 1.0/3 {
 		t.Errorf("%.0f%% of calls met a 429 after warming up, want the budget to stay under the limit", 100*share)
 	}
 }
