@@ -76,7 +76,13 @@ func BenchmarkDestroy300NCP(b *testing.B) {
 		b.ReportMetric(wall.Seconds(), "wall-s")
 		b.ReportMetric(wall.Seconds()/bound.Seconds(), "wall/bound")
 		b.ReportMetric(float64(calls), "ncp-calls")
-		b.Logf("destroy of %d NCP servers: wall %s, bound %s (critical path %s), %d NCP calls, ratio %.2f",
-			servers, wall.Round(time.Millisecond), bound.Round(time.Millisecond), critical, calls, wall.Seconds()/bound.Seconds())
+		ops := map[string]int{}
+		for op, n := range after.Operations {
+			if d := n - before.Operations[op]; d > 0 {
+				ops[op] = d
+			}
+		}
+		b.Logf("destroy of %d NCP servers: wall %s, bound %s (critical path %s), %d NCP calls, ratio %.2f: %v",
+			servers, wall.Round(time.Millisecond), bound.Round(time.Millisecond), critical, calls, wall.Seconds()/bound.Seconds(), ops)
 	}
 }
