@@ -276,6 +276,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 			tally = strings.ToUpper(op[:1]) + op[1:] + strings.TrimPrefix(tally, "Apply")
 		}
 		fmt.Fprintf(ws.io.Out, "\n%s\n", tally)
+		reportThrottling(ws.io.Out, ws.providers)
 		if ws.op() == "apply" && err == nil {
 			ws.writeChangedServers(ctx, plan)
 		}

@@ -82,8 +82,9 @@ gateway at the root, NHN Cloud under /nhn, and the admin API under /_sim
 
 // embeddedBehaviour is the embedded simulator's behaviour: fast and
 // faultless unless FLEET_SIM_BUILD_TIME, FLEET_SIM_LATENCY,
-// FLEET_SIM_ERROR_RATE, FLEET_SIM_THROTTLE_RATE or FLEET_SIM_SEED (the fleet
-// sim flags' counterparts, for tests and demos) ask otherwise.
+// FLEET_SIM_ERROR_RATE, FLEET_SIM_THROTTLE_RATE, FLEET_SIM_RATE_LIMIT or
+// FLEET_SIM_SEED (the fleet sim flags' counterparts, for tests and demos)
+// ask otherwise.
 func embeddedBehaviour(warn io.Writer) simcore.Behaviour {
 	var b simcore.Behaviour
 	for _, v := range []struct {
@@ -94,6 +95,7 @@ func embeddedBehaviour(warn io.Writer) simcore.Behaviour {
 		{"FLEET_SIM_LATENCY", func(s string) (err error) { b.Latency, err = time.ParseDuration(s); return }},
 		{"FLEET_SIM_ERROR_RATE", func(s string) (err error) { b.ErrorRate, err = strconv.ParseFloat(s, 64); return }},
 		{"FLEET_SIM_THROTTLE_RATE", func(s string) (err error) { b.ThrottleRate, err = strconv.ParseFloat(s, 64); return }},
+		{"FLEET_SIM_RATE_LIMIT", func(s string) (err error) { b.RateLimit, err = strconv.ParseFloat(s, 64); return }},
 		{"FLEET_SIM_SEED", func(s string) (err error) { b.Seed, err = strconv.ParseInt(s, 10, 64); return }},
 	} {
 		if s := getenv(v.name); s != "" {

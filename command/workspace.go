@@ -110,10 +110,6 @@ const defaultFleetFile = "fleet.yaml"
 // against a real cloud the providers' own defaults apply.
 const embeddedPollInterval = 250 * time.Millisecond
 
-// embeddedRequestsPerSecond lifts the request budget meant to protect a real
-// cloud's API: the embedded simulator has no rate limit unless asked.
-const embeddedRequestsPerSecond = 500
-
 // openWorkspace loads the fleet and opens its state backend; with
 // withProviders it also starts the embedded simulator if needed and builds
 // one client per provider.
@@ -261,11 +257,12 @@ func (ws *workspace) configureProvider(p *spec.Provider) (func(context.Context) 
 		cfg.Region = p.Region
 		cfg.Logger = ws.logger
 		cfg.MaxInFlight = ws.maxInFlight
+		cfg.RequestsPerSecond = p.RequestsPerSecond
 		switch p.Endpoint {
 		case spec.EndpointEmbedded:
 			cfg.Endpoint = ws.embedded.URL
 			cfg.AccessKey, cfg.SecretKey = ws.embedded.NCP.Credentials()
-			cfg.PollInterval, cfg.RequestsPerSecond = embeddedPollInterval, embeddedRequestsPerSecond
+			cfg.PollInterval = embeddedPollInterval
 		case "":
 		default:
 			cfg.Endpoint = p.Endpoint
@@ -285,11 +282,12 @@ func (ws *workspace) configureProvider(p *spec.Provider) (func(context.Context) 
 		}
 		cfg.Logger = ws.logger
 		cfg.MaxInFlight = ws.maxInFlight
+		cfg.RequestsPerSecond = p.RequestsPerSecond
 		switch p.Endpoint {
 		case spec.EndpointEmbedded:
 			cfg.AuthURL = ws.embedded.NHN.AuthURL(ws.embedded.URL)
 			cfg.Username, cfg.Password, cfg.TenantID = ws.embedded.NHN.Credentials()
-			cfg.PollInterval, cfg.RequestsPerSecond = embeddedPollInterval, embeddedRequestsPerSecond
+			cfg.PollInterval = embeddedPollInterval
 		case "":
 		default:
 			cfg.AuthURL = p.Endpoint

@@ -3,6 +3,7 @@ package e2e
 import (
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -55,7 +56,16 @@ func BenchmarkApply1000(b *testing.B) {
 func benchmarkApply(b *testing.B, batch bool) {
 	servers := benchEnvInt(b, "FLEET_BENCH_SERVERS", 1000)
 	build := time.Duration(benchEnvInt(b, "FLEET_BENCH_BUILD_SECONDS", 20)) * time.Second
-	const latency, rateLimit = 100 * time.Millisecond, 20.0
+	const latency = 100 * time.Millisecond
+	// FLEET_BENCH_RATE_LIMIT is the simulator's --rate-limit per cloud; 0
+	// is none, and the bound is then the critical path alone.
+	rateLimit := 20.0
+	if v := os.Getenv("FLEET_BENCH_RATE_LIMIT"); v != "" {
+		var err error
+		if rateLimit, err = strconv.ParseFloat(v, 64); err != nil || rateLimit < 0 {
+			b.Fatalf("FLEET_BENCH_RATE_LIMIT=%q: want a number of requests per second, 0 for none", v)
+		}
+	}
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		w := newWorld(b, simcore.Behaviour{Latency: latency, BuildTime: build, RateLimit: rateLimit})
@@ -84,7 +94,10 @@ func benchmarkApply(b *testing.B, batch bool) {
 		}
 		critical := build + 4*latency
 		busiest := max(st.NCloud.Total, st.NHNCloud.Total)
-		throughput := time.Duration(float64(busiest) / rateLimit * float64(time.Second))
+		var throughput time.Duration
+		if rateLimit > 0 {
+			throughput = time.Duration(float64(busiest) / rateLimit * float64(time.Second))
+		}
 		bound := max(critical, throughput)
 		ratio := wall.Seconds() / bound.Seconds()
 		peakMB := float64(c.Cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024 // Linux reports KiB
@@ -100,6 +113,11 @@ func benchmarkApply(b *testing.B, batch bool) {
 		b.Logf("calls: ncloud %d %v", st.NCloud.Total, st.NCloud.Operations)
 		b.Logf("calls: nhncloud %d %v", st.NHNCloud.Total, st.NHNCloud.Operations)
 		b.Logf("%.1f calls per server, %d polling calls, child peak RSS %.1f MB", float64(total)/float64(servers), polls, peakMB)
+		for _, line := range strings.Split(c.Stdout.String(), "\n") {
+			if strings.HasPrefix(line, "Throttled:") { // the share of calls that met a 429
+				b.Log(line)
+			}
+		}
 		logPhases(b, start, w.sim.Timeline.Events())
 	}
 }

@@ -15,7 +15,9 @@
 // together share one backend write.
 //
 // Parallelism bounds provider calls in flight, not resources being waited
-// on. A failed action skips its dependants (only the root cause is listed
+// on. The updates and deletes of a providers.Coalescer run ListSize times
+// wider: made together, their calls merge into list calls, and the provider
+// bounds its HTTP calls in flight itself. A failed action skips its dependants (only the root cause is listed
 // in Result.Failed) while independent branches finish. Rollout batches of a
 // server group run one after another whatever edges the plan carries; a
 // failure stops that group's rollout and its later batches end "not

@@ -137,10 +137,14 @@ func (s *step) callAt(op string, height int, f func(ctx context.Context) error) 
 	if err := s.commit(func(st *state.State) { putIntent(st, in) }); err != nil {
 		return err
 	}
-	err := s.w.slots[s.a.Provider].acquire(s.ctx, height, s.i)
+	pool := s.w.slots[s.a.Provider]
+	if wide := s.w.wide[s.a.Provider]; wide != nil && op != "create" {
+		pool = wide
+	}
+	err := pool.acquire(s.ctx, height, s.i)
 	if err == nil && s.ctx.Err() != nil {
 		// Stopped while the slot was being granted: send nothing more.
-		s.w.slots[s.a.Provider].release()
+		pool.release()
 		err = s.ctx.Err()
 	}
 	if err != nil {
@@ -154,7 +158,7 @@ func (s *step) callAt(op string, height int, f func(ctx context.Context) error) 
 	s.w.opt.InFlight.add(1)
 	err = f(context.WithoutCancel(s.ctx))
 	s.w.opt.InFlight.add(-1)
-	s.w.slots[s.a.Provider].release()
+	pool.release()
 	if err != nil && definitive(err) {
 		if ferr := s.finish(nil); ferr != nil {
 			return errors.Join(err, ferr)

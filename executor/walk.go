@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -41,7 +42,10 @@ type walker struct {
 	opt   Options
 	j     *journal
 	slots map[string]*slots // by provider: one provider waiting on its request budget must not starve another
-	batch []*serverBatch    // by node: the shared create call of a batch member; set before its step starts
+	// wide bounds the updates and deletes of a providers.Coalescer, whose
+	// calls made together merge into list calls; nil for other providers.
+	wide  map[string]*slots
+	batch []*serverBatch // by node: the shared create call of a batch member; set before its step starts
 
 	groupFirst map[groupKey]int // walk loop only: the first node of each count group (batchOrder)
 
@@ -58,6 +62,7 @@ func newWalker(ctx context.Context, g *graph, opt Options) *walker {
 		g:     g,
 		opt:   opt,
 		slots: map[string]*slots{},
+		wide:  map[string]*slots{},
 		batch: make([]*serverBatch, len(g.nodes)),
 		out:   make([]outcome, len(g.nodes)),
 		cause: make([]string, len(g.nodes)),
@@ -66,6 +71,9 @@ func newWalker(ctx context.Context, g *graph, opt Options) *walker {
 	for _, n := range g.nodes {
 		if n.action != nil && w.slots[n.action.Provider] == nil {
 			w.slots[n.action.Provider] = newSlots(opt.Parallelism)
+			if c, ok := opt.Providers[n.action.Provider].(providers.Coalescer); ok && c.ListSize() > 1 {
+				w.wide[n.action.Provider] = newSlots(opt.Parallelism * c.ListSize())
+			}
 		}
 	}
 	w.j = newJournal(ctx, opt.Backend, opt.State, func(serial uint64) {

@@ -25,7 +25,8 @@ func (l *loader) build(f *Fleet, paths []string) {
 		f.Providers[name] = &Provider{
 			Name: name, Type: str(p, "type"), Region: str(p, "region"),
 			Tenant: str(p, "tenant"), Endpoint: str(p, "endpoint"),
-			Range: l.rangeOf("/providers/"+escapePointer(name), true),
+			RequestsPerSecond: numberOrZero(p["requests_per_second"]),
+			Range:             l.rangeOf("/providers/"+escapePointer(name), true),
 		}
 	}
 	l.buildState(f, paths)
@@ -258,4 +259,10 @@ func strList(v any) []string {
 		}
 	}
 	return out
+}
+
+// numberOrZero is number's value, or 0 when v is no number.
+func numberOrZero(v any) float64 {
+	n, _ := number(v)
+	return n
 }

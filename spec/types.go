@@ -33,7 +33,9 @@ type Provider struct {
 	Region   string
 	Tenant   string // NHN tenant id; OS_TENANT_ID when empty
 	Endpoint string // "" (real cloud), "embedded" (in-process simulator) or a URL
-	Range    Range
+	// RequestsPerSecond caps the account's adaptive request budget; 0: no cap.
+	RequestsPerSecond float64
+	Range             Range
 }
 
 // Provider types.

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"golang.org/x/sync/semaphore"
-	"golang.org/x/time/rate"
 
 	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
@@ -26,24 +25,20 @@ func (c *client) retryPolicy() backoff.Policy {
 // client speaks the vserver API: signing, the request budget, retries.
 type client struct {
 	cfg     Config
-	base    string // gateway root + /vserver/v2
-	vpcBase string // gateway root + /vpc/v2, for the VPC API's reads (vpcAPI)
-	limiter *rate.Limiter
+	base    string          // gateway root + /vserver/v2
+	vpcBase string          // gateway root + /vpc/v2, for the VPC API's reads (vpcAPI)
+	budget  *backoff.Budget // shared by every client of this account
 	calls   atomic.Int64
 	// inflight bounds the calls in flight (Config.MaxInFlight); nil: none.
 	inflight *semaphore.Weighted
 }
 
 func newClient(cfg Config) *client {
-	burst := int(cfg.RequestsPerSecond)
-	if burst < 1 {
-		burst = 1
-	}
 	c := &client{
 		cfg:     cfg,
 		base:    cfg.Endpoint + "/vserver/v2",
 		vpcBase: cfg.Endpoint + "/vpc/v2",
-		limiter: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), burst),
+		budget:  backoff.SharedBudget("ncloud "+cfg.Endpoint+" "+cfg.AccessKey, "ncloud "+cfg.Region, cfg.RequestsPerSecond, cfg.Logger),
 	}
 	if cfg.MaxInFlight > 0 {
 		c.inflight = semaphore.NewWeighted(int64(cfg.MaxInFlight))
@@ -67,16 +62,34 @@ func (c *client) callOnce(ctx context.Context, op string, f *form, out any) erro
 
 func (c *client) retry(ctx context.Context, op string, f *form, out any, ambiguousOK bool) error {
 	b := backoff.Backoff{Policy: c.retryPolicy()}
+	// 429s are retried apart, many more times: the cloud did nothing, and
+	// the budget slows every call meanwhile.
+	tb := backoff.Backoff{Policy: c.retryPolicy()}
 	for {
-		if err := c.limiter.Wait(ctx); err != nil {
+		sent, err := c.budget.Wait(ctx)
+		if err != nil {
 			return fmt.Errorf("ncloud %s: %w", op, err)
 		}
-		err := c.send(ctx, op, f, out)
+		err = c.send(ctx, op, f, out)
 		var ae *providers.APIError
-		if err == nil || !errors.As(err, &ae) || !ae.Retryable || b.Attempts() >= c.cfg.MaxRetries || backoff.IsOneAttempt(ctx) {
+		answered := err == nil || errors.As(err, &ae) && ae.Status != 0
+		throttled := ae != nil && ae.Status == http.StatusTooManyRequests
+		if answered {
+			c.budget.Done(sent, throttled)
+		}
+		if err == nil || ae == nil || !ae.Retryable || backoff.IsOneAttempt(ctx) {
 			return err
 		}
-		if !ambiguousOK && ambiguous(ae) {
+		if throttled {
+			if tb.Attempts() >= backoff.ThrottleRetries {
+				return err
+			}
+			if err := tb.Wait(ctx, ae.RetryAfter); err != nil {
+				return fmt.Errorf("ncloud %s: %w (after %v)", op, err, ae)
+			}
+			continue
+		}
+		if b.Attempts() >= c.cfg.MaxRetries || !ambiguousOK && ambiguous(ae) {
 			return err
 		}
 		if err := b.Wait(ctx, ae.RetryAfter); err != nil {

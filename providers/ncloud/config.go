@@ -14,11 +14,10 @@ const DefaultEndpoint = "https://ncloud.apigw.ntruss.com"
 
 // Defaults applied by New to zero Config fields.
 const (
-	DefaultPollInterval      = 3 * time.Second // terraform's first refresh interval
-	DefaultRequestsPerSecond = 20
-	DefaultMaxRetries        = 6
-	DefaultRetryWait         = 500 * time.Millisecond
-	DefaultRegion            = "KR"
+	DefaultPollInterval = 3 * time.Second // terraform's first refresh interval
+	DefaultMaxRetries   = 6
+	DefaultRetryWait    = 500 * time.Millisecond
+	DefaultRegion       = "KR"
 )
 
 // Config configures one NCP provider: one account, one region.
@@ -33,8 +32,10 @@ type Config struct {
 	// duration, request id. Never a key, a signature or a form body.
 	Logger *slog.Logger
 
-	PollInterval      time.Duration // shared poller interval
-	RequestsPerSecond float64       // request budget (token bucket)
+	PollInterval time.Duration // shared poller interval
+	// RequestsPerSecond caps the account's adaptive request budget
+	// (backoff.Budget); 0: no cap, the budget finds the cloud's limit.
+	RequestsPerSecond float64
 	MaxRetries        int           // retries after the first attempt; negative disables them
 	RetryWait         time.Duration // first backoff; doubles per attempt, with jitter
 	// MaxInFlight bounds the HTTP calls in flight at once, polls included
@@ -80,9 +81,7 @@ func (c Config) withDefaults() Config {
 	if c.PollInterval <= 0 {
 		c.PollInterval = DefaultPollInterval
 	}
-	if c.RequestsPerSecond <= 0 {
-		c.RequestsPerSecond = DefaultRequestsPerSecond
-	}
+	c.RequestsPerSecond = max(c.RequestsPerSecond, 0)
 	if c.MaxRetries == 0 {
 		c.MaxRetries = DefaultMaxRetries
 	}

@@ -13,9 +13,11 @@
 //   - envelope.go decodes {"<op>Response": {...}} and both error layers,
 //     the gateway's {"error":{"errorCode"}} and the service's
 //     {"responseError":{"returnCode"}}, into *providers.APIError;
-//   - client.go holds the request budget (x/time/rate), the bound on calls
-//     in flight (Config.MaxInFlight, polls included) and the retries: the
-//     backoff package's capped, jittered backoff on 429, 5xx, timeouts and
+//   - client.go holds the account's adaptive request budget
+//     (backoff.SharedBudget, told of every answer and every 429), the bound
+//     on calls in flight (Config.MaxInFlight, polls included) and the
+//     retries: up to backoff.ThrottleRetries on 429, and the backoff
+//     package's capped, jittered backoff on 5xx, timeouts and
 //     the "try again" codes 1000, 1100031, 1007009, 1002035, never shorter
 //     than Retry-After; anything else fails at once with the cloud's
 //     message and the fleet address concerned.

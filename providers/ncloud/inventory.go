@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -24,12 +26,33 @@ import (
 func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest) (providers.InventoryResponse, error) {
 	c := p.c
 	var out providers.InventoryResponse
-	srvs, err := c.servers(ctx, filters(nil))
-	if err != nil {
-		return out, err
-	}
-	vols, err := c.volumes(ctx, filters(nil))
-	if err != nil {
+	// The lists are independent: they are sent at once, so a refresh takes
+	// about as long as its slowest list, not their sum. Network interfaces
+	// follow the servers, and only when the fleet has one.
+	var (
+		srvs []serverInstance
+		vols []blockStorageInstance
+		ims  []memberServerImage
+		keys []loginKey
+		nics map[string]*networkInterface
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		if srvs, err = c.servers(gctx, filters(nil)); err != nil {
+			return err
+		}
+		for _, s := range srvs {
+			if _, o, ok := serverOwner(s); ok && o.Fleet == req.Fleet || len(req.Known) > 0 {
+				nics, err = c.interfaces(gctx, nil)
+				return err
+			}
+		}
+		return nil
+	})
+	g.Go(func() (err error) { vols, err = c.volumes(gctx, filters(nil)); return err })
+	g.Go(func() (err error) { ims, err = c.images(gctx, filters(nil)); return err })
+	g.Go(func() (err error) { keys, err = c.loginKeys(gctx, filters(nil)); return err })
+	if err := g.Wait(); err != nil {
 		return out, err
 	}
 	known := map[providers.Kind]map[string]bool{}
@@ -52,16 +75,10 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	for _, v := range vols {
 		volsByServer[v.ServerInstanceNo] = append(volsByServer[v.ServerInstanceNo], v)
 	}
-	var nics map[string]*networkInterface
 	for _, s := range srvs {
 		desc, o, ok := serverOwner(s)
 		if !wanted(providers.KindServer, s.ServerInstanceNo, o, ok) {
 			continue
-		}
-		if nics == nil {
-			if nics, err = c.interfaces(ctx, nil); err != nil {
-				return out, err
-			}
 		}
 		srv := toServer(s, o, desc, nicOf(s, nics), volsByServer[s.ServerInstanceNo])
 		srv.Extra["interfaces"] = interfaceNos(s, nics)
@@ -84,18 +101,10 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 			out.Volumes = append(out.Volumes, toVolume(v, o))
 		}
 	}
-	ims, err := c.images(ctx, filters(nil))
-	if err != nil {
-		return out, err
-	}
 	for _, im := range ims {
 		if _, o, ok := parseTag(im.MemberServerImageDescription); wanted(providers.KindImage, im.MemberServerImageInstanceNo, o, ok) {
 			out.Images = append(out.Images, toImage(im, o))
 		}
-	}
-	keys, err := c.loginKeys(ctx, filters(nil))
-	if err != nil {
-		return out, err
 	}
 	for _, k := range keys {
 		// Login keys carry no description: the fleet owns those its file
@@ -103,6 +112,8 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		out.Keypairs = append(out.Keypairs, providers.Keypair{Name: k.KeyName, Owner: providers.Owner{Address: "keypair/" + k.KeyName}, Fingerprint: k.Fingerprint})
 	}
 	if req.Catalog {
+		// after the lists above: member images come from their page
+		var err error
 		if out.Catalog, err = p.catalog(ctx, ims); err != nil {
 			return out, err
 		}

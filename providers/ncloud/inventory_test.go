@@ -151,6 +151,10 @@ func TestInventoryFailsOnListError(t *testing.T) {
 	f := newFake(t)
 	f.on("getServerInstanceList", ok("getServerInstanceList", serverList(serverJSON("1", "web-1", "fleet:shop server/web-1", "RUN", "NULL"))))
 	f.on("getBlockStorageInstanceList", answer(401, `{"error":{"errorCode":"210","message":"Permission Denied"}}`))
+	// The other lists are sent at the same time and succeed.
+	f.on("getNetworkInterfaceList", ok("getNetworkInterfaceList", `"totalRows": 0, "networkInterfaceList": []`))
+	f.on("getMemberServerImageInstanceList", ok("getMemberServerImageInstanceList", `"totalRows": 0, "memberServerImageInstanceList": []`))
+	f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 0, "loginKeyList": []`))
 	_, err := f.provider(nil).Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop"})
 	if err == nil || !strings.Contains(err.Error(), "Permission Denied") {
 		t.Fatalf("err = %v, want the cloud's message", err)

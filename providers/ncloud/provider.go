@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -13,6 +14,7 @@ var _ providers.Provider = (*Provider)(nil)
 type Provider struct {
 	c      *client
 	poller *poller
+	lists  *lists
 }
 
 // New checks cfg, fills its defaults and returns a provider. It makes no call.
@@ -25,7 +27,7 @@ func New(cfg Config) (*Provider, error) {
 	if _, err := parseEndpoint(cfg.Endpoint); err != nil {
 		return nil, err
 	}
-	return &Provider{c: c, poller: newPoller(c, cfg.PollInterval)}, nil
+	return &Provider{c: c, poller: newPoller(c, cfg.PollInterval), lists: newLists(c)}, nil
 }
 
 // Calls returns the number of HTTP calls made so far, retries included.
@@ -54,3 +56,12 @@ func (p *Provider) Close() error {
 	p.poller.bp.Close()
 	return nil
 }
+
+// Budget returns the account's adaptive request budget, shared by every
+// provider of the account in this process.
+func (p *Provider) Budget() *backoff.Budget { return p.c.budget }
+
+var _ providers.Coalescer = (*Provider)(nil)
+
+// ListSize is how many servers one of the provider's list calls names.
+func (p *Provider) ListSize() int { return listSize }

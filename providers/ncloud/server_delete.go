@@ -31,7 +31,7 @@ func (p *Provider) deleteServer(ctx context.Context, id, addr string) error {
 			return err
 		}
 	}
-	vols, err := p.c.volumes(ctx, filters(func(f *form) { f.set("serverInstanceNo", id) }))
+	vols, _, err := p.lists.volumes.Do(ctx, id)
 	if err != nil {
 		return withAddress(err, addr)
 	}

@@ -9,18 +9,17 @@ import (
 	"github.com/fleet-iac/fleet/spec"
 )
 
-// server reads one server; a missing server is ErrNotFound.
+// server reads one server; a missing server is ErrNotFound. Servers read
+// at the same moment are read with one list call.
 func (p *Provider) server(ctx context.Context, id, addr string) (serverInstance, error) {
-	var out serverInstanceList
-	if err := p.c.call(ctx, "getServerInstanceDetail", newForm().set("serverInstanceNo", id), &out); err != nil {
+	s, ok, err := p.lists.reads.Do(ctx, id)
+	if err != nil {
 		return serverInstance{}, withAddress(err, addr)
 	}
-	for _, s := range out.ServerInstanceList {
-		if s.ServerInstanceNo == id {
-			return s, nil
-		}
+	if !ok {
+		return serverInstance{}, notFound(providers.KindServer, id, addr)
 	}
-	return serverInstance{}, notFound(providers.KindServer, id, addr)
+	return s, nil
 }
 
 // settled reads a server, first waiting for any operation in progress to
@@ -41,8 +40,14 @@ func (p *Provider) waitServer(ctx context.Context, id, addr string, target provi
 	return err
 }
 
+// serverAction stops, starts, reboots or terminates a server (or detaches
+// or deletes a volume); those asking at the same moment share one call.
 func (p *Provider) serverAction(ctx context.Context, op, id, addr string) error {
-	return withAddress(p.c.call(ctx, op, newForm().list("serverInstanceNoList", []string{id}), nil), addr)
+	res, _, err := p.lists.action(op).Do(ctx, id)
+	if err == nil {
+		err = res
+	}
+	return withAddress(err, addr)
 }
 
 func (p *Provider) updateServer(ctx context.Context, req providers.UpdateRequest) error {

@@ -88,8 +88,7 @@ func (p *Provider) updateVolume(ctx context.Context, req providers.UpdateRequest
 		if req.Detach.ServerID != "" && v.ServerInstanceNo != req.Detach.ServerID {
 			return conflict(addr, "volume %s is attached to server %s, not %s", id, v.ServerInstanceNo, req.Detach.ServerID)
 		}
-		f := newForm().list("blockStorageInstanceNoList", []string{id})
-		return withAddress(p.c.call(ctx, "detachBlockStorageInstances", f, nil), addr)
+		return p.serverAction(ctx, "detachBlockStorageInstances", id, addr)
 	case req.ExtendVolume != nil:
 		cur, want := int(v.BlockStorageSize/gib), *req.ExtendVolume
 		if want == cur {
@@ -113,6 +112,5 @@ func (p *Provider) deleteVolume(ctx context.Context, id, addr string) error {
 	if _, err := p.settledVolume(ctx, id, addr); err != nil {
 		return err
 	}
-	f := newForm().list("blockStorageInstanceNoList", []string{id})
-	return withAddress(p.c.call(ctx, "deleteBlockStorageInstances", f, nil), addr)
+	return p.serverAction(ctx, "deleteBlockStorageInstances", id, addr)
 }

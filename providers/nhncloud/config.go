@@ -23,8 +23,10 @@ type Config struct {
 	Logger       *slog.Logger  // debug level: one line per API call; nil logs nothing
 	PollInterval time.Duration // shared poller interval; default 2s
 
-	RequestsPerSecond float64 // request budget for this provider; default 20, as NCP (NHN documents no limit)
-	MaxRetries        int     // retries of a retryable failure; 0 means 5, negative means none
+	// RequestsPerSecond caps the tenant's adaptive request budget
+	// (backoff.Budget); 0: no cap, the budget finds the cloud's limit.
+	RequestsPerSecond float64
+	MaxRetries        int // retries of a retryable failure; 0 means 5, negative means none
 	// MaxInFlight bounds the HTTP calls in flight at once, polls and token
 	// requests included (fleet apply --parallelism); 0 means no bound.
 	MaxInFlight int
@@ -32,11 +34,10 @@ type Config struct {
 
 // Defaults for the zero values of Config.
 const (
-	DefaultRegion            = "KR1"
-	DefaultPollInterval      = 2 * time.Second
-	DefaultRequestsPerSecond = 20
-	DefaultMaxRetries        = 5
-	defaultHTTPTimeout       = 60 * time.Second
+	DefaultRegion       = "KR1"
+	DefaultPollInterval = 2 * time.Second
+	DefaultMaxRetries   = 5
+	defaultHTTPTimeout  = 60 * time.Second
 )
 
 // ConfigFromEnv reads the OpenStack variables NHN's own tools use.
@@ -66,9 +67,7 @@ func (c Config) withDefaults() Config {
 	if c.PollInterval <= 0 {
 		c.PollInterval = DefaultPollInterval
 	}
-	if c.RequestsPerSecond <= 0 {
-		c.RequestsPerSecond = DefaultRequestsPerSecond
-	}
+	c.RequestsPerSecond = max(c.RequestsPerSecond, 0)
 	if c.MaxRetries < 0 {
 		c.MaxRetries = 0
 	} else if c.MaxRetries == 0 {

@@ -19,7 +19,10 @@
 // member's address is read back from its name (raw or renamed) relative to
 // FIRST; renaming a member out of its group gives it a tag of its own.
 //
-// Retries (retry.go): 429 always; 5xx and dropped connections for calls
+// Every request waits for the tenant's adaptive request budget
+// (backoff.SharedBudget) in transport.go, which tells it of every answer.
+// Retries (retry.go): 429 up to backoff.ThrottleRetries; 5xx and dropped
+// connections for calls
 // safe to repeat, which are idempotent methods and token requests (the
 // login and the re-authentication when a token expires mid-run); a POST
 // that may have acted is settled by looking for its effect first. Waits

@@ -11,6 +11,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/subnets"
 	"github.com/gophercloud/gophercloud/v2/pagination"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -42,15 +43,26 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		}
 		known[k.Kind][k.ID] = true
 	}
-	if err := p.loadFlavors(ctx); err != nil {
-		return resp, err
+	// The lists are independent: they are sent at once, so a refresh takes
+	// about as long as its slowest list (paged servers), not their sum.
+	var (
+		srvs    []wireServer
+		vols    []wireVolume
+		ims     []images.Image
+		zones   []string
+		subnets []providers.SubnetInfo
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return p.loadFlavors(gctx) })
+	g.Go(func() (err error) { srvs, err = p.listServers(gctx, servers.ListOpts{Limit: pageSize}); return err })
+	g.Go(func() (err error) { vols, err = p.listVolumes(gctx); return err })
+	g.Go(func() (err error) { resp.Keypairs, err = p.listKeypairs(gctx); return err })
+	g.Go(func() (err error) { ims, err = p.listImages(gctx); return err })
+	if req.Catalog {
+		g.Go(func() (err error) { zones, err = p.listZones(gctx); return err })
+		g.Go(func() (err error) { subnets, err = p.listSubnets(gctx); return err })
 	}
-	srvs, err := p.listServers(ctx, servers.ListOpts{Limit: pageSize})
-	if err != nil {
-		return resp, err
-	}
-	vols, err := p.listVolumes(ctx)
-	if err != nil {
+	if err := g.Wait(); err != nil {
 		return resp, err
 	}
 	byID := make(map[string]wireVolume, len(vols))
@@ -79,13 +91,6 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 			s.PublicIPPending = pending[s.Owner.Address]
 		}
 	}
-	if resp.Keypairs, err = p.listKeypairs(ctx); err != nil {
-		return resp, err
-	}
-	ims, err := p.listImages(ctx)
-	if err != nil {
-		return resp, err
-	}
 	for _, im := range ims {
 		if ownedBy(imageProps(im), req.Fleet) || known[providers.KindImage][im.ID] {
 			resp.Images = append(resp.Images, toImage(im))
@@ -101,14 +106,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		return less(resp.Images[i].Owner.Address, resp.Images[i].ID, resp.Images[j].Owner.Address, resp.Images[j].ID)
 	})
 	if req.Catalog {
-		zones, err := p.listZones(ctx)
-		if err != nil {
-			return resp, err
-		}
-		resp.Catalog = &providers.Catalog{Types: p.catalogTypes(), Zones: zones, Images: catalogImages(ims)}
-		if resp.Catalog.Subnets, err = p.listSubnets(ctx); err != nil {
-			return resp, err
-		}
+		resp.Catalog = &providers.Catalog{Types: p.catalogTypes(), Zones: zones, Images: catalogImages(ims), Subnets: subnets}
 	}
 	return resp, nil
 }

@@ -49,7 +49,8 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	p := &Provider{cfg: cfg, retry: newRetrier(cfg.MaxRetries)}
 	base := cfg.HTTPClient.Transport
-	p.tr = newTransport(base, cfg.RequestsPerSecond, cfg.MaxInFlight, cfg.Logger)
+	budget := backoff.SharedBudget("nhncloud "+cfg.AuthURL+" "+cfg.TenantID+" "+cfg.Username, "nhncloud "+cfg.Region, cfg.RequestsPerSecond, cfg.Logger)
+	p.tr = newTransport(base, budget, cfg.MaxInFlight, cfg.Logger)
 	hc := *cfg.HTTPClient
 	hc.Transport = p.tr
 
@@ -59,7 +60,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	}
 	pc.HTTPClient = hc
 	pc.RetryBackoffFunc = p.retry.onThrottle
-	pc.MaxBackoffRetries = uint(cfg.MaxRetries)
+	pc.MaxBackoffRetries = backoff.ThrottleRetries
 	pc.RetryFunc = p.retry.onFailure
 	opts := gophercloud.AuthOptions{
 		IdentityEndpoint: cfg.AuthURL,
@@ -97,3 +98,7 @@ func (p *Provider) Close() error {
 	p.poll.Close()
 	return nil
 }
+
+// Budget returns the tenant's adaptive request budget, shared by every
+// provider of the tenant in this process.
+func (p *Provider) Budget() *backoff.Budget { return p.tr.budget }

@@ -36,9 +36,11 @@ func (r *retrier) backoff(attempt uint) time.Duration {
 	return r.policy.Delay(int(attempt) - 1)
 }
 
-// onThrottle is gophercloud's RetryBackoffFunc, called on 429 and 498.
+// onThrottle is gophercloud's RetryBackoffFunc, called on 429 and 498. A
+// 429 is retried up to backoff.ThrottleRetries times, not r.max: the cloud
+// did nothing, and the request budget slows every call meanwhile.
 func (r *retrier) onThrottle(ctx context.Context, respErr *gophercloud.ErrUnexpectedResponseCode, err error, attempt uint) error {
-	if int(attempt) > r.max || backoff.IsOneAttempt(ctx) {
+	if int(attempt) > backoff.ThrottleRetries || backoff.IsOneAttempt(ctx) {
 		return *respErr
 	}
 	d, ok := backoff.RetryAfter(respErr.ResponseHeader.Get("Retry-After"), time.Now())

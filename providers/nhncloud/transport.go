@@ -9,32 +9,30 @@ import (
 	"time"
 
 	"golang.org/x/sync/semaphore"
-	"golang.org/x/time/rate"
+
+	"github.com/fleet-iac/fleet/backoff"
 )
 
 // transport sits under gophercloud: every HTTP request, retries and token
-// requests included, waits for the provider's request budget, is counted,
+// requests included, waits for the account's adaptive request budget and
+// tells it how the cloud answered, is counted,
 // and is logged at debug level without headers or bodies, so neither the
 // token nor the password can reach the log.
 type transport struct {
-	base    http.RoundTripper
-	limiter *rate.Limiter
-	logger  *slog.Logger
-	calls   atomic.Int64
+	base   http.RoundTripper
+	budget *backoff.Budget // shared by every client of this tenant
+	logger *slog.Logger
+	calls  atomic.Int64
 	// inflight bounds the requests in flight (Config.MaxInFlight), until
 	// their answer is read; nil: none.
 	inflight *semaphore.Weighted
 }
 
-func newTransport(base http.RoundTripper, rps float64, maxInFlight int, logger *slog.Logger) *transport {
+func newTransport(base http.RoundTripper, budget *backoff.Budget, maxInFlight int, logger *slog.Logger) *transport {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	burst := int(rps)
-	if burst < 1 {
-		burst = 1
-	}
-	t := &transport{base: base, limiter: rate.NewLimiter(rate.Limit(rps), burst), logger: logger}
+	t := &transport{base: base, budget: budget, logger: logger}
 	if maxInFlight > 0 {
 		t.inflight = semaphore.NewWeighted(int64(maxInFlight))
 	}
@@ -42,7 +40,8 @@ func newTransport(base http.RoundTripper, rps float64, maxInFlight int, logger *
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if err := t.limiter.Wait(req.Context()); err != nil {
+	sent, err := t.budget.Wait(req.Context())
+	if err != nil {
 		return nil, err
 	}
 	release := func() {}
@@ -62,6 +61,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.logger.Debug("nhncloud call", "method", req.Method, "path", req.URL.Path, "error", err.Error(), "duration", d)
 		return nil, err
 	}
+	t.budget.Done(sent, resp.StatusCode == http.StatusTooManyRequests)
 	t.logger.Debug("nhncloud call", "method", req.Method, "path", req.URL.Path,
 		"status", resp.StatusCode, "duration", d, "request_id", requestID(resp.Header))
 	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}

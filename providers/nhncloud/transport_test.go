@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/fleet-iac/fleet/backoff"
 )
 
 // MaxInFlight (apply's --parallelism) bounds the requests in flight until
@@ -26,7 +28,7 @@ func TestTransportBoundsInFlight(t *testing.T) {
 		io.WriteString(w, "{}")
 	}))
 	defer srv.Close()
-	hc := &http.Client{Transport: newTransport(nil, 1000, bound, slog.New(slog.DiscardHandler))}
+	hc := &http.Client{Transport: newTransport(nil, backoff.NewBudget("test", 1000, nil, nil), bound, slog.New(slog.DiscardHandler))}
 	var g errgroup.Group
 	for range 6 {
 		g.Go(func() error {

@@ -38,6 +38,8 @@ func Run(t *testing.T, h Harness) {
 		{"batch_unbatchable", testBatchUnbatchable},
 		{"batch_error_after", testBatchErrorAfter},
 		{"tag", testTag},
+		{"budget", testBudget},
+		{"throttle_storm", testThrottleStorm},
 	}
 	for _, o := range outages {
 		tests = append(tests, struct {
