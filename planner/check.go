@@ -85,10 +85,17 @@ func (b *builder) planChecks() {
 			}
 		}
 		if skipped {
-			b.warnf("server/"+g.Name, "--skip-checks: the rollout check of "+g.Name+" is not run",
-				"servers count as back once the cloud says they run, whether or not the service on them came back")
+			b.diags = append(b.diags, skippedChecks(g.Name))
 		}
 	}
+}
+
+// skippedChecks is the warning that --skip-checks leaves the group's
+// rollout check out, for apply's plan and fleet reboot's alike.
+func skippedChecks(group string) spec.Diagnostic {
+	return spec.Diagnostic{Severity: spec.SeverityWarning, Address: "server/" + group,
+		Summary: "--skip-checks: the rollout check of " + group + " is not run",
+		Detail:  "servers count as back once the cloud says they run, whether or not the service on them came back"}
 }
 
 // duplicateServerActions lists the stop and delete of each duplicate
