@@ -32,7 +32,9 @@ func (c *CheckSpec) describe() string {
 // replaced server's old twin is stopped and deleted only after its
 // successor passed (where the volume moves allow: an NCP twin is stopped
 // before its volumes move, so only its delete waits); and the check joins
-// the server's rollout unit, so the next batch waits for it too.
+// the server's rollout unit, so the next batch waits for it too. A
+// duplicate of a server (duplicate.go) is stopped and deleted only after
+// the kept server passed, like a replaced server's old twin.
 // --skip-checks plans none and says so once per group.
 func (b *builder) planChecks() {
 	if b.in.Destroy {
@@ -54,8 +56,14 @@ func (b *builder) planChecks() {
 				continue
 			}
 			ups := b.bringsUp(sp.addr)
-			if len(ups) == 0 {
+			twins := b.duplicateServerActions(sp.addr)
+			if len(ups) == 0 && len(twins) == 0 {
 				continue
+			}
+			if len(ups) == 0 && sp.cur != nil {
+				if w := b.waits[sp.cur.Provider+"\x00"+sp.cur.ID]; w != "" {
+					ups = []string{w}
+				}
 			}
 			if b.in.SkipChecks {
 				skipped = true
@@ -63,11 +71,13 @@ func (b *builder) planChecks() {
 			}
 			id := b.add(&Action{ID: "check " + sp.addr, Type: Check, Kind: providers.KindServer, Address: sp.addr,
 				Provider: sp.desired.Provider, Group: g.Name, Check: checkSpec(g.Rollout.Check), DependsOn: ups})
+			olds := twins
 			if sp.replaced {
-				for _, old := range []string{sp.stopID, sp.deleteID} {
-					if old != "" && !b.reaches(id, old) {
-						b.dependOn(old, id)
-					}
+				olds = append(olds, sp.stopID, sp.deleteID)
+			}
+			for _, old := range olds {
+				if old != "" && !b.reaches(id, old) {
+					b.dependOn(old, id)
 				}
 			}
 			if len(sp.batched) > 0 {
@@ -75,10 +85,38 @@ func (b *builder) planChecks() {
 			}
 		}
 		if skipped {
-			b.warnf("server/"+g.Name, "--skip-checks: the rollout check of "+g.Name+" is not run",
-				"servers count as back once the cloud says they run, whether or not the service on them came back")
+			b.diags = append(b.diags, skippedChecks(g.Name))
 		}
 	}
+}
+
+// skippedChecks is the warning that --skip-checks leaves the group's
+// rollout check out, for apply's plan and fleet reboot's alike.
+func skippedChecks(group string) spec.Diagnostic {
+	return spec.Diagnostic{Severity: spec.SeverityWarning, Address: "server/" + group,
+		Summary: "--skip-checks: the rollout check of " + group + " is not run",
+		Detail:  "servers count as back once the cloud says they run, whether or not the service on them came back"}
+}
+
+// duplicateServerActions lists the stop and delete of each duplicate
+// server at addr: the old twin a replacement left when its check failed
+// (the state already names the replacement), or a copy from an
+// interrupted create. They wait for the kept server's check, so that a
+// resumed apply does not delete the old twin of a replacement that never
+// passed.
+func (b *builder) duplicateServerActions(addr string) []string {
+	var out []string
+	for _, c := range b.dups {
+		if c.Kind != providers.KindServer || c.Address != addr {
+			continue
+		}
+		for _, verb := range []string{"stop ", "delete "} {
+			if id := verb + addr + duplicateSuffix(c.ID); b.byID[id] != nil {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
 }
 
 // bringsUp lists the actions after which the server at addr (the new one,

@@ -50,3 +50,37 @@ func TestPlanChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanChecksBeforeDuplicate: a replacement whose check failed leaves
+// its old twin as a duplicate (the state names the new server); the next
+// plan checks the kept server before it stops and deletes the twin, and
+// plans no check where there is no duplicate and nothing comes up.
+func TestPlanChecksBeforeDuplicate(t *testing.T) {
+	rollout := &spec.Rollout{MaxUnavailable: 1, Check: &spec.Check{Command: "true", Timeout: time.Minute, Interval: time.Second}}
+	wg, web := groupOf("web", 2, rollout, ncpServer, func(*spec.Server) {})
+	f := fleetOf(wg, web)
+	st, inv := world(f)
+	p, d := Build(Input{Fleet: f, State: st, Inventory: withCatalog(inv)})
+	noErrors(t, d)
+	if p.Summary.Check != 0 {
+		t.Fatalf("%d checks planned with nothing to do, want 0: %v", p.Summary.Check, actionIDs(p))
+	}
+
+	r := inv["ncp"]
+	dup := cloneServer(r.Servers[0])
+	dup.ID = "id-web-1-old"
+	r.Servers = append(r.Servers, dup)
+	inv["ncp"] = r
+	p, d = Build(Input{Fleet: f, State: st, Inventory: withCatalog(inv)})
+	noErrors(t, d)
+	if p.Summary.Check != 1 {
+		t.Fatalf("%d checks planned, want 1: %v", p.Summary.Check, actionIDs(p))
+	}
+	before(t, p, "check server/web-1", "stop server/web-1 (duplicate id-web-1-old)")
+	before(t, p, "check server/web-1", "delete server/web-1 (duplicate id-web-1-old)")
+
+	p, d = Build(Input{Fleet: f, State: st, Inventory: withCatalog(inv), SkipChecks: true})
+	if p.Summary.Check != 0 || len(d) != 1 || d[0].Severity != spec.SeverityWarning {
+		t.Errorf("--skip-checks: %d checks, diagnostics %v; want none and one warning", p.Summary.Check, d)
+	}
+}

@@ -128,9 +128,7 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 		}
 		if check != nil && in.SkipChecks {
 			check = nil
-			diags = append(diags, spec.Diagnostic{Severity: spec.SeverityWarning, Address: "server/" + gname,
-				Summary: "--skip-checks: the rollout check of " + gname + " is not run",
-				Detail:  "servers count as back once the cloud says they run, whether or not the service on them came back"})
+			diags = append(diags, skippedChecks(gname))
 		}
 		if down >= limit {
 			fail("server/"+gname, fmt.Sprintf("rollout %s: %d member(s) are already not running", gname, down),

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"testing"
+	"time"
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -89,5 +90,35 @@ func TestBuildReboot(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBuildRebootChecks: with rollout.check each reboot is followed by its
+// server's check in the same batch; --skip-checks plans none and warns once.
+func TestBuildRebootChecks(t *testing.T) {
+	rollout := &spec.Rollout{MaxUnavailable: 1, Check: &spec.Check{Command: "true", Timeout: time.Minute, Interval: time.Second}}
+	wg, ws := groupOf("web", 2, rollout, ncpServer, nil)
+	f := fleetOf(wg, ws)
+	st, inv := world(f)
+	for _, skip := range []bool{false, true} {
+		p, d := BuildReboot(RebootInput{Fleet: f, State: st, Inventory: inv, Addresses: []string{"server/web"}, SkipChecks: skip})
+		if skip {
+			if p.Summary.Check != 0 || len(d) != 1 || d[0].Severity != spec.SeverityWarning {
+				t.Errorf("--skip-checks: %d checks, diagnostics %v; want none and one warning", p.Summary.Check, d)
+			}
+			continue
+		}
+		noErrors(t, d)
+		if p.Summary.Check != 2 {
+			t.Fatalf("%d checks planned, want 2: %v", p.Summary.Check, actionIDs(p))
+		}
+		for i, n := range []string{"web-1", "web-2"} {
+			before(t, p, "reboot server/"+n, "check server/"+n)
+			for _, a := range p.Actions {
+				if a.Address == "server/"+n && a.Batch != i+1 {
+					t.Errorf("%s in batch %d, want %d", a.ID, a.Batch, i+1)
+				}
+			}
+		}
 	}
 }
