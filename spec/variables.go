@@ -162,7 +162,7 @@ func (l *loader) declareVariables(docs []*yaml.Node, in VarInputs) {
 // scratchConvert converts a subtree without reporting anything.
 func (l *loader) scratchConvert(src *source, n *yaml.Node, ptr string) any {
 	sl := &loader{getenv: l.getenv, unsetWarns: true, locs: map[string]loc{}, fromEnv: map[string]string{},
-		fromVar: map[string]string{}, broken: map[string]bool{}, trees: map[*source]*yaml.Node{}, vars: map[string]*varDecl{}}
+		fromVar: map[string]string{}, secret: map[string]bool{}, broken: map[string]bool{}, trees: map[*source]*yaml.Node{}, vars: map[string]*varDecl{}}
 	c := &converter{l: sl, src: src, locs: map[string]loc{}, active: map[*yaml.Node]bool{}}
 	c.aliasLeft = aliasBase + aliasFactor*countNodes(n)
 	return c.convert(n, ptr, 1)
