@@ -76,6 +76,10 @@ func (l *loader) checkState(f *Fleet) {
 	case f.State.Backend == "local" && st["dsn"] != nil:
 		l.errorAtPtr("/state/dsn", true, "state.dsn: only the postgres backend has a dsn",
 			"Remove dsn, or use backend: postgres.")
+	case f.State.Backend == "local" && st["key"] != nil:
+		// ignored, it would put every environment in one fleet.lock
+		l.errorAtPtr("/state/key", true, "state.key: only the postgres backend has a key",
+			"The local backend keeps a state per file: write path (such as fleet-${var.env}.lock) for a state per environment, or use backend: postgres.")
 	}
 }
 
