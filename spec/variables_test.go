@@ -71,7 +71,9 @@ func TestCheckValidation(t *testing.T) {
 	}
 }
 
-const varsFleet = header + `variables:
+// varsFleet puts the environment in the name as well as the state key, as
+// a fleet with a state per environment should (else a warning).
+var varsFleet = strings.Replace(header, "name: shop\n", "name: shop-${var.env}\n", 1) + `variables:
   env: {}
   n: { type: number, default: 1 }
   groups: { type: list, default: ["43"] }
