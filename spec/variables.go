@@ -323,7 +323,7 @@ func convertVar(raw any, text bool, typ string) (any, string) {
 				return i, ""
 			}
 			if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
-				return f, ""
+				return numberOf(f), ""
 			}
 		}
 		return nil, "must be a number"
@@ -371,6 +371,8 @@ func normalizeYAML(v any) any {
 		return int64(x)
 	case uint64:
 		return float64(x)
+	case float64:
+		return numberOf(x)
 	case []any:
 		for i := range x {
 			x[i] = normalizeYAML(x[i])
@@ -427,6 +429,16 @@ func checkValidation(val any, valid map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// numberOf is a number as a fleet document holds it: a whole one is an
+// int64, as the fields that take a count or a size read it (3.0 is 3; as
+// a float64 count: 3.0 would have been read as no servers at all).
+func numberOf(f float64) any {
+	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return int64(f)
+	}
+	return f
 }
 
 func number(v any) (float64, bool) {
