@@ -76,6 +76,32 @@ func (l *loader) checkState(f *Fleet) {
 	case f.State.Backend == "local" && st["dsn"] != nil:
 		l.errorAtPtr("/state/dsn", true, "state.dsn: only the postgres backend has a dsn",
 			"Remove dsn, or use backend: postgres.")
+	case f.State.Backend == "local" && st["key"] != nil:
+		// ignored, it would put every environment in one fleet.lock
+		l.errorAtPtr("/state/key", true, "state.key: only the postgres backend has a key",
+			"The local backend keeps a state per file: write path (such as fleet-${var.env}.lock) for a state per environment, or use backend: postgres.")
+	}
+	l.checkOwnerPerState(f)
+}
+
+// checkOwnerPerState warns when the state is placed by a variable but the
+// name, which is the owner tag, is not: each environment's plan would then
+// adopt the other's servers in a shared cloud account.
+func (l *loader) checkOwnerPerState(f *Fleet) {
+	if l.fromVar["/name"] != "" || l.fromEnv["/name"] != "" {
+		return
+	}
+	for _, ptr := range []string{"/state/path", "/state/key"} {
+		name := l.fromVar[ptr]
+		if name == "" || l.isBroken(ptr) {
+			continue
+		}
+		r := l.rangeOf(ptr, false)
+		l.diags = append(l.diags, Diagnostic{Severity: SeverityWarning, Range: &r, Path: ptr,
+			Summary: fmt.Sprintf("%s: a state per ${var.%s}, but one owner tag %q for all", pathText(ptr), name, f.Name),
+			Detail: fmt.Sprintf("The fleet's name is the owner tag of its servers: in one cloud account each environment's plan adopts the other's servers. "+
+				"Put the variable in the name too (name: %s-${var.%s}), unless each environment has a cloud account of its own.", f.Name, name)})
+		return
 	}
 }
 

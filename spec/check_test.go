@@ -24,6 +24,10 @@ func TestLoadSemanticErrors(t *testing.T) {
 			body: "state: { dsn: postgres://127.0.0.1/x }\n",
 			want: []string{"state.dsn: only the postgres backend has a dsn"},
 		},
+		"local with a key": {
+			body: "state: { key: shop-dev }\n",
+			want: []string{"state.key: only the postgres backend has a key"},
+		},
 		"endpoint not a URL": {
 			body: "providers:\n  ncp: { type: ncloud, region: KR, endpoint: 'ftp://x' }\n",
 			want: []string{`providers.ncp.endpoint: must be "embedded" or an http(s) URL, got "ftp://x"`},

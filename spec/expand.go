@@ -42,8 +42,10 @@ func (l *loader) expand(src *source, n *yaml.Node, ptr string) any {
 			if vname, ok := strings.CutPrefix(name, "var."); ok && validVarName(vname) {
 				v := l.varValue(src, n, ptr, vname, false)
 				text, ok := v.(string)
-				if !ok {
-					return n.Value // reported
+				if !ok || l.broken[ptr] {
+					// reported (or, for validate, left unchecked): the
+					// value stays as written, never half expanded
+					return n.Value
 				}
 				b.WriteString(text)
 				s = s[end+1:]

@@ -49,6 +49,7 @@ type loader struct {
 	locs       map[string]loc         // JSON pointer → where the value was read
 	fromEnv    map[string]string      // pointers of strings built from ${VAR} → the first variable
 	fromVar    map[string]string      // pointers of values built from ${var.NAME} → the first variable
+	secret     map[string]bool        // pointers of values that hold a sensitive variable, wherever in the text
 	vars       map[string]*varDecl    // the declared variables, by name
 	broken     map[string]bool        // pointers whose value could not be read, already reported
 	trees      map[*source]*yaml.Node // files parsed again by locate
@@ -81,6 +82,7 @@ func Load(paths []string, opts LoadOptions) LoadResult {
 		locs:       map[string]loc{},
 		fromEnv:    map[string]string{},
 		fromVar:    map[string]string{},
+		secret:     map[string]bool{},
 		vars:       map[string]*varDecl{},
 		broken:     map[string]bool{},
 		trees:      map[*source]*yaml.Node{},

@@ -22,6 +22,8 @@ func TestConvertVar(t *testing.T) {
 		{"string refuses a list", []any{"a"}, false, VarString, nil, "must be a string"},
 		{"number from text", "3", true, VarNumber, int64(3), ""},
 		{"fraction from text", "2.5", true, VarNumber, 2.5, ""},
+		{"whole number written with a point", "3.0", true, VarNumber, int64(3), ""},
+		{"whole number in exponent form", "1e3", true, VarNumber, int64(1000), ""},
 		{"number refuses words", "three", true, VarNumber, nil, "must be a number"},
 		{"number from a var file", int64(7), false, VarNumber, int64(7), ""},
 		{"bool from text", "true", true, VarBool, true, ""},
@@ -30,6 +32,7 @@ func TestConvertVar(t *testing.T) {
 		{"list from flow text", `["43", 44]`, true, VarList, []any{"43", int64(44)}, ""},
 		{"list refuses a word", "abc", true, VarList, nil, "must be a list such as [a, b]"},
 		{"map from flow text", "{team: web, n: 2}", true, VarMap, map[string]any{"team": "web", "n": int64(2)}, ""},
+		{"map with a whole number written with a point", "{size: 50.0, f: 0.5}", true, VarMap, map[string]any{"size": int64(50), "f": 0.5}, ""},
 		{"map refuses a list", "[a]", true, VarMap, nil, "must be a map such as {key: value}"},
 		{"list from a var file", []any{"a"}, false, VarList, []any{"a"}, ""},
 		{"list refuses text in a var file", "[a]", false, VarList, nil, "must be a list such as [a, b]"},
@@ -71,7 +74,9 @@ func TestCheckValidation(t *testing.T) {
 	}
 }
 
-const varsFleet = header + `variables:
+// varsFleet puts the environment in the name as well as the state key, as
+// a fleet with a state per environment should (else a warning).
+var varsFleet = strings.Replace(header, "name: shop\n", "name: shop-${var.env}\n", 1) + `variables:
   env: {}
   n: { type: number, default: 1 }
   groups: { type: list, default: ["43"] }

@@ -58,6 +58,12 @@ func (l *loader) varValue(src *source, n *yaml.Node, ptr, name string, whole boo
 	if _, seen := l.fromVar[ptr]; !seen {
 		l.fromVar[ptr] = name
 	}
+	if decl.v.Sensitive {
+		// fromVar names only the first variable and forgets them all
+		// when ${ENV} is used too: "env=${var.env} token=${var.token}"
+		// is sensitive all the same
+		l.secret[ptr] = true
+	}
 	if whole {
 		return copyValue(decl.v.Value)
 	}
@@ -84,10 +90,5 @@ func sensitiveAllowed(ptr string) bool {
 // sensitiveAt reports whether the value at ptr came from a sensitive
 // variable: messages show SensitiveText instead.
 func (l *loader) sensitiveAt(ptr string) bool {
-	name, ok := l.fromVar[ptr]
-	if !ok {
-		return false
-	}
-	d := l.vars[name]
-	return d != nil && d.v.Sensitive
+	return l.secret[ptr]
 }

@@ -349,10 +349,7 @@ func (c *converter) scalar(n *yaml.Node, ptr string) any {
 	case "!!float":
 		var f float64
 		if err := n.Decode(&f); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
-			if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-				return int64(f)
-			}
-			return f
+			return numberOf(f)
 		}
 	default:
 		c.l.errorAt(c.src.nodeRange(n), fmt.Sprintf("unsupported YAML tag %s", n.Tag),
