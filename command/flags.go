@@ -3,6 +3,7 @@ package command
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -67,4 +68,20 @@ func lockState(ctx context.Context, ws *workspace, operation string, timeout tim
 		return nil, err
 	}
 	return func() { b.Unlock(context.Background(), id) }, nil
+}
+
+// lockAndReadState takes the state lock for operation, as lockState does,
+// and reads the state under it: what every command that changes the state
+// outside apply does first.
+func lockAndReadState(ctx context.Context, ws *workspace, operation string, timeout time.Duration) (*state.State, func(), error) {
+	unlock, err := lockState(ctx, ws, operation, timeout)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := ws.backend.Read(ctx)
+	if err != nil {
+		unlock()
+		return nil, nil, fmt.Errorf("read state: %w", err)
+	}
+	return st, unlock, nil
 }

@@ -44,15 +44,11 @@ func importCommand(s *Streams) *cli.Command {
 			if err != nil {
 				return err
 			}
-			unlock, err := lockState(ctx, ws, "import", c.Duration("lock-timeout"))
+			st, unlock, err := lockAndReadState(ctx, ws, "import", c.Duration("lock-timeout"))
 			if err != nil {
 				return err
 			}
 			defer unlock()
-			st, err := ws.backend.Read(ctx)
-			if err != nil {
-				return fmt.Errorf("read state: %w", err)
-			}
 			// The same import again finishes one that stopped before it
 			// tagged: the state has it already, the cloud maybe not the tag.
 			again := false

@@ -60,15 +60,11 @@ func importDiscover(c *cli.Context, s *Streams) error {
 		return err
 	}
 	out := fragmentPath(c, ws)
-	unlock, err := lockState(ctx, ws, "import", c.Duration("lock-timeout"))
+	st, unlock, err := lockAndReadState(ctx, ws, "import", c.Duration("lock-timeout"))
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	st, err := ws.backend.Read(ctx)
-	if err != nil {
-		return fmt.Errorf("read state: %w", err)
-	}
 	found, retag, err := ws.findUnowned(ctx, st, names, match)
 	if err != nil {
 		return err

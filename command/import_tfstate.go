@@ -52,15 +52,11 @@ func importTFState(c *cli.Context, s *Streams, file string) error {
 		return err
 	}
 	out := fragmentPath(c, ws)
-	unlock, err := lockState(ctx, ws, "import", c.Duration("lock-timeout"))
+	st, unlock, err := lockAndReadState(ctx, ws, "import", c.Duration("lock-timeout"))
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	st, err := ws.backend.Read(ctx)
-	if err != nil {
-		return fmt.Errorf("read state: %w", err)
-	}
 	found, handed, problems, err := ws.resolveTFState(ctx, st, &m, c.String("provider"), match)
 	if err != nil {
 		return err

@@ -50,15 +50,11 @@ func runReboot(c *cli.Context, s *Streams) error {
 	if err := ws.connect(ctx, c); err != nil {
 		return err
 	}
-	unlock, err := lockState(ctx, ws, "reboot", c.Duration("lock-timeout"))
+	st, unlock, err := lockAndReadState(ctx, ws, "reboot", c.Duration("lock-timeout"))
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	st, err := ws.backend.Read(ctx)
-	if err != nil {
-		return fmt.Errorf("read state: %w", err)
-	}
 	inv, err := ws.refresh(ctx, st)
 	if err != nil {
 		return err

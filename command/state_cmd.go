@@ -67,15 +67,11 @@ func stateCommand(s *Streams) *cli.Command {
 						return err
 					}
 					defer ws.Close()
-					unlock, err := lockState(ctx, ws, "state rm", c.Duration("lock-timeout"))
+					st, unlock, err := lockAndReadState(ctx, ws, "state rm", c.Duration("lock-timeout"))
 					if err != nil {
 						return err
 					}
 					defer unlock()
-					st, err := ws.backend.Read(ctx)
-					if err != nil {
-						return fmt.Errorf("read state: %w", err)
-					}
 					for _, addr := range c.Args().Slice() {
 						if st.Lookup(addr) == nil {
 							return userError(fmt.Sprintf("no resource %s in the state", addr), "Nothing was removed. See the addresses with \"fleet state list"+fileSuffix(c.StringSlice("file"))+"\".")
