@@ -45,6 +45,12 @@ func (p *Provider) pendingPublicIPs(ctx context.Context, fleet string) (map[stri
 	if err != nil {
 		return nil, err
 	}
+	return pendingFor(list, fleet), nil
+}
+
+// pendingFor picks from unassociated addresses those fleet's tag names, by
+// server address (the lowest number when a crash left several).
+func pendingFor(list []publicIPInstance, fleet string) map[string]string {
 	out := map[string]string{}
 	for _, ip := range list {
 		if _, o, ok := parseTag(ip.PublicIPDescription); ok && o.Fleet == fleet && ip.ServerInstanceNo == "" {
@@ -53,7 +59,7 @@ func (p *Provider) pendingPublicIPs(ctx context.Context, fleet string) (map[stri
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // publicIP turns a server's public IP on or off and returns the address
@@ -174,7 +180,8 @@ func (p *Provider) releaseServerPublicIPs(ctx context.Context, s serverInstance,
 	if !ok {
 		return nil
 	}
-	pending, err := p.pendingPublicIPs(ctx, owner.Fleet)
+	// The servers a destroy deletes at once share one list (lists.pending).
+	pending, _, err := p.lists.pending.Do(ctx, owner.Fleet)
 	if err != nil {
 		return withAddress(err, addr)
 	}

@@ -29,6 +29,7 @@ const linger = 20 * time.Millisecond
 type lists struct {
 	reads   *backoff.Batcher[string, serverInstance]
 	volumes *backoff.Batcher[string, []blockStorageInstance]
+	pending *backoff.Batcher[string, map[string]string] // fleet → server address → pending public IP
 
 	mu      sync.Mutex
 	actions map[string]*backoff.Batcher[string, error]
@@ -39,6 +40,7 @@ func newLists(c *client) *lists {
 	l := &lists{c: c, actions: map[string]*backoff.Batcher[string, error]{}}
 	l.reads = backoff.NewBatcher(linger, listSize, l.readServers)
 	l.volumes = backoff.NewBatcher(linger, pageSize, l.volumesOf)
+	l.pending = backoff.NewBatcher(linger, listSize, l.pendingPublicIPsOf)
 	return l
 }
 
@@ -82,6 +84,22 @@ func (l *lists) volumesOf(ctx context.Context, servers []string) (map[string][]b
 		}
 	}
 	return got, nil
+}
+
+// pendingPublicIPsOf lists the unassociated public IPs once for everyone
+// asking (the servers one destroy deletes at once), each fleet getting the
+// addresses its tag names: a delete releases what a crash left allocated
+// for its server without a list call of its own.
+func (l *lists) pendingPublicIPsOf(ctx context.Context, fleets []string) (map[string]map[string]string, error) {
+	list, err := l.c.publicIPs(ctx, filters(func(f *form) { f.setBool("isAssociated", false) }))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string]string, len(fleets))
+	for _, f := range fleets {
+		out[f] = pendingFor(list, f)
+	}
+	return out, nil
 }
 
 // action returns the batcher of one server action.
