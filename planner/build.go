@@ -39,6 +39,7 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b := newBuilder(in)
 	b.loadCurrent()
 	b.applyMoved()
+	b.resolveLookups()
 	b.checkCatalog()
 	b.checkUnchangeable()
 	b.planWaits()

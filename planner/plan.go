@@ -82,6 +82,8 @@ type Plan struct {
 	// Ignored lists, once per server group, the ignored fields (ignore:)
 	// that differ: nothing is planned for them. Sorted by group.
 	Ignored []Ignored `json:"ignored,omitempty"`
+	// Lookups are the names the plan resolved to ids, sorted by group.
+	Lookups []Lookup `json:"lookups,omitempty"`
 	Summary Summary   `json:"summary"`
 }
 

@@ -113,6 +113,12 @@ type ImageInfo struct {
 	ID      string `json:"id"`
 	Name    string `json:"name"`
 	MinDisk int    `json:"min_disk,omitempty"` // GB a root disk booted from it needs at least; 0 when unknown
+	// Created orders releases of one name (RFC 3339, UTC); "" where the
+	// cloud gives no date (NCP image products).
+	Created string `json:"created,omitempty"`
+	// Inactive images (NHN Glance status other than active: queued,
+	// saving, deactivated) are never what a lookup by name picks.
+	Inactive bool `json:"inactive,omitempty"`
 }
 
 // TypeInfo is one server spec (NCP) or flavor (NHN).

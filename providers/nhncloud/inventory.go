@@ -3,6 +3,7 @@ package nhncloud
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v2/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/availabilityzones"
@@ -118,7 +119,8 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 func catalogImages(ims []images.Image) []providers.ImageInfo {
 	out := make([]providers.ImageInfo, 0, len(ims))
 	for _, im := range ims {
-		out = append(out, providers.ImageInfo{ID: im.ID, Name: im.Name, MinDisk: im.MinDiskGigabytes})
+		out = append(out, providers.ImageInfo{ID: im.ID, Name: im.Name, MinDisk: im.MinDiskGigabytes,
+			Created: im.CreatedAt.UTC().Format(time.RFC3339), Inactive: im.Status != images.ImageStatusActive})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
