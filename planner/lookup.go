@@ -57,7 +57,10 @@ func (b *builder) resolveLookups() {
 			continue // reported
 		}
 		s.Image = l.ID
-		if c, ok := b.cur[s.Address()]; ok && c.Server != nil && c.Server.Image != "" && c.Server.Image != l.ID && !slices.Contains(l.Was, c.Server.Image) {
+		// NCP reports a server made from a server image by its product
+		// code, the number being an alias: the same image, no new release.
+		if c, ok := b.cur[s.Address()]; ok && c.Server != nil && c.Server.Image != "" && c.Server.Image != l.ID &&
+			!slices.Contains(c.Server.ImageAliases, l.ID) && !slices.Contains(l.Was, c.Server.Image) {
 			l.Was = append(l.Was, c.Server.Image)
 			slices.Sort(l.Was)
 		}
@@ -115,9 +118,9 @@ func (b *builder) resolveImage(s *spec.Server) (string, bool) {
 		if close := closeNames(name, known, 3); len(close) > 0 {
 			detail += "; did you mean " + strings.Join(quoteAll(close), ", ") + "?"
 		} else if len(known) > 0 {
-			detail += "; its images are " + strings.Join(quoteAll(known), ", ")
+			detail += "; its images are " + strings.Join(quoteAll(known), ", ") + "."
 		}
-		b.fieldError(s, "image", fmt.Sprintf("no image named %q", name), detail+".")
+		b.fieldError(s, "image", fmt.Sprintf("no image named %q", name), detail)
 		return "", false
 	case s.ImageLookup.MostRecent && matches[0].Created != "" && matches[0].Created != matches[1].Created:
 		return matches[0].ID, true
