@@ -35,7 +35,9 @@ func lookupWorld() map[string]providers.InventoryResponse {
 // release replaces the servers made from the old one, and says so.
 func TestImageLookup(t *testing.T) {
 	byName := func(name string, mostRecent bool) func(*spec.Server) {
-		return func(s *spec.Server) { s.Image, s.ImageLookup = "", &spec.ImageLookup{Name: name, MostRecent: mostRecent} }
+		return func(s *spec.Server) {
+			s.Image, s.ImageLookup = "", &spec.ImageLookup{Name: name, MostRecent: mostRecent}
+		}
 	}
 	tests := map[string]struct {
 		ncp     bool

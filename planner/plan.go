@@ -84,7 +84,7 @@ type Plan struct {
 	Ignored []Ignored `json:"ignored,omitempty"`
 	// Lookups are the names the plan resolved to ids, sorted by group.
 	Lookups []Lookup `json:"lookups,omitempty"`
-	Summary Summary   `json:"summary"`
+	Summary Summary  `json:"summary"`
 }
 
 // Action is one step. DependsOn holds the IDs of actions that must finish
