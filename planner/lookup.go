@@ -11,10 +11,11 @@ import (
 )
 
 // Lookup is one name the plan resolved to the cloud's id, once per server
-// group: image: {name: ...} from the provider's image lists.
+// group and name: image: {name: ...} from the provider's image lists, a
+// VPC, subnet or NCP ACG written as a name from its list.
 type Lookup struct {
 	Group string `json:"group"`
-	Field string `json:"field"` // image
+	Field string `json:"field"` // image, network.vpc, network.subnet, network.security_groups
 	Name  string `json:"name"`  // as the file wrote it
 	ID    string `json:"id"`    // what it resolves to now
 	// Was is the id the group's servers run from, when the name resolved
@@ -33,45 +34,60 @@ func (l Lookup) Line() string {
 	return line
 }
 
-// resolveLookups turns every image named by name into the id the catalog
-// lists for it, before anything compares images: the refresh listed the
-// provider's images in one call per kind (NHN Glance; NCP image products
-// and server images), so a lookup costs no call of its own. A group's
-// servers share one lookup and one diagnostic.
+// resolveLookups turns every name the file uses for a cloud resource into
+// the id the catalog lists for it, before anything compares: images named
+// image: {name: ...}, and VPCs, subnets and NCP ACGs written as names.
+// The refresh listed each kind in one call (NHN Glance, Neutron networks
+// and subnets; NCP image products, server images, getVpcList,
+// getSubnetList, getAccessControlGroupList), so a lookup costs no call of
+// its own. A group's servers share one lookup and one diagnostic.
 func (b *builder) resolveLookups() {
-	done := map[string]Lookup{} // by group
+	found := map[string]*Lookup{} // group, field, name → the lookup
+	failed := map[string]bool{}
 	for _, s := range b.fleet.Servers {
-		if s.ImageLookup == nil {
-			continue
-		}
-		l, ok := done[s.Group]
-		if !ok {
-			id, found := b.resolveImage(s)
-			if !found {
-				done[s.Group] = Lookup{}
-				continue
+		resolve := func(field, name string, find func() (string, bool), have string) string {
+			key := s.Group + "\x00" + field + "\x00" + name
+			if failed[key] {
+				return ""
 			}
-			l = Lookup{Group: s.Group, Field: "image", Name: s.ImageLookup.Name, ID: id}
+			l := found[key]
+			if l == nil {
+				id, ok := find()
+				if !ok {
+					failed[key] = true
+					return ""
+				}
+				l = &Lookup{Group: s.Group, Field: field, Name: name, ID: id}
+				found[key] = l
+			}
+			if have != "" && have != l.ID && !slices.Contains(l.Was, have) {
+				l.Was = append(l.Was, have)
+				slices.Sort(l.Was)
+			}
+			return l.ID
 		}
-		if l.ID == "" {
-			continue // reported
+		var cur *providers.Server
+		if c, ok := b.cur[s.Address()]; ok {
+			cur = c.Server
 		}
-		s.Image = l.ID
-		// NCP reports a server made from a server image by its product
-		// code, the number being an alias: the same image, no new release.
-		if c, ok := b.cur[s.Address()]; ok && c.Server != nil && c.Server.Image != "" && c.Server.Image != l.ID &&
-			!slices.Contains(c.Server.ImageAliases, l.ID) && !slices.Contains(l.Was, c.Server.Image) {
-			l.Was = append(l.Was, c.Server.Image)
-			slices.Sort(l.Was)
+		if s.ImageLookup != nil {
+			if id := resolve("image", s.ImageLookup.Name, func() (string, bool) { return b.resolveImage(s) }, ""); id != "" {
+				s.Image = id
+				// NCP reports a server made from a server image by its
+				// product code, the number being an alias: the same image.
+				if cur != nil && cur.Image != "" && cur.Image != id && !slices.Contains(cur.ImageAliases, id) {
+					resolve("image", s.ImageLookup.Name, nil, cur.Image)
+				}
+			}
 		}
-		done[s.Group] = l
+		b.resolveNetwork(s, cur, resolve)
 	}
-	for _, l := range done {
-		if l.ID != "" {
-			b.plan.Lookups = append(b.plan.Lookups, l)
-		}
+	for _, l := range found {
+		b.plan.Lookups = append(b.plan.Lookups, *l)
 	}
-	slices.SortFunc(b.plan.Lookups, func(a, c Lookup) int { return cmp.Compare(a.Group, c.Group) })
+	slices.SortFunc(b.plan.Lookups, func(a, c Lookup) int {
+		return cmp.Or(cmp.Compare(a.Group, c.Group), cmp.Compare(a.Field, c.Field), cmp.Compare(a.Name, c.Name))
+	})
 }
 
 // resolveImage finds the image a lookup names: among the active images of

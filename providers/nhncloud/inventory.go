@@ -110,6 +110,11 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		if resp.Catalog.Subnets, err = p.listSubnets(ctx); err != nil {
 			return resp, err
 		}
+		if req.CatalogNames {
+			if resp.Catalog.Networks, err = p.catalogNetworks(ctx); err != nil {
+				return resp, err
+			}
+		}
 	}
 	return resp, nil
 }
@@ -219,7 +224,7 @@ func (p *Provider) listSubnets(ctx context.Context) ([]providers.SubnetInfo, err
 	}
 	out := make([]providers.SubnetInfo, 0, len(list))
 	for _, sn := range list {
-		out = append(out, providers.SubnetInfo{ID: sn.ID, Network: sn.NetworkID, CIDR: sn.CIDR})
+		out = append(out, providers.SubnetInfo{ID: sn.ID, Network: sn.NetworkID, CIDR: sn.CIDR, Name: sn.Name})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
