@@ -123,3 +123,80 @@ func TestImageLookupNewRelease(t *testing.T) {
 		t.Errorf("%d servers replaced for the new release, want 2:\n%s", n, out.String())
 	}
 }
+
+// namesWorld is catalogWorld with the names of VPCs, subnets and ACGs, as
+// a refresh with CatalogNames lists them: two NHN subnets share a name in
+// different networks, and two NCP VPCs each have an ACG named "web".
+func namesWorld() map[string]providers.InventoryResponse {
+	inv := catalogWorld()
+	ncp := inv["ncp"]
+	ncp.Catalog.Networks = []providers.NamedInfo{{ID: "75", Name: "prod-vpc"}, {ID: "80", Name: "dev-vpc"}}
+	ncp.Catalog.Subnets = []providers.SubnetInfo{{ID: "36", Network: "75", CIDR: "10.0.0.0/17", Name: "web-subnet"},
+		{ID: "37", Network: "75", CIDR: "10.0.128.0/17", Name: "db-subnet"}, {ID: "38", Network: "80", CIDR: "10.1.0.0/17", Name: "web-subnet"}}
+	ncp.Catalog.SecurityGroups = []providers.NamedInfo{{ID: "43", Name: "web", Network: "75"}, {ID: "83", Name: "web", Network: "80"}}
+	inv["ncp"] = ncp
+	nhn := inv["nhn"]
+	nhn.Catalog.Networks = []providers.NamedInfo{{ID: "net-1", Name: "prod"}, {ID: "net-2", Name: "dev"}}
+	nhn.Catalog.Subnets = []providers.SubnetInfo{{ID: nhnSubnet, Network: "net-1", CIDR: "10.0.0.0/8", Name: "app"},
+		{ID: "0bddacee-a387-43fd-a385-0fab48c5c160", Network: "net-2", CIDR: "172.16.0.0/12", Name: "app"}}
+	inv["nhn"] = nhn
+	return inv
+}
+
+// TestNetworkLookup: VPCs, subnets and NCP ACGs written as names resolve
+// inside the server's VPC; ids stay ids; none or several is an error at
+// the field's line listing the candidates.
+func TestNetworkLookup(t *testing.T) {
+	net := func(vpc, subnet string, acgs ...string) func(*spec.Server) {
+		return func(s *spec.Server) { s.Network = spec.Network{VPC: vpc, Subnet: subnet, SecurityGroups: acgs} }
+	}
+	tests := map[string]struct {
+		ncp     bool
+		edit    func(*spec.Server)
+		want    spec.Network
+		lookups []string
+		wantErr string
+	}{
+		"ncp all by name": {ncp: true, edit: net("prod-vpc", "web-subnet", "web"), want: spec.Network{VPC: "75", Subnet: "36", SecurityGroups: []string{"43"}},
+			lookups: []string{"web  network.security_groups: web → 43", "web  network.subnet: web-subnet → 36", "web  network.vpc: prod-vpc → 75"}},
+		"ncp ids stay ids": {ncp: true, edit: net("80", "38", "83"), want: spec.Network{VPC: "80", Subnet: "38", SecurityGroups: []string{"83"}}},
+		"ncp name in the other vpc": {ncp: true, edit: net("dev-vpc", "web-subnet", "web"), want: spec.Network{VPC: "80", Subnet: "38", SecurityGroups: []string{"83"}},
+			lookups: []string{"web  network.security_groups: web → 83", "web  network.subnet: web-subnet → 38", "web  network.vpc: dev-vpc → 80"}},
+		"ncp unknown vpc": {ncp: true, edit: net("prod", "web-subnet"),
+			wantErr: `servers.web.network.vpc: no VPC named "prod" provider "ncp" has no VPC named "prod"; its names are "dev-vpc", "prod-vpc".`},
+		"nhn subnet by name without vpc": {edit: net("", "app"),
+			wantErr: `servers.db.network.subnet: 2 subnets are named "app" Candidates: 0bddacee-a387-43fd-a385-0fab48c5c160, ` + nhnSubnet + `. Name it by its id instead, or give the VPC it is in.`},
+		"nhn subnet by name in its vpc": {edit: net("prod", "app"), want: spec.Network{VPC: "net-1", Subnet: nhnSubnet},
+			lookups: []string{"db  network.subnet: app → " + nhnSubnet, "db  network.vpc: prod → net-1"}},
+		"nhn security groups are names already": {edit: net("", nhnSubnet, "default"), want: spec.Network{Subnet: nhnSubnet, SecurityGroups: []string{"default"}}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			mk, group := nhnServer, "db"
+			if tc.ncp {
+				mk, group = ncpServer, "web"
+			}
+			g, srvs := groupOf(group, 2, nil, mk, tc.edit)
+			p, diags := Build(Input{Fleet: fleetOf(g, srvs), Inventory: namesWorld()})
+			if tc.wantErr != "" {
+				wantError(t, diags, tc.wantErr)
+				return
+			}
+			if diags.HasErrors() {
+				t.Fatal(renderDiags(diags))
+			}
+			var lines []string
+			for _, l := range p.Lookups {
+				lines = append(lines, l.Line())
+			}
+			if strings.Join(lines, "\n") != strings.Join(tc.lookups, "\n") {
+				t.Errorf("lookups:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(tc.lookups, "\n"))
+			}
+			for _, s := range srvs {
+				if got := s.Network; got.VPC != tc.want.VPC || got.Subnet != tc.want.Subnet || strings.Join(got.SecurityGroups, ",") != strings.Join(tc.want.SecurityGroups, ",") {
+					t.Errorf("%s network = %+v, want %+v", s.Name, got, tc.want)
+				}
+			}
+		})
+	}
+}
