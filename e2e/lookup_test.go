@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +16,26 @@ import (
 // publicImages), as NHN's console and Glance list it.
 const nhnUbuntu = "Ubuntu Server 22.04.4 LTS (2024.06.20)"
 
+// nameNetworks rewrites the generated fleet file's VPCs, subnets and NCP
+// ACGs from the simulators' ids to their names.
+func (w *world) nameNetworks() {
+	w.t.Helper()
+	path := filepath.Join(w.dir, "fleet.yaml")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	text := strings.NewReplacer(
+		fmt.Sprintf("{ vpc: %q, subnet: %q, security_groups: [%q] }", w.envValue("FLEET_SIM_NCP_VPC"), w.envValue("FLEET_SIM_NCP_SUBNET"), w.envValue("FLEET_SIM_NCP_ACG")),
+		"{ vpc: fleet-vpc, subnet: fleet-kr1, security_groups: [fleet-vpc-default-acg] }",
+		"{ subnet: "+w.envValue("FLEET_SIM_NHN_SUBNET")+",", `{ vpc: "Default Network", subnet: "Default Network",`,
+	).Replace(string(b))
+	if text == string(b) {
+		w.t.Fatalf("no network to name in:\n%s", b)
+	}
+	w.writeFile("fleet.yaml", text)
+}
+
 // TestImageLookupByName names images by name on both clouds: a plan
 // resolves them with one list call per kind whatever the number of
 // servers (NHN GET /v2/images; NCP getServerImageProductList and
@@ -23,11 +46,12 @@ const nhnUbuntu = "Ubuntu Server 22.04.4 LTS (2024.06.20)"
 func TestImageLookupByName(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, simcore.Behaviour{BuildTime: 300 * time.Millisecond})
-	fleet := func(nhnImage string) []group {
-		return []group{{name: "web", cloud: "ncp", count: 2, image: "{ name: ubuntu-20.04 }"},
-			{name: "db", cloud: "nhn", count: 2, image: nhnImage}}
+	writeFleet := func(nhnImage string) {
+		w.writeFleet(group{name: "web", cloud: "ncp", count: 2, image: "{ name: ubuntu-20.04 }"},
+			group{name: "db", cloud: "nhn", count: 2, image: nhnImage})
+		w.nameNetworks()
 	}
-	w.writeFleet(fleet(`{ name: "` + nhnUbuntu + `" }`)...)
+	writeFleet(`{ name: "` + nhnUbuntu + `" }`)
 	oldID := w.envValue("FLEET_SIM_NHN_IMAGE")
 
 	w.sim.ResetStats()
@@ -38,6 +62,11 @@ func TestImageLookupByName(t *testing.T) {
 	for _, want := range []string{
 		"  = db  image: " + nhnUbuntu + " → " + oldID + "\n",
 		"  = web  image: ubuntu-20.04 → 16187005\n",
+		"  = db  network.subnet: Default Network → " + w.envValue("FLEET_SIM_NHN_SUBNET") + "\n",
+		"  = db  network.vpc: Default Network → " + w.envValue("FLEET_SIM_NHN_NETWORK") + "\n",
+		"  = web  network.security_groups: fleet-vpc-default-acg → " + w.envValue("FLEET_SIM_NCP_ACG") + "\n",
+		"  = web  network.subnet: fleet-kr1 → " + w.envValue("FLEET_SIM_NCP_SUBNET") + "\n",
+		"  = web  network.vpc: fleet-vpc → " + w.envValue("FLEET_SIM_NCP_VPC") + "\n",
 	} {
 		if !strings.Contains(plan.stdout, want) {
 			t.Errorf("plan lacks %q:\n%s", want, plan.stdout)
@@ -48,6 +77,11 @@ func TestImageLookupByName(t *testing.T) {
 		"GET /v2/images":            st.NHNCloud.Operations["GET /v2/images"],
 		"getServerImageProductList": st.NCloud.Operations["getServerImageProductList"],
 		"getServerImageList":        st.NCloud.Operations["getServerImageList"],
+		"GET /v2.0/networks":        st.NHNCloud.Operations["GET /v2.0/networks"],
+		"GET /v2.0/subnets":         st.NHNCloud.Operations["GET /v2.0/subnets"],
+		"getVpcList":                st.NCloud.Operations["getVpcList"],
+		"getSubnetList":             st.NCloud.Operations["getSubnetList"],
+		"getAccessControlGroupList": st.NCloud.Operations["getAccessControlGroupList"],
 	} {
 		if n != 1 {
 			t.Errorf("the plan made %d %s calls for 4 servers, want 1", n, op)
@@ -86,7 +120,7 @@ func TestImageLookupByName(t *testing.T) {
 		t.Errorf("the NCP servers were planned for replacement:\n%s", plan.stdout)
 	}
 
-	w.writeFleet(fleet(`{ name: "` + nhnUbuntu + `", most_recent: false }`)...)
+	writeFleet(`{ name: "` + nhnUbuntu + `", most_recent: false }`)
 	r := w.run(time.Minute, "plan")
 	if r.code == 0 {
 		t.Fatalf("plan with two releases and most_recent: false succeeded:\n%s", r.stdout)
@@ -103,7 +137,7 @@ func TestImageLookupByName(t *testing.T) {
 	}
 
 	// The newest release again: apply replaces the NHN servers onto it.
-	w.writeFleet(fleet(`{ name: "` + nhnUbuntu + `" }`)...)
+	writeFleet(`{ name: "` + nhnUbuntu + `" }`)
 	if r := w.run(3*time.Minute, "apply", "--auto-approve"); r.code != 0 {
 		t.Fatalf("apply of the new release: %s", r)
 	}
