@@ -9,9 +9,10 @@ import (
 // ReleaseImage publishes a new release of a public image under the same
 // name, as NHN does when it refreshes an OS image: a new id, created now
 // (after every earlier release: Glance's created_at is what tells releases
-// apart), the same properties. Glance does not require unique names (Image
-// API v2: "name" is not unique), so a GET /v2/images?name=... lists every
-// release. It returns the new id, or "" when no image has that name.
+// apart), the same properties. Glance identifies images by id only and
+// does not require names to be unique (OpenStack Image API v2 reference;
+// not in ../shared/api), so a list shows every release under the one name.
+// It returns the new id, or "" when no image has that name.
 func (s *Sim) ReleaseImage(name string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
