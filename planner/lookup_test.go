@@ -119,6 +119,13 @@ func TestImageLookupNewRelease(t *testing.T) {
 			t.Errorf("plan lacks %q:\n%s", want, out.String())
 		}
 	}
+	var md strings.Builder
+	if err := RenderMarkdown(&md, p); err != nil {
+		t.Fatal(err)
+	}
+	if want := "#### Looked up by name\n\n- `db  image: Ubuntu Server 22.04 LTS → bbbb0002 (resolved to aaaa0001 before: a new release)`\n"; !strings.Contains(md.String(), want) {
+		t.Errorf("markdown lacks %q:\n%s", want, md.String())
+	}
 	if n := strings.Count(out.String(), "replace            image: aaaa0001 → bbbb0002 (forces replacement)"); n != 2 {
 		t.Errorf("%d servers replaced for the new release, want 2:\n%s", n, out.String())
 	}
