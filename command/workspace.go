@@ -320,7 +320,7 @@ func (ws *workspace) refresh(ctx context.Context, st *state.State) (map[string]p
 	g, gctx := errgroup.WithContext(ctx)
 	for i, n := range names {
 		g.Go(func() error {
-			inv, err := ws.providers[n].Inventory(gctx, providers.InventoryRequest{Fleet: ws.fleet.Name, Catalog: true, Known: known[n]})
+			inv, err := ws.providers[n].Inventory(gctx, providers.InventoryRequest{Fleet: ws.fleet.Name, Catalog: true, CatalogNames: ws.fleet.NamesNetworks(n), Known: known[n]})
 			if err != nil {
 				return fmt.Errorf("refresh provider %q: %w", n, err)
 			}

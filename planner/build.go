@@ -48,6 +48,7 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b := newBuilder(in)
 	b.loadCurrent()
 	b.applyMoved()
+	b.resolveLookups()
 	b.checkCatalog()
 	b.checkUnchangeable()
 	b.planWaits()

@@ -82,6 +82,9 @@ func (b *builder) checkSubnet(s *spec.Server, cat *providers.Catalog) {
 			in = append(in, sn)
 		}
 	}
+	if s.Network.Subnet != "" && len(in) == 0 && !spec.IsCloudID(b.cloud(s.Provider), s.Network.Subnet) {
+		return // a name the lookup did not find, reported there
+	}
 	if s.Network.Subnet != "" && len(in) == 0 {
 		id := "id"
 		if b.cloud(s.Provider) == spec.ProviderNCloud {

@@ -82,7 +82,9 @@ type Plan struct {
 	// Ignored lists, once per server group, the ignored fields (ignore:)
 	// that differ: nothing is planned for them. Sorted by group.
 	Ignored []Ignored `json:"ignored,omitempty"`
-	Summary Summary   `json:"summary"`
+	// Lookups are the names the plan resolved to ids, sorted by group.
+	Lookups []Lookup `json:"lookups,omitempty"`
+	Summary Summary  `json:"summary"`
 }
 
 // Action is one step. DependsOn holds the IDs of actions that must finish

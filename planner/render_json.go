@@ -27,6 +27,7 @@ type jsonPlan struct {
 	Interrupted          []Interrupted `json:"interrupted"`
 	Existing             []Existing    `json:"existing,omitempty"` // only when there are some: older readers never saw it
 	Ignored              []Ignored     `json:"ignored,omitempty"`  // likewise
+	Lookups              []Lookup      `json:"lookups,omitempty"`  // likewise
 	Rollouts             []Rollout     `json:"rollouts"`
 	Summary              Summary       `json:"summary"`
 	SummaryLine          string        `json:"summary_line"`
@@ -126,6 +127,7 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 		Interrupted:          p.Interrupted,
 		Existing:             p.Existing,
 		Ignored:              p.Ignored,
+		Lookups:              p.Lookups,
 		Rollouts:             p.Rollouts,
 		Summary:              p.Summary,
 		SummaryLine:          summaryLine,

@@ -95,6 +95,12 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 			fmt.Fprintf(&b, "- %s\n", mdCode(e.Line()))
 		}
 	}
+	if len(p.Lookups) > 0 {
+		b.WriteString("\n#### Looked up by name\n\n")
+		for _, l := range p.Lookups {
+			fmt.Fprintf(&b, "- %s\n", mdCode(l.Line()))
+		}
+	}
 	if len(p.Ignored) > 0 {
 		b.WriteString("\n#### Ignored fields that differ (ignore:, nothing planned)\n\n")
 		for _, ig := range p.Ignored {

@@ -186,6 +186,17 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 	if p.Environment != nil {
 		b.WriteString(p.Environment.Line() + "\n\n")
 	}
+	if len(p.Lookups) > 0 {
+		b.WriteString(style.paint(sgrBold, "Looked up by name") + "\n")
+		for _, l := range p.Lookups {
+			sym := "="
+			if len(l.Was) > 0 {
+				sym = "~"
+			}
+			fmt.Fprintf(&b, "  %s %s\n", style.paint(symbolColor(sym), sym), l.Line())
+		}
+		b.WriteString("\n")
+	}
 	if len(p.Drift) > 0 {
 		b.WriteString(style.paint(sgrBold, "Drift: changed outside fleet since the last apply") + "\n")
 		width := 0

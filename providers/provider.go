@@ -62,6 +62,9 @@ type Owner struct {
 type InventoryRequest struct {
 	Fleet   string // owner tag to filter on
 	Catalog bool   // also return the cloud's catalog (types, zones) for plan-time checks
+	// CatalogNames also lists the networks and security groups by name
+	// (one list call per kind), for a fleet that names them so.
+	CatalogNames bool
 
 	// Known lists resources the state records (fleet import adopts untagged
 	// resources): they are returned too, tagged or not, with Owner as found.
@@ -100,12 +103,27 @@ type Catalog struct {
 	// provider does not list them (an NHN catalog without a network
 	// endpoint).
 	Subnets []SubnetInfo
+	// Networks (NCP VPCs from getVpcList, NHN Neutron networks) and
+	// SecurityGroups (NCP ACGs; NHN servers take security group names
+	// already) by name, sorted by ID: listed only when the request asks
+	// (CatalogNames), for a fleet that names them by name.
+	Networks       []NamedInfo `json:"networks,omitempty"`
+	SecurityGroups []NamedInfo `json:"security_groups,omitempty"`
+}
+
+// NamedInfo is one VPC, network or security group: what a lookup by name
+// needs.
+type NamedInfo struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Network string `json:"network,omitempty"` // the VPC an NCP ACG belongs to
 }
 
 // SubnetInfo is one subnet, for checking a fixed IP before any call.
 type SubnetInfo struct {
 	ID      string `json:"id"`
 	Network string `json:"network"` // the network (NHN VPC) it belongs to
+	Name    string `json:"name,omitempty"`
 	CIDR    string `json:"cidr"`
 }
 
@@ -114,6 +132,12 @@ type ImageInfo struct {
 	ID      string `json:"id"`
 	Name    string `json:"name"`
 	MinDisk int    `json:"min_disk,omitempty"` // GB a root disk booted from it needs at least; 0 when unknown
+	// Created orders releases of one name (RFC 3339, UTC); "" where the
+	// cloud gives no date (NCP image products).
+	Created string `json:"created,omitempty"`
+	// Inactive images (NHN Glance status other than active: queued,
+	// saving, deactivated) are never what a lookup by name picks.
+	Inactive bool `json:"inactive,omitempty"`
 }
 
 // TypeInfo is one server spec (NCP) or flavor (NHN).

@@ -117,6 +117,10 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 		Description: str(g, "description"), Rollout: group.Rollout, BatchCreate: boolean(g, "batch_create"), Range: group.Range,
 		Ignore: ignorePaths(g["ignore"]),
 	}
+	if im, ok := g["image"].(map[string]any); ok {
+		mostRecent, set := im["most_recent"].(bool)
+		tmpl.ImageLookup = &ImageLookup{Name: str(im, "name"), MostRecent: mostRecent || !set}
+	}
 	if tmpl.Power == "" {
 		tmpl.Power = PowerRunning
 	}

@@ -111,12 +111,13 @@ const (
 
 // Server is one expanded server instance, e.g. web-2 of group web.
 type Server struct {
-	Name           string // instance name: web-2, or web without count
-	Group          string // the group it came from: web
-	Index          int    // 1-based position in the group, 0 without count
-	Provider       string // provider name (key of Fleet.Providers)
-	Image          string // image id/code, or "image/NAME" for a declared image
-	Type           string // NCP spec code (or product code); NHN flavor name
+	Name           string       // instance name: web-2, or web without count
+	Group          string       // the group it came from: web
+	Index          int          // 1-based position in the group, 0 without count
+	Provider       string       // provider name (key of Fleet.Providers)
+	Image          string       // image id/code, or "image/NAME" for a declared image; the lookup's result once planned
+	ImageLookup    *ImageLookup `json:",omitempty"` // image: {name: ...}: resolved by the planner from the catalog
+	Type           string       // NCP spec code (or product code); NHN flavor name
 	Zone           string
 	Network        Network
 	Key            string // NCP login key / NHN keypair name
@@ -160,6 +161,15 @@ func (s *Server) FieldRange(path string) Range {
 
 // Address is the server's state address: server/NAME.
 func (s *Server) Address() string { return "server/" + s.Name }
+
+// ImageLookup is an image named as the cloud names it (image: {name:
+// ...}), resolved to an id at plan time from the provider's image lists.
+type ImageLookup struct {
+	Name string
+	// MostRecent picks the newest of several images of that name (the
+	// default); false requires exactly one.
+	MostRecent bool
+}
 
 // Network places a server.
 type Network struct {

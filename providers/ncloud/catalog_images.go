@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
 
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -23,6 +24,7 @@ type imageProductList struct {
 type serverImage struct {
 	ServerImageNo           string `json:"serverImageNo"`
 	ServerImageName         string `json:"serverImageName"`
+	CreateDate              string `json:"createDate"` // 2006-01-02T15:04:05-0700 (ncp.md §2.1)
 	BlockStorageMappingList []struct {
 		Order            int   `json:"order"`
 		BlockStorageSize int64 `json:"blockStorageSize"`
@@ -58,7 +60,7 @@ func (c *client) catalogImages(ctx context.Context, members []memberServerImage)
 		out = append(out, providers.ImageInfo{ID: p.ProductCode, Name: p.ProductName, MinDisk: int(p.BaseBlockStorageSize / bytesPerGB)})
 	}
 	for _, im := range images {
-		info := providers.ImageInfo{ID: im.ServerImageNo, Name: im.ServerImageName}
+		info := providers.ImageInfo{ID: im.ServerImageNo, Name: im.ServerImageName, Created: ncpDate(im.CreateDate)}
 		for _, m := range im.BlockStorageMappingList {
 			if m.Order == 0 {
 				info.MinDisk = int(m.BlockStorageSize / bytesPerGB)
@@ -75,4 +77,14 @@ func (c *client) catalogImages(ctx context.Context, members []memberServerImage)
 	}
 	slices.SortFunc(out, func(a, b providers.ImageInfo) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
+}
+
+// ncpDate turns NCP's createDate (2024-06-20T10:00:00+0900) into RFC 3339
+// UTC, so releases of one image name sort by it; "" when unreadable.
+func ncpDate(s string) string {
+	t, err := time.Parse("2006-01-02T15:04:05-0700", s)
+	if err != nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }

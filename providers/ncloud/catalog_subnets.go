@@ -13,6 +13,7 @@ type vpcSubnet struct {
 	SubnetNo string `json:"subnetNo"`
 	VpcNo    string `json:"vpcNo"`
 	Subnet   string `json:"subnet"`
+	Name     string `json:"subnetName"`
 }
 
 type vpcSubnetList struct {
@@ -31,7 +32,7 @@ func (c *client) catalogSubnets(ctx context.Context) ([]providers.SubnetInfo, er
 	}
 	out := make([]providers.SubnetInfo, 0, len(list))
 	for _, sn := range list {
-		out = append(out, providers.SubnetInfo{ID: sn.SubnetNo, Network: sn.VpcNo, CIDR: sn.Subnet})
+		out = append(out, providers.SubnetInfo{ID: sn.SubnetNo, Network: sn.VpcNo, CIDR: sn.Subnet, Name: sn.Name})
 	}
 	slices.SortFunc(out, func(a, b providers.SubnetInfo) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil

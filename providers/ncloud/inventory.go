@@ -117,6 +117,11 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		if out.Catalog, err = p.catalog(ctx, ims); err != nil {
 			return out, err
 		}
+		if req.CatalogNames {
+			if err = p.c.catalogNames(ctx, out.Catalog); err != nil {
+				return out, err
+			}
+		}
 	}
 	sortInventory(&out)
 	return out, nil

@@ -18,7 +18,7 @@ import (
 
 // vpcAPI are the operations fleet calls on the VPC API (/vpc/v2), not on
 // the Server API: the gateway routes each under its own path.
-var vpcAPI = map[string]bool{"getSubnetList": true}
+var vpcAPI = map[string]bool{"getSubnetList": true, "getVpcList": true}
 
 // maxBody bounds what is read of one answer: a 1,000-server page is a few MB.
 const maxBody = 64 << 20

@@ -3,6 +3,7 @@ package nhncloud
 import (
 	"context"
 	"sort"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v2/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/availabilityzones"
@@ -107,6 +108,12 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	})
 	if req.Catalog {
 		resp.Catalog = &providers.Catalog{Types: p.catalogTypes(), Zones: zones, Images: catalogImages(ims), Subnets: subnets}
+		if req.CatalogNames {
+			var err error
+			if resp.Catalog.Networks, err = p.catalogNetworks(ctx); err != nil {
+				return resp, err
+			}
+		}
 	}
 	return resp, nil
 }
@@ -116,7 +123,8 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 func catalogImages(ims []images.Image) []providers.ImageInfo {
 	out := make([]providers.ImageInfo, 0, len(ims))
 	for _, im := range ims {
-		out = append(out, providers.ImageInfo{ID: im.ID, Name: im.Name, MinDisk: im.MinDiskGigabytes})
+		out = append(out, providers.ImageInfo{ID: im.ID, Name: im.Name, MinDisk: im.MinDiskGigabytes,
+			Created: im.CreatedAt.UTC().Format(time.RFC3339), Inactive: im.Status != images.ImageStatusActive})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -215,7 +223,7 @@ func (p *Provider) listSubnets(ctx context.Context) ([]providers.SubnetInfo, err
 	}
 	out := make([]providers.SubnetInfo, 0, len(list))
 	for _, sn := range list {
-		out = append(out, providers.SubnetInfo{ID: sn.ID, Network: sn.NetworkID, CIDR: sn.CIDR})
+		out = append(out, providers.SubnetInfo{ID: sn.ID, Network: sn.NetworkID, CIDR: sn.CIDR, Name: sn.Name})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
