@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,19 +41,23 @@ func (w *world) nameNetworks() {
 // resolves them with one list call per kind whatever the number of
 // servers (NHN GET /v2/images; NCP getServerImageProductList and
 // getServerImageList), shows what they resolved to, and apply creates from
-// that. A new release of the NHN image is shown as the name resolving to a
-// new id and replaces the servers; with most_recent: false the two
-// releases are an error at the image's line listing both.
+// that. A new release of either cloud's image is shown as the name
+// resolving to a new id and replaces that cloud's servers; with
+// most_recent: false the two releases are an error at the image's line
+// listing both.
 func TestImageLookupByName(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, simcore.Behaviour{BuildTime: 300 * time.Millisecond})
-	writeFleet := func(nhnImage string) {
-		w.writeFleet(group{name: "web", cloud: "ncp", count: 2, image: "{ name: ubuntu-20.04 }"},
-			group{name: "db", cloud: "nhn", count: 2, image: nhnImage})
+	writeFleet := func(mostRecent string) {
+		w.writeFleet(group{name: "web", cloud: "ncp", count: 2, image: "{ name: ubuntu-20.04" + mostRecent + " }"},
+			group{name: "db", cloud: "nhn", count: 2, image: `{ name: "` + nhnUbuntu + `"` + mostRecent + " }"})
 		w.nameNetworks()
 	}
-	writeFleet(`{ name: "` + nhnUbuntu + `" }`)
+	writeFleet("")
 	oldID := w.envValue("FLEET_SIM_NHN_IMAGE")
+	// ubuntu-20.04 in ncloudsim's catalog; NCP reports its servers by the
+	// product code.
+	const oldNCP, ncpProduct = "16187005", "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050"
 
 	w.sim.ResetStats()
 	plan := w.run(time.Minute, "plan")
@@ -61,7 +66,7 @@ func TestImageLookupByName(t *testing.T) {
 	}
 	for _, want := range []string{
 		"  = db  image: " + nhnUbuntu + " → " + oldID + "\n",
-		"  = web  image: ubuntu-20.04 → 16187005\n",
+		"  = web  image: ubuntu-20.04 → " + oldNCP + "\n",
 		"  = db  network.subnet: Default Network → " + w.envValue("FLEET_SIM_NHN_SUBNET") + "\n",
 		"  = db  network.vpc: Default Network → " + w.envValue("FLEET_SIM_NHN_NETWORK") + "\n",
 		"  = web  network.security_groups: fleet-vpc-default-acg → " + w.envValue("FLEET_SIM_NCP_ACG") + "\n",
@@ -92,35 +97,46 @@ func TestImageLookupByName(t *testing.T) {
 		t.Fatalf("apply: %s", r)
 	}
 	w.assertNoChanges()
-	for _, s := range w.readState().Resources {
-		if s.Server != nil && strings.HasPrefix(s.Address, "server/db-") && s.Server.Image != oldID {
-			t.Errorf("%s was created from %s, want %s", s.Address, s.Server.Image, oldID)
+	images := func(db, web string) {
+		t.Helper()
+		for _, s := range w.readState().Resources {
+			want := map[bool]string{true: db, false: web}[strings.HasPrefix(s.Address, "server/db-")]
+			// NCP reports a server made from a server image by the product
+			// code every release shares, the image number an alias.
+			if s.Server != nil && s.Server.Image != want && !slices.Contains(s.Server.ImageAliases, want) {
+				t.Errorf("%s runs %s (aliases %v), want %s", s.Address, s.Server.Image, s.Server.ImageAliases, want)
+			}
 		}
 	}
+	images(oldID, oldNCP)
 
-	newID := w.sim.NHN.ReleaseImage(nhnUbuntu)
-	if newID == "" {
-		t.Fatal("no image to release")
+	newID, newNCP := w.sim.NHN.ReleaseImage(nhnUbuntu), w.sim.NCP.ReleaseImage("ubuntu-20.04")
+	if newID == "" || newNCP == "" {
+		t.Fatalf("no image to release: %q, %q", newID, newNCP)
 	}
 	plan = w.run(time.Minute, "plan")
 	if plan.code != 0 {
 		t.Fatalf("plan after the release: %s", plan)
 	}
-	want := "  ~ db  image: " + nhnUbuntu + " → " + newID + " (resolved to " + oldID + " before: a new release)\n"
-	if !strings.Contains(plan.stdout, want) {
-		t.Errorf("plan after the release lacks %q:\n%s", want, plan.stdout)
+	for _, want := range []string{
+		"  ~ db  image: " + nhnUbuntu + " → " + newID + " (resolved to " + oldID + " before: a new release)\n",
+		"  ~ web  image: ubuntu-20.04 → " + newNCP + " (resolved to " + oldNCP + " before: a new release)\n",
+	} {
+		if !strings.Contains(plan.stdout, want) {
+			t.Errorf("plan after the release lacks %q:\n%s", want, plan.stdout)
+		}
 	}
-	for _, addr := range []string{"server/db-1", "server/db-2"} {
-		re := regexp.MustCompile(`(?m)^  -/\+ +` + regexp.QuoteMeta(addr) + ` +replace +image: ` + oldID + ` → ` + newID + ` \(forces replacement\)$`)
+	for addr, ids := range map[string][2]string{
+		"server/db-1": {oldID, newID}, "server/db-2": {oldID, newID},
+		"server/web-1": {ncpProduct, newNCP}, "server/web-2": {ncpProduct, newNCP},
+	} {
+		re := regexp.MustCompile(`(?m)^  -/\+ +` + regexp.QuoteMeta(addr) + ` +replace +image: ` + ids[0] + ` → ` + ids[1] + ` \(forces replacement\)$`)
 		if !re.MatchString(plan.stdout) {
 			t.Errorf("plan after the release lacks %s:\n%s", re, plan.stdout)
 		}
 	}
-	if strings.Contains(plan.stdout, "server/web-1  replace") {
-		t.Errorf("the NCP servers were planned for replacement:\n%s", plan.stdout)
-	}
 
-	writeFleet(`{ name: "` + nhnUbuntu + `", most_recent: false }`)
+	writeFleet(", most_recent: false")
 	r := w.run(time.Minute, "plan")
 	if r.code == 0 {
 		t.Fatalf("plan with two releases and most_recent: false succeeded:\n%s", r.stdout)
@@ -129,6 +145,9 @@ func TestImageLookupByName(t *testing.T) {
 		`Error: servers.db.image: 2 images are named "` + nhnUbuntu + `"`,
 		"fleet.yaml line 24, column 12",
 		newID + " (created ", oldID + " (created ",
+		`servers.web.image: 2 images are named "ubuntu-20.04"`,
+		"fleet.yaml line 18, column 12",
+		newNCP + " (created 2", oldNCP + " (created 2024-01-02",
 		"most_recent: false requires exactly one",
 	} {
 		if !strings.Contains(r.stderr, want) {
@@ -136,15 +155,11 @@ func TestImageLookupByName(t *testing.T) {
 		}
 	}
 
-	// The newest release again: apply replaces the NHN servers onto it.
-	writeFleet(`{ name: "` + nhnUbuntu + `" }`)
+	// The newest releases again: apply replaces the servers onto them.
+	writeFleet("")
 	if r := w.run(3*time.Minute, "apply", "--auto-approve"); r.code != 0 {
-		t.Fatalf("apply of the new release: %s", r)
+		t.Fatalf("apply of the new releases: %s", r)
 	}
 	w.assertNoChanges()
-	for _, s := range w.readState().Resources {
-		if s.Server != nil && strings.HasPrefix(s.Address, "server/db-") && s.Server.Image != newID {
-			t.Errorf("%s runs %s after the apply, want the new release %s", s.Address, s.Server.Image, newID)
-		}
-	}
+	images(newID, newNCP)
 }

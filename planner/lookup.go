@@ -76,7 +76,7 @@ func (b *builder) resolveLookups() {
 				// NCP reports a server made from a server image by its
 				// product code, the number being an alias: the same image.
 				if cur != nil && cur.Image != "" && cur.Image != id && !slices.Contains(cur.ImageAliases, id) {
-					resolve("image", s.ImageLookup.Name, nil, cur.Image)
+					resolve("image", s.ImageLookup.Name, nil, b.imageWas(s.Provider, s.ImageLookup.Name, cur))
 				}
 			}
 		}
@@ -88,6 +88,25 @@ func (b *builder) resolveLookups() {
 	slices.SortFunc(b.plan.Lookups, func(a, c Lookup) int {
 		return cmp.Or(cmp.Compare(a.Group, c.Group), cmp.Compare(a.Field, c.Field), cmp.Compare(a.Name, c.Name))
 	})
+}
+
+// imageWas is what a server's image name resolved to when it was made: of
+// the ids it reports (an NCP server made from a server image reports the
+// product code, which every release of that image shares, and the
+// number as an alias), the one the catalog lists under that name.
+func (b *builder) imageWas(provider, name string, cur *providers.Server) string {
+	cat := b.catalog(provider)
+	if cat == nil {
+		return cur.Image
+	}
+	for _, id := range append([]string{cur.Image}, cur.ImageAliases...) {
+		for _, im := range cat.Images {
+			if im.ID == id && im.Name == name {
+				return id
+			}
+		}
+	}
+	return cur.Image
 }
 
 // resolveImage finds the image a lookup names: among the active images of

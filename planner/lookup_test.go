@@ -207,3 +207,38 @@ func TestNetworkLookup(t *testing.T) {
 		})
 	}
 }
+
+// TestImageLookupNewReleaseNCP: an NCP server made from a server image
+// reports the product code every release shares, the image number an
+// alias; the plan says which number the name resolved to before.
+func TestImageLookupNewReleaseNCP(t *testing.T) {
+	g, srvs := groupOf("web", 2, nil, ncpServer, nil)
+	st, inv := world(fleetOf(g, srvs))
+	ncp := inv["ncp"]
+	ncp.Catalog = lookupWorld()["ncp"].Catalog
+	ncp.Catalog.Images = append(ncp.Catalog.Images,
+		providers.ImageInfo{ID: "16187005", Name: "ubuntu-20.04", MinDisk: 50, Created: "2024-01-02T00:00:00Z"},
+		providers.ImageInfo{ID: "20000007", Name: "ubuntu-20.04", MinDisk: 50, Created: "2026-12-07T00:00:00Z"},
+	)
+	for i := range ncp.Servers {
+		ncp.Servers[i].ImageAliases = []string{"16187005"}
+	}
+	inv["ncp"] = ncp
+	for _, s := range srvs {
+		s.Image, s.ImageLookup = "", &spec.ImageLookup{Name: "ubuntu-20.04", MostRecent: true}
+	}
+	p, diags := Build(Input{Fleet: fleetOf(g, srvs), State: st, Inventory: inv})
+	if diags.HasErrors() {
+		t.Fatal(renderDiags(diags))
+	}
+	var out strings.Builder
+	if err := RenderText(&out, p, Style{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "  ~ web  image: ubuntu-20.04 → 20000007 (resolved to 16187005 before: a new release)\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("plan lacks %q:\n%s", want, out.String())
+	}
+	if n := strings.Count(out.String(), "replace            image: "+ncpImage+" → 20000007 (forces replacement)"); n != 2 {
+		t.Errorf("%d servers replaced for the new release, want 2:\n%s", n, out.String())
+	}
+}

@@ -3,6 +3,7 @@ package ncloudsim
 import (
 	"fmt"
 	"sort"
+	"time"
 )
 
 // code is NCP's CommonCode: an enumeration value with a display name.
@@ -39,6 +40,9 @@ type image struct {
 	Hypervisor  string
 	DiskGB      int64
 	Retired     bool // product codes disappear over time (ncp.md §6, PR #335)
+	// Created is when ReleaseImage published this release; zero for the
+	// catalog, which lists catalogDate.
+	Created time.Time
 }
 
 var serverTypes = map[string]code{
@@ -151,7 +155,7 @@ func specByProduct(p string) *spec {
 	return nil
 }
 
-func imageByNo(no string) *image {
+func catalogImageByNo(no string) *image {
 	for i := range images {
 		if images[i].No == no && !images[i].Retired {
 			return &images[i]

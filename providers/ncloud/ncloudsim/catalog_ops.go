@@ -6,7 +6,10 @@ import (
 )
 
 // catalogDate is the creation date of everything preset.
-var catalogDate = ncpDate(time.Date(2024, 1, 2, 9, 0, 0, 0, kst))
+var (
+	catalogTime = time.Date(2024, 1, 2, 9, 0, 0, 0, kst)
+	catalogDate = ncpDate(catalogTime)
+)
 
 var (
 	x8664   = code{"X86_64", "x86 64bit"}
@@ -76,7 +79,7 @@ func getServerSpecList(s *Sim, c *call) (result, error) {
 	}
 	var img *image
 	if no := c.p.str("serverImageNo"); no != "" {
-		if img = imageByNo(no); img == nil {
+		if img = s.imageByNo(no); img == nil {
 			return result{}, noImage()
 		}
 	}
@@ -126,7 +129,7 @@ func getServerProductList(s *Sim, c *call) (result, error) {
 		img = imageByProduct(ip)
 	case mn != "":
 		if m := s.memberImage(c, mn); m != nil {
-			img = imageByNo(m.ImageNo)
+			img = s.imageByNo(m.ImageNo)
 		}
 	default:
 		return result{}, invalidParam("serverImageProductCode", "give serverImageProductCode or memberServerImageInstanceNo")
@@ -222,8 +225,7 @@ func getServerImageList(s *Sim, c *call) (result, error) {
 	}
 	name := c.p.str("serverImageName")
 	out := []serverImageJSON{}
-	for i := range images {
-		img := &images[i]
+	for _, img := range s.serverImages() {
 		if img.Retired || (name != "" && img.Name != name) || (len(nos) > 0 && !slices.Contains(nos, img.No)) ||
 			(len(hyps) > 0 && !slices.Contains(hyps, img.Hypervisor)) {
 			continue
@@ -237,7 +239,7 @@ func getServerImageList(s *Sim, c *call) (result, error) {
 			ServerImageType: code{"NCP", "NCP Server Image"}, HypervisorType: hypervisorCodes[img.Hypervisor],
 			CPUArchitectureType: x8664, OSCategoryType: code{"LINUX", "LINUX"}, OSType: code{img.Platform.Code, img.OSName},
 			ServerImageStatus: created, ServerImageOperation: code{"NULL", "NSI NULL OP"}, ServerImageStatusName: "created",
-			CreateDate: catalogDate, ShareStatus: code{"NULL", "NSI Share NULL State"}, SharedLoginIDList: []string{},
+			CreateDate: img.createDate(), ShareStatus: code{"NULL", "NSI Share NULL State"}, SharedLoginIDList: []string{},
 			BlockStorageMappingList: []imageMappingJSON{{Order: 0, BlockStorageSize: img.DiskGB * gb,
 				BlockStorageVolumeType: vt, Iops: 3000, Throughput: 125}}})
 	}

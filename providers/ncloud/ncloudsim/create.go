@@ -227,7 +227,7 @@ func (s *Sim) parseImageAndSpec(c *call, ns *newServer) error {
 	case ip != "":
 		ns.image = imageByProduct(ip)
 	case in != "":
-		ns.image = imageByNo(in)
+		ns.image = s.imageByNo(in)
 	default:
 		m := s.d.Images[mn]
 		if m == nil || m.Region != c.region.Code {
@@ -236,7 +236,7 @@ func (s *Sim) parseImageAndSpec(c *call, ns *newServer) error {
 		if m.Status != "CREAT" || m.Op != "NULL" {
 			return wrongState("member server image %s is not created yet", mn)
 		}
-		ns.member, ns.image = m, imageByNo(m.ImageNo)
+		ns.member, ns.image = m, s.imageByNo(m.ImageNo)
 	}
 	if ns.image == nil {
 		return noImage()

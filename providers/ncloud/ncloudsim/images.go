@@ -100,7 +100,7 @@ func getMemberServerImageInstanceList(s *Sim, c *call) (result, error) {
 			continue
 		}
 		if len(platforms) > 0 {
-			img := imageByNo(m.ImageNo)
+			img := s.imageByNo(m.ImageNo)
 			if img == nil || !slices.Contains(platforms, img.Platform.Code) {
 				continue
 			}

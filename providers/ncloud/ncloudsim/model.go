@@ -21,6 +21,8 @@ type data struct {
 	ACGs        map[string]*userACG    `json:"acgs,omitempty"`         // made by createAccessControlGroup
 	InitScripts map[string]*initScript `json:"init_scripts,omitempty"` // made by createInitScript
 	PublicIPs   map[string]*publicIP   `json:"public_ips,omitempty"`   // public IP instances, associated or not
+	// Releases are the server images ReleaseImage published, oldest first.
+	Releases []*image `json:"image_releases,omitempty"`
 }
 
 func newData() *data {

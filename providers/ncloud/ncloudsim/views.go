@@ -103,7 +103,7 @@ func (s *Sim) serverView(v *server, now time.Time, fresh bool) serverJSON {
 	op := v.op(now)
 	j := serverJSON{
 		ServerInstanceNo: v.No, ServerName: v.Name, ServerDescription: v.Description,
-		CPUCount: sp.CPU, MemorySize: sp.MemoryGB * gb, PlatformType: v.platform(),
+		CPUCount: sp.CPU, MemorySize: sp.MemoryGB * gb, PlatformType: s.platform(v),
 		LoginKeyName: v.LoginKey, PublicIPInstanceNo: v.PublicIPNo, PublicIP: v.PublicIP,
 		ServerInstanceStatus:     code{v.Status, serverStatusNames[v.Status]},
 		ServerInstanceOperation:  code{op, serverOpNames[op]},
@@ -130,8 +130,8 @@ func (s *Sim) serverView(v *server, now time.Time, fresh bool) serverJSON {
 	return j
 }
 
-func (v *server) platform() code {
-	if img := imageByNo(v.ImageNo); img != nil {
+func (s *Sim) platform(v *server) code {
+	if img := s.imageByNo(v.ImageNo); img != nil {
 		return img.Platform
 	}
 	return linux64
