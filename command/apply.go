@@ -149,7 +149,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			s.vars.Files = saved.VarFiles // and its var files; --var values must be given again
 		}
 	}
-	ws, err := openWorkspace(ctx, s, u, files, false)
+	ws, err := openWorkspace(ctx, s, u, files, c)
 	if err != nil {
 		return err
 	}
@@ -159,9 +159,6 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 	}
 	ws.machineOutput = c.Bool("json")
 	ws.interrupts = intr
-	if err := ws.connect(ctx, c); err != nil {
-		return err
-	}
 	unlock, err := lockState(ctx, ws, operation, c.Duration("lock-timeout"))
 	if err != nil {
 		return err

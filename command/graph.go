@@ -18,7 +18,11 @@ func graphCommand(s *Streams) *cli.Command {
 		Action: func(c *cli.Context) error {
 			ctx, cancel := signalContext()
 			defer cancel()
-			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), c.Bool("refresh"))
+			var providerFlags *cli.Context // nil: the state alone, no clouds
+			if c.Bool("refresh") {
+				providerFlags = c
+			}
+			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), providerFlags)
 			if err != nil {
 				return err
 			}

@@ -32,14 +32,11 @@ func importCommand(s *Streams) *cli.Command {
 			addr, id := c.Args().Get(0), c.Args().Get(1)
 			ctx, cancel := signalContext()
 			defer cancel()
-			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), false)
+			ws, err := openWorkspace(ctx, s, uiFor(c, s), c.StringSlice("file"), c)
 			if err != nil {
 				return err
 			}
 			defer ws.Close()
-			if err := ws.connect(ctx, c); err != nil {
-				return err
-			}
 			kind, provName, err := ws.addressProvider(addr)
 			if err != nil {
 				return err

@@ -40,21 +40,18 @@ func importDiscover(c *cli.Context, s *Streams) error {
 	if c.Args().Len() != 0 {
 		return userError("import --discover takes no arguments", "Usage: fleet import --discover [--provider NAME] [--match REGEX] [--out FILE]")
 	}
-	match, err := regexp.Compile(c.String("match"))
+	match, err := matchFlag(c)
 	if err != nil {
-		return userError(fmt.Sprintf("invalid --match %q", c.String("match")), "Give a Go regular expression, e.g. --match '^web-'. ("+err.Error()+")")
+		return err
 	}
 	ctx, cancel := signalContext()
 	defer cancel()
 	u := uiFor(c, s)
-	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), false)
+	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), c)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
-	if err := ws.connect(ctx, c); err != nil {
-		return err
-	}
 	names, err := ws.discoverProviders(c.String("provider"))
 	if err != nil {
 		return err

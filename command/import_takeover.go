@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 
 	"github.com/urfave/cli/v2"
 
@@ -199,4 +200,14 @@ func printImportPlan(s *Streams, fleet *spec.Fleet, imports, retag []state.Resou
 		fmt.Fprintf(s.Out, "  ~ tag %s (id %s, provider %s, already in the state)\n", r.Address, r.ID, r.Provider)
 	}
 	fmt.Fprintf(s.Out, "\nPlan: %d to import, %d to tag.\n\n", len(imports), toTag)
+}
+
+// matchFlag is --match of --discover and --from-tfstate: the servers to
+// take, as a Go regular expression.
+func matchFlag(c *cli.Context) (*regexp.Regexp, error) {
+	match, err := regexp.Compile(c.String("match"))
+	if err != nil {
+		return nil, userError(fmt.Sprintf("invalid --match %q", c.String("match")), "Give a Go regular expression, e.g. --match '^web-'. ("+err.Error()+")")
+	}
+	return match, nil
 }

@@ -23,9 +23,9 @@ func importTFState(c *cli.Context, s *Streams, file string) error {
 	if c.Args().Len() != 0 {
 		return userError("import --from-tfstate takes no arguments", "Usage: fleet import --from-tfstate terraform.tfstate [--provider NAME] [--match REGEX] [--out FILE]")
 	}
-	match, err := regexp.Compile(c.String("match"))
+	match, err := matchFlag(c)
 	if err != nil {
-		return userError(fmt.Sprintf("invalid --match %q", c.String("match")), "Give a Go regular expression, e.g. --match '^web-'. ("+err.Error()+")")
+		return err
 	}
 	data, err := regularfile.ReadFile(file) // a named pipe would hang os.ReadFile
 	if err != nil {
@@ -43,14 +43,11 @@ func importTFState(c *cli.Context, s *Streams, file string) error {
 	ctx, cancel := signalContext()
 	defer cancel()
 	u := uiFor(c, s)
-	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), false)
+	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), c)
 	if err != nil {
 		return err
 	}
 	defer ws.Close()
-	if err := ws.connect(ctx, c); err != nil {
-		return err
-	}
 	out := fragmentPath(c, ws)
 	st, unlock, err := lockAndReadState(ctx, ws, "import", c.Duration("lock-timeout"))
 	if err != nil {

@@ -51,7 +51,7 @@ both with that same address.`,
 			files := c.StringSlice("file")
 			var ws *workspace
 			if c.Bool("refresh") {
-				ws, err = openWorkspace(ctx, s, u, files, true)
+				ws, err = openWorkspace(ctx, s, u, files, c)
 			} else {
 				ws, err = openStateWorkspace(ctx, s, u, files)
 			}

@@ -65,15 +65,12 @@ func runPlan(c *cli.Context, s *Streams, format string, wsOut **workspace) (*pla
 	ctx, cancel := signalContext()
 	defer cancel()
 	u := uiFor(c, s)
-	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), false)
+	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), c)
 	if ws != nil {
 		*wsOut = ws
 		defer ws.Close()
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := ws.connect(ctx, c); err != nil {
 		return nil, err
 	}
 	ws.machineOutput = format != formatHuman

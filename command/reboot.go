@@ -39,7 +39,7 @@ func runReboot(c *cli.Context, s *Streams) error {
 		return userError("reboot needs approval, and there is no terminal to ask on",
 			fmt.Sprintf("Re-run with --auto-approve (\"fleet reboot %s--auto-approve ADDR...\").", fileFlags(c.StringSlice("file"))))
 	}
-	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), false)
+	ws, err := openWorkspace(ctx, s, u, c.StringSlice("file"), c)
 	if err != nil {
 		return err
 	}
@@ -47,9 +47,6 @@ func runReboot(c *cli.Context, s *Streams) error {
 	ws.operation = "reboot"
 	ws.machineOutput = c.Bool("json")
 	ws.interrupts = intr
-	if err := ws.connect(ctx, c); err != nil {
-		return err
-	}
 	st, unlock, err := lockAndReadState(ctx, ws, "reboot", c.Duration("lock-timeout"))
 	if err != nil {
 		return err

@@ -110,21 +110,23 @@ const defaultFleetFile = "fleet.yaml"
 // against a real cloud the providers' own defaults apply.
 const embeddedPollInterval = 250 * time.Millisecond
 
-// openWorkspace loads the fleet and opens its state backend; with
-// withProviders it also starts the embedded simulator if needed and builds
-// one client per provider.
-func openWorkspace(ctx context.Context, io *Streams, u ui, files []string, withProviders bool) (*workspace, error) {
-	return openWorkspaceFor(ctx, io, u, files, withProviders, false)
+// openWorkspace loads the fleet and opens its state backend. With the
+// command's flags (nil: no providers) it also starts the embedded
+// simulator if needed and builds one client per provider, bounded by the
+// run's --parallelism (calls in flight, polls included) and --lock-timeout
+// (also the embedded simulator's data lock); a command without a flag gets 0.
+func openWorkspace(ctx context.Context, io *Streams, u ui, files []string, flags *cli.Context) (*workspace, error) {
+	return openWorkspaceFor(ctx, io, u, files, flags, false)
 }
 
 // openStateWorkspace is openWorkspace for commands that only read or
 // write the state (show, state, unlock): they need none of the variables
 // the fleet file reads, except those that place the state.
 func openStateWorkspace(ctx context.Context, io *Streams, u ui, files []string) (*workspace, error) {
-	return openWorkspaceFor(ctx, io, u, files, false, true)
+	return openWorkspaceFor(ctx, io, u, files, nil, true)
 }
 
-func openWorkspaceFor(ctx context.Context, io *Streams, u ui, files []string, withProviders, stateOnly bool) (*workspace, error) {
+func openWorkspaceFor(ctx context.Context, io *Streams, u ui, files []string, flags *cli.Context, stateOnly bool) (*workspace, error) {
 	fleet, sources, err := loadFleet(io, u, files, stateOnly)
 	if err != nil {
 		return nil, err
@@ -133,7 +135,9 @@ func openWorkspaceFor(ctx context.Context, io *Streams, u ui, files []string, wi
 	if ws.backend, err = openBackend(ctx, fleet); err != nil {
 		return nil, err
 	}
-	if withProviders {
+	if flags != nil {
+		ws.maxInFlight = flags.Int("parallelism")
+		ws.lockTimeout = flags.Duration("lock-timeout")
 		if err := ws.openProviders(ctx); err != nil {
 			ws.Close()
 			return nil, err
@@ -189,15 +193,6 @@ func (ws *workspace) simDir() string {
 		base = filepath.Dir(ws.fleet.Files[0])
 	}
 	return filepath.Join(base, ".fleet", "sim")
-}
-
-// connect opens the providers with the run's bounds from its flags:
-// --parallelism (calls in flight, polls included) and --lock-timeout (also
-// the embedded simulator's data lock). A command without a flag gets 0.
-func (ws *workspace) connect(ctx context.Context, c *cli.Context) error {
-	ws.maxInFlight = c.Int("parallelism")
-	ws.lockTimeout = c.Duration("lock-timeout")
-	return ws.openProviders(ctx)
 }
 
 func (ws *workspace) openProviders(ctx context.Context) error {
