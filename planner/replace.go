@@ -32,7 +32,7 @@ type attrRule struct {
 	// when the fleet file leaves the attribute to the cloud.
 	want func(d *spec.Server, r *resolver) (string, bool)
 	// have is the current value, and whether the inventory reports it.
-	have func(c *providers.Server) (string, bool)
+	have func(c *providers.Server, r *resolver) (string, bool)
 	// recorded: when the inventory does not report the value, the one
 	// declared when fleet created the server, kept in the state
 	// (state.Resource.Declared), stands in for it. An attribute neither
@@ -50,57 +50,57 @@ var serverRules = []attrRule{
 	// image number) is the same image. See diffServer.
 	{path: "image", ncp: forcesNew, nhn: forcesNew,
 		want: func(d *spec.Server, r *resolver) (string, bool) { return r.image(d.Image), d.Image != "" },
-		have: func(c *providers.Server) (string, bool) { return c.Image, c.Image != "" }},
+		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.Image, c.Image != "" }},
 	// Either side may name the type by spec code or by product code (NCP
 	// SVR.VSVR...; NHN flavor id): both are read as the catalog's name.
 	{path: "type", ncp: inResize, nhn: inResize,
 		want: func(d *spec.Server, r *resolver) (string, bool) { return r.typeName(d.Type), d.Type != "" },
-		have: func(c *providers.Server) (string, bool) { return c.Type, c.Type != "" }},
+		have: func(c *providers.Server, r *resolver) (string, bool) { return r.typeName(c.Type), c.Type != "" }},
 	{path: "zone", ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: declared(func(d *spec.Server) string { return d.Zone }),
-		have: func(c *providers.Server) (string, bool) { return c.Zone, c.Zone != "" }},
+		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.Zone, c.Zone != "" }},
 	// NHN reports neither the network nor the subnet of a port: the
 	// recorded values stand in.
 	{path: "network.vpc", ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: declared(func(d *spec.Server) string { return d.Network.VPC }),
-		have: func(c *providers.Server) (string, bool) { return c.VPC, c.VPC != "" }},
+		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.VPC, c.VPC != "" }},
 	{path: "network.subnet", ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: declared(func(d *spec.Server) string { return d.Network.Subnet }),
-		have: func(c *providers.Server) (string, bool) { return c.Subnet, c.Subnet != "" }},
+		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.Subnet, c.Subnet != "" }},
 	{path: "network.ip", ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: declared(func(d *spec.Server) string { return d.Network.IP }),
-		have: func(c *providers.Server) (string, bool) { return c.IP, c.IP != "" }},
+		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.IP, c.IP != "" }},
 	// Existing NCP interfaces a server takes at create (NCP reports them in
 	// Extra["interfaces"], eth0 first); compared only when the file names some.
 	{path: "network.interfaces", ncp: forcesNew, nhn: ignored,
 		want: func(d *spec.Server, _ *resolver) (string, bool) {
 			return strings.Join(d.Network.Interfaces, ","), len(d.Network.Interfaces) > 0
 		},
-		have: func(c *providers.Server) (string, bool) { v, ok := c.Extra["interfaces"]; return v, ok }},
+		have: func(c *providers.Server, _ *resolver) (string, bool) { v, ok := c.Extra["interfaces"]; return v, ok }},
 	// NCP sets ACGs on the network interface at create time; fleet has no
 	// call that changes them afterwards. NHN adds and removes groups live.
 	{path: "network.security_groups", ncp: forcesNew, nhn: inUpdate,
 		want: func(d *spec.Server, _ *resolver) (string, bool) {
 			return joinSorted(d.Network.SecurityGroups), len(d.Network.SecurityGroups) > 0
 		},
-		have: func(c *providers.Server) (string, bool) {
+		have: func(c *providers.Server, _ *resolver) (string, bool) {
 			return joinSorted(c.SecurityGroups), len(c.SecurityGroups) > 0
 		}},
 	{path: "key", ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: declared(func(d *spec.Server) string { return d.Key }),
-		have: func(c *providers.Server) (string, bool) { return c.Key, c.Key != "" }},
+		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.Key, c.Key != "" }},
 	{path: "power", ncp: inPower, nhn: inPower,
 		want: func(d *spec.Server, _ *resolver) (string, bool) { return desiredPower(d), true },
-		have: func(c *providers.Server) (string, bool) { return c.Power, c.Power != "" }},
+		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.Power, c.Power != "" }},
 	// NCP sets its termination protection; NHN's API cannot set its own
 	// flag, so the provider keeps fleet's fleet-protect tag instead, which
 	// its delete refuses just the same: both change in place.
 	{path: "protect", ncp: inUpdate, nhn: inUpdate,
 		want: func(d *spec.Server, _ *resolver) (string, bool) { return strconv.FormatBool(d.Protect), true },
-		have: func(c *providers.Server) (string, bool) { return strconv.FormatBool(c.Protect), true }},
+		have: func(c *providers.Server, _ *resolver) (string, bool) { return strconv.FormatBool(c.Protect), true }},
 	{path: "metadata", ncp: ignored, nhn: inUpdate,
 		want: func(d *spec.Server, _ *resolver) (string, bool) { return canonicalMap(d.Metadata), true },
-		have: func(c *providers.Server) (string, bool) { return canonicalMap(c.Metadata), true }},
+		have: func(c *providers.Server, _ *resolver) (string, bool) { return canonicalMap(c.Metadata), true }},
 	{path: "root_volume.size", ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: func(d *spec.Server, _ *resolver) (string, bool) {
 			if d.RootVolume == nil || d.RootVolume.Size == 0 {
@@ -108,7 +108,7 @@ var serverRules = []attrRule{
 			}
 			return strconv.Itoa(d.RootVolume.Size), true
 		},
-		have: func(c *providers.Server) (string, bool) {
+		have: func(c *providers.Server, _ *resolver) (string, bool) {
 			if c.RootVolume == nil || c.RootVolume.Size == 0 {
 				return "", false
 			}
@@ -121,7 +121,7 @@ var serverRules = []attrRule{
 			}
 			return d.RootVolume.Type, true
 		},
-		have: func(c *providers.Server) (string, bool) {
+		have: func(c *providers.Server, _ *resolver) (string, bool) {
 			if c.RootVolume == nil || c.RootVolume.Type == "" {
 				return "", false
 			}
@@ -135,7 +135,7 @@ var serverRules = []attrRule{
 			}
 			return strconv.FormatBool(d.RootVolume.Encrypted), true
 		},
-		have: func(c *providers.Server) (string, bool) {
+		have: func(c *providers.Server, _ *resolver) (string, bool) {
 			if c.RootVolume == nil {
 				return "", false
 			}
@@ -147,7 +147,7 @@ var serverRules = []attrRule{
 	// from both true and false, so the update adopts or releases it.
 	{path: "public_ip", ncp: inUpdate, nhn: inUpdate,
 		want: func(d *spec.Server, _ *resolver) (string, bool) { return strconv.FormatBool(d.PublicIP), true },
-		have: func(c *providers.Server) (string, bool) {
+		have: func(c *providers.Server, _ *resolver) (string, bool) {
 			if c.PublicIP == "" && c.PublicIPPending != "" {
 				return publicIPAllocated, true
 			}
@@ -215,8 +215,8 @@ func always(f func(*spec.Server) string) func(*spec.Server, *resolver) (string, 
 
 // extra reads a current value from providers.Server.Extra; a key the
 // provider does not report is not reported.
-func extra(key string) func(*providers.Server) (string, bool) {
-	return func(c *providers.Server) (string, bool) {
+func extra(key string) func(*providers.Server, *resolver) (string, bool) {
+	return func(c *providers.Server, _ *resolver) (string, bool) {
 		have, ok := c.Extra[key]
 		return have, ok
 	}
@@ -382,10 +382,7 @@ func (b *builder) diffServer(d *spec.Server, c *current) serverDiff {
 		if !ok {
 			continue
 		}
-		have, reported := rule.have(c.Server)
-		if rule.path == "type" { // the cloud may report a product code or flavor id
-			have = r.typeName(have)
-		}
+		have, reported := rule.have(c.Server, r)
 		if !reported && rule.recorded {
 			have, reported = c.Declared[rule.path]
 		}
