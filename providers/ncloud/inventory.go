@@ -28,13 +28,15 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	var out providers.InventoryResponse
 	// The lists are independent: they are sent at once, so a refresh takes
 	// about as long as its slowest list, not their sum. Network interfaces
-	// follow the servers, and only when the fleet has one.
+	// follow the servers, and only when the fleet has one; the catalog
+	// follows the member images.
 	var (
-		srvs []serverInstance
-		vols []blockStorageInstance
-		ims  []memberServerImage
-		keys []loginKey
-		nics map[string]*networkInterface
+		srvs    []serverInstance
+		vols    []blockStorageInstance
+		ims     []memberServerImage
+		keys    []loginKey
+		nics    map[string]*networkInterface
+		catalog *providers.Catalog
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
@@ -50,7 +52,15 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		return nil
 	})
 	g.Go(func() (err error) { vols, err = c.volumes(gctx, filters(nil)); return err })
-	g.Go(func() (err error) { ims, err = c.images(gctx, filters(nil)); return err })
+	g.Go(func() (err error) {
+		if ims, err = c.images(gctx, filters(nil)); err != nil || !req.Catalog {
+			return err
+		}
+		if catalog, err = p.catalog(gctx, ims); err != nil || !req.CatalogNames {
+			return err
+		}
+		return c.catalogNames(gctx, catalog)
+	})
 	g.Go(func() (err error) { keys, err = c.loginKeys(gctx, filters(nil)); return err })
 	if err := g.Wait(); err != nil {
 		return out, err
@@ -111,18 +121,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		// declares, which only the planner knows. Fleet stays empty.
 		out.Keypairs = append(out.Keypairs, providers.Keypair{Name: k.KeyName, Owner: providers.Owner{Address: "keypair/" + k.KeyName}, Fingerprint: k.Fingerprint})
 	}
-	if req.Catalog {
-		// after the lists above: member images come from their page
-		var err error
-		if out.Catalog, err = p.catalog(ctx, ims); err != nil {
-			return out, err
-		}
-		if req.CatalogNames {
-			if err = p.c.catalogNames(ctx, out.Catalog); err != nil {
-				return out, err
-			}
-		}
-	}
+	out.Catalog = catalog
 	sortInventory(&out)
 	return out, nil
 }
