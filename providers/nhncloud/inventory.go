@@ -52,6 +52,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		ims     []images.Image
 		zones   []string
 		subnets []providers.SubnetInfo
+		pending map[string]string // server address → owned floating IP associated with nothing
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return p.loadFlavors(gctx) })
@@ -59,6 +60,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	g.Go(func() (err error) { vols, err = p.listVolumes(gctx); return err })
 	g.Go(func() (err error) { resp.Keypairs, err = p.listKeypairs(gctx); return err })
 	g.Go(func() (err error) { ims, err = p.listImages(gctx); return err })
+	g.Go(func() (err error) { pending, err = p.pendingFloatingIPs(gctx, req.Fleet); return err })
 	if req.Catalog {
 		g.Go(func() (err error) { zones, err = p.listZones(gctx); return err })
 		g.Go(func() (err error) { subnets, err = p.listSubnets(gctx); return err })
@@ -82,10 +84,6 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		if err := p.fillSubnets(ctx, resp.Servers); err != nil {
 			return resp, err
 		}
-	}
-	pending, err := p.pendingFloatingIPs(ctx, req.Fleet)
-	if err != nil {
-		return resp, err
 	}
 	for i := range resp.Servers {
 		if s := &resp.Servers[i]; s.PublicIP == "" {
