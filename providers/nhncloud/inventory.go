@@ -63,6 +63,8 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	g.Go(func() (err error) { pending, err = p.pendingFloatingIPs(gctx, req.Fleet); return err })
 	if req.Catalog {
 		g.Go(func() (err error) { zones, err = p.listZones(gctx); return err })
+	}
+	if req.Catalog || req.Unowned { // the plan's subnet checks; discovery's fillSubnets
 		g.Go(func() (err error) { subnets, err = p.listSubnets(gctx); return err })
 	}
 	if err := g.Wait(); err != nil {
@@ -81,9 +83,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		}
 	}
 	if req.Unowned {
-		if err := p.fillSubnets(ctx, resp.Servers); err != nil {
-			return resp, err
-		}
+		fillSubnets(resp.Servers, subnets)
 	}
 	for i := range resp.Servers {
 		if s := &resp.Servers[i]; s.PublicIP == "" {
