@@ -103,20 +103,13 @@ func TestImageLookupNewRelease(t *testing.T) {
 	for _, s := range srvs {
 		s.Image, s.ImageLookup = "", &spec.ImageLookup{Name: "Ubuntu Server 22.04 LTS", MostRecent: true}
 	}
-	p, diags := Build(Input{Fleet: fleetOf(g, srvs), State: st, Inventory: inv})
-	if diags.HasErrors() {
-		t.Fatal(renderDiags(diags))
-	}
-	var out strings.Builder
-	if err := RenderText(&out, p, Style{}); err != nil {
-		t.Fatal(err)
-	}
+	p, out := buildText(t, Input{Fleet: fleetOf(g, srvs), State: st, Inventory: inv})
 	for _, want := range []string{
 		"Looked up by name\n  ~ db  image: Ubuntu Server 22.04 LTS → bbbb0002 (resolved to aaaa0001 before: a new release)\n",
 		"Plan: 2 to attach, 2 to detach, 2 to replace.",
 	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("plan lacks %q:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("plan lacks %q:\n%s", want, out)
 		}
 	}
 	var md strings.Builder
@@ -126,8 +119,8 @@ func TestImageLookupNewRelease(t *testing.T) {
 	if want := "#### Looked up by name\n\n- `db  image: Ubuntu Server 22.04 LTS → bbbb0002 (resolved to aaaa0001 before: a new release)`\n"; !strings.Contains(md.String(), want) {
 		t.Errorf("markdown lacks %q:\n%s", want, md.String())
 	}
-	if n := strings.Count(out.String(), "replace            image: aaaa0001 → bbbb0002 (forces replacement)"); n != 2 {
-		t.Errorf("%d servers replaced for the new release, want 2:\n%s", n, out.String())
+	if n := strings.Count(out, "replace            image: aaaa0001 → bbbb0002 (forces replacement)"); n != 2 {
+		t.Errorf("%d servers replaced for the new release, want 2:\n%s", n, out)
 	}
 }
 
@@ -227,18 +220,25 @@ func TestImageLookupNewReleaseNCP(t *testing.T) {
 	for _, s := range srvs {
 		s.Image, s.ImageLookup = "", &spec.ImageLookup{Name: "ubuntu-20.04", MostRecent: true}
 	}
-	p, diags := Build(Input{Fleet: fleetOf(g, srvs), State: st, Inventory: inv})
+	_, out := buildText(t, Input{Fleet: fleetOf(g, srvs), State: st, Inventory: inv})
+	if want := "  ~ web  image: ubuntu-20.04 → 20000007 (resolved to 16187005 before: a new release)\n"; !strings.Contains(out, want) {
+		t.Errorf("plan lacks %q:\n%s", want, out)
+	}
+	if n := strings.Count(out, "replace            image: "+ncpImage+" → 20000007 (forces replacement)"); n != 2 {
+		t.Errorf("%d servers replaced for the new release, want 2:\n%s", n, out)
+	}
+}
+
+// buildText builds a plan that must have no errors and renders it as text.
+func buildText(t *testing.T, in Input) (*Plan, string) {
+	t.Helper()
+	p, diags := Build(in)
 	if diags.HasErrors() {
 		t.Fatal(renderDiags(diags))
 	}
-	var out strings.Builder
-	if err := RenderText(&out, p, Style{}); err != nil {
+	var b strings.Builder
+	if err := RenderText(&b, p, Style{}); err != nil {
 		t.Fatal(err)
 	}
-	if want := "  ~ web  image: ubuntu-20.04 → 20000007 (resolved to 16187005 before: a new release)\n"; !strings.Contains(out.String(), want) {
-		t.Errorf("plan lacks %q:\n%s", want, out.String())
-	}
-	if n := strings.Count(out.String(), "replace            image: "+ncpImage+" → 20000007 (forces replacement)"); n != 2 {
-		t.Errorf("%d servers replaced for the new release, want 2:\n%s", n, out.String())
-	}
+	return p, b.String()
 }
