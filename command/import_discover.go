@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/discover"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -107,7 +108,7 @@ func (ws *workspace) findUnowned(ctx context.Context, st *state.State, names []s
 		recorded := map[string]state.Resource{}
 		var known []providers.Known
 		for _, r := range st.Resources {
-			if r.Provider == n && (r.Kind == providers.KindServer || r.Kind == providers.KindVolume) {
+			if r.Provider == n && (r.Kind == addrs.KindServer || r.Kind == addrs.KindVolume) {
 				recorded[string(r.Kind)+"/"+r.ID] = r
 				known = append(known, providers.Known{Kind: r.Kind, ID: r.ID})
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -17,7 +18,7 @@ import (
 func (ws *workspace) tagImported(ctx context.Context, rs []state.Resource) (tagged int, notes []string, err error) {
 	untaggable := map[string]bool{}
 	for _, r := range rs {
-		if r.Kind != providers.KindServer && r.Kind != providers.KindVolume {
+		if r.Kind != addrs.KindServer && r.Kind != addrs.KindVolume {
 			continue
 		}
 		if o := ownerOf(r); o.Fleet == ws.fleet.Name && o.Address == r.Address {

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"gopkg.in/yaml.v3"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -130,7 +131,7 @@ func (ws *workspace) outputHosts(ctx context.Context, refresh bool) ([]outputHos
 	}
 	var hosts []outputHost
 	for _, r := range st.Resources {
-		if r.Kind != providers.KindServer {
+		if r.Kind != addrs.KindServer {
 			continue
 		}
 		srv := r.Server
@@ -275,7 +276,7 @@ func writeHostsFile(w io.Writer, hosts []outputHost) error {
 func (ws *workspace) writeChangedServers(ctx context.Context, plan *planner.Plan) {
 	touched := map[string]bool{}
 	for _, a := range plan.Actions {
-		if a.Kind != providers.KindServer || a.Type == planner.Delete || a.Type == planner.Wait || a.Type == planner.MakeImg {
+		if a.Kind != addrs.KindServer || a.Type == planner.Delete || a.Type == planner.Wait || a.Type == planner.MakeImg {
 			continue
 		}
 		addr := a.Address

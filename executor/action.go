@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -16,13 +17,13 @@ func (s *step) do() (string, error) {
 	switch a.Type {
 	case planner.Create:
 		switch a.Kind {
-		case providers.KindServer:
+		case addrs.KindServer:
 			return s.createServer()
-		case providers.KindVolume:
+		case addrs.KindVolume:
 			return s.createVolume()
-		case providers.KindKeypair:
+		case addrs.KindKeypair:
 			return s.createKeypair()
-		case providers.KindImage:
+		case addrs.KindImage:
 			return s.createImage()
 		}
 	case planner.MakeImg:
@@ -97,7 +98,7 @@ func (s *step) serverAddr() string {
 	if s.a.ServerAddr != "" {
 		return s.a.ServerAddr
 	}
-	if s.a.Kind == providers.KindVolume { // volume/SERVER/NAME
+	if s.a.Kind == addrs.KindVolume { // volume/SERVER/NAME
 		if parts := strings.Split(s.a.Address, "/"); len(parts) == 3 {
 			return "server/" + parts[1]
 		}
@@ -134,13 +135,13 @@ func (s *step) refresh(seen providers.WaitResponse, patch func(*state.Resource))
 		r := *p
 		r.Stuck = nil // it settled
 		switch {
-		case seen.Server != nil && r.Kind == providers.KindServer:
+		case seen.Server != nil && r.Kind == addrs.KindServer:
 			srv := *seen.Server
 			r.Server = &srv
-		case seen.Volume != nil && r.Kind == providers.KindVolume:
+		case seen.Volume != nil && r.Kind == addrs.KindVolume:
 			v := *seen.Volume
 			r.Volume = &v
-		case seen.Image != nil && r.Kind == providers.KindImage:
+		case seen.Image != nil && r.Kind == addrs.KindImage:
 			img := *seen.Image
 			r.Image = &img
 		default:

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -36,7 +37,7 @@ type serverBatch struct {
 // batch: a member of a count group, outside any rollout and any replace.
 func (w *walker) batchable(i int) (providers.ServerBatcher, bool) {
 	a := w.g.nodes[i].action
-	if a == nil || a.Type != planner.Create || a.Kind != providers.KindServer || a.Server == nil ||
+	if a == nil || a.Type != planner.Create || a.Kind != addrs.KindServer || a.Server == nil ||
 		a.Server.Index < 1 || a.Batch > 0 || a.Replace {
 		return nil, false
 	}
@@ -220,7 +221,7 @@ func (w *walker) sendBatch(ctx context.Context, sb *serverBatch, imageID string)
 func (s *step) renameMember(id, cloudName string) error {
 	srv := s.a.Server
 	err := s.callAt("update", renameHeight, func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address,
 			Rename: &providers.Rename{Name: srv.Name, Owner: s.owner(s.a.Address), NameOnly: true}})
 		return err
 	})

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
@@ -83,7 +84,7 @@ func (s *step) delete() (string, error) {
 	if err != nil {
 		return id, err
 	}
-	if !gone && s.a.Kind != providers.KindKeypair {
+	if !gone && s.a.Kind != addrs.KindKeypair {
 		_, err := s.wait(providers.WaitRequest{Kind: s.a.Kind, ID: id, Target: providers.TargetGone})
 		if err != nil && !errors.Is(err, providers.ErrNotFound) {
 			return id, fmt.Errorf("wait for %s to be gone: %w", s.a.Address, err)
@@ -104,14 +105,14 @@ func (s *step) resize() (string, error) {
 		return "", err
 	}
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address,
 			Resize: &providers.Resize{Type: s.a.NewType}})
 		return err
 	})
 	if err != nil {
 		return id, err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: providers.TargetIdle, Type: s.a.NewType})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: id, Target: providers.TargetIdle, Type: s.a.NewType})
 	if err != nil {
 		return id, fmt.Errorf("wait for %s to be %s: %w", s.a.Address, s.a.NewType, err)
 	}
@@ -151,14 +152,14 @@ func (s *step) deletedNext() bool {
 // powerOf moves server id to power state to and waits for target.
 func (s *step) powerOf(id, to string, target providers.Target) error {
 	err := s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address,
 			Power: &providers.PowerChange{To: to}})
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: target})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: id, Target: target})
 	if err != nil {
 		return fmt.Errorf("wait for %s to be %s: %w", s.a.Address, target, err)
 	}
@@ -182,19 +183,19 @@ func (s *step) attach() (string, error) {
 	// A server an earlier, interrupted run created may still be building:
 	// the clouds refuse attachments until it settles (NHN 409), so wait first.
 	if r, ok := s.record(s.serverAddr()); ok && r.Server != nil && (r.Server.Busy || r.Server.Power == "") {
-		if _, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: sid, Address: s.serverAddr(), Target: providers.TargetIdle}); err != nil {
+		if _, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: sid, Address: s.serverAddr(), Target: providers.TargetIdle}); err != nil {
 			return vid, fmt.Errorf("wait for the server of %s to settle: %w", s.a.Address, err)
 		}
 	}
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address,
 			Attach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
 		return err
 	})
 	if err != nil {
 		return vid, err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Target: providers.TargetAttached, ServerID: sid})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Target: providers.TargetAttached, ServerID: sid})
 	if err != nil {
 		return vid, fmt.Errorf("wait for %s to be attached: %w", s.a.Address, err)
 	}
@@ -226,14 +227,14 @@ func (s *step) detach() (string, error) {
 		sid = r.Volume.ServerID
 	}
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address,
 			Detach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
 		return err
 	})
 	if err != nil {
 		return vid, err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Target: providers.TargetAvailable})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Target: providers.TargetAvailable})
 	if err != nil {
 		return vid, fmt.Errorf("wait for %s to be detached: %w", s.a.Address, err)
 	}
@@ -296,7 +297,7 @@ func (s *step) update() (string, error) {
 	var seen providers.WaitResponse
 	if a.VolumeSize > 0 {
 		// The volume is busy while it grows, attached or not.
-		wr := providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetIdle}
+		wr := providers.WaitRequest{Kind: addrs.KindVolume, ID: id, Target: providers.TargetIdle}
 		if seen, err = s.wait(wr); err != nil {
 			return id, fmt.Errorf("wait for %s to grow: %w", a.Address, err)
 		}

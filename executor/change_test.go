@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -84,8 +85,8 @@ func TestAttachWaitsForAServerStillBuilding(t *testing.T) {
 			b := &memBackend{}
 			st := &state.State{Version: state.FormatVersion, Fleet: "shop"}
 			srv := tc.server
-			st.Put(state.Resource{Address: "server/web-1", Kind: providers.KindServer, Provider: "p", ID: srv.ID, Server: &srv})
-			st.Put(state.Resource{Address: "volume/web-1/data", Kind: providers.KindVolume, Provider: "p", ID: "vol-1",
+			st.Put(state.Resource{Address: "server/web-1", Kind: addrs.KindServer, Provider: "p", ID: srv.ID, Server: &srv})
+			st.Put(state.Resource{Address: "volume/web-1/data", Kind: addrs.KindVolume, Provider: "p", ID: "vol-1",
 				Volume: &providers.Volume{ID: "vol-1", Name: "data"}})
 			if err := b.Write(context.Background(), st); err != nil {
 				t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -18,7 +19,7 @@ func TestDeclaredSurvivesACrash(t *testing.T) {
 	declared := map[string]string{"user_data": "0123abcd"}
 	create := createServer("v")
 	create.Declared = declared
-	adopt := planner.Action{ID: "adopt server/e", Type: planner.Adopt, Kind: providers.KindServer, Address: "server/e", Provider: "p",
+	adopt := planner.Action{ID: "adopt server/e", Type: planner.Adopt, Kind: addrs.KindServer, Address: "server/e", Provider: "p",
 		Adopted:  &planner.AdoptedResource{Server: &providers.Server{ID: "15", Name: "e"}},
 		Declared: declared}
 	b := &memBackend{}

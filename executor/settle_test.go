@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -18,7 +19,7 @@ import (
 // waitServer is the wait the planner puts before everything that needs a
 // server found in transition.
 func waitServer(name, id string) planner.Action {
-	return planner.Action{ID: "wait server/" + name, Type: planner.Wait, Kind: providers.KindServer,
+	return planner.Action{ID: "wait server/" + name, Type: planner.Wait, Kind: addrs.KindServer,
 		Address: "server/" + name, Provider: "p", CloudID: id}
 }
 
@@ -45,7 +46,7 @@ func TestWaitAction(t *testing.T) {
 		// plan, which finds it gone.
 		"vanishes": {
 			wait: func(_ context.Context, req providers.WaitRequest) (providers.WaitResponse, error) {
-				if req.Kind == providers.KindServer {
+				if req.Kind == addrs.KindServer {
 					return providers.WaitResponse{}, fmt.Errorf("server %s: %w", req.ID, providers.ErrNotFound)
 				}
 				return providers.WaitResponse{}, nil
@@ -107,7 +108,7 @@ func TestWaitAction(t *testing.T) {
 
 // A plan's wait without the cloud id is refused before any call.
 func TestWaitActionNeedsItsCloudID(t *testing.T) {
-	err := checkAction(&planner.Action{ID: "wait server/web", Type: planner.Wait, Kind: providers.KindServer, Address: "server/web"})
+	err := checkAction(&planner.Action{ID: "wait server/web", Type: planner.Wait, Kind: addrs.KindServer, Address: "server/web"})
 	if err == nil || !strings.Contains(err.Error(), "wait without the cloud id") {
 		t.Errorf("checkAction: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -19,7 +20,7 @@ import (
 // holding servers a, b, d and volume d/old.
 func everyKindOfAction(t *testing.T, b *memBackend) (*planner.Plan, *state.State) {
 	st := existing(t, b, map[string]string{"a": "11", "b": "12", "d": "14"})
-	st.Put(state.Resource{Address: "volume/d/old", Kind: providers.KindVolume, Provider: "p", ID: "v14",
+	st.Put(state.Resource{Address: "volume/d/old", Kind: addrs.KindVolume, Provider: "p", ID: "v14",
 		Volume: &providers.Volume{ID: "v14", ServerID: "14"}})
 	if err := b.Write(context.Background(), st); err != nil {
 		t.Fatal(err)
@@ -29,16 +30,16 @@ func everyKindOfAction(t *testing.T, b *memBackend) (*planner.Plan, *state.State
 	update.Protect, update.SecGroups = &protect, []string{"web", "base"}
 	rename := serverAction(planner.Rename, "b", "unshelve server/b")
 	rename.NewName, rename.NewAddress = "c", "server/c"
-	detach := planner.Action{ID: "detach volume/d/old", Type: planner.Detach, Kind: providers.KindVolume, Address: "volume/d/old", Provider: "p", ServerAddr: "server/d"}
-	delVol := planner.Action{ID: "delete volume/d/old", Type: planner.Delete, Kind: providers.KindVolume, Address: "volume/d/old", Provider: "p", DependsOn: []string{"detach volume/d/old"}}
-	image := planner.Action{ID: "image image/golden", Type: planner.MakeImg, Kind: providers.KindImage, Address: "image/golden", Provider: "p",
+	detach := planner.Action{ID: "detach volume/d/old", Type: planner.Detach, Kind: addrs.KindVolume, Address: "volume/d/old", Provider: "p", ServerAddr: "server/d"}
+	delVol := planner.Action{ID: "delete volume/d/old", Type: planner.Delete, Kind: addrs.KindVolume, Address: "volume/d/old", Provider: "p", DependsOn: []string{"detach volume/d/old"}}
+	image := planner.Action{ID: "image image/golden", Type: planner.MakeImg, Kind: addrs.KindImage, Address: "image/golden", Provider: "p",
 		ServerAddr: "server/a", Image: &spec.Image{Name: "golden", From: "a"}, DependsOn: []string{"update server/a"}}
 	fromImage := createServer("n", "image image/golden")
 	fromImage.Server.Image = "image/golden"
 	fromImage.Server.Power = spec.PowerStopped
-	keypair := planner.Action{ID: "create keypair/k", Type: planner.Create, Kind: providers.KindKeypair, Address: "keypair/k", Provider: "p",
+	keypair := planner.Action{ID: "create keypair/k", Type: planner.Create, Kind: addrs.KindKeypair, Address: "keypair/k", Provider: "p",
 		Keypair: &spec.Keypair{Name: "k", PublicKey: "ssh-ed25519 AAAA"}}
-	adopt := planner.Action{ID: "adopt server/e", Type: planner.Adopt, Kind: providers.KindServer, Address: "server/e", Provider: "p",
+	adopt := planner.Action{ID: "adopt server/e", Type: planner.Adopt, Kind: addrs.KindServer, Address: "server/e", Provider: "p",
 		Adopted: &planner.AdoptedResource{Server: &providers.Server{ID: "15", Name: "e", Owner: providers.Owner{Fleet: "shop", Address: "server/e"}}}}
 	p := newPlan(
 		createServer("v"),
@@ -78,7 +79,7 @@ func TestIntentIsStoredBeforeEveryCall(t *testing.T) {
 		}
 	}
 	prov.DeleteF = func(ctx context.Context, req providers.DeleteRequest) (providers.DeleteResponse, error) {
-		if req.Kind == providers.KindVolume {
+		if req.Kind == addrs.KindVolume {
 			return providers.DeleteResponse{}, fmt.Errorf("volume %s: %w", req.ID, providers.ErrNotFound)
 		}
 		return providers.DeleteResponse{}, nil
@@ -201,7 +202,7 @@ func TestReplaceKeepsTheNewServerAtTheAddress(t *testing.T) {
 func TestCreateResolvesTheDeclaredImage(t *testing.T) {
 	b := &memBackend{}
 	st := &state.State{}
-	image := planner.Action{ID: "image image/golden", Type: planner.MakeImg, Kind: providers.KindImage, Address: "image/golden", Provider: "p",
+	image := planner.Action{ID: "image image/golden", Type: planner.MakeImg, Kind: addrs.KindImage, Address: "image/golden", Provider: "p",
 		ServerAddr: "server/base", Image: &spec.Image{Name: "golden", From: "base"}, DependsOn: []string{"create server/base"}}
 	web := createServer("web", "image image/golden")
 	web.Server.Image = "image/golden"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -245,7 +246,7 @@ func TestApplyRefuses(t *testing.T) {
 			"invalid plan: action delete server/web (replaced): the old half of a replace needs its cloud id",
 		},
 		"resize without a type": {
-			newPlan(planner.Action{ID: "resize server/a", Type: planner.Resize, Kind: providers.KindServer, Address: "server/a", Provider: "p"}),
+			newPlan(planner.Action{ID: "resize server/a", Type: planner.Resize, Kind: addrs.KindServer, Address: "server/a", Provider: "p"}),
 			"invalid plan: action resize server/a: resize without the new type",
 		},
 	}

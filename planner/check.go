@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -69,7 +69,7 @@ func (b *builder) planChecks() {
 				skipped = true
 				continue
 			}
-			id := b.add(&Action{ID: "check " + sp.addr, Type: Check, Kind: providers.KindServer, Address: sp.addr,
+			id := b.add(&Action{ID: "check " + sp.addr, Type: Check, Kind: addrs.KindServer, Address: sp.addr,
 				Provider: sp.desired.Provider, Group: g.Name, Check: checkSpec(g.Rollout.Check), DependsOn: ups})
 			olds := twins
 			if sp.replaced {
@@ -107,7 +107,7 @@ func skippedChecks(group string) spec.Diagnostic {
 func (b *builder) duplicateServerActions(addr string) []string {
 	var out []string
 	for _, c := range b.dups {
-		if c.Kind != providers.KindServer || c.Address != addr {
+		if c.Kind != addrs.KindServer || c.Address != addr {
 			continue
 		}
 		for _, verb := range []string{"stop ", "delete "} {
@@ -128,7 +128,7 @@ func (b *builder) bringsUp(addr string) []string {
 	volumes := "volume/" + strings.TrimPrefix(addr, "server/") + "/"
 	for _, a := range b.actions {
 		switch {
-		case a.Kind == providers.KindServer && a.Address == addr && !(a.Replace && a.Type != Create):
+		case a.Kind == addrs.KindServer && a.Address == addr && !(a.Replace && a.Type != Create):
 			switch a.Type {
 			case Create, Start, Unshelve:
 				up = true
@@ -136,7 +136,7 @@ func (b *builder) bringsUp(addr string) []string {
 			case Resize, Wait, Rename:
 				out = append(out, a.ID)
 			}
-		case a.Kind == providers.KindVolume && a.Type == Attach && strings.HasPrefix(a.Address, volumes):
+		case a.Kind == addrs.KindVolume && a.Type == Attach && strings.HasPrefix(a.Address, volumes):
 			out = append(out, a.ID)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -12,7 +13,7 @@ import (
 // its provider was refreshed, otherwise from the state as last seen.
 type current struct {
 	Address  string
-	Kind     providers.Kind
+	Kind     addrs.Kind
 	Provider string
 	ID       string
 	Server   *providers.Server
@@ -87,7 +88,7 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 	}
 	found := false
 	switch r.Kind {
-	case providers.KindServer:
+	case addrs.KindServer:
 		if s, ok := x.servers[r.ID]; ok {
 			c.Server, found = s, true
 			// A record fleet made mid-transition (a run died before the final
@@ -97,18 +98,18 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 				b.recordDiff(r.Address, DriftChanged, b.dropIgnored(b.desiredServers[r.Address], r.Address, serverDrift(r.Server, s)))
 			}
 		}
-	case providers.KindVolume:
+	case addrs.KindVolume:
 		if v, ok := x.volumes[r.ID]; ok {
 			c.Volume, found = v, true
 			if r.Volume == nil || !r.Volume.Busy {
 				b.recordDiff(r.Address, DriftChanged, volumeDrift(r.Volume, v))
 			}
 		}
-	case providers.KindImage:
+	case addrs.KindImage:
 		if im, ok := x.images[r.ID]; ok {
 			c.Image, found = im, true
 		}
-	case providers.KindKeypair:
+	case addrs.KindKeypair:
 		if k, ok := x.keypairs[r.ID]; ok {
 			c.Keypair, found = k, true
 			b.recordDiff(r.Address, DriftChanged, keypairDrift(r.Keypair, k))
@@ -135,20 +136,20 @@ func (b *builder) adoptUnmatched(provider string, inv providers.InventoryRespons
 	owned := func(o providers.Owner) bool { return o.Fleet == b.fleet.Name }
 	for i := range inv.Servers {
 		s := &inv.Servers[i]
-		if !x.used[string(providers.KindServer)+"\x00"+s.ID] && owned(s.Owner) {
-			found = append(found, &current{Address: s.Owner.Address, Kind: providers.KindServer, Provider: provider, ID: s.ID, Server: s})
+		if !x.used[string(addrs.KindServer)+"\x00"+s.ID] && owned(s.Owner) {
+			found = append(found, &current{Address: s.Owner.Address, Kind: addrs.KindServer, Provider: provider, ID: s.ID, Server: s})
 		}
 	}
 	for i := range inv.Volumes {
 		v := &inv.Volumes[i]
-		if !x.used[string(providers.KindVolume)+"\x00"+v.ID] && owned(v.Owner) {
-			found = append(found, &current{Address: v.Owner.Address, Kind: providers.KindVolume, Provider: provider, ID: v.ID, Volume: v})
+		if !x.used[string(addrs.KindVolume)+"\x00"+v.ID] && owned(v.Owner) {
+			found = append(found, &current{Address: v.Owner.Address, Kind: addrs.KindVolume, Provider: provider, ID: v.ID, Volume: v})
 		}
 	}
 	for i := range inv.Images {
 		im := &inv.Images[i]
-		if !x.used[string(providers.KindImage)+"\x00"+im.ID] && owned(im.Owner) {
-			found = append(found, &current{Address: im.Owner.Address, Kind: providers.KindImage, Provider: provider, ID: im.ID, Image: im})
+		if !x.used[string(addrs.KindImage)+"\x00"+im.ID] && owned(im.Owner) {
+			found = append(found, &current{Address: im.Owner.Address, Kind: addrs.KindImage, Provider: provider, ID: im.ID, Image: im})
 		}
 	}
 	b.useExistingKeypairs(provider, inv, x)
@@ -169,7 +170,7 @@ func (b *builder) adoptUnmatched(provider string, inv providers.InventoryRespons
 			continue
 		}
 		if prev, ok := b.cur[c.Address]; ok {
-			if prev.Kind == c.Kind && (c.Kind == providers.KindServer || c.Kind == providers.KindVolume) {
+			if prev.Kind == c.Kind && (c.Kind == addrs.KindServer || c.Kind == addrs.KindVolume) {
 				b.dups = append(b.dups, c)
 				continue
 			}
@@ -210,7 +211,7 @@ func (b *builder) reindex() {
 	b.attached = map[string][]*current{}
 	for _, a := range b.curAddrs {
 		c := b.cur[a]
-		if c.Kind == providers.KindServer || c.Kind == providers.KindVolume {
+		if c.Kind == addrs.KindServer || c.Kind == addrs.KindVolume {
 			b.curByID[c.Provider+"\x00"+string(c.Kind)+"\x00"+c.ID] = c
 		}
 	}
@@ -218,13 +219,13 @@ func (b *builder) reindex() {
 	// one is detached from it; duplicate volumes stay out of the attachment
 	// index: their own detach is planned with them.
 	for _, c := range b.dups {
-		if c.Kind == providers.KindServer {
+		if c.Kind == addrs.KindServer {
 			b.curByID[c.Provider+"\x00"+string(c.Kind)+"\x00"+c.ID] = c
 		}
 	}
 	for _, a := range b.curAddrs {
 		c := b.cur[a]
-		if c.Kind == providers.KindVolume && c.Volume != nil && c.Volume.ServerID != "" {
+		if c.Kind == addrs.KindVolume && c.Volume != nil && c.Volume.ServerID != "" {
 			k := c.Provider + "\x00" + c.Volume.ServerID
 			b.attached[k] = append(b.attached[k], c)
 		}
@@ -237,7 +238,7 @@ func (b *builder) attachedTo(v *current) *current {
 	if v.Volume == nil || v.Volume.ServerID == "" {
 		return nil
 	}
-	return b.curByID[v.Provider+"\x00"+string(providers.KindServer)+"\x00"+v.Volume.ServerID]
+	return b.curByID[v.Provider+"\x00"+string(addrs.KindServer)+"\x00"+v.Volume.ServerID]
 }
 
 // volumesOf returns the current volumes attached to a current server.

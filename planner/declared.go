@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -59,7 +59,7 @@ func (b *builder) checkUnchangeable() {
 	}
 	for _, k := range b.fleet.Keypairs {
 		c, ok := b.cur[k.Address()]
-		if !ok || c.Kind != providers.KindKeypair {
+		if !ok || c.Kind != addrs.KindKeypair {
 			continue
 		}
 		if k.Provider != "" && c.Provider != k.Provider {
@@ -77,7 +77,7 @@ func (b *builder) checkUnchangeable() {
 	}
 	for _, im := range b.fleet.Images {
 		c, ok := b.cur[im.Address()]
-		if !ok || c.Kind != providers.KindImage {
+		if !ok || c.Kind != addrs.KindImage {
 			continue
 		}
 		if was, ok := c.Declared["from"]; ok && was != im.From {

@@ -1,7 +1,7 @@
 package planner
 
 import (
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -14,15 +14,15 @@ import (
 func (b *builder) planDuplicates() {
 	detachesOf := map[string][]string{} // provider + server id → detaches of duplicate volumes
 	for _, c := range b.dups {
-		if c.Kind != providers.KindVolume {
+		if c.Kind != addrs.KindVolume {
 			continue
 		}
 		suffix, reason := b.duplicateOf(c)
 		var deps []string
 		if sid := c.Volume.ServerID; sid != "" {
-			a := &Action{ID: "detach " + c.Address + suffix, Type: Detach, Kind: providers.KindVolume, Address: c.Address,
+			a := &Action{ID: "detach " + c.Address + suffix, Type: Detach, Kind: addrs.KindVolume, Address: c.Address,
 				Provider: c.Provider, CloudID: c.ID, ServerID: sid, Reason: reason}
-			srv := b.curByID[c.Provider+"\x00"+string(providers.KindServer)+"\x00"+sid]
+			srv := b.curByID[c.Provider+"\x00"+string(addrs.KindServer)+"\x00"+sid]
 			if srv != nil {
 				a.ServerAddr = srv.Address
 			}
@@ -37,11 +37,11 @@ func (b *builder) planDuplicates() {
 				}
 			}
 		}
-		b.add(&Action{ID: "delete " + c.Address + suffix, Type: Delete, Kind: providers.KindVolume, Address: c.Address,
+		b.add(&Action{ID: "delete " + c.Address + suffix, Type: Delete, Kind: addrs.KindVolume, Address: c.Address,
 			Provider: c.Provider, CloudID: c.ID, DependsOn: deps, Reason: reason})
 	}
 	for _, c := range b.dups {
-		if c.Kind != providers.KindServer {
+		if c.Kind != addrs.KindServer {
 			continue
 		}
 		suffix, reason := b.duplicateOf(c)
@@ -51,13 +51,13 @@ func (b *builder) planDuplicates() {
 			// The kept server stays, so lifting the duplicate's termination
 			// protection takes nothing declared away.
 			off := false
-			deps = append(deps, b.add(&Action{ID: "update " + c.Address + suffix, Type: Update, Kind: providers.KindServer,
+			deps = append(deps, b.add(&Action{ID: "update " + c.Address + suffix, Type: Update, Kind: addrs.KindServer,
 				Address: c.Address, Provider: c.Provider, CloudID: c.ID, Protect: &off, Reason: reason,
 				Changes: []FieldChange{{Path: "protect", From: "true", To: "false"}}}))
 		}
 		stop := ""
 		if ncp && stopBeforeTerminate(c.Server) {
-			stop = b.add(&Action{ID: "stop " + c.Address + suffix, Type: Stop, Kind: providers.KindServer, Address: c.Address,
+			stop = b.add(&Action{ID: "stop " + c.Address + suffix, Type: Stop, Kind: addrs.KindServer, Address: c.Address,
 				Provider: c.Provider, CloudID: c.ID, Reason: "NCP terminates only stopped servers"})
 			deps = append(deps, stop)
 		}
@@ -70,7 +70,7 @@ func (b *builder) planDuplicates() {
 			b.dependOn(det, stop)
 			deps = append(deps, det)
 		}
-		b.add(&Action{ID: "delete " + c.Address + suffix, Type: Delete, Kind: providers.KindServer, Address: c.Address,
+		b.add(&Action{ID: "delete " + c.Address + suffix, Type: Delete, Kind: addrs.KindServer, Address: c.Address,
 			Provider: c.Provider, CloudID: c.ID, DependsOn: deps, Reason: reason})
 	}
 }

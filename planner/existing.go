@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -18,10 +19,10 @@ import (
 // state is the only record of which ones fleet created; one the state does
 // not hold may be another fleet's or a person's.
 type Existing struct {
-	Address  string         `json:"address"`
-	Kind     providers.Kind `json:"kind"`
-	Provider string         `json:"provider"`
-	CloudID  string         `json:"cloud_id"`
+	Address  string     `json:"address"`
+	Kind     addrs.Kind `json:"kind"`
+	Provider string     `json:"provider"`
+	CloudID  string     `json:"cloud_id"`
 }
 
 // Line is how people read it: "uses existing keypair/k".
@@ -45,15 +46,15 @@ func (b *builder) useExistingKeypairs(provider string, inv providers.InventoryRe
 	for i := range inv.Keypairs {
 		k := &inv.Keypairs[i]
 		addr := "keypair/" + k.Name
-		if x.used[string(providers.KindKeypair)+"\x00"+k.Name] || declared[k.Name] == nil {
+		if x.used[string(addrs.KindKeypair)+"\x00"+k.Name] || declared[k.Name] == nil {
 			continue
 		}
 		if in, ok := b.intents[addr]; ok && in.Action == string(Create)+" "+addr {
-			c := &current{Address: addr, Kind: providers.KindKeypair, Provider: provider, ID: k.Name, Keypair: k, Adopted: true,
+			c := &current{Address: addr, Kind: addrs.KindKeypair, Provider: provider, ID: k.Name, Keypair: k, Adopted: true,
 				Declared: b.createdDeclared(addr)}
 			b.cur[addr] = c
 			b.base[addr] = []string{b.add(&Action{
-				Type: Adopt, Kind: providers.KindKeypair, Address: addr, Provider: provider, CloudID: k.Name,
+				Type: Adopt, Kind: addrs.KindKeypair, Address: addr, Provider: provider, CloudID: k.Name,
 				Adopted:  &AdoptedResource{Keypair: k},
 				Declared: c.Declared,
 				Reason:   "created by an interrupted apply of this fleet",
@@ -61,7 +62,7 @@ func (b *builder) useExistingKeypairs(provider string, inv providers.InventoryRe
 			continue
 		}
 		b.existing[addr] = true
-		b.plan.Existing = append(b.plan.Existing, Existing{Address: addr, Kind: providers.KindKeypair, Provider: provider, CloudID: k.Name})
+		b.plan.Existing = append(b.plan.Existing, Existing{Address: addr, Kind: addrs.KindKeypair, Provider: provider, CloudID: k.Name})
 		b.checkExistingKey(declared[k.Name], k)
 	}
 }

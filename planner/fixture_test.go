@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -164,19 +165,19 @@ func world(f *spec.Fleet) (*state.State, map[string]providers.InventoryResponse)
 		sort.Slice(r.Volumes, func(i, j int) bool { return r.Volumes[i].Owner.Address < r.Volumes[j].Owner.Address })
 		for i := range r.Servers {
 			s := cloneServer(r.Servers[i])
-			add(state.Resource{Address: s.Owner.Address, Kind: providers.KindServer, Provider: name, ID: s.ID, Server: &s})
+			add(state.Resource{Address: s.Owner.Address, Kind: addrs.KindServer, Provider: name, ID: s.ID, Server: &s})
 		}
 		for i := range r.Volumes {
 			v := r.Volumes[i]
-			add(state.Resource{Address: v.Owner.Address, Kind: providers.KindVolume, Provider: name, ID: v.ID, Volume: &v})
+			add(state.Resource{Address: v.Owner.Address, Kind: addrs.KindVolume, Provider: name, ID: v.ID, Volume: &v})
 		}
 		for i := range r.Keypairs {
 			k := r.Keypairs[i]
-			add(state.Resource{Address: k.Owner.Address, Kind: providers.KindKeypair, Provider: name, ID: k.Name, Keypair: &k})
+			add(state.Resource{Address: k.Owner.Address, Kind: addrs.KindKeypair, Provider: name, ID: k.Name, Keypair: &k})
 		}
 		for i := range r.Images {
 			im := r.Images[i]
-			add(state.Resource{Address: im.Owner.Address, Kind: providers.KindImage, Provider: name, ID: im.ID, Image: &im})
+			add(state.Resource{Address: im.Owner.Address, Kind: addrs.KindImage, Provider: name, ID: im.ID, Image: &im})
 		}
 		inv[name] = r
 	}

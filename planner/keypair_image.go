@@ -3,7 +3,7 @@ package planner
 import (
 	"strings"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 )
 
 // planKeypairs creates declared keypairs that do not exist and deletes
@@ -20,14 +20,14 @@ func (b *builder) planKeypairs() {
 				continue
 			}
 			kc := *k
-			b.add(&Action{Type: Create, Kind: providers.KindKeypair, Address: addr, Provider: k.Provider, Keypair: &kc,
+			b.add(&Action{Type: Create, Kind: addrs.KindKeypair, Address: addr, Provider: k.Provider, Keypair: &kc,
 				Declared: declaredKeypair(k)})
 		}
 	}
 	for _, addr := range b.curAddrs {
 		c := b.cur[addr]
-		if c.Kind == providers.KindKeypair && !declared[addr] {
-			b.add(&Action{Type: Delete, Kind: providers.KindKeypair, Address: addr, Provider: c.Provider, CloudID: c.ID})
+		if c.Kind == addrs.KindKeypair && !declared[addr] {
+			b.add(&Action{Type: Delete, Kind: addrs.KindKeypair, Address: addr, Provider: c.Provider, CloudID: c.ID})
 		}
 	}
 }
@@ -49,14 +49,14 @@ func (b *builder) planImages() {
 				provider = s.Provider
 			}
 			ic := *im
-			b.add(&Action{Type: MakeImg, Kind: providers.KindImage, Address: addr, Provider: provider,
+			b.add(&Action{Type: MakeImg, Kind: addrs.KindImage, Address: addr, Provider: provider,
 				Image: &ic, ServerAddr: "server/" + im.From, Declared: declaredImage(im)})
 		}
 	}
 	for _, addr := range b.curAddrs {
 		c := b.cur[addr]
-		if c.Kind == providers.KindImage && !declared[addr] {
-			b.add(&Action{Type: Delete, Kind: providers.KindImage, Address: addr, Provider: c.Provider, CloudID: c.ID})
+		if c.Kind == addrs.KindImage && !declared[addr] {
+			b.add(&Action{Type: Delete, Kind: addrs.KindImage, Address: addr, Provider: c.Provider, CloudID: c.ID})
 		}
 	}
 }

@@ -3,7 +3,7 @@ package planner
 import (
 	"strings"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 )
 
 // applyMoved turns each moved block whose source still exists into a rename
@@ -19,7 +19,7 @@ func (b *builder) applyMoved() {
 	changed := false
 	for _, m := range b.fleet.Moved {
 		from, ok := b.cur[m.From]
-		if !ok || from.Kind != providers.KindServer {
+		if !ok || from.Kind != addrs.KindServer {
 			continue // already moved on an earlier apply, or never existed
 		}
 		if _, ok := b.cur[m.To]; ok {
@@ -35,7 +35,7 @@ func (b *builder) applyMoved() {
 		oldName := strings.TrimPrefix(m.From, "server/")
 		newName := strings.TrimPrefix(m.To, "server/")
 		id := b.add(&Action{
-			Type: Rename, Kind: providers.KindServer, Address: m.From, Provider: from.Provider, CloudID: from.ID,
+			Type: Rename, Kind: addrs.KindServer, Address: m.From, Provider: from.Provider, CloudID: from.ID,
 			NewName: newName, NewAddress: m.To,
 			Changes: []FieldChange{{Path: "name", From: oldName, To: newName}},
 			Reason:  "moved block",
@@ -52,7 +52,7 @@ func (b *builder) applyMoved() {
 		oldPrefix := "volume/" + oldName + "/"
 		for _, a := range b.curAddrs {
 			v, ok := b.cur[a]
-			if !ok || v.Kind != providers.KindVolume || !strings.HasPrefix(a, oldPrefix) {
+			if !ok || v.Kind != addrs.KindVolume || !strings.HasPrefix(a, oldPrefix) {
 				continue
 			}
 			na := "volume/" + newName + "/" + strings.TrimPrefix(a, oldPrefix)

@@ -3,6 +3,7 @@ package planner
 import (
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -90,12 +91,12 @@ type Plan struct {
 // Action is one step. DependsOn holds the IDs of actions that must finish
 // (and reach their target state) before this one starts.
 type Action struct {
-	ID       string         `json:"id"`                 // unique: "<type> <address>", "delete <address> (replaced)"
-	Type     ActionType     `json:"type"`               //
-	Kind     providers.Kind `json:"kind"`               // of the resource acted on
-	Address  string         `json:"address"`            // server/web-1, volume/web-1/data, ...
-	Provider string         `json:"provider"`           // provider name in the fleet file
-	CloudID  string         `json:"cloud_id,omitempty"` // existing resource; "" when the executor resolves it from the state at run time
+	ID       string     `json:"id"`                 // unique: "<type> <address>", "delete <address> (replaced)"
+	Type     ActionType `json:"type"`               //
+	Kind     addrs.Kind `json:"kind"`               // of the resource acted on
+	Address  string     `json:"address"`            // server/web-1, volume/web-1/data, ...
+	Provider string     `json:"provider"`           // provider name in the fleet file
+	CloudID  string     `json:"cloud_id,omitempty"` // existing resource; "" when the executor resolves it from the state at run time
 
 	// Parameters, by Type and Kind. Addresses, not ids: resources created
 	// earlier in the same apply get their ids only at run time.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -146,7 +147,7 @@ func checkInvariants(t *testing.T, p *Plan, inv map[string]providers.InventoryRe
 		}
 	}
 	for _, a := range p.Actions {
-		if a.Type != Delete || a.Kind != providers.KindServer || !live[a.CloudID] {
+		if a.Type != Delete || a.Kind != addrs.KindServer || !live[a.CloudID] {
 			continue // a server already gone has nothing left to detach
 		}
 		for _, vol := range attached[a.CloudID] {

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -59,7 +60,7 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 	byGroup := map[string][]member{}
 	byAddr := map[string]member{}
 	for _, r := range st.Resources {
-		if r.Kind != providers.KindServer {
+		if r.Kind != addrs.KindServer {
 			continue
 		}
 		name := strings.TrimPrefix(r.Address, "server/")
@@ -141,12 +142,12 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 			batch := i/room + 1
 			batches = batch
 			p.Actions = append(p.Actions, Action{
-				ID: "reboot " + m.r.Address, Type: Reboot, Kind: providers.KindServer, Address: m.r.Address,
+				ID: "reboot " + m.r.Address, Type: Reboot, Kind: addrs.KindServer, Address: m.r.Address,
 				Provider: m.r.Provider, CloudID: m.r.ID, Group: gname, Batch: batch, Hard: in.Hard, Reason: rebootReason(fleet, m.r.Provider, in.Hard),
 			})
 			if check != nil {
 				p.Actions = append(p.Actions, Action{
-					ID: "check " + m.r.Address, Type: Check, Kind: providers.KindServer, Address: m.r.Address,
+					ID: "check " + m.r.Address, Type: Check, Kind: addrs.KindServer, Address: m.r.Address,
 					Provider: m.r.Provider, Group: gname, Batch: batch, Check: checkSpec(check), DependsOn: []string{"reboot " + m.r.Address},
 				})
 			}

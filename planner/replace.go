@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -347,7 +348,7 @@ func (r *resolver) image(ref string) string {
 	if !strings.HasPrefix(ref, "image/") {
 		return ref
 	}
-	if c, ok := r.b.cur[ref]; ok && c.Kind == providers.KindImage {
+	if c, ok := r.b.cur[ref]; ok && c.Kind == addrs.KindImage {
 		return c.ID
 	}
 	return ref

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -221,7 +222,7 @@ func maxDown(p *Plan, group string, downAtStart []string) int {
 	byServer := map[string][]int{}
 	last := 0
 	for _, a := range p.Actions {
-		if a.Kind == providers.KindServer && a.Group == group || contains(downAtStart, a.Address) {
+		if a.Kind == addrs.KindServer && a.Group == group || contains(downAtStart, a.Address) {
 			byServer[a.Address] = append(byServer[a.Address], a.Batch)
 			last = max(last, a.Batch)
 		}

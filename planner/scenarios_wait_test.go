@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -173,7 +174,7 @@ func TestWaitScope(t *testing.T) {
 				r := inv["ncp"]
 				r.Images = append(r.Images, providers.Image{ID: "img-golden", Name: "golden", Owner: providers.Owner{Fleet: "shop", Address: "image/golden"}, Status: "INIT"})
 				inv["ncp"] = r
-				st.Put(state.Resource{Address: "image/golden", Kind: providers.KindImage, Provider: "ncp", ID: "img-golden", Image: &r.Images[0]})
+				st.Put(state.Resource{Address: "image/golden", Kind: addrs.KindImage, Provider: "ncp", ID: "img-golden", Image: &r.Images[0]})
 			},
 			fleet: func() *spec.Fleet {
 				wg, web := groupOf("web", 3, nil, ncpServer, nil)
@@ -284,14 +285,14 @@ func TestFailedServerUnderProtectAndRollout(t *testing.T) {
 // a destroy only for an NHN server (the only kind it does not wait for).
 func TestGiveUp(t *testing.T) {
 	for name, tc := range map[string]struct {
-		kind    providers.Kind
+		kind    addrs.Kind
 		cloud   string
 		destroy bool
 	}{
-		"NHN server": {kind: providers.KindServer, cloud: spec.ProviderNHNCloud, destroy: true},
-		"NCP server": {kind: providers.KindServer, cloud: spec.ProviderNCloud},
-		"NHN volume": {kind: providers.KindVolume, cloud: spec.ProviderNHNCloud},
-		"NCP image":  {kind: providers.KindImage, cloud: spec.ProviderNCloud},
+		"NHN server": {kind: addrs.KindServer, cloud: spec.ProviderNHNCloud, destroy: true},
+		"NCP server": {kind: addrs.KindServer, cloud: spec.ProviderNCloud},
+		"NHN volume": {kind: addrs.KindVolume, cloud: spec.ProviderNHNCloud},
+		"NCP image":  {kind: addrs.KindImage, cloud: spec.ProviderNCloud},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := giveUp("x/y", tc.kind, tc.cloud)

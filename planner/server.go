@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -44,7 +45,7 @@ func (b *builder) planServers() {
 		switch {
 		case !ok:
 			b.createServer(sp, false)
-		case c.Kind != providers.KindServer || c.Server == nil:
+		case c.Kind != addrs.KindServer || c.Server == nil:
 			b.errorf(addr, addr+": the state holds a "+string(c.Kind)+" here", "remove it with \"fleet state rm "+addr+"\"")
 		default:
 			sp.cur = c
@@ -62,7 +63,7 @@ func (b *builder) planServers() {
 	}
 	for _, addr := range b.curAddrs {
 		c := b.cur[addr]
-		if c.Kind != providers.KindServer || b.desiredServers[addr] != nil {
+		if c.Kind != addrs.KindServer || b.desiredServers[addr] != nil {
 			continue
 		}
 		sp := &serverPlan{addr: addr, cur: c}
@@ -77,16 +78,16 @@ func (b *builder) createServer(sp *serverPlan, replace bool) {
 	copyD := *d
 	b.defaultRoot(&copyD)
 	sp.create = b.add(&Action{
-		Type: Create, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
+		Type: Create, Kind: addrs.KindServer, Address: sp.addr, Provider: d.Provider,
 		Server: &copyD, Group: d.Group, Replace: replace, Declared: b.recordOf(&copyD),
 	})
 	switch desiredPower(d) {
 	case spec.PowerStopped:
-		sp.powerOff = b.add(&Action{Type: Stop, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
+		sp.powerOff = b.add(&Action{Type: Stop, Kind: addrs.KindServer, Address: sp.addr, Provider: d.Provider,
 			Group: d.Group, DependsOn: []string{sp.create}, Reason: "declared stopped",
 			Changes: []FieldChange{{Path: "power", From: spec.PowerRunning, To: spec.PowerStopped}}})
 	case spec.PowerShelved:
-		sp.powerOff = b.add(&Action{Type: Shelve, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
+		sp.powerOff = b.add(&Action{Type: Shelve, Kind: addrs.KindServer, Address: sp.addr, Provider: d.Provider,
 			Group: d.Group, DependsOn: []string{sp.create}, Reason: "declared shelved",
 			Changes: []FieldChange{{Path: "power", From: spec.PowerRunning, To: spec.PowerShelved}}})
 	}
@@ -103,7 +104,7 @@ func (b *builder) renameServer(sp *serverPlan) {
 		return
 	}
 	b.add(&Action{
-		Type: Rename, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+		Type: Rename, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 		NewName: d.Name, NewAddress: sp.addr, Group: d.Group,
 		Changes: []FieldChange{{Path: "name", From: c.Server.Name, To: d.Name}},
 		Reason:  "the cloud's name differs from the declared one",
@@ -133,7 +134,7 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 	// step adds the next action of the chain; power actions show the power
 	// change they make.
 	step := func(t ActionType, reason string, disruptive bool) {
-		a := &Action{Type: t, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+		a := &Action{Type: t, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 			Group: d.Group, Reason: reason}
 		if prev != "" {
 			a.DependsOn = []string{prev}
@@ -181,7 +182,7 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 		}
 	}
 	if diff.update && len(upd) > 0 {
-		a := &Action{Type: Update, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+		a := &Action{Type: Update, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 			Group: d.Group, Changes: upd}
 		for _, ch := range upd {
 			switch {
@@ -283,20 +284,20 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 	deps := slices.Clone(first)
 	if c.Server.Protect && !d.Protect { // when d.Protect, the replacement is blocked below
 		off := false
-		id := b.add(&Action{ID: "update " + sp.addr + " (replaced)", Type: Update, Kind: providers.KindServer, Address: sp.addr,
+		id := b.add(&Action{ID: "update " + sp.addr + " (replaced)", Type: Update, Kind: addrs.KindServer, Address: sp.addr,
 			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, Protect: &off, DependsOn: slices.Clone(first),
 			Changes: []FieldChange{{Path: "protect", From: "true", To: "false"}}, Reason: "lift termination protection of the replaced server"})
 		deps = append(deps, id)
 		sp.batched = append(sp.batched, id)
 	}
 	if ncp && stopBeforeTerminate(c.Server) {
-		sp.stopID = b.add(&Action{ID: "stop " + sp.addr + " (replaced)", Type: Stop, Kind: providers.KindServer, Address: sp.addr,
+		sp.stopID = b.add(&Action{ID: "stop " + sp.addr + " (replaced)", Type: Stop, Kind: addrs.KindServer, Address: sp.addr,
 			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, DependsOn: slices.Clone(first),
 			Reason: "NCP terminates only stopped servers"})
 		deps = append(deps, sp.stopID)
 		sp.batched = append(sp.batched, sp.stopID)
 	}
-	sp.deleteID = b.add(&Action{ID: "delete " + sp.addr + " (replaced)", Type: Delete, Kind: providers.KindServer, Address: sp.addr,
+	sp.deleteID = b.add(&Action{ID: "delete " + sp.addr + " (replaced)", Type: Delete, Kind: addrs.KindServer, Address: sp.addr,
 		Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, DependsOn: deps})
 	sp.batched = append(sp.batched, sp.deleteID)
 	if sp.oldFirst {
@@ -342,11 +343,11 @@ func (b *builder) deleteServer(sp *serverPlan) {
 	c := sp.cur
 	var deps []string
 	if b.cloud(c.Provider) != spec.ProviderNHNCloud && stopBeforeTerminate(c.Server) {
-		sp.stopID = b.add(&Action{Type: Stop, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+		sp.stopID = b.add(&Action{Type: Stop, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 			Reason: "NCP terminates only stopped servers"})
 		deps = append(deps, sp.stopID)
 	}
-	sp.deleteID = b.add(&Action{Type: Delete, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+	sp.deleteID = b.add(&Action{Type: Delete, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 		DependsOn: deps})
 	if g := b.shrunkGroup(sp.addr); g != nil && g.Protect {
 		b.block(sp, "protect: true", fmt.Sprintf("the plan would delete it: count of servers.%s is now %d", g.Name, g.Count),

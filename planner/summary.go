@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 )
 
 // summarize counts the plan's actions. A replacement counts once, as a
@@ -16,7 +16,7 @@ func summarize(p *Plan) Summary {
 	blocked := map[string]bool{}
 	for i := range p.Actions {
 		a := &p.Actions[i]
-		if a.Blocked != "" && a.Kind == providers.KindServer {
+		if a.Blocked != "" && a.Kind == addrs.KindServer {
 			blocked[a.Address] = true
 		}
 		if a.Replace {

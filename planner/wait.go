@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -24,7 +24,7 @@ import (
 func (b *builder) planWaits() {
 	for _, addr := range b.curAddrs {
 		c := b.cur[addr]
-		if c.Kind == providers.KindServer && b.desiredServers[addr] == nil && b.cloud(c.Provider) == spec.ProviderNHNCloud {
+		if c.Kind == addrs.KindServer && b.desiredServers[addr] == nil && b.cloud(c.Provider) == spec.ProviderNHNCloud {
 			continue
 		}
 		status, ok := inTransition(c)
@@ -66,12 +66,12 @@ func (b *builder) planWaits() {
 // no server in transition (ncp.md §3), Nova deletes one in any state (so
 // a destroy does not wait for it, see planWaits). A destroy waits for a
 // volume or image in transition first, so only the state helps there.
-func giveUp(addr string, kind providers.Kind, cloud string) string {
+func giveUp(addr string, kind addrs.Kind, cloud string) string {
 	switch {
-	case kind == providers.KindServer && cloud != spec.ProviderNHNCloud:
+	case kind == addrs.KindServer && cloud != spec.ProviderNHNCloud:
 		return "delete it in the NCP console (NCP stops and terminates no server in transition): the next plan creates it anew; " +
 			"or forget it with \"fleet state rm " + addr + "\" and leave it"
-	case kind == providers.KindServer:
+	case kind == addrs.KindServer:
 		return "delete it with \"fleet destroy --target " + addr + "\" (a later apply makes it anew), " +
 			"or forget it with \"fleet state rm " + addr + "\" and delete it in the console"
 	}
@@ -105,10 +105,10 @@ func (b *builder) waitReason(c *current, status string) string {
 }
 
 // progressive names what an interrupted operation is still doing.
-func progressive(op string, kind providers.Kind) string {
+func progressive(op string, kind addrs.Kind) string {
 	switch op {
 	case string(Create):
-		if kind == providers.KindServer {
+		if kind == addrs.KindServer {
 			return "building"
 		}
 		return "being created"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -40,17 +41,6 @@ type Provider interface {
 	Wait(ctx context.Context, req WaitRequest) (WaitResponse, error)
 }
 
-// Kind is the kind of a managed resource; it is also the first segment of
-// its address.
-type Kind string
-
-const (
-	KindServer  Kind = "server"
-	KindVolume  Kind = "volume"
-	KindImage   Kind = "image"
-	KindKeypair Kind = "keypair"
-)
-
 // Owner is fleet's tag on a cloud resource: the fleet name and the
 // resource's address. Inventory returns only resources whose Fleet matches.
 type Owner struct {
@@ -79,7 +69,7 @@ type InventoryRequest struct {
 
 // Known is a resource the state records.
 type Known struct {
-	Kind Kind
+	Kind addrs.Kind
 	ID   string
 }
 
@@ -270,7 +260,7 @@ type CreateResponse struct {
 // UpdateRequest changes one thing about an existing resource: exactly one
 // change field is set.
 type UpdateRequest struct {
-	Kind    Kind
+	Kind    addrs.Kind
 	ID      string
 	Address string // for error messages
 
@@ -334,7 +324,7 @@ type UpdateResponse struct {
 
 // DeleteRequest deletes one resource.
 type DeleteRequest struct {
-	Kind    Kind
+	Kind    addrs.Kind
 	ID      string
 	Address string
 }
@@ -357,7 +347,7 @@ const (
 
 // WaitRequest waits for one resource to reach a target.
 type WaitRequest struct {
-	Kind     Kind
+	Kind     addrs.Kind
 	ID       string
 	Address  string
 	Target   Target

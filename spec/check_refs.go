@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/regularfile"
 )
 
@@ -163,8 +164,7 @@ func (l *loader) checkMovedAddress(ptr, addr string) bool {
 	if addr == "" {
 		return false // missing: the schema reports it
 	}
-	kind, _, err := ParseAddress(addr)
-	if err == nil && kind == KindServer {
+	if a, err := addrs.Parse(addr); err == nil && a.Kind == addrs.KindServer {
 		return true
 	}
 	l.errorAtPtr(ptr, false, fmt.Sprintf("%s: must be a server address such as server/web-1, got %s", pathText(ptr), l.describe(ptr, addr)),

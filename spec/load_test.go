@@ -277,35 +277,6 @@ func TestLoadRanges(t *testing.T) {
 	}
 }
 
-func TestParseAddress(t *testing.T) {
-	tests := map[string]struct {
-		addr, kind, name string
-		wantErr          bool
-	}{
-		"server":          {addr: "server/web-1", kind: "server", name: "web-1"},
-		"volume":          {addr: "volume/web-1/data", kind: "volume", name: "web-1/data"},
-		"keypair":         {addr: "keypair/k", kind: "keypair", name: "k"},
-		"image":           {addr: "image/golden", kind: "image", name: "golden"},
-		"no kind":         {addr: "web-1", wantErr: true},
-		"unknown kind":    {addr: "vm/web-1", wantErr: true},
-		"empty name":      {addr: "server/", wantErr: true},
-		"server too deep": {addr: "server/a/b", wantErr: true},
-		"volume short":    {addr: "volume/web-1", wantErr: true},
-		"volume empty":    {addr: "volume/web-1/", wantErr: true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			kind, n, err := ParseAddress(tc.addr)
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("ParseAddress(%q) error = %v, want error %v", tc.addr, err, tc.wantErr)
-			}
-			if kind != tc.kind || n != tc.name {
-				t.Errorf("ParseAddress(%q) = %q, %q; want %q, %q", tc.addr, kind, n, tc.kind, tc.name)
-			}
-		})
-	}
-}
-
 func TestRolloutParse(t *testing.T) {
 	tests := map[string]struct {
 		in   any

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/state"
 	"github.com/fleet-iac/fleet/state/statetest"
 )
@@ -58,8 +58,8 @@ func TestLocalFile(t *testing.T) {
 	}
 	// Out of order on purpose: the file must come out sorted anyway.
 	s.Resources = []state.Resource{
-		{Address: "server/b", Kind: providers.KindServer, Provider: "sim", ID: "2"},
-		{Address: "server/a", Kind: providers.KindServer, Provider: "sim", ID: "1"},
+		{Address: "server/b", Kind: addrs.KindServer, Provider: "sim", ID: "2"},
+		{Address: "server/a", Kind: addrs.KindServer, Provider: "sim", ID: "1"},
 	}
 	if err := l.Write(ctx, s); err != nil {
 		t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -39,7 +39,7 @@ func terminate(t *testing.T, admin *pgx.Conn, pid uint32) {
 }
 
 func resource(addr string) state.Resource {
-	return state.Resource{Address: addr, Kind: providers.KindServer, Provider: "sim", ID: addr}
+	return state.Resource{Address: addr, Kind: addrs.KindServer, Provider: "sim", ID: addr}
 }
 
 // A connection dropped inside Write's transaction leaves the last committed

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -27,7 +28,7 @@ type State struct {
 // Exactly one of the attribute pointers is set, matching Kind.
 type Resource struct {
 	Address  string             `json:"address"`
-	Kind     providers.Kind     `json:"kind"`
+	Kind     addrs.Kind         `json:"kind"`
 	Provider string             `json:"provider"` // provider name in the fleet file
 	ID       string             `json:"id"`
 	Server   *providers.Server  `json:"server,omitempty"`

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -63,7 +64,7 @@ func (w *world) assertConverged(want int) {
 	}
 	tracked := map[string]string{} // id → address
 	for _, r := range st.Resources {
-		if r.Kind == providers.KindServer {
+		if r.Kind == addrs.KindServer {
 			tracked[r.ID] = r.Address
 		}
 	}

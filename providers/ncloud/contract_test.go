@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/ncloud"
 	"github.com/fleet-iac/fleet/providers/ncloud/ncloudsim"
@@ -107,7 +108,7 @@ func TestSharedPollerAgainstSim(t *testing.T) {
 	var g errgroup.Group
 	for i, id := range ids {
 		g.Go(func() error {
-			_, err := p.Wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: fmt.Sprintf("server/poll-%d", i+1), Target: providers.TargetRunning})
+			_, err := p.Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: fmt.Sprintf("server/poll-%d", i+1), Target: providers.TargetRunning})
 			return err
 		})
 	}

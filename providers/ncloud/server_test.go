@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -279,7 +280,7 @@ func TestUpdateServer(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t)
 			tc.setup(f)
-			tc.req.Kind, tc.req.ID, tc.req.Address = providers.KindServer, "1", "server/web-1"
+			tc.req.Kind, tc.req.ID, tc.req.Address = addrs.KindServer, "1", "server/web-1"
 			_, err := f.provider(nil).Update(context.Background(), tc.req)
 			if (tc.wantErr == nil && err != nil) || !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Update err = %v, want %v", err, tc.wantErr)
@@ -297,7 +298,7 @@ func TestUpdateServerForms(t *testing.T) {
 	f.on("changeServerInstanceSpec", ok("changeServerInstanceSpec", ""))
 	f.on("getServerInstanceList", listed("1", "NSTOP", "NULL", "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002"))
 	p := f.provider(nil)
-	req := providers.UpdateRequest{Kind: providers.KindServer, ID: "1", Address: "server/web-1", Resize: &providers.Resize{Type: "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002"}}
+	req := providers.UpdateRequest{Kind: addrs.KindServer, ID: "1", Address: "server/web-1", Resize: &providers.Resize{Type: "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002"}}
 	if _, err := p.Update(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +358,7 @@ func TestDeleteServer(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t)
 			tc.setup(f)
-			_, err := f.provider(nil).Delete(context.Background(), providers.DeleteRequest{Kind: providers.KindServer, ID: "1", Address: "server/web-1"})
+			_, err := f.provider(nil).Delete(context.Background(), providers.DeleteRequest{Kind: addrs.KindServer, ID: "1", Address: "server/web-1"})
 			if (tc.wantErr == nil && err != nil) || !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Delete err = %v, want %v", err, tc.wantErr)
 			}

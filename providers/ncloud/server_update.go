@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -17,7 +18,7 @@ func (p *Provider) server(ctx context.Context, id, addr string) (serverInstance,
 		return serverInstance{}, withAddress(err, addr)
 	}
 	if !ok {
-		return serverInstance{}, notFound(providers.KindServer, id, addr)
+		return serverInstance{}, notFound(addrs.KindServer, id, addr)
 	}
 	return s, nil
 }
@@ -29,14 +30,14 @@ func (p *Provider) settled(ctx context.Context, id, addr string) (serverInstance
 	if err != nil || !serverBusy(s) {
 		return s, err
 	}
-	if _, err := p.poller.wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: addr, Target: providers.TargetIdle}, false); err != nil {
+	if _, err := p.poller.wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: addr, Target: providers.TargetIdle}, false); err != nil {
 		return s, err
 	}
 	return p.server(ctx, id, addr)
 }
 
 func (p *Provider) waitServer(ctx context.Context, id, addr string, target providers.Target, typ string) error {
-	_, err := p.poller.wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: addr, Target: target, Type: typ}, false)
+	_, err := p.poller.wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: addr, Target: target, Type: typ}, false)
 	return err
 }
 

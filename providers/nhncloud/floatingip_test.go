@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/nhncloud/nhnsim"
 	"github.com/fleet-iac/fleet/spec"
@@ -29,11 +30,11 @@ func TestPublicNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: res.ID, Target: providers.TargetRunning}); err != nil {
+	if _, err := p.Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Target: providers.TargetRunning}); err != nil {
 		t.Fatal(err)
 	}
 	set := func(on bool, network string) (string, error) {
-		r, err := p.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(),
+		r, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address(),
 			PublicIP: &providers.PublicIPChange{On: on, Owner: owner, Network: network}})
 		return r.PublicIP, err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/nhncloud"
 	"github.com/fleet-iac/fleet/providers/nhncloud/nhnsim"
@@ -55,7 +56,7 @@ func TestResizeConfirmAgainstSim(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wait := providers.WaitRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetRunning}
+			wait := providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetRunning}
 			if _, err := p.Wait(ctx, wait); err != nil {
 				t.Fatal(err)
 			}
@@ -70,7 +71,7 @@ func TestResizeConfirmAgainstSim(t *testing.T) {
 					break
 				}
 			}
-			if _, err := p.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(), Resize: &providers.Resize{Type: to}}); err != nil {
+			if _, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address(), Resize: &providers.Resize{Type: to}}); err != nil {
 				t.Fatal(err)
 			}
 			wait.Type = to
@@ -113,7 +114,7 @@ func TestSharedPollerAgainstSim(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := p.Wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: fmt.Sprintf("server/web-%d", i+1), Target: providers.TargetRunning})
+			_, err := p.Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: fmt.Sprintf("server/web-%d", i+1), Target: providers.TargetRunning})
 			errs <- err
 		}()
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/simcore"
 	"github.com/fleet-iac/fleet/spec"
@@ -90,12 +91,12 @@ func testBatch(t *testing.T, ctx context.Context, e Env) {
 	}
 	for i, c := range created {
 		if c.Name != ms[i].Name {
-			update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindServer, ID: c.ID, Address: ms[i].Address(),
+			update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: c.ID, Address: ms[i].Address(),
 				Rename: &providers.Rename{Name: ms[i].Name, Owner: owner(e, ms[i]), NameOnly: true}})
 		}
 	}
 	moved := e.Server("ptmoved-1")
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindServer, ID: created[4].ID, Address: ms[4].Address(),
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: created[4].ID, Address: ms[4].Address(),
 		Rename: &providers.Rename{Name: moved.Name, Owner: owner(e, moved)}})
 	inv = byID(inventory(t, ctx, e, false))
 	for i, c := range created {
@@ -106,7 +107,7 @@ func testBatch(t *testing.T, ctx context.Context, e Env) {
 		if got := inv[c.ID]; got.Owner != want || got.Name != wantName {
 			t.Errorf("after the renames %s read back as owner %+v name %q, want %+v %q", c.ID, got.Owner, got.Name, want, wantName)
 		}
-		waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindServer, ID: c.ID, Address: want.Address, Target: providers.TargetRunning})
+		waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: c.ID, Address: want.Address, Target: providers.TargetRunning})
 	}
 }
 

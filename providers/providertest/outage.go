@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
@@ -71,7 +72,7 @@ func testOutage(o outage) func(t *testing.T, ctx context.Context, e Env) {
 		if err != nil {
 			t.Fatalf("create: %v", err)
 		}
-		req := providers.WaitRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetRunning}
+		req := providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetRunning}
 
 		o.start(e)
 		done := make(chan error, 1)
@@ -93,7 +94,7 @@ func testOutage(o outage) func(t *testing.T, ctx context.Context, e Env) {
 		// Past the wait limit: the same failure from both clients.
 		o.start(e)
 		lctx, cancel := context.WithTimeout(ctx, 600*time.Millisecond)
-		_, err = e.Provider.Wait(lctx, providers.WaitRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetStopped})
+		_, err = e.Provider.Wait(lctx, providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetStopped})
 		cancel()
 		o.end(e)
 		if !errors.Is(err, context.DeadlineExceeded) {
@@ -104,6 +105,6 @@ func testOutage(o outage) func(t *testing.T, ctx context.Context, e Env) {
 				t.Errorf("wait past its limit: %q does not say %q", err, want)
 			}
 		}
-		del(t, ctx, e, providers.KindServer, res.ID, s.Address())
+		del(t, ctx, e, addrs.KindServer, res.ID, s.Address())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -75,7 +76,7 @@ func createServer(t *testing.T, ctx context.Context, e Env, s *spec.Server) stri
 	if res.ID == "" {
 		t.Fatalf("create %s: empty id", s.Address())
 	}
-	waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetRunning})
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetRunning})
 	return res.ID
 }
 
@@ -95,7 +96,7 @@ func update(t *testing.T, ctx context.Context, e Env, req providers.UpdateReques
 	}
 }
 
-func del(t *testing.T, ctx context.Context, e Env, kind providers.Kind, id, addr string) {
+func del(t *testing.T, ctx context.Context, e Env, kind addrs.Kind, id, addr string) {
 	t.Helper()
 	if _, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: kind, ID: id, Address: addr}); err != nil {
 		t.Fatalf("delete %s %s: %v", kind, id, err)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -24,10 +25,10 @@ func createVolume(t *testing.T, ctx context.Context, e Env, serverID, serverName
 	if err != nil {
 		t.Fatalf("create %s: %v", addr, err)
 	}
-	attached := providers.WaitRequest{Kind: providers.KindVolume, ID: res.ID, Address: addr, Target: providers.TargetAttached, ServerID: serverID}
+	attached := providers.WaitRequest{Kind: addrs.KindVolume, ID: res.ID, Address: addr, Target: providers.TargetAttached, ServerID: serverID}
 	if !e.VolumeAttachedAtCreate {
-		waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindVolume, ID: res.ID, Address: addr, Target: providers.TargetAvailable})
-		update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindVolume, ID: res.ID, Address: addr, Attach: &providers.Attachment{VolumeID: res.ID, ServerID: serverID}})
+		waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindVolume, ID: res.ID, Address: addr, Target: providers.TargetAvailable})
+		update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: res.ID, Address: addr, Attach: &providers.Attachment{VolumeID: res.ID, ServerID: serverID}})
 	}
 	waitFor(t, ctx, e, attached)
 	return res.ID
@@ -49,26 +50,26 @@ func testVolume(t *testing.T, ctx context.Context, e Env) {
 	}
 
 	att := &providers.Attachment{VolumeID: vid, ServerID: id}
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Attach: att}) // already attached
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Detach: att})
-	waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Target: providers.TargetAvailable})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr, Attach: att}) // already attached
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr, Detach: att})
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Address: addr, Target: providers.TargetAvailable})
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.ServerID != "" {
 		t.Fatalf("detached volume read back as %+v", v)
 	}
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Detach: att}) // already detached
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr, Detach: att}) // already detached
 
 	grow := 30
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: addr, ExtendVolume: &grow})
-	waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Target: providers.TargetAvailable})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr, ExtendVolume: &grow})
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Address: addr, Target: providers.TargetAvailable})
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.Size != 30 {
 		t.Fatalf("extended volume read back as %+v, want 30 GB", v)
 	}
 
-	del(t, ctx, e, providers.KindVolume, vid, addr)
+	del(t, ctx, e, addrs.KindVolume, vid, addr)
 	if findVolume(inventory(t, ctx, e, false), vid) != nil {
 		t.Fatalf("deleted volume %s still in the inventory", vid)
 	}
-	del(t, ctx, e, providers.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindServer, id, s.Address())
 }
 
 func testImage(t *testing.T, ctx context.Context, e Env) {
@@ -82,7 +83,7 @@ func testImage(t *testing.T, ctx context.Context, e Env) {
 	if err != nil {
 		t.Fatalf("create image: %v", err)
 	}
-	w := waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindImage, ID: res.ID, Address: addr, Target: providers.TargetAvailable})
+	w := waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindImage, ID: res.ID, Address: addr, Target: providers.TargetAvailable})
 	if w.Image == nil || !w.Image.Ready {
 		t.Fatalf("wait returned image %+v, want ready", w.Image)
 	}
@@ -94,6 +95,6 @@ func testImage(t *testing.T, ctx context.Context, e Env) {
 	if im := inv.Images[i]; im.Owner.Address != addr || im.SourceServerID != id || !im.Ready {
 		t.Fatalf("image read back as %+v", im)
 	}
-	del(t, ctx, e, providers.KindImage, res.ID, addr)
-	del(t, ctx, e, providers.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindImage, res.ID, addr)
+	del(t, ctx, e, addrs.KindServer, id, s.Address())
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -72,7 +73,7 @@ func write(t *testing.T, b state.Backend, s *state.State) {
 func server(addr, id string) state.Resource {
 	return state.Resource{
 		Address:  addr,
-		Kind:     providers.KindServer,
+		Kind:     addrs.KindServer,
 		Provider: "sim",
 		ID:       id,
 		Server:   &providers.Server{ID: id, Name: addr, Metadata: map[string]string{"role": "web"}, SecurityGroups: []string{"a", "b"}},
@@ -95,7 +96,7 @@ func testRoundTrip(t *testing.T, b state.Backend) {
 	started := time.Date(2026, 11, 22, 20, 1, 2, 0, time.UTC)
 	s.Put(server("server/web-2", "i-2"))
 	s.Put(server("server/web-1", "i-1"))
-	s.Put(state.Resource{Address: "volume/web-1/data", Kind: providers.KindVolume, Provider: "sim", ID: "v-1",
+	s.Put(state.Resource{Address: "volume/web-1/data", Kind: addrs.KindVolume, Provider: "sim", ID: "v-1",
 		Volume: &providers.Volume{ID: "v-1", Name: "data", Size: 20}})
 	s.Intents = []state.Intent{{Action: "create server/web-3", Address: "server/web-3", Provider: "sim", Op: "create", Started: started}}
 	write(t, b, s)
