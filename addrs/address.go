@@ -175,3 +175,13 @@ func (a *Address) UnmarshalText(text []byte) error {
 	*a = p
 	return nil
 }
+
+// MustParse is Parse for text known to be an address (tests, fixtures); it
+// panics on anything else.
+func MustParse(text string) Address {
+	a, err := Parse(text)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}

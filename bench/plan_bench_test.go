@@ -61,7 +61,7 @@ func newWorld(b *testing.B, n int) *world {
 			defer wg.Done()
 			for s := range jobs {
 				_, err := prov.Create(ctx, providers.CreateRequest{
-					Owner:  providers.Owner{Fleet: fleetName, Address: s.Address()},
+					Owner:  providers.Owner{Fleet: fleetName, Address: s.Address().String()},
 					Server: &providers.ServerCreate{Spec: s},
 				})
 				if err != nil {
@@ -91,7 +91,7 @@ func newWorld(b *testing.B, n int) *world {
 	w.st = &state.State{Version: state.FormatVersion, Lineage: "bench", Serial: 1, Fleet: fleetName}
 	for i := range inv.Servers {
 		s := inv.Servers[i]
-		w.st.Put(state.Resource{Address: s.Owner.Address, Kind: addrs.KindServer, Provider: "ncp", ID: s.ID, Server: &s})
+		w.st.Put(state.Resource{Address: addrs.MustParse(s.Owner.Address), Kind: addrs.KindServer, Provider: "ncp", ID: s.ID, Server: &s})
 	}
 	return w
 }

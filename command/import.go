@@ -36,7 +36,7 @@ func importCommand(s *Streams) *cli.Command {
 				return err
 			}
 			defer ws.Close()
-			kind, provName, err := ws.addressProvider(addr)
+			at, provName, err := ws.addressProvider(addr)
 			if err != nil {
 				return err
 			}
@@ -48,7 +48,8 @@ func importCommand(s *Streams) *cli.Command {
 			// The same import again finishes one that stopped before it
 			// tagged: the state has it already, the cloud maybe not the tag.
 			again := false
-			if r := st.Lookup(addr); r != nil && r.ID == id {
+			kind := at.Kind
+			if r := st.Lookup(at); r != nil && r.ID == id {
 				again = true
 			} else if r != nil {
 				return userError(fmt.Sprintf("%s is already in the state (id %s)", addr, r.ID),
@@ -69,7 +70,7 @@ func importCommand(s *Streams) *cli.Command {
 				return userError(fmt.Sprintf("%s %s belongs to fleet %q", kind, id, o.Fleet),
 					"fleet never takes over what another fleet owns. Remove it from that fleet's state (fleet state rm there) and its owner tag first, or import another id.")
 			}
-			res.Address, res.Provider = addr, provName
+			res.Address, res.Provider = at, provName
 			if !again {
 				st.Fleet = ws.fleet.Name
 				st.Put(res)
@@ -96,11 +97,11 @@ func importCommand(s *Streams) *cli.Command {
 	}
 }
 
-// addressProvider finds the kind and provider of an address the fleet file declares.
-func (ws *workspace) addressProvider(addr string) (addrs.Kind, string, error) {
+// addressProvider reads an address the fleet file declares and finds its provider.
+func (ws *workspace) addressProvider(addr string) (addrs.Address, string, error) {
 	a, err := addrs.Parse(addr)
 	if err != nil {
-		return "", "", userError(fmt.Sprintf("invalid address %q", addr), err.Error())
+		return addrs.Address{}, "", userError(fmt.Sprintf("invalid address %q", addr), err.Error())
 	}
 	notDeclared := func() error {
 		return userError(fmt.Sprintf("%s is not declared in the fleet file", addr),
@@ -109,32 +110,32 @@ func (ws *workspace) addressProvider(addr string) (addrs.Kind, string, error) {
 	switch a.Kind {
 	case addrs.KindServer:
 		if srv := ws.fleet.Server(a.Name); srv != nil {
-			return addrs.KindServer, srv.Provider, nil
+			return a, srv.Provider, nil
 		}
 	case addrs.KindVolume:
 		if srv := ws.fleet.Server(a.Server); srv != nil {
 			for _, v := range srv.Volumes {
 				if v.Name == a.Name {
-					return addrs.KindVolume, srv.Provider, nil
+					return a, srv.Provider, nil
 				}
 			}
 		}
 	case addrs.KindKeypair:
 		for _, k := range ws.fleet.Keypairs {
 			if k.Name == a.Name {
-				return addrs.KindKeypair, k.Provider, nil
+				return a, k.Provider, nil
 			}
 		}
 	case addrs.KindImage:
 		for _, im := range ws.fleet.Images {
 			if im.Name == a.Name {
 				if srv := ws.fleet.Server(im.From); srv != nil {
-					return addrs.KindImage, srv.Provider, nil
+					return a, srv.Provider, nil
 				}
 			}
 		}
 	}
-	return "", "", notDeclared()
+	return addrs.Address{}, "", notDeclared()
 }
 
 func findResource(inv providers.InventoryResponse, kind addrs.Kind, id string) (state.Resource, bool) {

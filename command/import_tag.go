@@ -21,12 +21,12 @@ func (ws *workspace) tagImported(ctx context.Context, rs []state.Resource) (tagg
 		if r.Kind != addrs.KindServer && r.Kind != addrs.KindVolume {
 			continue
 		}
-		if o := ownerOf(r); o.Fleet == ws.fleet.Name && o.Address == r.Address {
+		if o := ownerOf(r); o.Fleet == ws.fleet.Name && o.Address == r.Address.String() {
 			continue // already carries it
 		}
 		_, err := ws.providers[r.Provider].Update(ctx, providers.UpdateRequest{
-			Kind: r.Kind, ID: r.ID, Address: r.Address,
-			Tag: &providers.Owner{Fleet: ws.fleet.Name, Address: r.Address},
+			Kind: r.Kind, ID: r.ID, Address: r.Address.String(),
+			Tag: &providers.Owner{Fleet: ws.fleet.Name, Address: r.Address.String()},
 		})
 		switch {
 		case errors.Is(err, providers.ErrUnsupported):

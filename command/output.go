@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -149,8 +148,8 @@ func (ws *workspace) outputHosts(ctx context.Context, refresh bool) ([]outputHos
 }
 
 func newOutputHost(f *spec.Fleet, r state.Resource, srv *providers.Server, power string) outputHost {
-	name := strings.TrimPrefix(r.Address, "server/")
-	h := outputHost{Address: r.Address, Name: name, Group: serverGroup(f, name), Provider: r.Provider, ID: r.ID, Power: power}
+	name := r.Address.Name
+	h := outputHost{Address: r.Address.String(), Name: name, Group: serverGroup(f, name), Provider: r.Provider, ID: r.ID, Power: power}
 	if srv != nil {
 		h.PrivateIP, h.PublicIP, h.Zone, h.Type = srv.IP, srv.PublicIP, srv.Zone, srv.Type
 		h.Power = serverWord(srv)
@@ -280,10 +279,10 @@ func (ws *workspace) writeChangedServers(ctx context.Context, plan *planner.Plan
 			continue
 		}
 		addr := a.Address
-		if a.NewAddress != "" {
+		if !a.NewAddress.IsZero() {
 			addr = a.NewAddress
 		}
-		touched[addr] = true
+		touched[addr.String()] = true
 	}
 	if len(touched) == 0 {
 		return

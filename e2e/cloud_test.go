@@ -192,7 +192,7 @@ func (w *world) assertConsistent(wantServers, wantVolumes int) {
 		switch {
 		case !ok:
 			w.t.Errorf("untracked: %s is in the cloud but not in the state", c)
-		case c.fleet != fleetName || c.addr != r.Address:
+		case c.fleet != fleetName || c.addr != r.Address.String():
 			w.t.Errorf("mistagged: %s is tracked as %s", c, r.Address)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
 
@@ -55,7 +56,7 @@ func TestFaults(t *testing.T) {
 	if code := c.wait(t, 30*time.Second); code != 1 {
 		t.Errorf("interrupted apply: exit %d, want 1", code)
 	}
-	if st := w.readState(); st.Lookup("server/"+stuck) == nil {
+	if st := w.readState(); st.Lookup(addrs.Server(stuck)) == nil {
 		t.Errorf("the interrupted apply did not record %s, whose create call succeeded", stuck)
 	}
 

@@ -221,7 +221,7 @@ func (w *walker) sendBatch(ctx context.Context, sb *serverBatch, imageID string)
 func (s *step) renameMember(id, cloudName string) error {
 	srv := s.a.Server
 	err := s.callAt("update", renameHeight, func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
 			Rename: &providers.Rename{Name: srv.Name, Owner: s.owner(s.a.Address), NameOnly: true}})
 		return err
 	})

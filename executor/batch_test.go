@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -36,7 +37,7 @@ func (f *fakeBatcher) CreateServers(ctx context.Context, req providers.CreateSer
 	}
 	f.batches = append(f.batches, names)
 	f.mu.Unlock()
-	f.enter(fmt.Sprintf("batch %s..%s", first.Name, last.Name), "create", first.Address())
+	f.enter(fmt.Sprintf("batch %s..%s", first.Name, last.Name), "create", first.Address().String())
 	defer f.leave()
 	if f.batchF != nil {
 		if err := f.batchF(req); err != nil {
@@ -45,7 +46,7 @@ func (f *fakeBatcher) CreateServers(ctx context.Context, req providers.CreateSer
 	}
 	var res providers.CreateServersResponse
 	for _, s := range req.Servers {
-		res.Created = append(res.Created, providers.CreatedServer{ID: "id-" + s.Address(), Name: fmt.Sprintf("%s-%03d", s.Group, s.Index)})
+		res.Created = append(res.Created, providers.CreatedServer{ID: "id-" + s.Address().String(), Name: fmt.Sprintf("%s-%03d", s.Group, s.Index)})
 	}
 	return res, nil
 }
@@ -87,7 +88,7 @@ func TestCountGroupIsCreatedInBatches(t *testing.T) {
 		// Every member of the call has its intent stored before it.
 		have := map[string]bool{}
 		for _, in := range b.stored(t).Intents {
-			have[in.Address] = in.Op == "create"
+			have[in.Address.String()] = in.Op == "create"
 		}
 		prov.mu.Lock()
 		batch := []string{strings.TrimPrefix(addr, "server/")}
@@ -140,7 +141,7 @@ func TestCountGroupIsCreatedInBatches(t *testing.T) {
 	}
 	for k := 1; k <= 8; k++ {
 		name := fmt.Sprintf("web-%d", k)
-		r := st.Lookup("server/" + name)
+		r := st.Lookup(addrs.Server(name))
 		if r == nil || r.ID != "id-server/"+name || r.Server.Name != name {
 			t.Errorf("state for %s: %+v", name, r)
 		}
@@ -214,7 +215,7 @@ func TestBatchRenameFailureKeepsTheServer(t *testing.T) {
 	if len(res.Failed) != 1 || res.Failed[0].Address != "server/web-2" {
 		t.Fatalf("failed %v, want web-2 alone", res.Failed)
 	}
-	r := b.stored(t).Lookup("server/web-2")
+	r := b.stored(t).Lookup(addrs.Server("web-2"))
 	if r == nil || r.ID != "id-server/web-2" || r.Server.Name != "web-002" {
 		t.Errorf("web-2 recorded as %+v, want its id under the cloud's name web-002", r)
 	}
@@ -225,7 +226,7 @@ func TestBatchRenameFailureKeepsTheServer(t *testing.T) {
 // group's lowest index, so 120 members take six calls of 20.
 func TestBatchesStartAtTheLowestIndex(t *testing.T) {
 	acts := countGroup(1, 120, nil)
-	slices.SortFunc(acts, func(a, b planner.Action) int { return strings.Compare(a.Address, b.Address) })
+	slices.SortFunc(acts, func(a, b planner.Action) int { return strings.Compare(a.Address.String(), b.Address.String()) })
 	prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: 20}
 	res, err := Apply(context.Background(), Options{Plan: newPlan(acts...), Providers: map[string]providers.Provider{"p": prov},
 		Backend: &memBackend{}, State: &state.State{}, Parallelism: 4, Observer: &recorder{}})
@@ -251,7 +252,7 @@ func TestBatchesStartAtTheLowestIndex(t *testing.T) {
 //	go test -run '^$' -bench WalkCountGroup -benchtime 3x ./executor
 func BenchmarkWalkCountGroup(b *testing.B) {
 	acts := countGroup(1, 10000, nil)
-	slices.SortFunc(acts, func(a, b planner.Action) int { return strings.Compare(a.Address, b.Address) })
+	slices.SortFunc(acts, func(a, b planner.Action) int { return strings.Compare(a.Address.String(), b.Address.String()) })
 	for _, most := range []int{20, 1} {
 		b.Run(fmt.Sprintf("batches-of-%d", most), func(b *testing.B) {
 			for range b.N {

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -22,7 +22,7 @@ func (s *step) rename() (string, error) {
 	}
 	to := s.owner(s.a.NewAddress)
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address.String(),
 			Rename: &providers.Rename{Name: s.a.NewName, Owner: to, NameOnly: s.a.NewAddress == s.a.Address}})
 		return err
 	})
@@ -49,18 +49,18 @@ func (s *step) rename() (string, error) {
 }
 
 // moveVolumes re-addresses the volumes of server address from to server address to.
-func moveVolumes(st *state.State, from, to string) {
-	fromPrefix := "volume/" + strings.TrimPrefix(from, "server/") + "/"
-	toPrefix := "volume/" + strings.TrimPrefix(to, "server/") + "/"
+func moveVolumes(st *state.State, from, to addrs.Address) {
 	var moved []state.Resource
 	for _, r := range st.Resources {
-		if strings.HasPrefix(r.Address, fromPrefix) {
-			moved = append(moved, r)
+		if r.Address.Kind == addrs.KindVolume {
+			if _, ok := r.Address.Renamed(from, to); ok {
+				moved = append(moved, r)
+			}
 		}
 	}
 	for _, r := range moved {
 		st.Remove(r.Address)
-		r.Address = toPrefix + strings.TrimPrefix(r.Address, fromPrefix)
+		r.Address, _ = r.Address.Renamed(from, to)
 		st.Put(r)
 	}
 }
@@ -74,7 +74,7 @@ func (s *step) delete() (string, error) {
 	}
 	gone := false
 	err = s.call("delete", func(ctx context.Context) error {
-		_, err := s.prov.Delete(ctx, providers.DeleteRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address})
+		_, err := s.prov.Delete(ctx, providers.DeleteRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address.String()})
 		if errors.Is(err, providers.ErrNotFound) {
 			gone = true // already gone: what the action wanted
 			return nil
@@ -105,7 +105,7 @@ func (s *step) resize() (string, error) {
 		return "", err
 	}
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
 			Resize: &providers.Resize{Type: s.a.NewType}})
 		return err
 	})
@@ -124,7 +124,7 @@ func (s *step) resize() (string, error) {
 }
 
 // power starts, stops, shelves or unshelves the server.
-func (s *step) power(to string, target providers.Target) (string, error) {
+func (s *step) power(to spec.Power, target providers.Target) (string, error) {
 	id, err := s.targetID()
 	if err != nil {
 		return "", err
@@ -150,9 +150,9 @@ func (s *step) deletedNext() bool {
 }
 
 // powerOf moves server id to power state to and waits for target.
-func (s *step) powerOf(id, to string, target providers.Target) error {
+func (s *step) powerOf(id string, to spec.Power, target providers.Target) error {
 	err := s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
 			Power: &providers.PowerChange{To: to}})
 		return err
 	})
@@ -183,12 +183,12 @@ func (s *step) attach() (string, error) {
 	// A server an earlier, interrupted run created may still be building:
 	// the clouds refuse attachments until it settles (NHN 409), so wait first.
 	if r, ok := s.record(s.serverAddr()); ok && r.Server != nil && (r.Server.Busy || r.Server.Power == "") {
-		if _, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: sid, Address: s.serverAddr(), Target: providers.TargetIdle}); err != nil {
+		if _, err := s.waitAt(s.serverAddr(), providers.WaitRequest{Kind: addrs.KindServer, ID: sid, Target: providers.TargetIdle}); err != nil {
 			return vid, fmt.Errorf("wait for the server of %s to settle: %w", s.a.Address, err)
 		}
 	}
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address.String(),
 			Attach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
 		return err
 	})
@@ -227,7 +227,7 @@ func (s *step) detach() (string, error) {
 		sid = r.Volume.ServerID
 	}
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address.String(),
 			Detach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
 		return err
 	})
@@ -254,7 +254,7 @@ func (s *step) update() (string, error) {
 	}
 	a := s.a
 	var reqs []providers.UpdateRequest
-	base := providers.UpdateRequest{Kind: a.Kind, ID: id, Address: a.Address}
+	base := providers.UpdateRequest{Kind: a.Kind, ID: id, Address: a.Address.String()}
 	if a.Protect != nil {
 		r := base
 		r.Protect = a.Protect

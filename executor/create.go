@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
@@ -17,8 +16,8 @@ import (
 func (s *step) createServer() (string, error) {
 	srv := s.a.Server
 	req := &providers.ServerCreate{Spec: srv}
-	if strings.HasPrefix(srv.Image, "image/") {
-		id, err := s.idOf(srv.Image)
+	if name, ok := srv.DeclaredImage(); ok {
+		id, err := s.idOf(addrs.Image(name))
 		if err != nil {
 			return "", fmt.Errorf("image of %s: %w", s.a.Address, err)
 		}
@@ -80,7 +79,7 @@ func (s *step) createServer() (string, error) {
 // The server's id is in the state already, so a crash here leaves an owned,
 // unassociated address that the next plan adopts.
 func (s *step) publicIPAfterCreate(id string, seen *providers.Server) error {
-	req := providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address,
+	req := providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
 		PublicIP: &providers.PublicIPChange{On: true, Owner: s.owner(s.a.Address), Network: s.a.Server.PublicNetwork}}
 	return s.call("update", func(ctx context.Context) error {
 		resp, err := s.prov.Update(ctx, req)
@@ -91,7 +90,7 @@ func (s *step) publicIPAfterCreate(id string, seen *providers.Server) error {
 	})
 }
 
-var targetOfPower = map[string]providers.Target{
+var targetOfPower = map[spec.Power]providers.Target{
 	spec.PowerRunning: providers.TargetRunning,
 	spec.PowerStopped: providers.TargetStopped,
 	spec.PowerShelved: providers.TargetShelved,
@@ -119,7 +118,7 @@ func (s *step) createVolume() (string, error) {
 		return "", fmt.Errorf("server of %s: %s has no cloud id in the state", s.a.Address, srvAddr)
 	}
 	req := &providers.VolumeCreate{
-		Name:     strings.TrimPrefix(srvAddr, "server/") + "-" + vol.Name,
+		Name:     srvAddr.Name + "-" + vol.Name,
 		Size:     vol.Size,
 		Type:     vol.Type,
 		ServerID: srvRec.ID,

@@ -242,7 +242,7 @@ func checkAction(a *planner.Action) error {
 			return errors.New("adopt without the resource found")
 		}
 	case planner.Rename:
-		if a.NewAddress == "" || a.NewName == "" {
+		if a.NewAddress.IsZero() || a.NewName == "" {
 			return errors.New("rename without the new name and address")
 		}
 	case planner.Resize:

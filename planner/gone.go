@@ -13,13 +13,13 @@ func (b *builder) planGone() {
 		if _, held := b.cur[r.Address]; held || b.declared(r.Address, r.Kind) {
 			continue
 		}
-		b.add(&Action{ID: "delete " + r.Address + " (gone)", Type: Delete, Kind: r.Kind, Address: r.Address,
+		b.add(&Action{Role: RoleGone, Type: Delete, Kind: r.Kind, Address: r.Address,
 			Provider: r.Provider, CloudID: r.ID, Reason: "already gone from the cloud: fleet forgets it"})
 	}
 }
 
 // declared reports whether the fleet file declares the address.
-func (b *builder) declared(addr string, kind addrs.Kind) bool {
+func (b *builder) declared(addr addrs.Address, kind addrs.Kind) bool {
 	switch kind {
 	case addrs.KindServer:
 		_, ok := b.desiredServers[addr]

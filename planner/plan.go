@@ -91,12 +91,12 @@ type Plan struct {
 // Action is one step. DependsOn holds the IDs of actions that must finish
 // (and reach their target state) before this one starts.
 type Action struct {
-	ID       string     `json:"id"`                 // unique: "<type> <address>", "delete <address> (replaced)"
-	Type     ActionType `json:"type"`               //
-	Kind     addrs.Kind `json:"kind"`               // of the resource acted on
-	Address  string     `json:"address"`            // server/web-1, volume/web-1/data, ...
-	Provider string     `json:"provider"`           // provider name in the fleet file
-	CloudID  string     `json:"cloud_id,omitempty"` // existing resource; "" when the executor resolves it from the state at run time
+	ID       string        `json:"id"`                 // unique (actionID): "<type> <address>", "delete <address> (replaced)"; carries no meaning of its own
+	Type     ActionType    `json:"type"`               //
+	Kind     addrs.Kind    `json:"kind"`               // of the resource acted on
+	Address  addrs.Address `json:"address"`            // server/web-1, volume/web-1/data, ...
+	Provider string        `json:"provider"`           // provider name in the fleet file
+	CloudID  string        `json:"cloud_id,omitempty"` // existing resource; "" when the executor resolves it from the state at run time
 
 	// Parameters, by Type and Kind. Addresses, not ids: resources created
 	// earlier in the same apply get their ids only at run time.
@@ -104,11 +104,11 @@ type Action struct {
 	Volume     *spec.Volume      `json:"volume,omitempty"`          // create volume
 	Keypair    *spec.Keypair     `json:"keypair,omitempty"`         // create keypair
 	Image      *spec.Image       `json:"image,omitempty"`           // image
-	ServerAddr string            `json:"server_address,omitempty"`  // volume create/attach/detach; image: the source server
+	ServerAddr addrs.Address     `json:"server_address,omitzero"`   // volume create/attach/detach; image: the source server
 	ServerID   string            `json:"server_id,omitempty"`       // the server's cloud id when known at plan time (always for detach); "" means resolve ServerAddr from the state at run time
 	NewType    string            `json:"new_type,omitempty"`        // resize
 	NewName    string            `json:"new_name,omitempty"`        // rename: new server name
-	NewAddress string            `json:"new_address,omitempty"`     // rename: new address
+	NewAddress addrs.Address     `json:"new_address,omitzero"`      // rename: new address
 	Protect    *bool             `json:"protect,omitempty"`         // update
 	SecGroups  []string          `json:"security_groups,omitempty"` // update: the complete new list
 	Metadata   map[string]string `json:"metadata,omitempty"`        // update: the complete new user metadata
@@ -124,6 +124,7 @@ type Action struct {
 	Declared map[string]string `json:"declared,omitempty"`
 
 	Replace   bool       `json:"replace,omitempty"`    // half of a create-then-delete replacement
+	Role      ActionRole `json:"role,omitempty"`       // the old half of a replacement, or a duplicate
 	Requested bool       `json:"requested,omitempty"`  // the new half of a replacement --replace asked for
 	Hard      bool       `json:"hard,omitempty"`       // reboot: NHN Cloud HARD reboot
 	Check     *CheckSpec `json:"check,omitempty"`      // check: the rollout's health check
@@ -152,16 +153,16 @@ type AdoptedResource struct {
 
 // FieldChange is one attribute that differs.
 type FieldChange struct {
-	Path          string `json:"path"` // type, power, image, network.subnet, volumes.data.size, ...
-	From          string `json:"from"`
-	To            string `json:"to"`
-	ForcesReplace bool   `json:"forces_replace,omitempty"`
+	Path          FieldPath `json:"path"` // type, power, image, network.subnet, volumes.data.size, ...
+	From          string    `json:"from"`
+	To            string    `json:"to"`
+	ForcesReplace bool      `json:"forces_replace,omitempty"`
 }
 
 // Drift is something the refresh found changed outside fleet.
 type Drift struct {
-	Address string        `json:"address"`
-	Kind    string        `json:"kind"` // changed, deleted
+	Address addrs.Address `json:"address"`
+	Kind    DriftKind     `json:"kind"` // changed, deleted
 	Changes []FieldChange `json:"changes,omitempty"`
 }
 
@@ -169,11 +170,11 @@ type Drift struct {
 // did not record as finished. Differences the refresh found there are its
 // doing, not someone else's: they are reported here, not as drift.
 type Interrupted struct {
-	Address string        `json:"address"`
+	Address addrs.Address `json:"address"`
 	Action  string        `json:"action"` // the plan action id that was running
-	Op      string        `json:"op"`     // what it did: resize, stop, create, ... (the action's type)
+	Op      ActionType    `json:"op"`     // what it did: resize, stop, create, ... (the action's type)
 	Started time.Time     `json:"started"`
-	Kind    string        `json:"kind,omitempty"` // changed, deleted; "" when nothing differs
+	Kind    DriftKind     `json:"kind,omitempty"` // changed, deleted; "" when nothing differs
 	Changes []FieldChange `json:"changes,omitempty"`
 }
 

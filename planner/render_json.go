@@ -48,13 +48,13 @@ type jsonState struct {
 // for "delete" alone.
 type jsonAction struct {
 	ID         string        `json:"id"`
-	Address    string        `json:"address"`
+	Address    addrs.Address `json:"address"`
 	Kind       addrs.Kind    `json:"kind"`
 	Provider   string        `json:"provider"`
 	Type       ActionType    `json:"type"`
 	Actions    []string      `json:"actions"`
 	CloudID    string        `json:"cloud_id,omitempty"`
-	NewAddress string        `json:"new_address,omitempty"`
+	NewAddress addrs.Address `json:"new_address,omitzero"`
 	Replace    bool          `json:"replace,omitempty"`
 	Requested  bool          `json:"requested,omitempty"` // the new half of a replacement --replace asked for
 	Group      string        `json:"group,omitempty"`

@@ -65,7 +65,7 @@ func (a *Action) Label() string {
 		return "replace"
 	case a.Replace:
 		return string(a.Type) + " (replaced)"
-	case a.CloudID != "" && strings.HasSuffix(a.ID, duplicateSuffix(a.CloudID)):
+	case a.Role == RoleDuplicate:
 		return string(a.Type) + " (duplicate)"
 	}
 	return string(a.Type)
@@ -106,7 +106,7 @@ func describeNewServer(s *spec.Server) string {
 func describeChanges(changes []FieldChange) string {
 	out := make([]string, len(changes))
 	for i, c := range changes {
-		out[i] = c.Path + ": " + c.From + " → " + c.To
+		out[i] = string(c.Path) + ": " + c.From + " → " + c.To
 		if c.ForcesReplace {
 			out[i] += " (forces replacement)"
 		}
@@ -139,10 +139,10 @@ func displayOrder(p *Plan) []*Action {
 		out[i] = &p.Actions[i]
 	}
 	key := func(a *Action) string {
-		if a.NewAddress != "" {
-			return a.NewAddress
+		if !a.NewAddress.IsZero() {
+			return a.NewAddress.String()
 		}
-		return a.Address
+		return a.Address.String()
 	}
 	sort.SliceStable(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
 	return out
@@ -201,7 +201,7 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 		b.WriteString(style.paint(sgrBold, "Drift: changed outside fleet since the last apply") + "\n")
 		width := 0
 		for _, d := range p.Drift {
-			width = max(width, len(d.Address))
+			width = max(width, len(d.Address.String()))
 		}
 		for _, d := range p.Drift {
 			sym := "~"
@@ -216,7 +216,7 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 		b.WriteString(style.paint(sgrBold, "Interrupted: started by an earlier apply, not recorded as finished") + "\n")
 		width := 0
 		for _, in := range p.Interrupted {
-			width = max(width, len(in.Address))
+			width = max(width, len(in.Address.String()))
 		}
 		for _, in := range p.Interrupted {
 			fmt.Fprintf(&b, "  %s %-*s  %s\n", style.paint(sgrYellow, "!"), width, in.Address, in.Line())
@@ -242,7 +242,7 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 		actions := displayOrder(p)
 		aw, lw := 0, 0
 		for _, a := range actions {
-			aw = max(aw, len(a.Address))
+			aw = max(aw, len(a.Address.String()))
 			lw = max(lw, len(a.Label()))
 		}
 		batches := batchCounts(p)

@@ -13,7 +13,7 @@ import (
 // servers with a blocked action (protect guards servers).
 func summarize(p *Plan) Summary {
 	var s Summary
-	blocked := map[string]bool{}
+	blocked := map[addrs.Address]bool{}
 	for i := range p.Actions {
 		a := &p.Actions[i]
 		if a.Blocked != "" && a.Kind == addrs.KindServer {

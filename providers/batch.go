@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -58,13 +59,14 @@ type CreatedServer struct {
 // GroupTag is the owner address a batch's members share:
 // "server/GROUP-[FIRST-LAST]".
 func GroupTag(group string, first, last int) string {
-	return fmt.Sprintf("server/%s-[%d-%d]", group, first, last)
+	return addrs.Server(fmt.Sprintf("%s-[%d-%d]", group, first, last)).String()
 }
 
 // ParseGroupTag reads a GroupTag; ok is false for any other address.
 func ParseGroupTag(address string) (group string, first, last int, ok bool) {
-	rest, found := strings.CutPrefix(address, "server/")
-	if !found || !strings.HasSuffix(rest, "]") {
+	a, err := addrs.Parse(address)
+	rest := a.Name
+	if err != nil || a.Kind != addrs.KindServer || !strings.HasSuffix(rest, "]") {
 		return "", 0, 0, false
 	}
 	i := strings.LastIndex(rest, "-[")
@@ -94,13 +96,13 @@ func ParseGroupTag(address string) (group string, first, last int, ok bool) {
 func MemberAddress(group string, first, last int, name string, rawFrom1 bool) string {
 	if k, ok := memberNumber(group, name); ok {
 		if k >= first && k <= last {
-			return fmt.Sprintf("server/%s-%d", group, k)
+			return addrs.Server(fmt.Sprintf("%s-%d", group, k)).String()
 		}
 		if rawFrom1 && k >= 1 && k <= last-first+1 {
-			return fmt.Sprintf("server/%s-%d", group, first-1+k)
+			return addrs.Server(fmt.Sprintf("%s-%d", group, first-1+k)).String()
 		}
 	}
-	return "server/" + name
+	return addrs.Server(name).String()
 }
 
 // TagAddress is the address an owner tag gives a server named name: the

@@ -161,8 +161,8 @@ type Server struct {
 	// (public_ip: true) or releases it (false), so it never leaks.
 	PublicIPPending string            `json:"public_ip_pending,omitempty"`
 	Key             string            `json:"key,omitempty"`
-	Power           string            `json:"power"`              // spec.PowerRunning/Stopped/Shelved, or "" while in transition
-	Settling        string            `json:"settling,omitempty"` // in transition: the power state it ends in, when the cloud's status says; "" otherwise
+	Power           spec.Power        `json:"power"`              // spec.PowerRunning/Stopped/Shelved, or "" while in transition
+	Settling        spec.Power        `json:"settling,omitempty"` // in transition: the power state it ends in, when the cloud's status says; "" otherwise
 	Status          string            `json:"status"`             // the cloud's own status code, for display
 	Busy            bool              `json:"busy,omitempty"`     // an operation is in progress
 	Failed          bool              `json:"failed,omitempty"`   // the cloud reports a failure state
@@ -292,7 +292,7 @@ type PublicIPChange struct {
 type Resize struct{ Type string }
 
 // PowerChange moves a server to spec.PowerRunning, PowerStopped or PowerShelved.
-type PowerChange struct{ To string }
+type PowerChange struct{ To spec.Power }
 
 // Reboot restarts a running server. Hard is NHN Cloud's HARD reboot (a
 // power cycle); NCP has one kind of reboot and ignores it.

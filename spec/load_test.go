@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -191,7 +192,7 @@ moved:
 		"keys/a.pub": "ssh-ed25519 AAAAtest me@host\n",
 	})
 	f := mustLoad(t, []string{filepath.Join(dir, "fleet.yaml")}, LoadOptions{})
-	if len(f.Keypairs) != 1 || f.Keypairs[0].PublicKey != "ssh-ed25519 AAAAtest me@host" || f.Keypairs[0].Address() != "keypair/access" {
+	if len(f.Keypairs) != 1 || f.Keypairs[0].PublicKey != "ssh-ed25519 AAAAtest me@host" || f.Keypairs[0].Address() != addrs.Keypair("access") {
 		t.Errorf("keypairs = %+v", f.Keypairs[0])
 	}
 	if len(f.Images) != 1 || f.Images[0].From != "web-1" {

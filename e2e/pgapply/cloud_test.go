@@ -65,7 +65,7 @@ func (w *world) assertConverged(want int) {
 	tracked := map[string]string{} // id → address
 	for _, r := range st.Resources {
 		if r.Kind == addrs.KindServer {
-			tracked[r.ID] = r.Address
+			tracked[r.ID] = r.Address.String()
 		}
 	}
 	for _, in := range st.Intents {

@@ -120,7 +120,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	for _, k := range keys {
 		// Login keys carry no description: the fleet owns those its file
 		// declares, which only the planner knows. Fleet stays empty.
-		out.Keypairs = append(out.Keypairs, providers.Keypair{Name: k.KeyName, Owner: providers.Owner{Address: "keypair/" + k.KeyName}, Fingerprint: k.Fingerprint})
+		out.Keypairs = append(out.Keypairs, providers.Keypair{Name: k.KeyName, Owner: providers.Owner{Address: addrs.Keypair(k.KeyName).String()}, Fingerprint: k.Fingerprint})
 	}
 	out.Catalog = catalog
 	sortInventory(&out)

@@ -52,7 +52,7 @@ func (p *Provider) CreateServers(ctx context.Context, req providers.CreateServer
 	s := ms[0]
 	if len(ms) == 1 {
 		// serverCreateCount 1 names the server serverName itself.
-		id, err := p.createServer(ctx, providers.Owner{Fleet: req.Fleet, Address: s.Address()}, &providers.ServerCreate{Spec: s, ImageID: req.ImageID})
+		id, err := p.createServer(ctx, providers.Owner{Fleet: req.Fleet, Address: s.Address().String()}, &providers.ServerCreate{Spec: s, ImageID: req.ImageID})
 		if err != nil {
 			return providers.CreateServersResponse{}, err
 		}
@@ -131,7 +131,7 @@ func (p *Provider) findMembers(ctx context.Context, ms []*spec.Server, o provide
 	}
 	pos := make(map[string]int, len(ms))
 	for i, m := range ms {
-		pos[m.Address()] = i
+		pos[m.Address().String()] = i
 	}
 	got, missing := collect(ms, list, func(srv serverInstance) (int, bool) {
 		if _, tag, ok := parseTag(srv.ServerDescription); !ok || tag != o {
@@ -163,7 +163,7 @@ func collect(ms []*spec.Server, list []serverInstance, member func(serverInstanc
 	var missing []string
 	for i, c := range out {
 		if c.ID == "" {
-			missing = append(missing, ms[i].Address())
+			missing = append(missing, ms[i].Address().String())
 		}
 	}
 	return out, missing

@@ -34,7 +34,7 @@ func serverForm(s *spec.Server, imageID string, o providers.Owner, acgs []string
 	switch {
 	case imageID != "":
 		f.set("memberServerImageInstanceNo", imageID)
-	case strings.HasPrefix(s.Image, "image/"):
+	case declaredImage(s):
 		return nil, fmt.Errorf("ncloud: %s: image %s has no id yet", s.Address(), s.Image)
 	case digits.MatchString(s.Image):
 		f.set("serverImageNo", s.Image)
@@ -194,4 +194,10 @@ func (p *Provider) defaultACG(ctx context.Context, vpc string) ([]string, error)
 		}
 	}
 	return nil, nil
+}
+
+// declaredImage reports whether s boots from an image of the images block.
+func declaredImage(s *spec.Server) bool {
+	_, ok := s.DeclaredImage()
+	return ok
 }

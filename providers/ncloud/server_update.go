@@ -92,7 +92,7 @@ func (p *Provider) rename(ctx context.Context, id, addr string, r *providers.Ren
 			return err
 		}
 	}
-	if want := "server/" + r.Name; r.Owner.Address != "" && r.Owner.Address != want {
+	if want := addrs.Server(r.Name).String(); r.Owner.Address != "" && r.Owner.Address != want {
 		return fmt.Errorf("ncloud: %s: rename to %q must keep the address %s, got %s", addr, r.Name, want, r.Owner.Address)
 	}
 	f := newForm().set("serverInstanceNo", id).set("serverName", r.Name)
@@ -101,7 +101,7 @@ func (p *Provider) rename(ctx context.Context, id, addr string, r *providers.Ren
 
 // power starts or stops a server. A server already there is left alone;
 // one in the middle of an operation is waited for first.
-func (p *Provider) power(ctx context.Context, id, addr, to string) error {
+func (p *Provider) power(ctx context.Context, id, addr string, to spec.Power) error {
 	if to != spec.PowerRunning && to != spec.PowerStopped {
 		return conflict(addr, "power %q is not available on NCP (running or stopped only)", to)
 	}

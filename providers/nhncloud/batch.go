@@ -62,7 +62,7 @@ func (p *Provider) CreateServers(ctx context.Context, req providers.CreateServer
 	}
 	s0 := req.Servers[0]
 	if len(req.Servers) == 1 {
-		owner := providers.Owner{Fleet: req.Fleet, Address: s0.Address()}
+		owner := providers.Owner{Fleet: req.Fleet, Address: s0.Address().String()}
 		res, err := p.createServer(ctx, owner, &providers.ServerCreate{Spec: s0, ImageID: req.ImageID})
 		if err != nil {
 			return resp, err
@@ -139,7 +139,7 @@ func matchMembers(req providers.CreateServersRequest, tag providers.Owner, list 
 	var resp providers.CreateServersResponse
 	var missing []string
 	for _, m := range req.Servers {
-		s, ok := byAddress[m.Address()]
+		s, ok := byAddress[m.Address().String()]
 		if !ok {
 			missing = append(missing, m.Name)
 			continue

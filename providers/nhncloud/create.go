@@ -77,7 +77,7 @@ func (p *Provider) serverOpts(ctx context.Context, s *spec.Server, owner provide
 		return serverCreateOpts{}, err
 	}
 	image := s.Image
-	if strings.HasPrefix(s.Image, "image/") {
+	if _, declared := s.DeclaredImage(); declared {
 		if imageID == "" {
 			return serverCreateOpts{}, fmt.Errorf("%s: nhncloud: %s has no cloud id yet", owner.Address, s.Image)
 		}

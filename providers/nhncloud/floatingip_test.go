@@ -25,7 +25,7 @@ func TestPublicNetwork(t *testing.T) {
 	}
 	s := &spec.Server{Name: "pub-1", Image: fx.Image, Type: flavorName(t, p, fx.Flavor), Zone: fx.Zone, Key: "k",
 		Network: spec.Network{Subnet: fx.Subnet}, RootVolume: &spec.RootVolume{Size: 20}}
-	owner := providers.Owner{Fleet: "f", Address: s.Address()}
+	owner := providers.Owner{Fleet: "f", Address: s.Address().String()}
 	res, err := p.Create(ctx, providers.CreateRequest{Owner: owner, Server: &providers.ServerCreate{Spec: s}})
 	if err != nil {
 		t.Fatal(err)
@@ -34,7 +34,7 @@ func TestPublicNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	set := func(on bool, network string) (string, error) {
-		r, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address(),
+		r, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(),
 			PublicIP: &providers.PublicIPChange{On: on, Owner: owner, Network: network}})
 		return r.PublicIP, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
 )
 
 // However many servers are waited on, the poller lists servers once per
@@ -84,7 +85,7 @@ func TestWaitServer(t *testing.T) {
 		wantErr   error
 		wantMsg   string
 		confirms  int
-		wantPower string
+		wantPower spec.Power
 	}{
 		"running after build": {
 			target: providers.TargetRunning, lists: []string{srv("BUILD", "spawning", flavorM2C4M8), srv("ACTIVE", "", flavorM2C4M8)}, wantPower: "running",

@@ -91,12 +91,12 @@ func testBatch(t *testing.T, ctx context.Context, e Env) {
 	}
 	for i, c := range created {
 		if c.Name != ms[i].Name {
-			update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: c.ID, Address: ms[i].Address(),
+			update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: c.ID, Address: ms[i].Address().String(),
 				Rename: &providers.Rename{Name: ms[i].Name, Owner: owner(e, ms[i]), NameOnly: true}})
 		}
 	}
 	moved := e.Server("ptmoved-1")
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: created[4].ID, Address: ms[4].Address(),
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: created[4].ID, Address: ms[4].Address().String(),
 		Rename: &providers.Rename{Name: moved.Name, Owner: owner(e, moved)}})
 	inv = byID(inventory(t, ctx, e, false))
 	for i, c := range created {
@@ -147,7 +147,7 @@ func testBatchErrorAfter(t *testing.T, ctx context.Context, e Env) {
 	created, _ := createMembers(t, ctx, e, b, ms)
 	inv := inventory(t, ctx, e, false)
 	for i, s := range ms {
-		if n := countAddress(inv, s.Address()); n != 1 {
+		if n := countAddress(inv, s.Address().String()); n != 1 {
 			t.Fatalf("%d servers carry %s, want 1: %+v", n, s.Address(), inv.Servers)
 		}
 		if findServer(inv, created[i].ID) == nil {

@@ -17,7 +17,7 @@ func testPublicIP(t *testing.T, ctx context.Context, e Env) {
 	o := owner(e, s)
 	set := func(on bool) string {
 		t.Helper()
-		res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address(),
+		res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(),
 			PublicIP: &providers.PublicIPChange{On: on, Owner: o}})
 		if err != nil {
 			t.Fatalf("public_ip %v: %v", on, err)
@@ -82,13 +82,13 @@ func testPublicIP(t *testing.T, ctx context.Context, e Env) {
 		t.Fatalf("create the replacement: %v", err)
 	}
 	rid := created.ID
-	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: rid, Address: s.Address(), Target: providers.TargetRunning})
-	res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: rid, Address: s.Address(),
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: rid, Address: s.Address().String(), Target: providers.TargetRunning})
+	res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: rid, Address: s.Address().String(),
 		PublicIP: &providers.PublicIPChange{On: true, Owner: o}})
 	if err != nil || res.PublicIP == "" {
 		t.Fatalf("the replacement's public IP: %q %v", res.PublicIP, err)
 	}
-	del(t, ctx, e, addrs.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 	if got := findServer(inventory(t, ctx, e, false), rid); got == nil || got.PublicIP != res.PublicIP {
 		t.Fatalf("deleting the replaced server took the replacement's address: %+v", got)
 	}
@@ -97,7 +97,7 @@ func testPublicIP(t *testing.T, ctx context.Context, e Env) {
 			t.Errorf("%d addresses allocated after the replaced server's deletion, want the replacement's 1", n)
 		}
 	}
-	del(t, ctx, e, addrs.KindServer, rid, s.Address())
+	del(t, ctx, e, addrs.KindServer, rid, s.Address().String())
 	if e.PublicIPs != nil {
 		if n := e.PublicIPs(t); n != 0 {
 			t.Errorf("%d addresses left allocated after the servers' deletion", n)

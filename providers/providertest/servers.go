@@ -66,7 +66,7 @@ func testCreate(t *testing.T, ctx context.Context, e Env) {
 		t.Errorf("another fleet's inventory shows server %s", id)
 	}
 
-	del(t, ctx, e, addrs.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 	if findServer(inventory(t, ctx, e, false), id) != nil {
 		t.Errorf("deleted server %s still in the inventory", id)
 	}
@@ -107,9 +107,9 @@ func testResize(t *testing.T, ctx context.Context, e Env) {
 	to := inv.Catalog.Types[i].Name
 
 	// Resizing to the current type is already in effect.
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address(), Resize: &providers.Resize{Type: s.Type}})
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address(), Resize: &providers.Resize{Type: to}})
-	res := waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: s.Address(), Target: providers.TargetRunning, Type: to})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Resize: &providers.Resize{Type: s.Type}})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Resize: &providers.Resize{Type: to}})
+	res := waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Target: providers.TargetRunning, Type: to})
 	if res.Server == nil || res.Server.Type != to {
 		t.Fatalf("wait returned %+v, want a server of type %q", res.Server, to)
 	}
@@ -122,10 +122,10 @@ func testResize(t *testing.T, ctx context.Context, e Env) {
 func testStopStart(t *testing.T, ctx context.Context, e Env) {
 	s := e.Server("pt-power")
 	id := createServer(t, ctx, e, s)
-	power := func(to string, target providers.Target) {
+	power := func(to spec.Power, target providers.Target) {
 		t.Helper()
-		update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address(), Power: &providers.PowerChange{To: to}})
-		waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: s.Address(), Target: target})
+		update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Power: &providers.PowerChange{To: to}})
+		waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Target: target})
 		got := findServer(inventory(t, ctx, e, false), id)
 		if got == nil || got.Power != to {
 			t.Fatalf("after power %s the inventory shows %+v", to, got)
@@ -147,14 +147,14 @@ func testProtected(t *testing.T, ctx context.Context, e Env) {
 	if got == nil || !got.Protect {
 		t.Fatalf("protected server read back as %+v", got)
 	}
-	_, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindServer, ID: id, Address: s.Address()})
+	_, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String()})
 	wantErr(t, "delete protected server", err, providers.ErrConflict)
 	if findServer(inventory(t, ctx, e, false), id) == nil {
 		t.Fatalf("protected server %s disappeared after a refused delete", id)
 	}
 	off := false
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address(), Protect: &off})
-	del(t, ctx, e, addrs.KindServer, id, s.Address())
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Protect: &off})
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 }
 
 // testShrink: volumes only grow; a shrink is a state conflict.
@@ -163,7 +163,7 @@ func testShrink(t *testing.T, ctx context.Context, e Env) {
 	id := createServer(t, ctx, e, s)
 	vid := createVolume(t, ctx, e, id, s.Name, 20)
 	shrink := 10
-	_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: spec.VolumeAddress(s.Name, "data"), ExtendVolume: &shrink})
+	_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addrs.Volume(s.Name, "data").String(), ExtendVolume: &shrink})
 	wantErr(t, "shrink volume", err, providers.ErrConflict)
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.Size != 20 {
 		t.Fatalf("volume after a refused shrink: %+v, want 20 GB", v)

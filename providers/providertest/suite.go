@@ -63,7 +63,7 @@ func Run(t *testing.T, h Harness) {
 
 // owner is the tag of a server the suite creates.
 func owner(e Env, s *spec.Server) providers.Owner {
-	return providers.Owner{Fleet: e.Fleet, Address: s.Address()}
+	return providers.Owner{Fleet: e.Fleet, Address: s.Address().String()}
 }
 
 // createServer creates a server and waits until it runs.
@@ -76,7 +76,7 @@ func createServer(t *testing.T, ctx context.Context, e Env, s *spec.Server) stri
 	if res.ID == "" {
 		t.Fatalf("create %s: empty id", s.Address())
 	}
-	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetRunning})
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(), Target: providers.TargetRunning})
 	return res.ID
 }
 

@@ -25,7 +25,7 @@ func testTag(t *testing.T, ctx context.Context, e Env) {
 	}
 
 	tag := func(o providers.Owner) error {
-		_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address(), Tag: &o})
+		_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Tag: &o})
 		return err
 	}
 	err = tag(owner(e, s))
@@ -33,7 +33,7 @@ func testTag(t *testing.T, ctx context.Context, e Env) {
 		t.Errorf("tag with the tag it carries: %v, want nil or ErrUnsupported", err)
 	}
 	unsupported := errors.Is(err, providers.ErrUnsupported)
-	err = tag(providers.Owner{Fleet: e.Fleet + "-other", Address: s.Address()})
+	err = tag(providers.Owner{Fleet: e.Fleet + "-other", Address: s.Address().String()})
 	switch {
 	case unsupported:
 		wantErr(t, "tag where the cloud cannot", err, providers.ErrUnsupported)
@@ -47,5 +47,5 @@ func testTag(t *testing.T, ctx context.Context, e Env) {
 		_, err = e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: e.MissingID, Address: "server/ghost", Tag: &providers.Owner{Fleet: e.Fleet, Address: "server/ghost"}})
 		wantErr(t, "tag a missing server", err, providers.ErrNotFound)
 	}
-	del(t, ctx, e, addrs.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 }
