@@ -114,7 +114,7 @@ func (f *flat) add(prefix string, raw json.RawMessage) {
 }
 
 // shown is a compact JSON value for the message: a string without its
-// quotes, a missing one as (none), a long one cut short.
+// quotes, a missing one as (none), a long one cut short in the middle.
 func shown(v string) string {
 	switch {
 	case v == "":
@@ -125,8 +125,9 @@ func shown(v string) string {
 			v = s
 		}
 	}
-	if r := []rune(v); len(r) > 80 {
-		v = string(r[:77]) + "..."
+	// Cut in the middle: a public key differs in its end, a digest anywhere.
+	if r := []rune(v); len(r) > 100 {
+		v = string(r[:48]) + "..." + string(r[len(r)-48:])
 	}
 	return v
 }
