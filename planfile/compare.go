@@ -16,10 +16,17 @@ import (
 //
 // Every field of every action counts, explanations too (a saved plan's
 // changes are what its reviewer read), except what only tells where the
-// cloud is in a transition: a wait action's reason and stuck mark move on
-// by themselves while the cloud builds.
+// cloud is in a transition on a resource the saved plan waits for: the
+// wait's reason and stuck mark, and the status of what an adopt found
+// there, move on by themselves while the cloud builds.
 func Difference(saved, now *Plan) string {
 	savedIDs, nowIDs := ids(saved.Actions), ids(now.Actions)
+	waited := map[string]bool{}
+	for _, a := range saved.Actions {
+		if a.Type == planner.Wait {
+			waited[a.Address] = true
+		}
+	}
 	for i := 0; i < max(len(saved.Actions), len(now.Actions)); i++ {
 		switch {
 		case i >= len(now.Actions):
@@ -30,7 +37,7 @@ func Difference(saved, now *Plan) string {
 		s, n := &saved.Actions[i], &now.Actions[i]
 		switch {
 		case s.ID == n.ID:
-			if d := actionDifference(s, n); d != "" {
+			if d := actionDifference(s, n, waited[s.Address]); d != "" {
 				return s.ID + ": " + d
 			}
 		case !nowIDs[s.ID]:
@@ -52,9 +59,20 @@ func ids(actions []Action) map[string]bool {
 	return out
 }
 
+// transient are the paths that follow a resource's transition: a wait's
+// explanation, and the status an adopt found. The ids, the owner, what
+// the resource is and everything the executor is told to do still count.
+var transient = map[string]bool{
+	"reason": true, "stuck": true,
+	"adopted.server.power": true, "adopted.server.settling": true, "adopted.server.status": true, "adopted.server.busy": true,
+	"adopted.volume.status": true, "adopted.volume.busy": true,
+	"adopted.image.status": true, "adopted.image.ready": true,
+}
+
 // actionDifference is the first field, in the saved form's order, in which
-// two actions of the same id differ.
-func actionDifference(saved, now *Action) string {
+// two actions of the same id differ; on a resource in transition (waited)
+// the transient paths are left out.
+func actionDifference(saved, now *Action, waited bool) string {
 	s, n := fields(saved), fields(now)
 	seen := map[string]bool{}
 	var paths []string
@@ -65,7 +83,7 @@ func actionDifference(saved, now *Action) string {
 		}
 	}
 	for _, path := range paths {
-		if saved.Type == planner.Wait && (path == "reason" || path == "stuck") {
+		if waited && transient[path] && (saved.Type == planner.Wait || saved.Type == planner.Adopt) {
 			continue
 		}
 		if was, is := s.values[path], n.values[path]; was != is {

@@ -26,8 +26,8 @@ func TestDifference(t *testing.T) {
 			want: "create server/web-1: server.metadata.x is 1 in the saved plan, (none) now"},
 		"removed action": {edit: func(p *Plan) { p.Actions = append(p.Actions[:8:8], p.Actions[9:]...) },
 			want: "rename server/old-1 is planned now, not in the saved plan"},
-		"removed last action": {edit: func(p *Plan) { p.Actions = p.Actions[:9] },
-			want: "delete server/gone-1 is planned now, not in the saved plan"},
+		"removed last action": {edit: func(p *Plan) { p.Actions = p.Actions[:len(p.Actions)-1] },
+			want: "adopt server/ghost-1 is planned now, not in the saved plan"},
 		"added action": {edit: func(p *Plan) {
 			extra := Action{Action: planner.Action{ID: "delete server/web-9", Type: planner.Delete, Address: "server/web-9", CloudID: "9"}}
 			p.Actions = append(p.Actions[:3:3], append([]Action{extra}, p.Actions[3:]...)...)
@@ -46,6 +46,14 @@ func TestDifference(t *testing.T) {
 			p.Actions[0].Reason = "still building (CREAT), started by an earlier apply"
 			p.Actions[0].Stuck = true
 		}, want: ""},
+		"adopt in transition moved on": {edit: func(p *Plan) {
+			p.Actions[10].Adopted.Volume.Status = "CREAT"
+			p.Actions[10].Adopted.Volume.Busy = false
+		}, want: ""},
+		"adopt in transition resized": {edit: func(p *Plan) { p.Actions[10].Adopted.Volume.Size = 500 },
+			want: "adopt volume/api-1/logs: adopted.volume.size is 500 in the saved plan, 10 now"},
+		"adopt not waited for": {edit: func(p *Plan) { p.Actions[12].Adopted.Server.Status = "NSTOP" },
+			want: "adopt server/ghost-1: adopted.server.status is NSTOP in the saved plan, RUN now"},
 		"wait on another server": {edit: func(p *Plan) { p.Actions[0].CloudID = "1009" },
 			want: "wait server/api-1: cloud_id is 1009 in the saved plan, 1001 now"},
 	}

@@ -70,11 +70,21 @@ func fixture() *planner.Plan {
 				NewName: "batch-1", NewAddress: "server/batch-1"},
 			{ID: "delete server/gone-1", Type: planner.Delete, Kind: providers.KindServer, Address: "server/gone-1", Provider: "ncp", CloudID: "1003",
 				Reason: "not in the fleet file"},
+			{ID: "adopt volume/api-1/logs", Type: planner.Adopt, Kind: providers.KindVolume, Address: "volume/api-1/logs", Provider: "ncp", CloudID: "2001",
+				Adopted: &planner.AdoptedResource{Volume: &providers.Volume{ID: "2001", Name: "api-1-logs", Owner: providers.Owner{Fleet: "shop", Address: "volume/api-1/logs"},
+					Size: 10, Status: "INIT", Busy: true}},
+				Reason: "owned by this fleet but missing from the state"},
+			{ID: "wait volume/api-1/logs", Type: planner.Wait, Kind: providers.KindVolume, Address: "volume/api-1/logs", Provider: "ncp", CloudID: "2001",
+				Reason: "still being created (INIT)", DependsOn: []string{"adopt volume/api-1/logs"}},
+			{ID: "adopt server/ghost-1", Type: planner.Adopt, Kind: providers.KindServer, Address: "server/ghost-1", Provider: "ncp", CloudID: "1004",
+				Adopted: &planner.AdoptedResource{Server: &providers.Server{ID: "1004", Name: "ghost-1", Owner: providers.Owner{Fleet: "shop", Address: "server/ghost-1"},
+					Image: "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", Type: "s2-g2-s50", Power: spec.PowerRunning, Status: "RUN"}},
+				Reason: "owned by this fleet but missing from the state"},
 		},
 		Drift:    []planner.Drift{{Address: "server/api-1", Kind: "changed", Changes: []planner.FieldChange{{Path: "metadata.role", From: "api", To: "x"}}}},
 		Rollouts: []planner.Rollout{{Group: "web", MaxUnavailable: 1, Batches: 1, Servers: 1}},
 		Lookups:  []planner.Lookup{{Group: "web", Field: "image", Name: "ubuntu-20.04", ID: "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050"}},
-		Summary:  planner.Summary{Create: 3, Resize: 1, Update: 1, Rename: 1, Delete: 1, Image: 1, Wait: 1, Check: 1, Drift: 1},
+		Summary:  planner.Summary{Create: 3, Resize: 1, Update: 1, Rename: 1, Delete: 1, Image: 1, Adopt: 2, Wait: 2, Check: 1, Drift: 1},
 	}
 }
 
