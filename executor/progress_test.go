@@ -55,6 +55,9 @@ func readEvents(t *testing.T, path string) []Event {
 		if je.Error != "" {
 			ev.Err = errors.New(je.Error)
 		}
+		if je.Event == ActionFailed {
+			ev.Err = Failure{ActionID: je.ActionID, Address: je.Address, Type: ev.Type, Code: je.Code, Err: ev.Err}
+		}
 		out = append(out, ev)
 	}
 	if err := sc.Err(); err != nil {

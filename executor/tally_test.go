@@ -37,3 +37,22 @@ func TestTallyString(t *testing.T) {
 		})
 	}
 }
+
+func TestTallySummaryNamesTheOperation(t *testing.T) {
+	tests := map[string]struct {
+		op    string
+		tally Tally
+		want  string
+	}{
+		"destroy complete": {"Destroy", Tally{Succeeded: map[planner.ActionType]int{planner.Stop: 2, planner.Delete: 2}}, "Destroy complete: 2 stopped, 2 deleted."},
+		"destroy failed":   {"Destroy", Tally{Succeeded: map[planner.ActionType]int{planner.Delete: 1}, Failed: 1}, "Destroy: 1 deleted, 1 failed."},
+		"reboot nothing":   {"Reboot", Tally{}, "Reboot complete: no changes."},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := tt.tally.Summary(tt.op); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

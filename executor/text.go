@@ -1,9 +1,9 @@
 package executor
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
@@ -70,8 +70,11 @@ func (o *TextObserver) line(ev Event) string {
 		}
 		return fmt.Sprintf("%s: %s after %s%s %s", ev.Address, o.ok.Sprint(noun+" complete"), seconds(ev.Elapsed), id, count)
 	case ActionFailed:
-		// Cloud errors often start with the address the line starts with.
-		msg := strings.TrimPrefix(fmt.Sprint(ev.Err), ev.Address+": ")
+		msg := fmt.Sprint(ev.Err)
+		var fail Failure
+		if errors.As(ev.Err, &fail) {
+			msg = fail.Reason() // the line already starts with the address
+		}
 		return fmt.Sprintf("%s: %s after %s: %s %s", ev.Address, o.bad.Sprint(noun+" failed"), seconds(ev.Elapsed), msg, count)
 	case ActionInterrupted:
 		return fmt.Sprintf("%s: %s after %s %s", ev.Address, o.held.Sprint(noun+" interrupted"), seconds(ev.Elapsed), count)
