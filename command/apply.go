@@ -183,7 +183,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			return err
 		}
 		if !c.Bool("json") {
-			if err := planner.RenderText(s.Out, plan, planner.Style{Color: u.color}); err != nil {
+			if err := planner.RenderText(s.Out, plan, u.style); err != nil {
 				return err
 			}
 		}
@@ -246,7 +246,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 	if jsonEvents {
 		obs = executor.NewJSONObserver(ws.io.Out)
 	} else {
-		obs = executor.NewTextObserver(ws.io.Out, executor.Style{Color: ws.ui.color})
+		obs = executor.NewTextObserver(ws.io.Out, ws.ui.style)
 	}
 	opts := executor.Options{
 		Plan: plan, Providers: ws.providers, Backend: ws.backend, State: st,
@@ -289,7 +289,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 	}
 	if len(res.Failed) > 0 {
 		for _, f := range res.Failed {
-			printError(ws.io.Err, f)
+			printError(ws.io.Err, f, ws.ui.style)
 		}
 		return exitCode(ExitError)
 	}

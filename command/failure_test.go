@@ -3,10 +3,14 @@ package command
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/executor"
+	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/style"
 )
 
 func TestFailedOn(t *testing.T) {
@@ -31,6 +35,40 @@ func TestFailedOn(t *testing.T) {
 			address, code := failedOn(tt.err, tt.diags)
 			if address != tt.wantAddress || code != tt.wantCode {
 				t.Errorf("failedOn = (%q, %q), want (%q, %q)", address, code, tt.wantAddress, tt.wantCode)
+			}
+		})
+	}
+}
+
+// TestPrintError: an apply failure is printed from its fields, the address
+// once and first, in the run's style; colour changes only the codes.
+func TestPrintError(t *testing.T) {
+	tests := map[string]struct {
+		err  error
+		want string
+	}{
+		"a user error": {userError("Saved plan is stale", "Make a new plan."), "Error: Saved plan is stale\n\nMake a new plan.\n"},
+		"a cloud's answer naming the address": {
+			executor.Failure{ActionID: "create server/web", Address: "server/web", Type: planner.Create, Code: "1003",
+				Err: &providers.APIError{Provider: "ncloud", Operation: "createServerInstances", Status: 400, Code: "1003", Message: "quota exceeded", Address: "server/web"}},
+			"Error: server/web: ncloud createServerInstances: HTTP 400 code 1003: quota exceeded\n",
+		},
+		"a cause without the address": {
+			executor.Failure{ActionID: "check server/web", Address: "server/web", Type: planner.Check, Err: errors.New("rollout check failed")},
+			"Error: server/web: rollout check failed\n",
+		},
+		"any other error": {errors.New("read state: permission denied"), "Error: read state: permission denied\n"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var plain, colored strings.Builder
+			printError(&plain, tt.err, style.Style{})
+			printError(&colored, tt.err, style.New(true))
+			if plain.String() != tt.want {
+				t.Errorf("got %q, want %q", plain.String(), tt.want)
+			}
+			if colored.String() == plain.String() || style.Strip(colored.String()) != plain.String() {
+				t.Errorf("coloured %q is not the plain text with codes", colored.String())
 			}
 		})
 	}

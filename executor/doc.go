@@ -3,7 +3,7 @@
 // dependants start, and saves the state after every step.
 //
 //	res, err := executor.Apply(ctx, executor.Options{Plan: p, Providers: byName,
-//		Backend: b, State: st, Observer: executor.NewTextObserver(os.Stdout, executor.Style{})})
+//		Backend: b, State: st, Observer: executor.NewTextObserver(os.Stdout, style.Style{})})
 //	fmt.Println(res.Tally) // "Apply: 12 created, 1 failed, 3 skipped."
 //
 // Crash safety: before each mutating call the action's intent is stored;

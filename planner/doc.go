@@ -13,7 +13,7 @@
 //	InventoryFingerprint(map[string]providers.InventoryResponse) string
 //	(*Plan).CheckFresh(st, fleet, fingerprint, fleetVersion) error   // wraps ErrStale
 //	Save(path, *Plan) error; Load(path) (*Plan, error)               // JSON, atomic, 0600
-//	RenderText(w, p, Style{Color}); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
+//	RenderText(w, p, st /* a style.Style */); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
 //	(*Plan).SummaryLine(), HasChanges(), Applyable()
 //	Action.Symbol(), Label(), Detail(); Drift.Line(); Rollout.Line()  // the text forms, for other views
 //
