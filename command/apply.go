@@ -191,7 +191,9 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			if len(st.Intents) == 0 {
 				if c.Bool("json") {
 					// a program reading the events learns that the run ended
-					executor.NewJSONObserver(s.Out).Observe(executor.Event{Kind: executor.ApplyFinished, Time: time.Now(), Tally: &executor.Tally{}})
+					obs := executor.NewJSONObserver(s.Out)
+					obs.Operation = opTitle(operation)
+					obs.Observe(executor.Event{Kind: executor.ApplyFinished, Time: time.Now(), Tally: &executor.Tally{}})
 					s.eventsEnded = true
 				}
 				return nil
@@ -244,7 +246,9 @@ func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path st
 func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, waitTimeout time.Duration, jsonEvents bool) error {
 	var obs executor.Observer
 	if jsonEvents {
-		obs = executor.NewJSONObserver(ws.io.Out)
+		jo := executor.NewJSONObserver(ws.io.Out)
+		jo.Operation = opTitle(ws.op())
+		obs = jo
 	} else {
 		obs = executor.NewTextObserver(ws.io.Out, ws.ui.style)
 	}

@@ -15,6 +15,10 @@ const EventFormatVersion = "1"
 
 // JSONObserver writes one JSON object per event and per line, for programs.
 type JSONObserver struct {
+	// Operation names the run in apply_finished's summary, as the CLI's
+	// closing line does ("Destroy complete: 2 deleted."); "" is "Apply".
+	Operation string
+
 	mu  sync.Mutex
 	enc *json.Encoder
 }
@@ -77,6 +81,9 @@ func (o *JSONObserver) Observe(ev Event) {
 	}
 	if ev.Tally != nil {
 		je.Summary = ev.Tally.String()
+		if o.Operation != "" {
+			je.Summary = ev.Tally.Summary(o.Operation)
+		}
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
