@@ -30,6 +30,6 @@
 // address, type, the cloud's code, cause), in Result.Failed and as its
 // ActionFailed event's error, for renderers to read by field. Progress goes
 // to an Observer as plain Events; TextObserver and JSONObserver render
-// them. executor never reads
-// the fields of an action that only explain it (Changes, Reason).
+// them. executor never reads the fields of an action that only explain it
+// (Changes, Reason).
 package executor
