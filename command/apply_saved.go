@@ -57,14 +57,18 @@ func (ws *workspace) verifySaved(ctx context.Context, saved *planfile.Plan, path
 	header := saved.Header()
 	fingerprint := planner.InventoryFingerprint(inv)
 	if err := header.CheckFresh(st, ws.fleet, fingerprint, version); err != nil {
+		var stale *planner.StaleError
+		if !errors.As(err, &stale) {
+			return nil, nil, err
+		}
 		if !saved.Waits() || header.CheckFresh(st, ws.fleet, header.InventoryFingerprint, version) != nil {
-			return nil, nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), planner.ErrStale.Error()+": ")+"\n\n"+remake)
+			return nil, nil, userError("Saved plan is stale", stale.Reason()+"\n\n"+remake)
 		}
 	}
 	plan, diags := planner.Build(ws.planInput(o, st, inv))
 	differs := "Saved plan differs from what the files and the clouds give now"
 	if diags.HasErrors() {
-		ws.io.report(diags, ws.sources, ws.ui.color)
+		ws.io.report(diags, ws.sources, ws.ui.style)
 		return nil, nil, userError(differs, "Planning again failed (see above); nothing was changed.\n\n"+remake)
 	}
 	if d := planfile.Difference(saved, planfile.Encode(plan, saved.Options)); d != "" {
