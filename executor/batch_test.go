@@ -212,7 +212,7 @@ func TestBatchRenameFailureKeepsTheServer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("apply: %v", err)
 	}
-	if len(res.Failed) != 1 || res.Failed[0].Address != "server/web-2" {
+	if len(res.Failed) != 1 || res.Failed[0].Address != addrs.Server("web-2") {
 		t.Fatalf("failed %v, want web-2 alone", res.Failed)
 	}
 	r := b.stored(t).Lookup(addrs.Server("web-2"))

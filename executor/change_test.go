@@ -129,7 +129,7 @@ func TestStopBeforeDeleteOfAGoneServer(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("apply: %v", r.err)
 	}
-	if len(r.res.Failed) != 1 || r.res.Failed[0].Address != "server/web-2" {
+	if len(r.res.Failed) != 1 || r.res.Failed[0].Address != addrs.Server("web-2") {
 		t.Fatalf("failed %v, want the lone stop of web-2 only", r.res.Failed)
 	}
 	final := b.stored(t)

@@ -34,7 +34,7 @@ func TestWaitTimeoutFailsTheActionNotTheApply(t *testing.T) {
 	if err != nil {
 		t.Fatalf("apply: %v", err)
 	}
-	if len(res.Failed) != 1 || res.Failed[0].Address != "server/stuck" ||
+	if len(res.Failed) != 1 || res.Failed[0].Address != addrs.Server("stuck") ||
 		!strings.Contains(res.Failed[0].Err.Error(), "did not become running within 50ms") {
 		t.Fatalf("failed = %+v, want server/stuck timed out", res.Failed)
 	}

@@ -11,9 +11,9 @@
 //
 //	Build(Input) (*Plan, spec.Diagnostics)   // deterministic
 //	InventoryFingerprint(map[string]providers.InventoryResponse) string
-//	(*Plan).CheckFresh(st, fleet, fingerprint, fleetVersion) error   // wraps ErrStale
+//	(*Plan).CheckFresh(st, fleet, fingerprint, fleetVersion) error   // a *StaleError, errors.Is ErrStale
 //	Save(path, *Plan) error; Load(path) (*Plan, error)               // JSON, atomic, 0600
-//	RenderText(w, p, Style{Color}); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
+//	RenderText(w, p, style.Style); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
 //	(*Plan).SummaryLine(), HasChanges(), Applyable()
 //	Action.Symbol(), Label(), Detail(); Drift.Line(); Rollout.Line()  // the text forms, for other views
 //
@@ -48,9 +48,8 @@
 // and CheckFresh does not compare its (empty) inventory fingerprint; the
 // state lineage and serial, spec digest and fleet version are still checked.
 // So is the variables' digest (Plan.Environment, environment.go): a plan
-// made with one var file is refused when applied with other values. A saved
-// plan leaves out user data that holds a sensitive variable (file.go);
-// RestoreSensitive puts it back from the fleet once CheckFresh passed.
+// made with one var file is refused when applied with other values. The
+// saved plan's file form belongs to package planfile, not to the planner.
 //
 // Where a provider was refreshed with its catalog, the plan checks the file
 // against it before anything is created (catalog.go), each problem once per
