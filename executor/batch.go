@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -102,7 +101,7 @@ func (w *walker) takeBatch(i int, ready *[]int, halt error) *serverBatch {
 			break
 		}
 		a := w.g.nodes[j].action
-		if a.Provider != lead.Provider || a.Server.Group != lead.Server.Group || a.Server.Index != lead.Server.Index+len(run) || !alike(lead.Server, a.Server) {
+		if a.Provider != lead.Provider || a.Server.Group != lead.Server.Group || a.Server.Index != lead.Server.Index+len(run) || !lead.Server.SameBatch(a.Server) {
 			break
 		}
 		if _, held := w.held(j, halt); held {
@@ -126,15 +125,6 @@ func (w *walker) takeBatch(i int, ready *[]int, halt error) *serverBatch {
 // maxBatchAsk asks a provider for the largest batch it would make: more
 // members than any cloud creates in one call.
 const maxBatchAsk = 1 << 16
-
-// alike reports whether two members of a group differ only in name and
-// index, so one call can create both.
-func alike(a, b *spec.Server) bool {
-	x, y := *a, *b
-	x.Name, x.Index, x.Range = "", 0, spec.Range{}
-	y.Name, y.Index, y.Range = "", 0, spec.Range{}
-	return reflect.DeepEqual(x, y)
-}
 
 // createInBatch is createServer's call for a batch member: the first member
 // to get here makes the call for all, recording every member's intent

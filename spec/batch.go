@@ -1,0 +1,46 @@
+package spec
+
+import (
+	"maps"
+	"slices"
+)
+
+// BatchPerMember names the Server fields that members of one batch create
+// may differ in: one call makes them all, naming each by its own name and
+// index. Range and Fields say where the file wrote the group, which no
+// cloud call carries. Every other field must be equal (SameBatch); the
+// test that fails when a field is added to Server without being sorted
+// into one side or the other is TestSameBatchComparesEveryField.
+var BatchPerMember = []string{"Name", "Index", "Range", "Fields"}
+
+// SameBatch reports whether s and o can be created by one batch call:
+// they are equal in every field but BatchPerMember.
+func (s *Server) SameBatch(o *Server) bool {
+	return s.Group == o.Group && s.Provider == o.Provider && s.Image == o.Image &&
+		ptrEqual(s.ImageLookup, o.ImageLookup) && s.Type == o.Type && s.Zone == o.Zone &&
+		s.Network.VPC == o.Network.VPC && s.Network.Subnet == o.Network.Subnet &&
+		slices.Equal(s.Network.SecurityGroups, o.Network.SecurityGroups) && s.Network.IP == o.Network.IP &&
+		slices.Equal(s.Network.Interfaces, o.Network.Interfaces) &&
+		s.Key == o.Key && s.Power == o.Power && s.Protect == o.Protect && ptrEqual(s.RootVolume, o.RootVolume) &&
+		slices.Equal(s.Volumes, o.Volumes) && s.UserData == o.UserData && maps.Equal(s.Metadata, o.Metadata) &&
+		s.PublicIP == o.PublicIP && s.PublicNetwork == o.PublicNetwork && s.InitScript == o.InitScript &&
+		s.PlacementGroup == o.PlacementGroup && s.Billing == o.Billing && s.Description == o.Description &&
+		slices.Equal(s.Partitions, o.Partitions) && rolloutEqual(s.Rollout, o.Rollout) &&
+		s.BatchCreate == o.BatchCreate && slices.Equal(s.Ignore, o.Ignore) &&
+		s.SensitiveUserData == o.SensitiveUserData
+}
+
+// ptrEqual compares what two pointers point at; nil equals only nil.
+func ptrEqual[T comparable](a, b *T) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+func rolloutEqual(a, b *Rollout) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.MaxUnavailable == b.MaxUnavailable && a.Percent == b.Percent && ptrEqual(a.Check, b.Check)
+}
