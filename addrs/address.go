@@ -86,48 +86,46 @@ func (a Address) Renamed(from, to Address) (Address, bool) {
 
 // Compare orders addresses as their text sorts (the order of the state
 // file and of every list of addresses fleet prints), without building the
-// text: state lookups compare on every step of a binary search.
+// text: state lookups and the planner's sorts compare often.
 func Compare(a, b Address) int {
-	pa, pb := a.pieces(), b.pieces()
-	var i, j, x, y int // piece and byte within it, of a and of b
-	for {
-		for i < len(pa) && x == len(pa[i]) {
-			i, x = i+1, 0
-		}
-		for j < len(pb) && y == len(pb[j]) {
-			j, y = j+1, 0
-		}
-		switch {
-		case i == len(pa) && j == len(pb):
-			return 0
-		case i == len(pa):
-			return -1
-		case j == len(pb):
-			return 1
-		}
-		if ca, cb := pa[i][x], pb[j][y]; ca != cb {
-			if ca < cb {
-				return -1
-			}
-			return 1
-		}
-		x, y = x+1, y+1
+	switch {
+	case a.Kind != b.Kind:
+		// No kind is a prefix of another, so the kinds decide alone.
+		return strings.Compare(string(a.Kind), string(b.Kind))
+	case a.Server != b.Server:
+		return compareBefore(a, b)
 	}
+	return strings.Compare(a.Name, b.Name)
+}
+
+// compareBefore orders two volume addresses of different servers: the
+// text compares the servers, each followed by "/". Names hold no "/", so a
+// server that is a prefix of the other sorts by "/" against the other's
+// next byte; anything else falls back to the text itself.
+func compareBefore(a, b Address) int {
+	x, y := a.Server, b.Server
+	n := min(len(x), len(y))
+	if x[:n] != y[:n] {
+		return strings.Compare(x[:n], y[:n])
+	}
+	switch {
+	case len(x) < len(y) && y[n] != '/':
+		return cmpByte('/', y[n])
+	case len(y) < len(x) && x[n] != '/':
+		return cmpByte(x[n], '/')
+	}
+	return strings.Compare(a.String(), b.String())
+}
+
+func cmpByte(x, y byte) int {
+	if x < y {
+		return -1
+	}
+	return 1
 }
 
 // Less is Compare(a, b) < 0.
 func (a Address) Less(b Address) bool { return Compare(a, b) < 0 }
-
-// pieces are the parts String joins.
-func (a Address) pieces() [5]string {
-	switch {
-	case a.IsZero():
-		return [5]string{}
-	case a.Kind == KindVolume:
-		return [5]string{string(a.Kind), "/", a.Server, "/", a.Name}
-	}
-	return [5]string{string(a.Kind), "/", a.Name}
-}
 
 // Parse reads an address's text.
 func Parse(text string) (Address, error) {

@@ -108,7 +108,8 @@ func TestLessSortsAsText(t *testing.T) {
 
 func TestCompareIsTheTextOrder(t *testing.T) {
 	all := []Address{{}, Server("web-1"), Server("web-10"), Server("web-1x"), Server("web"), Volume("web-1", "data"),
-		Volume("web-1", "data2"), Volume("web", "x"), Volume("web-1x", "a"), Keypair("k"), Image("i"), Image("")}
+		Volume("web-1", "data2"), Volume("web", "x"), Volume("web-1x", "a"), Volume("web.1", "a"), Volume("web0", "a"),
+		Volume("we", "z"), Keypair("k"), Image("i"), Image("")}
 	for _, a := range all {
 		for _, b := range all {
 			want := strings.Compare(a.String(), b.String())
@@ -134,6 +135,21 @@ func FuzzParse(f *testing.F) {
 		b, err := Parse(a.String())
 		if err != nil || b != a {
 			t.Fatalf("reparse of %q = %#v, %v", text, b, err)
+		}
+	})
+}
+
+func FuzzCompare(f *testing.F) {
+	f.Add("volume/web/x", "volume/web-1/x")
+	f.Add("server/a", "volume/a/b")
+	f.Fuzz(func(t *testing.T, x, y string) {
+		a, errA := Parse(x)
+		b, errB := Parse(y)
+		if errA != nil || errB != nil {
+			return
+		}
+		if got, want := Compare(a, b), strings.Compare(x, y); got != want {
+			t.Fatalf("Compare(%q, %q) = %d, want %d", x, y, got, want)
 		}
 	})
 }

@@ -115,7 +115,7 @@ func newBuilder(in Input) *builder {
 		in:             in,
 		fleet:          fleet,
 		types:          map[string]string{},
-		cur:            map[addrs.Address]*current{},
+		cur:            make(map[addrs.Address]*current, stateSize(in.State)),
 		curByID:        map[cloudKey]*current{},
 		attached:       map[cloudRef][]*current{},
 		desiredServers: map[addrs.Address]*spec.Server{},
@@ -240,4 +240,13 @@ func sortedAddrs[V any](m map[addrs.Address]V) []addrs.Address {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
 	return keys
+}
+
+// stateSize is how many resources the state records, to size the maps
+// keyed by address once.
+func stateSize(st *state.State) int {
+	if st == nil {
+		return 0
+	}
+	return len(st.Resources)
 }

@@ -41,7 +41,7 @@ func indexInventory(inv providers.InventoryResponse) *inventoryIndex {
 		volumes:  make(map[string]*providers.Volume, len(inv.Volumes)),
 		images:   make(map[string]*providers.Image, len(inv.Images)),
 		keypairs: make(map[string]*providers.Keypair, len(inv.Keypairs)),
-		used:     map[cloudKey]bool{},
+		used:     make(map[cloudKey]bool, len(inv.Servers)+len(inv.Volumes)+len(inv.Images)+len(inv.Keypairs)),
 	}
 	for i := range inv.Servers {
 		x.servers[inv.Servers[i].ID] = &inv.Servers[i]
