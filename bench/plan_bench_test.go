@@ -63,7 +63,7 @@ func newWorld(b *testing.B, n int) *world {
 			for s := range jobs {
 				_, err := prov.Create(ctx, providers.CreateRequest{
 					Owner:  providers.Owner{Fleet: fleetName, Address: s.Address().String()},
-					Server: &providers.ServerCreate{Spec: s},
+					Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)},
 				})
 				if err != nil {
 					mu.Lock()

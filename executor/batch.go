@@ -11,7 +11,6 @@ import (
 	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -25,7 +24,7 @@ const renameHeight = -1
 // intent, events and outcome; only the call is shared.
 type serverBatch struct {
 	nodes   []int // members in index order; nodes[0] leads
-	servers []*spec.Server
+	servers []*providers.ServerSpec
 
 	once    sync.Once
 	created []providers.CreatedServer

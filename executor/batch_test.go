@@ -13,7 +13,6 @@ import (
 	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -26,7 +25,7 @@ type fakeBatcher struct {
 	batches [][]string // member names of each batch call
 }
 
-func (f *fakeBatcher) ServerBatchSize(s *spec.Server, n int) int { return min(n, f.max) }
+func (f *fakeBatcher) ServerBatchSize(s *providers.ServerSpec, n int) int { return min(n, f.max) }
 
 func (f *fakeBatcher) CreateServers(ctx context.Context, req providers.CreateServersRequest) (providers.CreateServersResponse, error) {
 	first, last := req.Servers[0], req.Servers[len(req.Servers)-1]
@@ -53,7 +52,7 @@ func (f *fakeBatcher) CreateServers(ctx context.Context, req providers.CreateSer
 
 // countGroup is the create actions of members first..last of group web;
 // edit changes a member's spec.
-func countGroup(first, last int, edit func(*spec.Server)) []planner.Action {
+func countGroup(first, last int, edit func(*providers.ServerSpec)) []planner.Action {
 	var out []planner.Action
 	for k := first; k <= last; k++ {
 		a := createServer(fmt.Sprintf("web-%d", k))
@@ -67,7 +66,7 @@ func countGroup(first, last int, edit func(*spec.Server)) []planner.Action {
 }
 
 func TestCountGroupIsCreatedInBatches(t *testing.T) {
-	acts := countGroup(1, 8, func(s *spec.Server) {
+	acts := countGroup(1, 8, func(s *providers.ServerSpec) {
 		if s.Index == 5 {
 			s.Type = "s4" // not alike: goes alone and splits the run
 		}

@@ -98,7 +98,7 @@ var targetOfPower = map[spec.Power]providers.Target{
 
 // desiredServer is what the state records of a server between its create
 // call and the first time fleet sees it.
-func desiredServer(id string, srv *spec.Server, owner providers.Owner) *providers.Server {
+func desiredServer(id string, srv *providers.ServerSpec, owner providers.Owner) *providers.Server {
 	sgs := slices.Clone(srv.Network.SecurityGroups)
 	slices.Sort(sgs)
 	return &providers.Server{

@@ -16,7 +16,7 @@ import (
 func createServer(name string, deps ...string) planner.Action {
 	return planner.Action{ID: "create server/" + name, Type: planner.Create, Kind: addrs.KindServer,
 		Address: addrs.Server(name), Provider: "p", DependsOn: deps,
-		Server: &spec.Server{Name: name, Provider: "p", Image: "ubuntu", Type: "s2", Zone: "kr-pub-a"}}
+		Server: &providers.ServerSpec{Name: name, Image: "ubuntu", Type: "s2", Zone: "kr-pub-a"}}
 }
 
 func createVolume(server, name string, deps ...string) planner.Action {

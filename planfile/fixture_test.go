@@ -50,7 +50,7 @@ func fixture() *planner.Plan {
 				Keypair:  &spec.Keypair{Name: "deploy", Provider: "ncp", PublicKeyFile: "deploy.pub", PublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFleetFleetFleet ops@example", Range: spec.Range{Filename: "fleet.yaml"}},
 				Declared: map[string]string{"public_key": "abcd"}},
 			{ID: "create server/web-1", Type: planner.Create, Kind: addrs.KindServer, Address: addrs.Server("web-1"), Provider: "ncp",
-				Server: web, Declared: map[string]string{"user_data": planner.UserDataDigest(secretUserData)},
+				Server: providers.NewServerSpec(web), Declared: map[string]string{"user_data": planner.UserDataDigest(secretUserData)},
 				Group: "web", Batch: 1, DependsOn: []string{"create keypair/deploy"}},
 			{ID: "create volume/web-1/data", Type: planner.Create, Kind: addrs.KindVolume, Address: addrs.Volume("web-1", "data"), Provider: "ncp",
 				Volume: &spec.Volume{Name: "data", Size: 100, Type: "SSD"}, ServerAddr: addrs.Server("web-1"), DependsOn: []string{"create server/web-1"}},

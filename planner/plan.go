@@ -101,22 +101,22 @@ type Action struct {
 
 	// Parameters, by Type and Kind. Addresses, not ids: resources created
 	// earlier in the same apply get their ids only at run time.
-	Server     *spec.Server      `json:"server,omitempty"`          // create server: the desired server
-	Volume     *spec.Volume      `json:"volume,omitempty"`          // create volume
-	Keypair    *spec.Keypair     `json:"keypair,omitempty"`         // create keypair
-	Image      *spec.Image       `json:"image,omitempty"`           // image
-	ServerAddr addrs.Address     `json:"server_address,omitzero"`   // volume create/attach/detach; image: the source server
-	ServerID   string            `json:"server_id,omitempty"`       // the server's cloud id when known at plan time (always for detach); "" means resolve ServerAddr from the state at run time
-	NewType    string            `json:"new_type,omitempty"`        // resize
-	NewName    string            `json:"new_name,omitempty"`        // rename: new server name
-	NewAddress addrs.Address     `json:"new_address,omitzero"`      // rename: new address
-	Protect    *bool             `json:"protect,omitempty"`         // update
-	SecGroups  []string          `json:"security_groups,omitempty"` // update: the complete new list
-	Metadata   map[string]string `json:"metadata,omitempty"`        // update: the complete new user metadata
-	VolumeSize int               `json:"volume_size,omitempty"`     // update volume: grow to this size
-	PublicIP   *bool             `json:"public_ip,omitempty"`       // update: allocate and associate (true) or release (false) the public address
-	PublicNet  string            `json:"public_network,omitempty"`  // update with PublicIP: NHN's external network, when named
-	Adopted    *AdoptedResource  `json:"adopted,omitempty"`         // adopt: what was found
+	Server     *providers.ServerSpec `json:"server,omitempty"`          // create server: the desired server
+	Volume     *spec.Volume          `json:"volume,omitempty"`          // create volume
+	Keypair    *spec.Keypair         `json:"keypair,omitempty"`         // create keypair
+	Image      *spec.Image           `json:"image,omitempty"`           // image
+	ServerAddr addrs.Address         `json:"server_address,omitzero"`   // volume create/attach/detach; image: the source server
+	ServerID   string                `json:"server_id,omitempty"`       // the server's cloud id when known at plan time (always for detach); "" means resolve ServerAddr from the state at run time
+	NewType    string                `json:"new_type,omitempty"`        // resize
+	NewName    string                `json:"new_name,omitempty"`        // rename: new server name
+	NewAddress addrs.Address         `json:"new_address,omitzero"`      // rename: new address
+	Protect    *bool                 `json:"protect,omitempty"`         // update
+	SecGroups  []string              `json:"security_groups,omitempty"` // update: the complete new list
+	Metadata   map[string]string     `json:"metadata,omitempty"`        // update: the complete new user metadata
+	VolumeSize int                   `json:"volume_size,omitempty"`     // update volume: grow to this size
+	PublicIP   *bool                 `json:"public_ip,omitempty"`       // update: allocate and associate (true) or release (false) the public address
+	PublicNet  string                `json:"public_network,omitempty"`  // update with PublicIP: NHN's external network, when named
+	Adopted    *AdoptedResource      `json:"adopted,omitempty"`         // adopt: what was found
 	// Declared is what the state records with a resource this action
 	// creates (state.Resource.Declared): the file's values the cloud does
 	// not report back, compared with the file by later plans. An adopt of

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/style"
 )
 
@@ -70,7 +70,7 @@ func (a *Action) Detail() string {
 
 // describeNewServer names what a server being created will be: its type,
 // image and zone (when the file sets one); --json has every attribute.
-func describeNewServer(s *spec.Server) string {
+func describeNewServer(s *providers.ServerSpec) string {
 	out := "type: " + s.Type + ", image: " + s.Image
 	if s.Zone != "" {
 		out += ", zone: " + s.Zone

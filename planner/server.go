@@ -79,7 +79,7 @@ func (b *builder) createServer(sp *serverPlan, replace bool) {
 	b.defaultRoot(&copyD)
 	sp.create = b.add(&Action{
 		Type: Create, Kind: addrs.KindServer, Address: sp.addr, Provider: d.Provider,
-		Server: &copyD, Group: d.Group, Replace: replace, Declared: b.recordOf(&copyD),
+		Server: providers.NewServerSpec(&copyD), Group: d.Group, Replace: replace, Declared: b.recordOf(&copyD),
 	})
 	switch desiredPower(d) {
 	case spec.PowerStopped:

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/fleet-iac/fleet/addrs"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 // ServerBatcher is implemented by providers whose cloud creates several
@@ -28,7 +27,7 @@ type ServerBatcher interface {
 	// may create, given that n consecutive alike members (s included) are
 	// waiting: 1 when s cannot be batched (fixed IP, public IP, boot from
 	// a volume, a name too long for the cloud's suffix, ...).
-	ServerBatchSize(s *spec.Server, n int) int
+	ServerBatchSize(s *ServerSpec, n int) int
 
 	// CreateServers creates the members in one call (adopting them after an
 	// ambiguous failure, as Create does) and returns one entry per member,
@@ -41,7 +40,7 @@ type ServerBatcher interface {
 // and Index.
 type CreateServersRequest struct {
 	Fleet   string
-	Servers []*spec.Server
+	Servers []*ServerSpec
 	ImageID string // as ServerCreate.ImageID
 }
 

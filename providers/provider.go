@@ -221,10 +221,11 @@ type CreateRequest struct {
 	Keypair *KeypairCreate
 }
 
-// ServerCreate is a server to create. Spec carries every field of the fleet
-// file; the ids fleet resolved before the call are beside it.
+// ServerCreate is a server to create. Spec is what the cloud needs of the
+// fleet file's server (ServerSpec); the ids fleet resolved before the call
+// are beside it.
 type ServerCreate struct {
-	Spec    *spec.Server
+	Spec    *ServerSpec
 	ImageID string // set when Spec.Image is "image/NAME": the cloud id of that image
 }
 

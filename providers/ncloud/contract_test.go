@@ -97,7 +97,7 @@ func TestSharedPollerAgainstSim(t *testing.T) {
 	for i := range n {
 		s := &spec.Server{Name: fmt.Sprintf("poll-%d", i+1), Image: fx.Image, Type: fx.Spec,
 			Network: spec.Network{VPC: fx.VPC, Subnet: fx.Subnet, SecurityGroups: []string{fx.ACG}}}
-		res, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "poll", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: s}})
+		res, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "poll", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -35,7 +35,7 @@ func TestServerActionsInListCalls(t *testing.T) {
 				g.Go(func() error {
 					s := &spec.Server{Name: fmt.Sprintf("web-%d", i+1), Image: fx.Image, Type: fx.Spec, Power: spec.PowerRunning,
 						Network: spec.Network{VPC: fx.VPC, Subnet: fx.Subnet, SecurityGroups: []string{fx.ACG}}}
-					res, err := p.Create(gctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "lists", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: s}})
+					res, err := p.Create(gctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "lists", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 					ids[i] = res.ID
 					return err
 				})

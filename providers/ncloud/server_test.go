@@ -90,7 +90,7 @@ func TestCreateServerForm(t *testing.T) {
 			f := newFake(t)
 			f.on("createServerInstances", created)
 			p := f.provider(nil)
-			res, err := p.Create(context.Background(), providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: tc.server(), ImageID: tc.imageID}})
+			res, err := p.Create(context.Background(), providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(tc.server()), ImageID: tc.imageID}})
 			if err != nil || res.ID != "26695183" {
 				t.Fatalf("Create = %+v, %v", res, err)
 			}
@@ -107,7 +107,7 @@ func TestCreateServerDefaultACG(t *testing.T) {
 	f.on("createServerInstances", ok("createServerInstances", serverList(serverJSON("7", "web-1", "", "INIT", "NULL"))))
 	s := fullServer()
 	s.Network.SecurityGroups = nil
-	if _, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Server: &providers.ServerCreate{Spec: s}}); err != nil {
+	if _, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.last("createServerInstances").Get("networkInterfaceList.1.accessControlGroupNoList.1"); got != "43" {
@@ -147,7 +147,7 @@ func TestCreateServerAmbiguous(t *testing.T) {
 			f := newFake(t)
 			f.on("createServerInstances", tc.create...)
 			f.on("getServerInstanceList", tc.lookup...)
-			res, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: fullServer()}})
+			res, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(fullServer())}})
 			if err != nil || res.ID != tc.wantID {
 				t.Fatalf("Create = %+v, %v; want id %s", res, err, tc.wantID)
 			}
@@ -164,7 +164,7 @@ func TestCreateServerAmbiguous(t *testing.T) {
 func TestCreateServerFailsWithAddress(t *testing.T) {
 	f := newFake(t)
 	f.on("createServerInstances", answer(400, `{"responseError": {"returnCode": "1401", "returnMessage": "Not found server product. Please check the product code, region, and zone."}}`))
-	_, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Server: &providers.ServerCreate{Spec: fullServer()}})
+	_, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(fullServer())}})
 	var ae *providers.APIError
 	if !errors.As(err, &ae) || ae.Code != "1401" || ae.Address != "server/web-1" {
 		t.Fatalf("err = %v, want code 1401 naming server/web-1", err)

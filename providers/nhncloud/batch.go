@@ -11,7 +11,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 var _ providers.ServerBatcher = (*Provider)(nil)
@@ -31,7 +30,7 @@ const (
 // A batch starting at member first > 1 takes at most first-1 members: its
 // raw names GROUP-1 ... GROUP-K then all stand for members before first,
 // whose declared names they can never be taken for (providers.MemberAddress).
-func (p *Provider) ServerBatchSize(s *spec.Server, n int) int {
+func (p *Provider) ServerBatchSize(s *providers.ServerSpec, n int) int {
 	if s.Index < 1 || s.Name != fmt.Sprintf("%s-%d", s.Group, s.Index) || s.Network.IP != "" {
 		return 1
 	}

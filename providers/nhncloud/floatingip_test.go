@@ -26,7 +26,7 @@ func TestPublicNetwork(t *testing.T) {
 	s := &spec.Server{Name: "pub-1", Image: fx.Image, Type: flavorName(t, p, fx.Flavor), Zone: fx.Zone, Key: "k",
 		Network: spec.Network{Subnet: fx.Subnet}, RootVolume: &spec.RootVolume{Size: 20}}
 	owner := providers.Owner{Fleet: "f", Address: s.Address().String()}
-	res, err := p.Create(ctx, providers.CreateRequest{Owner: owner, Server: &providers.ServerCreate{Spec: s}})
+	res, err := p.Create(ctx, providers.CreateRequest{Owner: owner, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func TestResizeConfirmAgainstSim(t *testing.T) {
 			defer cancel()
 			s := simServer(t, sim, p, "web-1")
 			owner := providers.Owner{Fleet: "sim", Address: s.Address().String()}
-			res, err := p.Create(ctx, providers.CreateRequest{Owner: owner, Server: &providers.ServerCreate{Spec: s}})
+			res, err := p.Create(ctx, providers.CreateRequest{Owner: owner, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -100,7 +100,7 @@ func TestSharedPollerAgainstSim(t *testing.T) {
 	ids := make([]string, n)
 	for i := range ids {
 		s := simServer(t, sim, p, fmt.Sprintf("web-%d", i+1))
-		res, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "sim", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: s}})
+		res, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "sim", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,24 +8,23 @@ import (
 	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/simcore"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 // members returns n alike members of count group group, first at index
 // first, built from the Env's server.
-func members(e Env, group string, first, n int) []*spec.Server {
-	out := make([]*spec.Server, n)
+func members(e Env, group string, first, n int) []*providers.ServerSpec {
+	out := make([]*providers.ServerSpec, n)
 	for i := range out {
 		s := e.Server(fmt.Sprintf("%s-%d", group, first+i))
 		s.Group, s.Index, s.BatchCreate = group, first+i, true
-		out[i] = s
+		out[i] = providers.NewServerSpec(s)
 	}
 	return out
 }
 
 // createMembers creates ms in as few batches as the provider allows and
 // returns what it created, in order, and the calls it cost.
-func createMembers(t *testing.T, ctx context.Context, e Env, b providers.ServerBatcher, ms []*spec.Server) ([]providers.CreatedServer, int) {
+func createMembers(t *testing.T, ctx context.Context, e Env, b providers.ServerBatcher, ms []*providers.ServerSpec) ([]providers.CreatedServer, int) {
 	t.Helper()
 	var out []providers.CreatedServer
 	calls := 0

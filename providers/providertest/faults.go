@@ -45,7 +45,7 @@ func testCreateErrorAfter(t *testing.T, ctx context.Context, e Env) {
 func testBuildFails(t *testing.T, ctx context.Context, e Env) {
 	s := e.Server("pt-fail")
 	e.SetBehaviour(simcore.Behaviour{FailBuild: []string{s.Name}})
-	res, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: owner(e, s), Server: &providers.ServerCreate{Spec: s}})
+	res, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: owner(e, s), Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}

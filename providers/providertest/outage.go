@@ -68,7 +68,7 @@ func testOutage(o outage) func(t *testing.T, ctx context.Context, e Env) {
 			t.Skip("the harness cannot refuse connections")
 		}
 		s := e.Server("pt-outage")
-		res, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: owner(e, s), Server: &providers.ServerCreate{Spec: s}})
+		res, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: owner(e, s), Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 		if err != nil {
 			t.Fatalf("create: %v", err)
 		}

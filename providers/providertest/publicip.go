@@ -77,7 +77,7 @@ func testPublicIP(t *testing.T, ctx context.Context, e Env) {
 	// A replacement holds an address tagged for the same address; deleting
 	// the replaced server must leave it.
 	r := e.Server("pt-pip-new")
-	created, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: r}})
+	created, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(r)}})
 	if err != nil {
 		t.Fatalf("create the replacement: %v", err)
 	}

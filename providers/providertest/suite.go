@@ -62,14 +62,14 @@ func Run(t *testing.T, h Harness) {
 }
 
 // owner is the tag of a server the suite creates.
-func owner(e Env, s *spec.Server) providers.Owner {
+func owner(e Env, s interface{ Address() addrs.Address }) providers.Owner {
 	return providers.Owner{Fleet: e.Fleet, Address: s.Address().String()}
 }
 
 // createServer creates a server and waits until it runs.
 func createServer(t *testing.T, ctx context.Context, e Env, s *spec.Server) string {
 	t.Helper()
-	res, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: owner(e, s), Server: &providers.ServerCreate{Spec: s}})
+	res, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: owner(e, s), Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 	if err != nil {
 		t.Fatalf("create %s: %v", s.Address(), err)
 	}
