@@ -11,7 +11,8 @@ import (
 
 // Difference is the first way in which the actions of saved differ from
 // those of now (the same fleet planned again, encoded by Encode), in plan
-// order, or "" when they are equal. It reads like
+// order, then the first way in which what it shows besides them differs
+// (sections), or "" when they are equal. It reads like
 // `resize server/web-1: new_type is s4-g2-s50 in the saved plan, s2-g2-s50 now`.
 //
 // Every field of every action counts, explanations too (a saved plan's
@@ -46,6 +47,52 @@ func Difference(saved, now *Plan) string {
 			return n.ID + " is planned now, not in the saved plan"
 		default:
 			return fmt.Sprintf("the saved plan runs %s as step %d, where %s comes now", s.ID, i+1, n.ID)
+		}
+	}
+	return sectionDifference(saved, now)
+}
+
+// sections are what a saved plan shows a reviewer besides its actions
+// (fleet show PLAN renders them all): the summary line, what names
+// resolved to, the rollouts' batches, what is left alone, and what the
+// refresh found. They are compared too, so that an edited summary ("Plan:
+// 0 to delete") or lookup cannot tell a reviewer something other than
+// what runs. What the refresh found (drift, interrupted operations,
+// existing resources) follows the cloud, so on a plan that waits for a
+// resource in transition it is left out, as the inventory check is.
+type sections struct {
+	Refreshed   bool                  `json:"refreshed"`
+	Summary     planner.Summary       `json:"summary"`
+	Lookups     []planner.Lookup      `json:"lookups"`
+	Rollouts    []planner.Rollout     `json:"rollouts"`
+	Ignored     []planner.Ignored     `json:"ignored"`
+	Drift       []planner.Drift       `json:"drift"`
+	Interrupted []planner.Interrupted `json:"interrupted"`
+	Existing    []planner.Existing    `json:"existing"`
+}
+
+func sectionsOf(p *Plan, refreshFound bool) sections {
+	// The file leaves empty lists out: none and empty are the same.
+	out := sections{Refreshed: p.Refreshed, Summary: p.Summary, Lookups: orNil(p.Lookups), Rollouts: orNil(p.Rollouts), Ignored: orNil(p.Ignored)}
+	if refreshFound {
+		out.Drift, out.Interrupted, out.Existing = orNil(p.Drift), orNil(p.Interrupted), orNil(p.Existing)
+	}
+	return out
+}
+
+func orNil[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func sectionDifference(saved, now *Plan) string {
+	waits := saved.Waits()
+	s, n := flatten(sectionsOf(saved, !waits)), flatten(sectionsOf(now, !waits))
+	for _, path := range s.order {
+		if was, is := s.values[path], n.values[path]; was != is {
+			return fmt.Sprintf("%s is %s in the saved plan, %s now", path, shown(was), shown(is))
 		}
 	}
 	return ""
@@ -100,10 +147,12 @@ type flat struct {
 	values map[string]string
 }
 
-func fields(a *Action) flat {
+func fields(a *Action) flat { return flatten(a) }
+
+// flatten is v (plain data, whose encoding cannot fail) as a flat.
+func flatten(v any) flat {
 	f := flat{values: map[string]string{}}
-	// An Action is plain data: encoding it cannot fail.
-	data, _ := json.Marshal(a)
+	data, _ := json.Marshal(v)
 	f.add("", data)
 	return f
 }
@@ -132,10 +181,10 @@ func (f *flat) add(prefix string, raw json.RawMessage) {
 }
 
 // shown is a compact JSON value for the message: a string without its
-// quotes, a missing one as (none), a long one cut short in the middle.
+// quotes, a missing or null one as (none), a long one cut short in the middle.
 func shown(v string) string {
 	switch {
-	case v == "":
+	case v == "" || v == "null":
 		return "(none)"
 	case strings.HasPrefix(v, `"`):
 		var s string
