@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/fleet-iac/fleet/planner"
@@ -62,6 +63,7 @@ func Difference(saved, now *Plan) string {
 // resource in transition it is left out, as the inventory check is.
 type sections struct {
 	Refreshed   bool                  `json:"refreshed"`
+	Environment *environment          `json:"environment"`
 	Summary     planner.Summary       `json:"summary"`
 	Lookups     []planner.Lookup      `json:"lookups"`
 	Rollouts    []planner.Rollout     `json:"rollouts"`
@@ -73,9 +75,44 @@ type sections struct {
 
 func sectionsOf(p *Plan, refreshFound bool) sections {
 	// The file leaves empty lists out: none and empty are the same.
-	out := sections{Refreshed: p.Refreshed, Summary: p.Summary, Lookups: orNil(p.Lookups), Rollouts: orNil(p.Rollouts), Ignored: orNil(p.Ignored)}
+	out := sections{Refreshed: p.Refreshed, Environment: environmentOf(p.Environment), Summary: p.Summary,
+		Lookups: orNil(p.Lookups), Rollouts: orNil(p.Rollouts), Ignored: orNil(p.Ignored)}
 	if refreshFound {
 		out.Drift, out.Interrupted, out.Existing = orNil(p.Drift), orNil(p.Interrupted), orNil(p.Existing)
+	}
+	return out
+}
+
+// environment is the plan's environment as it is compared: where the
+// state is and the variables' values, which show PLAN puts before the
+// actions ("state fleet-prod.lock"). The var files' names and each value's
+// source are left out, and a local state is compared by its file's name:
+// apply reads the fleet and var files by the absolute paths the plan
+// names, where the plan wrote them as given, so the state's path is
+// absolute now where it was relative then.
+type environment struct {
+	State           string     `json:"state"`
+	StateBackend    string     `json:"state_backend"`
+	VariablesDigest string     `json:"variables_digest"`
+	Variables       []variable `json:"variables"`
+}
+
+type variable struct {
+	Name      string `json:"name"`
+	Value     any    `json:"value"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+}
+
+func environmentOf(e *planner.Environment) *environment {
+	if e == nil {
+		return nil
+	}
+	out := &environment{State: e.State, StateBackend: e.StateBackend, VariablesDigest: e.VariablesDigest}
+	if e.StateBackend != "postgres" {
+		out.State = filepath.Base(e.State)
+	}
+	for _, v := range e.Variables {
+		out.Variables = append(out.Variables, variable{Name: v.Name, Value: v.Value, Sensitive: v.Sensitive})
 	}
 	return out
 }

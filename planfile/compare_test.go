@@ -61,6 +61,10 @@ func TestDifference(t *testing.T) {
 			want: `lookups is [{"group":"web","field":"image","name":"ubuntu-22.04","id":"SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050"}] in the saved plan, [{"group":"web","field":"image","name":"ubuntu-20.04","id":"SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050"}] now`},
 		"edited rollout": {edit: func(p *Plan) { p.Rollouts[0].MaxUnavailable = 5 },
 			want: `rollouts is [{"group":"web","max_unavailable":5,"batches":1,"servers":1}] in the saved plan, [{"group":"web","max_unavailable":1,"batches":1,"servers":1}] now`},
+		"edited environment": {edit: func(p *Plan) { p.Environment.State = "fleet-dev.lock" },
+			want: "environment.state is fleet-dev.lock in the saved plan, fleet.lock now"},
+		// Apply reads the var files by the absolute paths the plan names.
+		"var files as given": {edit: func(p *Plan) { p.Environment.VarFiles = []string{"/w/env/prod.yaml"} }, want: ""},
 		"refreshed cleared": {edit: func(p *Plan) { p.Refreshed = false },
 			want: "refreshed is false in the saved plan, true now"},
 		// The fixture waits for a resource in transition: what the refresh
