@@ -181,7 +181,7 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 	}
 	plan, diags := planner.Build(planner.Input{
 		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Replace: o.replace, SkipChecks: o.skipChecks, Destroy: o.destroy, FleetVersion: version,
-		Now: time.Now(),
+		Now: time.Now(), Batchers: ws.batchers(),
 	})
 	if len(diags) > 0 {
 		ws.io.report(diags, ws.sources, ws.ui.color)

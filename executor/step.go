@@ -31,6 +31,9 @@ type step struct {
 	n    *node
 	a    *planner.Action
 	prov providers.Provider
+	// parent is the batch create a member's sub-step settles for: the
+	// member has its own intents and state, and reports as the batch.
+	parent *step
 
 	mu      sync.Mutex // guards the fields below against the still-running timer
 	started bool
@@ -86,6 +89,10 @@ func haltReason(ctx context.Context) error {
 // begin reports the action as started, once, and arms the still-running
 // reports.
 func (s *step) begin() {
+	if s.parent != nil {
+		s.parent.begin()
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.started {

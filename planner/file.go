@@ -57,26 +57,45 @@ func withoutSensitive(p *Plan) *Plan {
 	out := *p
 	out.Actions = append([]Action(nil), p.Actions...)
 	for i := range out.Actions {
-		if s := out.Actions[i].Server; s != nil && s.SensitiveUserData {
-			c := *s
-			c.UserData = ""
-			out.Actions[i].Server = &c
+		a := &out.Actions[i]
+		a.Server = withoutUserData(a.Server)
+		if a.IsBatch() {
+			a.Members = append([]BatchMember(nil), a.Members...)
+			for k := range a.Members {
+				a.Members[k].Server = withoutUserData(a.Members[k].Server)
+			}
 		}
 	}
 	return &out
+}
+
+// withoutUserData is s without its user data when that holds a sensitive
+// variable, s itself otherwise.
+func withoutUserData(s *spec.Server) *spec.Server {
+	if s == nil || !s.SensitiveUserData {
+		return s
+	}
+	c := *s
+	c.UserData = ""
+	return &c
 }
 
 // RestoreSensitive puts back into a saved plan the user data Save left
 // out, from the fleet it is applied with; CheckFresh has made sure the
 // fleet files and the variables are the ones it was made with.
 func (p *Plan) RestoreSensitive(f *spec.Fleet) {
-	for i := range p.Actions {
-		s := p.Actions[i].Server
+	restore := func(s *spec.Server) {
 		if s == nil || !s.SensitiveUserData {
-			continue
+			return
 		}
 		if d := f.Server(s.Name); d != nil {
 			s.UserData = d.UserData
+		}
+	}
+	for i := range p.Actions {
+		restore(p.Actions[i].Server)
+		for _, m := range p.Actions[i].Members {
+			restore(m.Server)
 		}
 	}
 }
