@@ -47,7 +47,6 @@ func (s *step) createBatch() (string, error) {
 	// ambiguous failure the provider resolved by adopting what it found):
 	// each member found goes on, each missing one fails.
 	errs := make([]error, len(members))
-	ids := make([]string, len(members))
 	var wg sync.WaitGroup
 	for k, m := range members {
 		if k >= len(created) || created[k].ID == "" {
@@ -61,11 +60,13 @@ func (s *step) createBatch() (string, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ids[k], errs[k] = m.settleCreated(created[k])
+			_, errs[k] = m.settleCreated(created[k])
 		}()
 	}
 	wg.Wait()
-	return strings.Join(ids, ","), errors.Join(errs...)
+	// No one cloud id: each member's is in the state, and apply's closing
+	// table lists them.
+	return "", errors.Join(errs...)
 }
 
 // member is the sub-step that settles one member of the batch create: it

@@ -173,7 +173,7 @@ func (b *builder) addBatch(members []*Action, sizer providers.ServerBatchSizer, 
 			Type: Rename, Kind: providers.KindServer, Address: m.Address, Provider: m.Provider,
 			NewName: m.Server.Name, NewAddress: m.Address, Group: m.Group, DependsOn: []string{id},
 			Changes: []FieldChange{{Path: "name", From: cloudName, To: m.Server.Name}},
-			Reason:  "the batch create names it " + cloudName,
+			Reason:  "named by the batch create",
 		}
 		rename.ID = string(Rename) + " " + m.Address
 		if b.byID[rename.ID] != nil {
