@@ -174,6 +174,20 @@
 // takes other servers only up to the limit minus those already down;
 // Rollout.Down counts them. Plan.Rollouts lists "rollout web: 3 batches of 2".
 //
+// # Batch creates
+//
+// Where a provider creates several members of a count group in one call
+// (Input.Batchers, a providers.ServerBatchSizer), runs of consecutive
+// member creates that are alike but for their names (one function, alike)
+// and wait for the same actions become one create action whose Members
+// are the servers and whose Address is their group tag
+// (server/web-[1-20]); members in a rollout batch or a replacement go
+// alone. Each member the cloud names otherwise (BatchMemberName) gets a
+// rename action after the batch, and what waited for a member's create
+// waits for its batch and its rename. So the plan lists every call apply
+// makes; the text shows "+ server/web-1 … web-20  create  one call for 20
+// servers, …", and the summary counts the members.
+//
 // # Protect
 //
 // A server with protect: true in the fleet file (or protected in the cloud or

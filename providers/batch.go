@@ -19,8 +19,9 @@ import (
 // but for their names. The cloud names the members itself (NCP NAME-011,
 // NHN NAME-1 ... in every batch), so every member carries the group tag
 // (GroupTag) and its address is read back from its name (ParseGroupTag,
-// MemberAddress); the executor then renames each member whose cloud name is
-// not its declared one. A run killed between the two leaves a name the next
+// MemberAddress). The planner decides the batches and, from
+// BatchMemberName, plans a rename for each member whose cloud name is not
+// its declared one. A run killed between the two leaves a name the next
 // plan corrects with a rename.
 type ServerBatcher interface {
 	ServerBatchSizer
