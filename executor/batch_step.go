@@ -64,6 +64,11 @@ func (s *step) createBatch() (string, error) {
 		}()
 	}
 	wg.Wait()
+	for _, err := range errs {
+		if err == nil {
+			s.settled++
+		}
+	}
 	// No one cloud id: each member's is in the state, and apply's closing
 	// table lists them.
 	return "", errors.Join(errs...)

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -320,6 +321,42 @@ func TestBatchRenameFailureKeepsTheServer(t *testing.T) {
 	r := b.stored(t).Lookup("server/web-2")
 	if r == nil || r.ID != "id-server/web-2" || r.Server.Name != "web-002" {
 		t.Errorf("web-2 recorded as %+v, want its id under the cloud's name web-002", r)
+	}
+}
+
+// TestBatchMemberThatDoesNotComeUp: a member that does not reach running
+// fails its batch create, and so the renames after it wait for the next
+// plan; the members that came up are recorded, count as created, and leave
+// no intent, while the failed one keeps its id and its intent.
+func TestBatchMemberThatDoesNotComeUp(t *testing.T) {
+	b := &memBackend{}
+	prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: 3}
+	prov.WaitF = func(ctx context.Context, req providers.WaitRequest) (providers.WaitResponse, error) {
+		if req.Address == "server/web-2" {
+			return providers.WaitResponse{}, errors.New("went to ERROR")
+		}
+		return providers.WaitResponse{}, nil
+	}
+	res, err := Apply(context.Background(), Options{Plan: countPlan(t, prov, 1, 3, nil), Providers: map[string]providers.Provider{"p": prov},
+		Backend: b, State: &state.State{}, Parallelism: 2, Observer: &recorder{}})
+	if err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	if len(res.Failed) != 1 || res.Failed[0].ActionID != "create server/web-[1-3]" || !strings.Contains(res.Failed[0].Err.Error(), "server/web-2") {
+		t.Fatalf("failed %v, want the batch create, naming web-2", res.Failed)
+	}
+	if got, want := res.Tally.String(), "Apply: 2 created, 1 failed, 3 skipped."; got != want {
+		t.Errorf("tally %q, want %q", got, want)
+	}
+	st := b.stored(t)
+	for k := 1; k <= 3; k++ {
+		addr := fmt.Sprintf("server/web-%d", k)
+		if r := st.Lookup(addr); r == nil || r.ID != "id-"+addr {
+			t.Errorf("%s recorded as %+v", addr, r)
+		}
+	}
+	if len(st.Intents) != 1 || st.Intents[0].Address != "server/web-2" || st.Intents[0].Action != "create server/web-2" {
+		t.Errorf("intents %+v, want web-2's create alone", st.Intents)
 	}
 }
 

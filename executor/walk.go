@@ -32,6 +32,9 @@ type finished struct {
 	cloudID  string
 	elapsed  time.Duration
 	stateErr error // the state could not be saved: start nothing more
+	// settled counts the members of a batch create that did not succeed
+	// as a whole but are created and running all the same.
+	settled int
 }
 
 // walker runs one apply. The walk loop alone decides what starts and
@@ -119,8 +122,14 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 		i := f.node
 		w.out[i], w.why[i], w.cause[i] = f.out, f.err, f.cause
 		if a := nodes[i].action; a != nil {
-			for range a.Servers() { // a batch create of 20 is 20 servers created
-				res.Tally.add(f.out, a.Type)
+			// A batch create of 20 is 20 servers created; when it fails,
+			// its members that are up count as created all the same.
+			for k := range a.Servers() {
+				out := f.out
+				if k < f.settled {
+					out = outSucceeded
+				}
+				res.Tally.add(out, a.Type)
 			}
 			if f.out == outFailed {
 				res.Failed = append(res.Failed, Failure{ActionID: a.ID, Address: a.Address, Err: f.err})
