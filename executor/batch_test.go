@@ -382,16 +382,17 @@ func TestBatchesStartAtTheLowestIndex(t *testing.T) {
 }
 
 // BenchmarkWalkCountGroup walks the creates of one 10,000-member count group
-// with instant calls, batched 20 at a time or not at all (a provider that
-// batches none of them, as the default does for NCP members 1-99): the
-// executor's own cost of walking a planned group, per apply (the planner
-// decides the batches now).
+// with instant calls, batched 20 at a time (500 batch creates and 10,000
+// renames, as the planner plans them for NCP's names) or not at all (a
+// provider that batches none of them, as the default does for NCP members
+// 1-99): the executor's own cost, per apply. The servers are as small as
+// before the planner decided batches, so the figures compare.
 //
 //	go test -run '^$' -bench WalkCountGroup -benchtime 3x ./executor
 func BenchmarkWalkCountGroup(b *testing.B) {
 	for _, most := range []int{20, 1} {
 		b.Run(fmt.Sprintf("batches-of-%d", most), func(b *testing.B) {
-			plan := countPlan(b, &fakeBatcher{max: most}, 1, 10000, nil)
+			plan := newPlan(handBatched(10000, most)...)
 			b.ResetTimer()
 			for range b.N {
 				prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: most}
@@ -403,4 +404,35 @@ func BenchmarkWalkCountGroup(b *testing.B) {
 			}
 		})
 	}
+}
+
+// handBatched is what the planner plans for members 1..n of group web
+// (createServer's small servers) on a cloud that creates size per call and
+// names them web-00K: batch creates, each member renamed after its batch.
+func handBatched(n, size int) []planner.Action {
+	var out []planner.Action
+	for first := 1; first <= n; first += size {
+		last := min(first+size-1, n)
+		var members []planner.BatchMember
+		for k := first; k <= last; k++ {
+			a := createServer(fmt.Sprintf("web-%d", k))
+			a.Server.Group, a.Server.Index = "web", k
+			if size == 1 {
+				out = append(out, a)
+				continue
+			}
+			members = append(members, planner.BatchMember{Address: a.Address, Server: a.Server})
+		}
+		if size == 1 {
+			continue
+		}
+		id := fmt.Sprintf("create server/web-[%d-%d]", first, last)
+		out = append(out, planner.Action{ID: id, Type: planner.Create, Kind: providers.KindServer,
+			Address: fmt.Sprintf("server/web-[%d-%d]", first, last), Provider: "p", Group: "web", Members: members})
+		for _, m := range members {
+			out = append(out, planner.Action{ID: "rename " + m.Address, Type: planner.Rename, Kind: providers.KindServer,
+				Address: m.Address, Provider: "p", NewName: m.Server.Name, NewAddress: m.Address, DependsOn: []string{id}})
+		}
+	}
+	return out
 }

@@ -43,6 +43,12 @@ func (s *step) rename() (string, error) {
 			r.Server = cloneServer(r.Server)
 			r.Server.Name, r.Server.Owner = s.a.NewName, to
 		}
+		if s.a.NewAddress == s.a.Address {
+			// A name only (a batch member's): nothing moves, and a large
+			// batch must not pay a scan of the state per member.
+			st.Put(r)
+			return
+		}
 		st.Remove(s.a.Address)
 		st.Put(r)
 		// The server's volumes move with it: volume/FROM/x becomes volume/TO/x,
