@@ -64,8 +64,11 @@ func (b *builder) planBatches() {
 			lead := members[0]
 			most := sizer.ServerBatchSize(lead.Server, maxBatchAsk)
 			n := 1
-			for n < len(members) && n < most && members[n].Server.Index == lead.Server.Index+n && b.sameCall(lead, members[n]) {
-				n++
+			if most > 1 {
+				deps := b.depSet(lead)
+				for n < len(members) && n < most && members[n].Server.Index == lead.Server.Index+n && b.sameCall(lead, deps, members[n]) {
+					n++
+				}
 			}
 			n = min(n, sizer.ServerBatchSize(lead.Server, n))
 			if n >= 2 {
@@ -89,6 +92,9 @@ func (b *builder) planBatches() {
 	// What waited for a member's create waits for its batch, and for the
 	// rename that gives it its declared name, as it did for its create.
 	for _, a := range b.actions {
+		if !slices.ContainsFunc(a.DependsOn, func(d string) bool { _, ok := merged[d]; return ok }) {
+			continue
+		}
 		var deps []string
 		for _, d := range a.DependsOn {
 			batch, ok := merged[d]
@@ -122,9 +128,9 @@ func (b *builder) batchable(a *Action) bool {
 }
 
 // sameCall reports whether member y can share lead's create call: alike
-// but for their names, and waiting for the same actions.
-func (b *builder) sameCall(lead, y *Action) bool {
-	return alike(lead.Server, y.Server) && slices.Equal(b.depSet(lead), b.depSet(y))
+// but for their names, and waiting for the same actions (leadDeps).
+func (b *builder) sameCall(lead *Action, leadDeps []string, y *Action) bool {
+	return alike(lead.Server, y.Server) && slices.Equal(leadDeps, b.depSet(y))
 }
 
 // depSet is a's dependencies as finish will keep them: known, sorted, once.

@@ -141,3 +141,27 @@ func TestBatchFollowsTargets(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkBuild10kCreate plans benchFleet's 10,000 servers from nothing,
+// with the clouds' batch rules (NCP's web 1-99 and NHN's db 11 on renamed)
+// and without: the cost of deciding the batches.
+//
+//	go test -run '^$' -bench Build10kCreate -benchtime 3x ./planner
+func BenchmarkBuild10kCreate(b *testing.B) {
+	for name, batchers := range map[string]map[string]providers.ServerBatchSizer{"batched": cloudBatchers(), "alone": nil} {
+		b.Run(name, func(b *testing.B) {
+			in := Input{Fleet: benchFleet(false), Inventory: withCatalog(emptyInventory()), Batchers: batchers}
+			p, diags := Build(in)
+			if diags.HasErrors() {
+				b.Fatal(renderDiags(diags))
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				Build(in)
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(len(p.Actions)), "actions")
+		})
+	}
+}
