@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -71,7 +70,9 @@ func endingEvents(c *cli.Context, s *Streams, err error) error {
 			diags = append(diags, errorDiagnostic(err))
 		}
 		diags.Sort()
-		writeErroredEvent(s, diags)
+		ev := erroredEvent{Diagnostics: diags}
+		ev.Address, ev.Code = failedOn(err, diags)
+		writeErroredEvent(s, ev)
 	}
 	return err
 }
@@ -83,14 +84,16 @@ type erroredEvent struct {
 	Event         string            `json:"event"`
 	Time          string            `json:"time"`
 	Error         string            `json:"error"`
+	Address       string            `json:"address,omitempty"` // what it concerns, when one resource
+	Code          string            `json:"code,omitempty"`    // the cloud's own code, when a cloud refused a call
 	Diagnostics   []spec.Diagnostic `json:"diagnostics"`
 	Done          int               `json:"done"`
 	Total         int               `json:"total"`
 }
 
-func writeErroredEvent(s *Streams, diags spec.Diagnostics) {
-	ev := erroredEvent{FormatVersion: jsonFormatVersion, Event: "apply_errored", Time: time.Now().UTC().Format(time.RFC3339Nano), Diagnostics: diags}
-	for _, d := range diags {
+func writeErroredEvent(s *Streams, ev erroredEvent) {
+	ev.FormatVersion, ev.Event, ev.Time = jsonFormatVersion, "apply_errored", time.Now().UTC().Format(time.RFC3339Nano)
+	for _, d := range ev.Diagnostics {
 		if d.Severity == spec.SeverityError {
 			ev.Error = d.Summary
 			break
@@ -180,7 +183,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			return err
 		}
 		if !c.Bool("json") {
-			if err := planner.RenderText(s.Out, plan, planner.Style{Color: u.color}); err != nil {
+			if err := planner.RenderText(s.Out, plan, u.style); err != nil {
 				return err
 			}
 		}
@@ -188,7 +191,9 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			if len(st.Intents) == 0 {
 				if c.Bool("json") {
 					// a program reading the events learns that the run ended
-					executor.NewJSONObserver(s.Out).Observe(executor.Event{Kind: executor.ApplyFinished, Time: time.Now(), Tally: &executor.Tally{}})
+					obs := executor.NewJSONObserver(s.Out)
+					obs.Operation = opTitle(operation)
+					obs.Observe(executor.Event{Kind: executor.ApplyFinished, Time: time.Now(), Tally: &executor.Tally{}})
 					s.eventsEnded = true
 				}
 				return nil
@@ -229,7 +234,11 @@ func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path st
 		return nil, err
 	}
 	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), version); err != nil {
-		return nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan "+fileFlags(files)+varFileFlags(ws.io.vars.Files)+"--out "+shellQuote(path)+"\" and apply that.")
+		var stale *planner.StaleError
+		if !errors.As(err, &stale) {
+			return nil, err
+		}
+		return nil, userError("Saved plan is stale", stale.Reason()+"\n\nMake a new plan with \"fleet plan "+fileFlags(files)+varFileFlags(ws.io.vars.Files)+"--out "+shellQuote(path)+"\" and apply that.")
 	}
 	return st, nil
 }
@@ -237,9 +246,11 @@ func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path st
 func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, waitTimeout time.Duration, jsonEvents bool) error {
 	var obs executor.Observer
 	if jsonEvents {
-		obs = executor.NewJSONObserver(ws.io.Out)
+		jo := executor.NewJSONObserver(ws.io.Out)
+		jo.Operation = opTitle(ws.op())
+		obs = jo
 	} else {
-		obs = executor.NewTextObserver(ws.io.Out, executor.Style{Color: ws.ui.color})
+		obs = executor.NewTextObserver(ws.io.Out, ws.ui.style)
 	}
 	opts := executor.Options{
 		Plan: plan, Providers: ws.providers, Backend: ws.backend, State: st,
@@ -268,11 +279,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 		return interrupted(ws.op(), ws.intentsNow())
 	}
 	if !jsonEvents {
-		tally := res.Tally.String()
-		if op := ws.op(); op != "apply" {
-			tally = strings.ToUpper(op[:1]) + op[1:] + strings.TrimPrefix(tally, "Apply")
-		}
-		fmt.Fprintf(ws.io.Out, "\n%s\n", tally)
+		fmt.Fprintf(ws.io.Out, "\n%s\n", res.Tally.Summary(opTitle(ws.op())))
 		reportThrottling(ws.io.Out, ws.providers)
 		if ws.op() == "apply" && err == nil {
 			ws.writeChangedServers(ctx, plan)
@@ -286,11 +293,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 	}
 	if len(res.Failed) > 0 {
 		for _, f := range res.Failed {
-			msg := f.Err.Error()
-			if !strings.HasPrefix(msg, f.Address) {
-				msg = f.Address + ": " + msg // provider errors usually name the address already
-			}
-			fmt.Fprintf(ws.io.Err, "Error: %s\n", msg)
+			printError(ws.io.Err, f, ws.ui.style)
 		}
 		return exitCode(ExitError)
 	}

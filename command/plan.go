@@ -184,14 +184,14 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 		Now: time.Now(), Batchers: ws.batchers(),
 	})
 	if len(diags) > 0 {
-		ws.io.report(diags, ws.sources, ws.ui.color)
+		ws.io.report(diags, ws.sources, ws.ui.style)
 	}
 	if diags.HasErrors() {
 		ws.failedPlan = plan
 		// A failed plan shows only its diagnostics; one blocked by protect
 		// still shows what it would do.
 		if plan != nil && !plan.Failed && len(plan.Actions) > 0 && !ws.machineOutput {
-			planner.RenderText(ws.io.Out, plan, planner.Style{Color: ws.ui.color})
+			planner.RenderText(ws.io.Out, plan, ws.ui.style)
 		}
 		return nil, nil, exitCode(ExitError)
 	}
@@ -208,7 +208,7 @@ func (ws *workspace) refreshIf(ctx context.Context, refresh bool, st *state.Stat
 func renderPlan(s *Streams, u ui, plan *planner.Plan, format string) error {
 	switch format {
 	case formatHuman, "":
-		return planner.RenderText(s.Out, plan, planner.Style{Color: u.color})
+		return planner.RenderText(s.Out, plan, u.style)
 	case formatJSON:
 		return planner.RenderJSON(s.Out, plan)
 	case formatMarkdown:

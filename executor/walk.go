@@ -132,7 +132,9 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 				res.Tally.add(out, a.Type)
 			}
 			if f.out == outFailed {
-				res.Failed = append(res.Failed, Failure{ActionID: a.ID, Address: a.Address, Err: f.err})
+				fail := newFailure(a, f.err)
+				res.Failed = append(res.Failed, fail)
+				f.err = fail // the event carries it typed
 			}
 			w.emit(Event{Kind: kindOf[f.out], ActionID: a.ID, Address: a.Address, Type: a.Type,
 				CloudID: f.cloudID, Elapsed: f.elapsed, Err: f.err, Cause: f.cause})

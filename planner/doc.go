@@ -11,9 +11,9 @@
 //
 //	Build(Input) (*Plan, spec.Diagnostics)   // deterministic
 //	InventoryFingerprint(map[string]providers.InventoryResponse) string
-//	(*Plan).CheckFresh(st, fleet, fingerprint, fleetVersion) error   // wraps ErrStale
+//	(*Plan).CheckFresh(st, fleet, fingerprint, fleetVersion) error   // a *StaleError, errors.Is ErrStale
 //	Save(path, *Plan) error; Load(path) (*Plan, error)               // JSON, atomic, 0600
-//	RenderText(w, p, Style{Color}); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
+//	RenderText(w, p, style.Style); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
 //	(*Plan).SummaryLine(), HasChanges(), Applyable()
 //	Action.Symbol(), Label(), Detail(); Drift.Line(); Rollout.Line()  // the text forms, for other views
 //

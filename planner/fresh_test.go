@@ -146,6 +146,10 @@ func TestCheckFresh(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), "saved plan is stale: ") {
 				t.Errorf("error %q", err)
 			}
+			var stale *StaleError
+			if !errors.As(err, &stale) || len(stale.Moved) == 0 || err.Error() != "saved plan is stale: "+stale.Reason() {
+				t.Errorf("error %q is not a *StaleError naming what moved", err)
+			}
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not mention %q", err, w)
