@@ -15,7 +15,8 @@
 //	Save(path, *Plan) error; Load(path) (*Plan, error)               // JSON, atomic, 0600
 //	RenderText(w, p, style.Style); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
 //	(*Plan).SummaryLine(), HasChanges(), Applyable()
-//	Action.Symbol(), Label(), Detail(); Drift.Line(); Rollout.Line()  // the text forms, for other views
+//	Action.Symbol(), Label(), Detail(), Shown(); Drift.Line(); Rollout.Line()  // the text forms, for other views
+//	Action.IsBatch(), Servers()   // a batch create: one call for its Members
 //
 // Build returns a plan even when its diagnostics hold errors (a blocked
 // protected server, a cycle, a type the catalog does not offer, a --target
