@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleet-iac/fleet/executor"
+	"github.com/fleet-iac/fleet/planfile"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -131,7 +132,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			fmt.Sprintf("Re-run with --auto-approve (\"fleet %s %s--auto-approve\"), or save a plan with \"fleet plan %s--out PLAN\" and run \"fleet apply %sPLAN\".", operation, f, f, f))
 	}
 	files := c.StringSlice("file")
-	var saved *planner.Plan
+	var saved *planfile.Plan
 	if planFile != "" {
 		if len(c.StringSlice("target")) > 0 {
 			return userError("--target does not apply to a saved plan",
@@ -142,8 +143,8 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 				"A saved plan is applied exactly as it was made. Make it with \"fleet plan "+fileFlags(c.StringSlice("file"))+"--replace ADDR --out PLAN\" instead.")
 		}
 		var err error
-		if saved, err = planner.Load(planFile); err != nil {
-			return userError(fmt.Sprintf("cannot read saved plan %s", planFile), err.Error())
+		if saved, err = loadSavedPlan(planFile, files); err != nil {
+			return err
 		}
 		if len(files) == 0 {
 			files = saved.FleetFiles // a saved plan names the fleet files it was made from
@@ -171,11 +172,9 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 	var plan *planner.Plan
 	var st *state.State
 	if saved != nil {
-		plan = saved
-		if st, err = ws.checkFresh(ctx, plan, planFile, files); err != nil {
+		if plan, st, err = ws.verifySaved(ctx, saved, planFile, files); err != nil {
 			return err
 		}
-		plan.RestoreSensitive(ws.fleet)
 	} else {
 		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), replace: c.StringSlice("replace"),
 			skipChecks: c.Bool("skip-checks"), destroy: destroy, refresh: true})
@@ -219,28 +218,6 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 	}
 	executing = true
 	return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
-}
-
-// checkFresh reads the state and refreshes the inventory, and refuses the
-// saved plan if the state, the fleet files, the inventory or fleet itself
-// moved since it was made.
-func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path string, files []string) (*state.State, error) {
-	st, err := ws.backend.Read(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read state: %w", err)
-	}
-	inv, err := ws.refresh(ctx, st)
-	if err != nil {
-		return nil, err
-	}
-	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), version); err != nil {
-		var stale *planner.StaleError
-		if !errors.As(err, &stale) {
-			return nil, err
-		}
-		return nil, userError("Saved plan is stale", stale.Reason()+"\n\nMake a new plan with \"fleet plan "+fileFlags(files)+varFileFlags(ws.io.vars.Files)+"--out "+shellQuote(path)+"\" and apply that.")
-	}
-	return st, nil
 }
 
 func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, waitTimeout time.Duration, jsonEvents bool) error {

@@ -1,9 +1,6 @@
 package planner
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -166,52 +163,5 @@ func BenchmarkBuild10kCreate(b *testing.B) {
 			b.StopTimer()
 			b.ReportMetric(float64(len(p.Actions)), "actions")
 		})
-	}
-}
-
-// TestSavedBatchHoldsNoSecret: a saved plan leaves out the user data of a
-// batch's members when it holds a sensitive variable, as it does a single
-// server's, and apply puts it back from the fleet.
-func TestSavedBatchHoldsNoSecret(t *testing.T) {
-	f := batchFleet()
-	for _, s := range f.Servers {
-		s.UserData, s.SensitiveUserData = "#!/bin/sh\necho pw=hunter2-secret\n", true
-	}
-	p, d := Build(Input{Fleet: f, Inventory: withCatalog(emptyInventory()), Batchers: cloudBatchers()})
-	noErrors(t, d)
-	path := filepath.Join(t.TempDir(), "plan.json")
-	if err := Save(path, p); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Contains(data, []byte("hunter2")) || !bytes.Contains(data, []byte(`"members"`)) {
-		t.Fatalf("saved plan holds the secret, or no batch:\n%s", data)
-	}
-	loaded, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loaded.RestoreSensitive(f)
-	restored := 0
-	for _, a := range loaded.Actions {
-		for _, m := range a.Members {
-			if m.Server.UserData != f.Server(m.Server.Name).UserData {
-				t.Errorf("%s: user data %q after restore", m.Address, m.Server.UserData)
-			}
-			restored++
-		}
-	}
-	if restored != 39 {
-		t.Errorf("%d batch members restored, want 39 (web 23, db 13, cache 3)", restored)
-	}
-	for _, a := range p.Actions {
-		for _, m := range a.Members {
-			if m.Server.UserData == "" {
-				t.Fatalf("saving took %s's user data from the plan in memory", m.Address)
-			}
-		}
 	}
 }

@@ -49,9 +49,8 @@
 // and CheckFresh does not compare its (empty) inventory fingerprint; the
 // state lineage and serial, spec digest and fleet version are still checked.
 // So is the variables' digest (Plan.Environment, environment.go): a plan
-// made with one var file is refused when applied with other values. A saved
-// plan leaves out user data that holds a sensitive variable (file.go);
-// RestoreSensitive puts it back from the fleet once CheckFresh passed.
+// made with one var file is refused when applied with other values. The
+// saved plan's file form belongs to package planfile, not to the planner.
 //
 // Where a provider was refreshed with its catalog, the plan checks the file
 // against it before anything is created (catalog.go), each problem once per

@@ -7,7 +7,8 @@ import (
 	"github.com/fleet-iac/fleet/spec"
 )
 
-// FormatVersion is the version of the saved plan and of the --json document.
+// FormatVersion is the version of the --json document (the saved plan has
+// its own, planfile.FormatVersion).
 const FormatVersion = "1"
 
 // ActionType is what the executor does to one resource.
