@@ -81,7 +81,7 @@ func (ws *workspace) verifySaved(ctx context.Context, saved *planfile.Plan, path
 func (ws *workspace) planInput(o planOptions, st *state.State, inv map[string]providers.InventoryResponse) planner.Input {
 	return planner.Input{
 		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Replace: o.replace, SkipChecks: o.skipChecks, Destroy: o.destroy, FleetVersion: version,
-		Now: time.Now(),
+		Now: time.Now(), Batchers: ws.batchers(),
 	}
 }
 
