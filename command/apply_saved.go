@@ -101,7 +101,7 @@ func remakeHint(files, varFiles []string, o planOptions, path string) string {
 func (ws *workspace) planInput(o planOptions, st *state.State, inv map[string]providers.InventoryResponse) planner.Input {
 	return planner.Input{
 		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Replace: o.replace, SkipChecks: o.skipChecks, Destroy: o.destroy, FleetVersion: version,
-		Now: time.Now(),
+		Now: time.Now(), Batchers: ws.batchers(),
 	}
 }
 

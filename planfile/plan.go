@@ -60,6 +60,15 @@ type Action struct {
 	Volume  *Volume  `json:"volume,omitempty"`
 	Keypair *Keypair `json:"keypair,omitempty"`
 	Image   *Image   `json:"image,omitempty"`
+	Members []Member `json:"members,omitempty"` // a batch create's servers
+}
+
+// Member is one server of a batch create (planner.BatchMember), its
+// server in the saved form.
+type Member struct {
+	Address  string            `json:"address"`
+	Server   *Server           `json:"server"`
+	Declared map[string]string `json:"declared,omitempty"`
 }
 
 // Server is the server a create makes, as the fleet file declares it once
