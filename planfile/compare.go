@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/spec"
 )
 
 // Difference is the first way in which the actions of saved differ from
@@ -233,5 +234,7 @@ func shown(v string) string {
 	if r := []rune(v); len(r) > 100 {
 		v = string(r[:48]) + "..." + string(r[len(r)-48:])
 	}
-	return v
+	// The saved value is the file's word: escaped, so that an edited one
+	// cannot move the cursor or recolour the terminal the refusal is read on.
+	return spec.Printable(v)
 }

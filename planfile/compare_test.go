@@ -66,6 +66,10 @@ func TestDifference(t *testing.T) {
 			want: "environment.state is fleet-dev.lock in the saved plan, fleet.lock now"},
 		// Apply reads the var files by the absolute paths the plan names.
 		"var files as given": {edit: func(p *Plan) { p.Environment.VarFiles = []string{"/w/env/prod.yaml"} }, want: ""},
+		// The file's text is shown escaped: no escape sequence reaches the
+		// terminal the refusal is read on.
+		"escape sequence in a value": {edit: func(p *Plan) { p.Actions[5].NewType = "s2\x1b[2K\rApply complete" },
+			want: `resize server/api-1: new_type is s2\u001b[2K\u000dApply complete in the saved plan, s4-g2-s50 now`},
 		"refreshed cleared": {edit: func(p *Plan) { p.Refreshed = false },
 			want: "refreshed is false in the saved plan, true now"},
 		// The fixture waits for a resource in transition: what the refresh
