@@ -47,6 +47,14 @@ servers:
     key: ops
     protect: true
     user_data: "#cloud-config\n"
+  cache: # NHN names members 1-10 of a batch as declared: one batch create
+    provider: nhn
+    count: 2
+    image: 9956f822-29c9-4f81-9410-0c392d9c8c24
+    type: m2.c4m8
+    zone: kr-pub-a
+    network: { subnet: b83863ff-0355-4c73-8c10-0bdf66a69aab }
+    key: ops
 keypairs:
   ops: { provider: nhn, public_key_file: ops.pub }
 `)

@@ -17,6 +17,9 @@ func (s *step) do() (string, error) {
 	case planner.Create:
 		switch a.Kind {
 		case addrs.KindServer:
+			if a.IsBatch() {
+				return s.createBatch()
+			}
 			return s.createServer()
 		case addrs.KindVolume:
 			return s.createVolume()

@@ -25,6 +25,13 @@
 // started". Cancelling ctx starts nothing new, lets calls in flight finish
 // and records them.
 //
+// The walk makes only the calls the plan lists. A batch create (an action
+// with Members, decided by the planner) is a step of its own: the intents
+// of all its members in one write, one providers.ServerBatcher call, then
+// each member recorded and waited for as a single create is; the renames
+// the cloud's names need are the plan's rename actions after it. The
+// tally counts a batch's members: a batch of 20 is 20 created servers.
+//
 // Apply's error is non-nil only when it refused the plan, could not save
 // the state, or was cancelled. A failed action is a Failure (action,
 // address, type, the cloud's code, cause), in Result.Failed and as its

@@ -19,8 +19,8 @@ func Encode(p *planner.Plan, o Options) *Plan {
 		Ignored: p.Ignored, Lookups: p.Lookups, Summary: p.Summary,
 	}
 	for i, a := range p.Actions {
-		sa := Action{Server: server(a.Server), Volume: volume(a.Volume), Keypair: keypair(a.Keypair), Image: image(a.Image)}
-		a.Server, a.Volume, a.Keypair, a.Image = nil, nil, nil, nil
+		sa := Action{Server: server(a.Server), Volume: volume(a.Volume), Keypair: keypair(a.Keypair), Image: image(a.Image), Members: members(a.Members)}
+		a.Server, a.Volume, a.Keypair, a.Image, a.Members = nil, nil, nil, nil, nil
 		sa.Action = a
 		out.Actions[i] = sa
 	}
@@ -49,6 +49,9 @@ func (p *Plan) Display() *planner.Plan {
 	for i, sa := range p.Actions {
 		a := sa.Action
 		a.Server, a.Volume, a.Keypair, a.Image = sa.Server.spec(), sa.Volume.spec(), sa.Keypair.spec(), sa.Image.spec()
+		for _, m := range sa.Members {
+			a.Members = append(a.Members, planner.BatchMember{Address: m.Address, Server: m.Server.spec(), Declared: m.Declared})
+		}
 		out.Actions[i] = a
 	}
 	return out
@@ -70,6 +73,15 @@ func server(s *providers.ServerSpec) *Server {
 	}
 	out := &Server{ServerSpec: *s, UserDataSHA256: planner.UserDataDigest(s.UserData)}
 	out.ServerSpec.UserData = ""
+	return out
+}
+
+// members is a batch create's servers in the saved form.
+func members(ms []planner.BatchMember) []Member {
+	var out []Member
+	for _, m := range ms {
+		out = append(out, Member{Address: m.Address, Server: server(m.Server), Declared: m.Declared})
+	}
 	return out
 }
 

@@ -1,6 +1,7 @@
 package planfile
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/fleet-iac/fleet/addrs"
@@ -81,12 +82,29 @@ func fixture() *planner.Plan {
 				Adopted: &planner.AdoptedResource{Server: &providers.Server{ID: "1004", Name: "ghost-1", Owner: providers.Owner{Fleet: "shop", Address: "server/ghost-1"},
 					Image: "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050", Type: "s2-g2-s50", Power: spec.PowerRunning, Status: "RUN"}},
 				Reason: "owned by this fleet but missing from the state"},
+			{ID: "create server/db-[1-2]", Type: planner.Create, Kind: addrs.KindServer, Address: addrs.Server("db-[1-2]"), Provider: "ncp", Group: "db",
+				Members: []planner.BatchMember{
+					{Address: addrs.Server("db-1"), Server: providers.NewServerSpec(dbMember(1)), Declared: map[string]string{"user_data": planner.UserDataDigest(secretUserData)}},
+					{Address: addrs.Server("db-2"), Server: providers.NewServerSpec(dbMember(2)), Declared: map[string]string{"user_data": planner.UserDataDigest(secretUserData)}},
+				},
+				DependsOn: []string{"create keypair/deploy"}},
+			{ID: "rename server/db-2", Type: planner.Rename, Kind: addrs.KindServer, Address: addrs.Server("db-2"), Provider: "ncp",
+				NewName: "db-2", NewAddress: addrs.Server("db-2"), Group: "db", Changes: []planner.FieldChange{{Path: "name", From: "db-002", To: "db-2"}},
+				Reason: "named by the batch create", DependsOn: []string{"create server/db-[1-2]"}},
 		},
 		Drift:    []planner.Drift{{Address: addrs.Server("api-1"), Kind: "changed", Changes: []planner.FieldChange{{Path: "metadata.role", From: "api", To: "x"}}}},
 		Rollouts: []planner.Rollout{{Group: "web", MaxUnavailable: 1, Batches: 1, Servers: 1}},
 		Lookups:  []planner.Lookup{{Group: "web", Field: "image", Name: "ubuntu-20.04", ID: "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050"}},
-		Summary:  planner.Summary{Create: 3, Resize: 1, Update: 1, Rename: 1, Delete: 1, Image: 1, Adopt: 2, Wait: 2, Check: 1, Drift: 1},
+		Summary:  planner.Summary{Create: 5, Resize: 1, Update: 1, Rename: 2, Delete: 1, Image: 1, Adopt: 2, Wait: 2, Check: 1, Drift: 1},
 	}
+}
+
+// dbMember is member k of a batch create: its user data holds the secret
+// too.
+func dbMember(k int) *spec.Server {
+	return &spec.Server{Name: fmt.Sprintf("db-%d", k), Group: "db", Index: k, Provider: "ncp", Image: "SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050",
+		Type: "s2-g2-s50", Network: spec.Network{VPC: "75", Subnet: "36"}, Power: spec.PowerRunning, BatchCreate: true,
+		UserData: secretUserData, SensitiveUserData: true, Range: spec.Range{Filename: "fleet.yaml", Start: spec.Pos{Line: 20, Column: 3}}}
 }
 
 // fixtureOptions are the plan command's options of the fixture.

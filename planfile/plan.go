@@ -3,6 +3,7 @@ package planfile
 import (
 	"errors"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -65,6 +66,15 @@ type Action struct {
 	Volume  *Volume  `json:"volume,omitempty"`
 	Keypair *Keypair `json:"keypair,omitempty"`
 	Image   *Image   `json:"image,omitempty"`
+	Members []Member `json:"members,omitempty"` // a batch create's servers
+}
+
+// Member is one server of a batch create (planner.BatchMember), its
+// server in the saved form.
+type Member struct {
+	Address  addrs.Address     `json:"address"`
+	Server   *Server           `json:"server"`
+	Declared map[string]string `json:"declared,omitempty"`
 }
 
 // Server is the server a create makes: the plan's providers.ServerSpec,

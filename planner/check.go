@@ -110,7 +110,7 @@ func (b *builder) duplicateServerActions(addr addrs.Address) []string {
 			continue
 		}
 		for _, t := range []ActionType{Stop, Delete} {
-			if id := actionID(t, addr, RoleDuplicate, c.ID); b.byID[id] != nil {
+			if id := ActionID(t, addr, RoleDuplicate, c.ID); b.byID[id] != nil {
 				out = append(out, id)
 			}
 		}

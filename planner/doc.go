@@ -15,7 +15,8 @@
 //	Save(path, *Plan) error; Load(path) (*Plan, error)               // JSON, atomic, 0600
 //	RenderText(w, p, style.Style); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
 //	(*Plan).SummaryLine(), HasChanges(), Applyable()
-//	Action.Symbol(), Label(), Detail(); Drift.Line(); Rollout.Line()  // the text forms, for other views
+//	Action.Symbol(), Label(), Detail(), Shown(); Drift.Line(); Rollout.Line()  // the text forms, for other views
+//	Action.IsBatch(), Servers()   // a batch create: one call for its Members
 //
 // Build returns a plan even when its diagnostics hold errors (a blocked
 // protected server, a cycle, a type the catalog does not offer, a --target
@@ -172,6 +173,20 @@
 // against the limit: all their remaining actions go into batch 1, which
 // takes other servers only up to the limit minus those already down;
 // Rollout.Down counts them. Plan.Rollouts lists "rollout web: 3 batches of 2".
+//
+// # Batch creates
+//
+// Where a provider creates several members of a count group in one call
+// (Input.Batchers, a providers.ServerBatchSizer), runs of consecutive
+// member creates that are alike but for their names (one function, alike)
+// and wait for the same actions become one create action whose Members
+// are the servers and whose Address is their group tag
+// (server/web-[1-20]); members in a rollout batch or a replacement go
+// alone. Each member the cloud names otherwise (BatchMemberName) gets a
+// rename action after the batch, and what waited for a member's create
+// waits for its batch and its rename. So the plan lists every call apply
+// makes; the text shows "+ server/web-1 … web-20  create  one call for 20
+// servers, …", and the summary counts the members.
 //
 // # Protect
 //

@@ -49,7 +49,7 @@ func (b *builder) useExistingKeypairs(provider string, inv providers.InventoryRe
 		if x.used[cloudKey{kind: addrs.KindKeypair, id: k.Name}] || declared[k.Name] == nil {
 			continue
 		}
-		if in, ok := b.intents[addr]; ok && in.Action == actionID(Create, addr, RoleDeclared, "") {
+		if in, ok := b.intents[addr]; ok && in.Action == ActionID(Create, addr, RoleDeclared, "") {
 			c := &current{Address: addr, Kind: addrs.KindKeypair, Provider: provider, ID: k.Name, Keypair: k, Adopted: true,
 				Declared: b.createdDeclared(addr)}
 			b.cur[addr] = c

@@ -40,6 +40,9 @@ func TestGolden(t *testing.T) {
 	for name, sc := range waitScenarios() {
 		all[name] = sc
 	}
+	for name, sc := range batchScenarios() {
+		all[name] = sc
+	}
 	for name, sc := range yamlScenarios(t) {
 		if _, dup := all[name]; dup {
 			t.Fatalf("scenario %s is defined in Go and as a directory", name)

@@ -111,7 +111,7 @@ func (b *builder) wire() {
 // ifPlanned returns the id of the action of type t on the resource at addr
 // when the plan holds one, else "".
 func (b *builder) ifPlanned(t ActionType, addr addrs.Address) string {
-	id := actionID(t, addr, RoleDeclared, "")
+	id := ActionID(t, addr, RoleDeclared, "")
 	if _, ok := b.byID[id]; ok {
 		return id
 	}

@@ -92,7 +92,7 @@ type Plan struct {
 // Action is one step. DependsOn holds the IDs of actions that must finish
 // (and reach their target state) before this one starts.
 type Action struct {
-	ID       string        `json:"id"`                 // unique (actionID): "<type> <address>", "delete <address> (replaced)"; carries no meaning of its own
+	ID       string        `json:"id"`                 // unique (ActionID): "<type> <address>", "delete <address> (replaced)"; carries no meaning of its own
 	Type     ActionType    `json:"type"`               //
 	Kind     addrs.Kind    `json:"kind"`               // of the resource acted on
 	Address  addrs.Address `json:"address"`            // server/web-1, volume/web-1/data, ...
@@ -117,6 +117,10 @@ type Action struct {
 	PublicIP   *bool                 `json:"public_ip,omitempty"`       // update: allocate and associate (true) or release (false) the public address
 	PublicNet  string                `json:"public_network,omitempty"`  // update with PublicIP: NHN's external network, when named
 	Adopted    *AdoptedResource      `json:"adopted,omitempty"`         // adopt: what was found
+	// Members are the servers a batch create makes in one call, in index
+	// order; Address is their group tag (server/web-[1-20]) and Server is
+	// nil. The renames their cloud names need are actions of their own.
+	Members []BatchMember `json:"members,omitempty"`
 	// Declared is what the state records with a resource this action
 	// creates (state.Resource.Declared): the file's values the cloud does
 	// not report back, compared with the file by later plans. An adopt of

@@ -142,13 +142,13 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 			batch := i/room + 1
 			batches = batch
 			p.Actions = append(p.Actions, Action{
-				ID: actionID(Reboot, m.r.Address, RoleDeclared, ""), Type: Reboot, Kind: addrs.KindServer, Address: m.r.Address,
+				ID: ActionID(Reboot, m.r.Address, RoleDeclared, ""), Type: Reboot, Kind: addrs.KindServer, Address: m.r.Address,
 				Provider: m.r.Provider, CloudID: m.r.ID, Group: gname, Batch: batch, Hard: in.Hard, Reason: rebootReason(fleet, m.r.Provider, in.Hard),
 			})
 			if check != nil {
 				p.Actions = append(p.Actions, Action{
-					ID: actionID(Check, m.r.Address, RoleDeclared, ""), Type: Check, Kind: addrs.KindServer, Address: m.r.Address,
-					Provider: m.r.Provider, Group: gname, Batch: batch, Check: checkSpec(check), DependsOn: []string{actionID(Reboot, m.r.Address, RoleDeclared, "")},
+					ID: ActionID(Check, m.r.Address, RoleDeclared, ""), Type: Check, Kind: addrs.KindServer, Address: m.r.Address,
+					Provider: m.r.Provider, Group: gname, Batch: batch, Check: checkSpec(check), DependsOn: []string{ActionID(Reboot, m.r.Address, RoleDeclared, "")},
 				})
 			}
 		}

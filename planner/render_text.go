@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/style"
@@ -56,7 +57,10 @@ func (a *Action) Detail() string {
 		return a.Check.describe()
 	}
 	var parts []string
-	if a.Type == Create && !a.Replace && a.Server != nil {
+	switch {
+	case a.IsBatch():
+		parts = append(parts, a.batchDetail())
+	case a.Type == Create && !a.Replace && a.Server != nil:
 		parts = append(parts, describeNewServer(a.Server))
 	}
 	if len(a.Changes) > 0 {
@@ -114,8 +118,11 @@ func displayOrder(p *Plan) []*Action {
 		out[i] = &p.Actions[i]
 	}
 	key := func(a *Action) string {
-		if !a.NewAddress.IsZero() {
+		switch {
+		case !a.NewAddress.IsZero():
 			return a.NewAddress.String()
+		case a.IsBatch():
+			return a.Members[0].Address.String() // heads its first member's lines
 		}
 		return a.Address.String()
 	}
@@ -217,13 +224,13 @@ func RenderText(w io.Writer, p *Plan, style style.Style) error {
 		actions := displayOrder(p)
 		aw, lw := 0, 0
 		for _, a := range actions {
-			aw = max(aw, len(a.Address.String()))
+			aw = max(aw, utf8.RuneCountInString(a.Shown()))
 			lw = max(lw, len(a.Label()))
 		}
 		batches := batchCounts(p)
 		for _, a := range actions {
 			sym := a.Symbol()
-			line := fmt.Sprintf("  %s %-*s  %-*s", padRight(drawSymbol(style, sym), sym, 3), aw, a.Address, lw, a.Label())
+			line := fmt.Sprintf("  %s %s  %-*s", padRight(drawSymbol(style, sym), sym, 3), padRight(a.Shown(), a.Shown(), aw), lw, a.Label())
 			if d := a.Detail(); d != "" {
 				line += "  " + d
 			}
@@ -253,7 +260,7 @@ func RenderText(w io.Writer, p *Plan, style style.Style) error {
 
 // padRight pads a possibly coloured string to width by its plain length.
 func padRight(painted, plain string, width int) string {
-	if n := width - len(plain); n > 0 {
+	if n := width - utf8.RuneCountInString(plain); n > 0 {
 		return painted + strings.Repeat(" ", n)
 	}
 	return painted

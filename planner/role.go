@@ -15,11 +15,11 @@ const (
 	RoleGone      ActionRole = "gone"      // a state entry whose resource the refresh did not find (gone.go)
 )
 
-// actionID is the unique ID of an action: "<type> <address>", then
+// ActionID is the unique ID of an action: "<type> <address>", then
 // " (replaced)" for the steps on a replaced resource, " (duplicate
 // CLOUD-ID)" for those on a duplicate, " (gone)" for forgetting a resource
 // already gone.
-func actionID(t ActionType, addr addrs.Address, role ActionRole, cloudID string) string {
+func ActionID(t ActionType, addr addrs.Address, role ActionRole, cloudID string) string {
 	id := string(t) + " " + addr.String()
 	switch role {
 	case RoleReplaced:
