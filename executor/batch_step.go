@@ -64,9 +64,9 @@ func (s *step) createBatch() (string, error) {
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
+	for k, err := range errs {
 		if err == nil {
-			s.settled++
+			s.settled = append(s.settled, members[k].a.Address)
 		}
 	}
 	// No one cloud id: each member's is in the state, and apply's closing
@@ -153,4 +153,22 @@ func checkBatch(a *planner.Action) error {
 		}
 	}
 	return nil
+}
+
+// memberUp reports whether node i waits on the failed batch create d only
+// for a member that came up all the same: i acts on that server or on one
+// of its volumes. The planner made what waited for one member's create wait
+// for the batch; a member that did not come up must not hold back the
+// others', as it would not had each been created alone.
+func (w *walker) memberUp(d, i int) bool {
+	up, a := w.up[d], w.g.nodes[i].action
+	if up == nil || a == nil {
+		return false
+	}
+	server := a.Address
+	if a.Kind == providers.KindVolume {
+		name, _, _ := strings.Cut(strings.TrimPrefix(a.Address, "volume/"), "/")
+		server = "server/" + name
+	}
+	return up[server]
 }

@@ -34,9 +34,9 @@ type step struct {
 	// parent is the batch create a member's sub-step settles for: the
 	// member has its own intents and state, and reports as the batch.
 	parent *step
-	// settled counts a batch create's members brought to their declared
-	// state, set once they all ended.
-	settled int
+	// settled is the addresses of a batch create's members brought to
+	// their declared state, set once they all ended.
+	settled []string
 
 	mu      sync.Mutex // guards the fields below against the still-running timer
 	started bool
