@@ -24,6 +24,9 @@ type fakeBatcher struct {
 	max     int
 	batchF  func(req providers.CreateServersRequest) error
 	batches [][]string // member names of each batch call
+	// predict and named, when set, are the names the plan expects and
+	// the names the cloud gives (both GROUP-00K otherwise).
+	predict, named func(s *spec.Server, first int) string
 }
 
 func (f *fakeBatcher) ServerBatchSize(s *spec.Server, n int) int {
@@ -34,6 +37,9 @@ func (f *fakeBatcher) ServerBatchSize(s *spec.Server, n int) int {
 }
 
 func (f *fakeBatcher) BatchMemberName(s *spec.Server, first int) string {
+	if f.predict != nil {
+		return f.predict(s, first)
+	}
 	return fmt.Sprintf("%s-%03d", s.Group, s.Index)
 }
 
@@ -55,7 +61,11 @@ func (f *fakeBatcher) CreateServers(ctx context.Context, req providers.CreateSer
 	}
 	var res providers.CreateServersResponse
 	for _, s := range req.Servers {
-		res.Created = append(res.Created, providers.CreatedServer{ID: "id-" + s.Address(), Name: f.BatchMemberName(s, first.Index)})
+		name := fmt.Sprintf("%s-%03d", s.Group, s.Index)
+		if f.named != nil {
+			name = f.named(s, first.Index)
+		}
+		res.Created = append(res.Created, providers.CreatedServer{ID: "id-" + s.Address(), Name: name})
 	}
 	return res, nil
 }
