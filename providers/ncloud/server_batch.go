@@ -56,6 +56,7 @@ func (p *Provider) CreateServers(ctx context.Context, req providers.CreateServer
 		if err != nil {
 			return providers.CreateServersResponse{}, err
 		}
+		p.poller.tr.Built(id)
 		return providers.CreateServersResponse{Created: []providers.CreatedServer{{ID: id, Name: s.Name}}}, nil
 	}
 	first, last := s.Index, s.Index+len(ms)-1
@@ -87,6 +88,7 @@ func (p *Provider) CreateServers(ctx context.Context, req providers.CreateServer
 	if err != nil {
 		return providers.CreateServersResponse{}, err
 	}
+	p.poller.tr.BuiltServers(created)
 	return providers.CreateServersResponse{Created: created}, nil
 }
 

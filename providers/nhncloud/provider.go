@@ -28,7 +28,8 @@ type Provider struct {
 	flavorMu sync.Mutex
 	flavors  []flavor // cached flavors/detail, refreshed when a name or id is unknown
 
-	poll *backoff.Poller[waitReq, providers.WaitResponse]
+	poll        *backoff.Poller[waitReq, providers.WaitResponse]
+	transitions providers.Transitions // what each wait waits for, for poll to learn its pace
 }
 
 // New authenticates against Keystone v2.0 and finds the compute, volumev2
