@@ -39,16 +39,36 @@ type window struct {
 }
 
 // NewPace makes a pace that polls an unknown transition every base
-// interval. Near a known transition's end rounds come at least base/4
-// apart (so learning at most quadruples the list calls of a tail of
-// waits), and an overdue wait backs off to 30 s, or 8 base intervals when
+// interval. Near a known transition's end rounds come at least base/10
+// apart, and an overdue wait backs off to 30 s, or 8 base intervals when
 // that is less.
 func NewPace(base time.Duration) *Pace {
-	return &Pace{base: base, floor: max(base/4, time.Millisecond), cap: min(30*time.Second, 8*base), seen: map[string]*window{}}
+	return &Pace{base: base, floor: max(base/10, time.Millisecond), cap: min(30*time.Second, 8*base), seen: map[string]*window{}}
 }
 
-// Floor is the least time between two rounds.
-func (p *Pace) Floor() time.Duration { return p.floor }
+// Round is when the next poll round is due for the waiters ts, the last
+// round having started at last: when the first of them wants its poll
+// (Next). Rounds come closer than the base interval only for the tail of
+// a wave, when every waiter wants its poll within a base interval: while
+// others are expected later, a stream of waits (500 creates paced by a
+// rate limit, their builds ending one after another) is polled every base
+// interval, one list catching the many that ended since, as it was before
+// the pace learned anything; the list calls it saves go to the creates.
+func (p *Pace) Round(ts []Track, last time.Time) time.Time {
+	var first, latest time.Time
+	for _, t := range ts {
+		n := p.Next(t)
+		if first.IsZero() || n.Before(first) {
+			first = n
+		}
+		latest = maxTime(latest, n)
+	}
+	gap := p.floor
+	if latest.After(last.Add(p.base)) {
+		gap = p.base
+	}
+	return maxTime(first, last.Add(gap))
+}
 
 // Expected is the median of the recent observations of transition key;
 // false while none has been seen.

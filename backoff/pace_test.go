@@ -19,6 +19,7 @@ type wave struct {
 type waveResult struct {
 	rounds int
 	late   time.Duration // latest arrival seen after its transition ended
+	tail   time.Duration // how late the last transition to end was seen
 	maxGap time.Duration // longest interval between two rounds
 }
 
@@ -44,13 +45,17 @@ func runPace(p *Pace, key string, waves []wave) []waveResult {
 		}
 		var prev time.Time
 		for len(ws) > 0 {
-			var next time.Time
+			var ts []Track
 			for _, w := range ws {
-				if n := p.Next(w.t); next.IsZero() || n.Before(next) {
-					next = n
+				if !w.t.Start.After(now) { // the poller knows those that started
+					ts = append(ts, w.t)
 				}
 			}
-			now = maxTime(next, last.Add(p.Floor()))
+			if len(ts) == 0 {
+				now = ws[0].t.Start
+				continue
+			}
+			now = p.Round(ts, last)
 			if !prev.IsZero() {
 				out[i].maxGap = max(out[i].maxGap, now.Sub(prev))
 			}
@@ -65,6 +70,9 @@ func runPace(p *Pace, key string, waves []wave) []waveResult {
 				if !now.Before(w.end) {
 					p.Arrived(w.t, now)
 					out[i].late = max(out[i].late, now.Sub(w.end))
+					if len(ws) == 1 {
+						out[i].tail = now.Sub(w.end)
+					}
 					continue
 				}
 				w.t.Last = now
@@ -90,7 +98,7 @@ func repeat(w wave, n int) []wave {
 // and serves many waiters with few rounds.
 func TestPaceLearnsTransitionTimes(t *testing.T) {
 	const base = 3 * time.Second
-	const step = base / 4 // the floor: more than a twentieth of 6s
+	const step = base / 10 // the floor: more than a twentieth of 6s
 	stop := wave{n: 1, took: 6 * time.Second}
 	tests := map[string]struct {
 		waves []wave
@@ -107,8 +115,8 @@ func TestPaceLearnsTransitionTimes(t *testing.T) {
 					t.Errorf("first stop: %d rounds, %s late; want the base interval's 2, seen at 6s", res[0].rounds, res[0].late)
 				}
 				for i, r := range res[4:] {
-					if r.late > step/2 || r.rounds > 2 {
-						t.Errorf("stop %d: %d rounds, seen %s late; want at most 2 rounds and half a step late", i+5, r.rounds, r.late)
+					if r.late > step || r.rounds > 2 {
+						t.Errorf("stop %d: %d rounds, seen %s late; want at most 2 rounds and a step late", i+5, r.rounds, r.late)
 					}
 				}
 			},
@@ -124,7 +132,7 @@ func TestPaceLearnsTransitionTimes(t *testing.T) {
 					t.Errorf("the 90s outlier: %d rounds, %s late; want at most 20 rounds and a cap (24s) late", o.rounds, o.late)
 				}
 				for i, r := range res[7:] {
-					if r.late > step/2 || r.rounds > 2 {
+					if r.late > step || r.rounds > 2 {
 						t.Errorf("stop %d after the outlier: %d rounds, %s late", i+1, r.rounds, r.late)
 					}
 				}
@@ -152,6 +160,16 @@ func TestPaceLearnsTransitionTimes(t *testing.T) {
 				}
 				if last := res[len(res)-1]; last.late > step {
 					t.Errorf("last wave seen %s late, want at most a step (%s)", last.late, step)
+				}
+			},
+		},
+		"a stream of waits is polled every base interval until its tail": {
+			waves: append(repeat(stop, 4), wave{n: 100, took: 6 * time.Second, spread: 30 * time.Second}),
+			check: func(t *testing.T, p *Pace, res []waveResult) {
+				// From the first end to the last, 30 s: 10 base intervals,
+				// then the last one polled closely (at most 10 rounds).
+				if r := res[4]; r.rounds > 21 || r.late > base || r.tail > step {
+					t.Errorf("100 stops started over 30s: %d rounds, seen up to %s late, the last %s late; want at most 21 rounds, a base interval late, the last a step (%s)", r.rounds, r.late, r.tail, step)
 				}
 			},
 		},

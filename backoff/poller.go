@@ -237,18 +237,15 @@ func (p *Poller[Q, R]) loop() {
 	}
 }
 
-// nextLocked is when the next round is due: when the first waiter wants
-// its poll (Pace), never sooner than the pace's floor after the last round
-// (one list per round serves every waiter, so they share it), and while
-// the cloud fails not before the outage policy's delay.
+// nextLocked is when the next round is due: as the pace says (Pace.Round;
+// one list per round serves every waiter, so they share it), and while the
+// cloud fails not before the outage policy's delay.
 func (p *Poller[Q, R]) nextLocked() time.Time {
-	var next time.Time
+	ts := make([]Track, 0, len(p.waiters))
 	for w := range p.waiters {
-		if n := p.pace.Next(w.track); next.IsZero() || n.Before(next) {
-			next = n
-		}
+		ts = append(ts, w.track)
 	}
-	next = maxTime(next, p.last.Add(p.pace.Floor()))
+	next := p.pace.Round(ts, p.last)
 	if p.failed > 0 {
 		next = maxTime(next, p.last.Add(max(p.interval, p.outage.Delay(p.failed-1))))
 	}
