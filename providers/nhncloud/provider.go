@@ -80,11 +80,21 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	if p.volume, err = openstack.NewBlockStorageV2(pc, eo); err != nil {
 		return nil, fmt.Errorf("nhncloud: volumev2 endpoint for region %s: %w", cfg.Region, err)
 	}
-	if p.image, err = openstack.NewImageV2(pc, eo); err != nil {
-		return nil, fmt.Errorf("nhncloud: image endpoint for region %s: %w", cfg.Region, err)
-	}
+	// The image and network endpoints are versionless: each is found with
+	// one discovery call, both at once.
+	var imageErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p.image, imageErr = openstack.NewImageV2(pc, eo)
+	}()
 	if nc, err := openstack.NewNetworkV2(pc, eo); err == nil {
 		p.network = nc // only read: the plan's fixed-IP check and import --discover
+	}
+	wg.Wait()
+	if imageErr != nil {
+		return nil, fmt.Errorf("nhncloud: image endpoint for region %s: %w", cfg.Region, imageErr)
 	}
 	p.poll = newPoller(p, cfg.PollInterval)
 	return p, nil
