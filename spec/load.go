@@ -46,15 +46,16 @@ type loader struct {
 	unsetWarns bool
 	unset      Diagnostics
 	sources    []*source
-	locs       map[string]loc         // JSON pointer → where the value was read
-	fromEnv    map[string]string      // pointers of strings built from ${VAR} → the first variable
-	fromVar    map[string]string      // pointers of values built from ${var.NAME} → the first variable
-	secret     map[string]bool        // pointers of values that hold a sensitive variable, wherever in the text
-	vars       map[string]*varDecl    // the declared variables, by name
-	broken     map[string]bool        // pointers whose value could not be read, already reported
-	trees      map[*source]*yaml.Node // files parsed again by locate
-	failed     bool                   // a file could not be parsed: the merged fleet is incomplete
-	doc        map[string]any         // all files merged
+	locs       map[string]loc                // JSON pointer → where the value was read
+	fromEnv    map[string]string             // pointers of strings built from ${VAR} → the first variable
+	fromVar    map[string]string             // pointers of values built from ${var.NAME} → the first variable
+	secret     map[string]bool               // pointers of values that hold a sensitive variable, wherever in the text
+	vars       map[string]*varDecl           // the declared variables, by name
+	broken     map[string]bool               // pointers whose value could not be read, already reported
+	trees      map[*source]*yaml.Node        // files parsed again by locate
+	keys       map[*yaml.Node]map[string]int // locate's index of a large mapping's own keys (see keyIn)
+	failed     bool                          // a file could not be parsed: the merged fleet is incomplete
+	doc        map[string]any                // all files merged
 	diags      Diagnostics
 }
 
