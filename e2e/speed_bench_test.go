@@ -36,6 +36,17 @@ func (w *world) timed(b *testing.B, want int, args ...string) (time.Duration, fl
 	return wall, peak, r
 }
 
+// profileAs makes the children started until the returned func is called
+// write their CPU and heap profiles to $FLEET_BENCH_PROFILE/name.cpu and
+// .heap (go tool pprof), when that variable is set.
+func (w *world) profileAs(name string) func() {
+	env := w.env
+	if dir := os.Getenv("FLEET_BENCH_PROFILE"); dir != "" {
+		w.env = append(slices.Clip(w.env), e2etest.ProfileEnv+"="+filepath.Join(dir, name))
+	}
+	return func() { w.env = env }
+}
+
 // BenchmarkPlan1000NHN: a no-change `fleet plan` of 1,000 NHN servers
 // against a simulator answering each call after 100 ms (goal ≤ 0.6 s;
 // 1.5 s before the refresh's lists went out at once). The servers are
@@ -47,6 +58,7 @@ func BenchmarkPlan1000NHN(b *testing.B) {
 	w.applyUntilDone(1, 10*time.Minute)
 	w.sim.SetBehaviour(simcore.Behaviour{Latency: 100 * time.Millisecond})
 	w.sim.ResetStats()
+	defer w.profileAs("plan1000nhn")()
 	b.ResetTimer()
 	var total time.Duration
 	for range b.N {
@@ -116,12 +128,7 @@ func BenchmarkPlan10000Process(b *testing.B) {
 			w.sim.ResetStats()
 			var total time.Duration
 			var peak float64
-			env := w.env
-			if dir := os.Getenv("FLEET_BENCH_PROFILE"); dir != "" {
-				// go tool pprof DIR/entries.cpu: the child's own profile
-				w.env = append(slices.Clip(w.env), e2etest.ProfileEnv+"="+filepath.Join(dir, shape.name))
-			}
-			defer func() { w.env = env }()
+			defer w.profileAs(shape.name)()
 			for range b.N {
 				wall, rss, r := w.timed(b, 0, "plan")
 				if !strings.Contains(r.stdout, "No changes") {
