@@ -9,10 +9,12 @@ import (
 // stop", "volume attach"…), so that a provider's poller learns how long
 // each kind of change takes on its cloud (backoff.Pace) and polls when one
 // is likely done. A provider marks what it creates (Built): a new server's
-// wait for running is a build, which takes minutes, not a start, and it
-// began when the create was answered, which may be well before the wait.
+// waits for running or idle (an image's for available) are its build,
+// which takes minutes, not a start, and it began when the create was
+// answered, which may be well before the wait (a batch member waits first
+// for the build to let it be renamed, then for running).
 type Transitions struct {
-	built sync.Map // id → time.Time it was created: not yet waited for
+	built sync.Map // id → time.Time it was created, until another kind of change (stop, resize, attach, delete…)
 }
 
 // Built marks resources just created: their next wait is their build.
@@ -26,14 +28,17 @@ func (t *Transitions) Built(ids ...string) {
 }
 
 // Of names the transition req waits for and when it began (zero: when the
-// wait begins). Call it once per wait: a build is named once.
+// wait begins). Every wait of a new resource for it to be up is its build,
+// until a wait for another kind of change (a stop, a resize, an attach, a
+// delete) ends it.
 func (t *Transitions) Of(req WaitRequest) (string, time.Time) {
 	verb := string(req.Target)
-	switch req.Target {
-	case TargetRunning, TargetIdle, TargetAvailable, TargetAttached:
-		if at, ok := t.built.LoadAndDelete(req.ID); ok {
-			return string(req.Kind) + " build", at.(time.Time)
-		}
+	up := req.Type == "" && (req.Target == TargetRunning || req.Target == TargetIdle ||
+		req.Kind == KindImage && req.Target == TargetAvailable)
+	if !up {
+		t.built.Delete(req.ID)
+	} else if at, ok := t.built.Load(req.ID); ok {
+		return string(req.Kind) + " build", at.(time.Time)
 	}
 	switch {
 	case req.Kind == KindServer && req.Target == TargetRunning:
