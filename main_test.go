@@ -52,6 +52,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"genfile":   genFile,
 			"hexfile":   hexFile,
+			"jsonset":   jsonSet,
 			"mkspecial": mkSpecial,
 		},
 	})

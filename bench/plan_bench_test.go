@@ -16,6 +16,7 @@ import (
 	"github.com/fleet-iac/fleet/providers/sim"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
+	"github.com/fleet-iac/fleet/style"
 )
 
 const fleetName = "bench"
@@ -142,7 +143,7 @@ func (w *world) plan(b *testing.B) *planner.Plan {
 	if diags.HasErrors() {
 		b.Fatal(diags)
 	}
-	if err := planner.RenderText(discard{}, p, planner.Style{}); err != nil {
+	if err := planner.RenderText(discard{}, p, style.Style{}); err != nil {
 		b.Fatal(err)
 	}
 	return p

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/style"
 )
 
 // Exit codes.
@@ -40,12 +41,14 @@ type Streams struct {
 	eventsEnded bool
 	// vars are the --var and --var-file values of the command that runs.
 	vars spec.VarInputs
+	// style is how the run draws, once decided (decideUI); plain before.
+	style style.Style
 }
 
 // report prints diagnostics for people on Err and keeps them.
-func (s *Streams) report(diags spec.Diagnostics, sources map[string][]byte, color bool) {
+func (s *Streams) report(diags spec.Diagnostics, sources map[string][]byte, st style.Style) {
 	s.reported = append(s.reported, diags...)
-	writeDiagnostics(s.Err, diags, sources, formatHuman, color)
+	writeDiagnostics(s.Err, diags, sources, formatHuman, st)
 }
 
 // Run runs the fleet command line and returns the process exit code.
@@ -85,7 +88,7 @@ func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if errors.As(err, &ec) {
 		return int(ec)
 	}
-	printError(stderr, err)
+	printError(stderr, err, io.style)
 	return ExitError
 }
 

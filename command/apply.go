@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleet-iac/fleet/executor"
+	"github.com/fleet-iac/fleet/planfile"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -71,7 +71,9 @@ func endingEvents(c *cli.Context, s *Streams, err error) error {
 			diags = append(diags, errorDiagnostic(err))
 		}
 		diags.Sort()
-		writeErroredEvent(s, diags)
+		ev := erroredEvent{Diagnostics: diags}
+		ev.Address, ev.Code = failedOn(err, diags)
+		writeErroredEvent(s, ev)
 	}
 	return err
 }
@@ -83,14 +85,16 @@ type erroredEvent struct {
 	Event         string            `json:"event"`
 	Time          string            `json:"time"`
 	Error         string            `json:"error"`
+	Address       string            `json:"address,omitempty"` // what it concerns, when one resource
+	Code          string            `json:"code,omitempty"`    // the cloud's own code, when a cloud refused a call
 	Diagnostics   []spec.Diagnostic `json:"diagnostics"`
 	Done          int               `json:"done"`
 	Total         int               `json:"total"`
 }
 
-func writeErroredEvent(s *Streams, diags spec.Diagnostics) {
-	ev := erroredEvent{FormatVersion: jsonFormatVersion, Event: "apply_errored", Time: time.Now().UTC().Format(time.RFC3339Nano), Diagnostics: diags}
-	for _, d := range diags {
+func writeErroredEvent(s *Streams, ev erroredEvent) {
+	ev.FormatVersion, ev.Event, ev.Time = jsonFormatVersion, "apply_errored", time.Now().UTC().Format(time.RFC3339Nano)
+	for _, d := range ev.Diagnostics {
 		if d.Severity == spec.SeverityError {
 			ev.Error = d.Summary
 			break
@@ -128,7 +132,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			fmt.Sprintf("Re-run with --auto-approve (\"fleet %s %s--auto-approve\"), or save a plan with \"fleet plan %s--out PLAN\" and run \"fleet apply %sPLAN\".", operation, f, f, f))
 	}
 	files := c.StringSlice("file")
-	var saved *planner.Plan
+	var saved *planfile.Plan
 	if planFile != "" {
 		if len(c.StringSlice("target")) > 0 {
 			return userError("--target does not apply to a saved plan",
@@ -139,8 +143,8 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 				"A saved plan is applied exactly as it was made. Make it with \"fleet plan "+fileFlags(c.StringSlice("file"))+"--replace ADDR --out PLAN\" instead.")
 		}
 		var err error
-		if saved, err = planner.Load(planFile); err != nil {
-			return userError(fmt.Sprintf("cannot read saved plan %s", planFile), err.Error())
+		if saved, err = loadSavedPlan(planFile, files); err != nil {
+			return err
 		}
 		if len(files) == 0 {
 			files = saved.FleetFiles // a saved plan names the fleet files it was made from
@@ -168,11 +172,9 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 	var plan *planner.Plan
 	var st *state.State
 	if saved != nil {
-		plan = saved
-		if st, err = ws.checkFresh(ctx, plan, planFile, files); err != nil {
+		if plan, st, err = ws.verifySaved(ctx, saved, planFile, files); err != nil {
 			return err
 		}
-		plan.RestoreSensitive(ws.fleet)
 	} else {
 		plan, st, err = ws.makePlan(ctx, planOptions{targets: c.StringSlice("target"), replace: c.StringSlice("replace"),
 			skipChecks: c.Bool("skip-checks"), destroy: destroy, refresh: true})
@@ -180,7 +182,7 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			return err
 		}
 		if !c.Bool("json") {
-			if err := planner.RenderText(s.Out, plan, planner.Style{Color: u.color}); err != nil {
+			if err := planner.RenderText(s.Out, plan, u.style); err != nil {
 				return err
 			}
 		}
@@ -188,7 +190,9 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 			if len(st.Intents) == 0 {
 				if c.Bool("json") {
 					// a program reading the events learns that the run ended
-					executor.NewJSONObserver(s.Out).Observe(executor.Event{Kind: executor.ApplyFinished, Time: time.Now(), Tally: &executor.Tally{}})
+					obs := executor.NewJSONObserver(s.Out)
+					obs.Operation = opTitle(operation)
+					obs.Observe(executor.Event{Kind: executor.ApplyFinished, Time: time.Now(), Tally: &executor.Tally{}})
 					s.eventsEnded = true
 				}
 				return nil
@@ -216,30 +220,14 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 	return ws.execute(ctx, plan, st, c.Int("parallelism"), c.Duration("wait-timeout"), c.Bool("json"))
 }
 
-// checkFresh reads the state and refreshes the inventory, and refuses the
-// saved plan if the state, the fleet files, the inventory or fleet itself
-// moved since it was made.
-func (ws *workspace) checkFresh(ctx context.Context, plan *planner.Plan, path string, files []string) (*state.State, error) {
-	st, err := ws.backend.Read(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read state: %w", err)
-	}
-	inv, err := ws.refresh(ctx, st)
-	if err != nil {
-		return nil, err
-	}
-	if err := plan.CheckFresh(st, ws.fleet, planner.InventoryFingerprint(inv), version); err != nil {
-		return nil, userError("Saved plan is stale", strings.TrimPrefix(err.Error(), "saved plan is stale: ")+"\n\nMake a new plan with \"fleet plan "+fileFlags(files)+varFileFlags(ws.io.vars.Files)+"--out "+shellQuote(path)+"\" and apply that.")
-	}
-	return st, nil
-}
-
 func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.State, parallelism int, waitTimeout time.Duration, jsonEvents bool) error {
 	var obs executor.Observer
 	if jsonEvents {
-		obs = executor.NewJSONObserver(ws.io.Out)
+		jo := executor.NewJSONObserver(ws.io.Out)
+		jo.Operation = opTitle(ws.op())
+		obs = jo
 	} else {
-		obs = executor.NewTextObserver(ws.io.Out, executor.Style{Color: ws.ui.color})
+		obs = executor.NewTextObserver(ws.io.Out, ws.ui.style)
 	}
 	opts := executor.Options{
 		Plan: plan, Providers: ws.providers, Backend: ws.backend, State: st,
@@ -268,11 +256,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 		return interrupted(ws.op(), ws.intentsNow())
 	}
 	if !jsonEvents {
-		tally := res.Tally.String()
-		if op := ws.op(); op != "apply" {
-			tally = strings.ToUpper(op[:1]) + op[1:] + strings.TrimPrefix(tally, "Apply")
-		}
-		fmt.Fprintf(ws.io.Out, "\n%s\n", tally)
+		fmt.Fprintf(ws.io.Out, "\n%s\n", res.Tally.Summary(opTitle(ws.op())))
 		reportThrottling(ws.io.Out, ws.providers)
 		if ws.op() == "apply" && err == nil {
 			ws.writeChangedServers(ctx, plan)
@@ -286,11 +270,7 @@ func (ws *workspace) execute(ctx context.Context, plan *planner.Plan, st *state.
 	}
 	if len(res.Failed) > 0 {
 		for _, f := range res.Failed {
-			msg := f.Err.Error()
-			if !strings.HasPrefix(msg, f.Address) {
-				msg = f.Address + ": " + msg // provider errors usually name the address already
-			}
-			fmt.Fprintf(ws.io.Err, "Error: %s\n", msg)
+			printError(ws.io.Err, f, ws.ui.style)
 		}
 		return exitCode(ExitError)
 	}

@@ -8,9 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/fatih/color"
-
 	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/style"
 )
 
 // Diagnostic output formats.
@@ -22,29 +21,6 @@ const (
 	formatMarkdown = "markdown"
 )
 
-// diagStyle colours the human form. Each Color has colour switched on or
-// off explicitly, so fatih/color's global NoColor is never read or set.
-type diagStyle struct {
-	err, warn, bold, caret *color.Color
-}
-
-func newDiagStyle(enabled bool) diagStyle {
-	s := diagStyle{
-		err:   color.New(color.FgRed, color.Bold),
-		warn:  color.New(color.FgYellow, color.Bold),
-		bold:  color.New(color.Bold),
-		caret: color.New(color.FgRed),
-	}
-	for _, c := range []*color.Color{s.err, s.warn, s.bold, s.caret} {
-		if enabled {
-			c.EnableColor()
-		} else {
-			c.DisableColor()
-		}
-	}
-	return s
-}
-
 // writeDiagnostics renders diagnostics in one of three formats, sorted:
 //   - "human": "Error: summary", where it is (file, line, column and
 //     FILE:LINE:COL), the numbered source line with carets under the value,
@@ -54,9 +30,9 @@ func newDiagStyle(enabled bool) diagStyle {
 //   - "json": one terraform-shaped document {"format_version", "valid",
 //     "error_count", "warning_count", "diagnostics": [...]}.
 //
-// color is the decision made once per run (ui.color); it only affects
+// st is the style decided once per run (ui.style); it only affects
 // "human". Any other format is rendered as "human".
-func writeDiagnostics(w io.Writer, diags spec.Diagnostics, sources map[string][]byte, format string, color bool) error {
+func writeDiagnostics(w io.Writer, diags spec.Diagnostics, sources map[string][]byte, format string, st style.Style) error {
 	sorted := append(spec.Diagnostics(nil), diags...)
 	sorted.Sort()
 	switch format {
@@ -73,21 +49,20 @@ func writeDiagnostics(w io.Writer, diags spec.Diagnostics, sources map[string][]
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	style := newDiagStyle(color)
 	var b strings.Builder
 	for _, d := range sorted {
-		writeHumanDiagnostic(&b, d, sources, style)
+		writeHumanDiagnostic(&b, d, sources, st)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func writeHumanDiagnostic(b *strings.Builder, d spec.Diagnostic, sources map[string][]byte, style diagStyle) {
-	label := style.err.Sprint("Error:")
+func writeHumanDiagnostic(b *strings.Builder, d spec.Diagnostic, sources map[string][]byte, style style.Style) {
+	label := style.Error("Error:")
 	if d.Severity == spec.SeverityWarning {
-		label = style.warn.Sprint("Warning:")
+		label = style.Warning("Warning:")
 	}
-	fmt.Fprintf(b, "%s %s\n", label, style.bold.Sprint(d.Summary))
+	fmt.Fprintf(b, "%s %s\n", label, style.Bold(d.Summary))
 	if r := d.Range; r != nil {
 		fmt.Fprintf(b, "\n  on %s line %d, column %d (%s):\n", r.Filename, r.Start.Line, r.Start.Column, r)
 		writeSnippet(b, *r, sources[r.Filename], style)
@@ -102,7 +77,7 @@ func writeHumanDiagnostic(b *strings.Builder, d spec.Diagnostic, sources map[str
 // under the range (to the end of that line when it spans several). What a
 // terminal would not show as itself is shown escaped (spec.Printable): a
 // U+202E in a name must not reorder the line it is quoted in.
-func writeSnippet(b *strings.Builder, r spec.Range, src []byte, style diagStyle) {
+func writeSnippet(b *strings.Builder, r spec.Range, src []byte, style style.Style) {
 	raw, ok := sourceLine(src, r.Start.Line)
 	if !ok {
 		return
@@ -137,7 +112,7 @@ func writeSnippet(b *strings.Builder, r spec.Range, src []byte, style diagStyle)
 	width = max(width, 1)
 	gutter := fmt.Sprintf("  %d: ", r.Start.Line)
 	fmt.Fprintf(b, "%s%s\n", gutter, line.String())
-	fmt.Fprintf(b, "%s%s%s\n", strings.Repeat(" ", len(gutter)), pad.String(), style.caret.Sprint(strings.Repeat("^", width)))
+	fmt.Fprintf(b, "%s%s%s\n", strings.Repeat(" ", len(gutter)), pad.String(), style.Error(strings.Repeat("^", width)))
 }
 
 // maxSnippet bounds a quoted source line: a minified file is one long line.

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/style"
 )
 
 func diagAt(file string, line, col, endCol int, summary, detail string) spec.Diagnostic {
@@ -59,7 +60,7 @@ error: cannot read fleet file x.yaml: no such file or directory
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			var b strings.Builder
-			if err := writeDiagnostics(&b, diags, sources, tc.format, false); err != nil {
+			if err := writeDiagnostics(&b, diags, sources, tc.format, style.Style{}); err != nil {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tc.want, b.String()); diff != "" {
@@ -72,7 +73,7 @@ error: cannot read fleet file x.yaml: no such file or directory
 func TestWriteDiagnosticsJSON(t *testing.T) {
 	diags := spec.Diagnostics{diagAt("f.yaml", 2, 3, 5, "bad", "fix it")}
 	var b strings.Builder
-	if err := writeDiagnostics(&b, diags, nil, "json", true); err != nil {
+	if err := writeDiagnostics(&b, diags, nil, "json", style.New(true)); err != nil {
 		t.Fatal(err)
 	}
 	var got map[string]any
@@ -98,23 +99,24 @@ func TestWriteDiagnosticsJSON(t *testing.T) {
 	}
 }
 
-// TestWriteDiagnosticsColour is the one place colour codes are checked:
-// expected-output files stay colourless.
+// TestWriteDiagnosticsColour: diagnostics draw their labels, summary and
+// carets in the run's style; expected-output files stay colourless.
 func TestWriteDiagnosticsColour(t *testing.T) {
+	on := style.New(true)
 	sources := map[string][]byte{"f.yaml": []byte("a: b\n")}
 	diags := spec.Diagnostics{diagAt("f.yaml", 1, 4, 5, "bad value", "")}
 	tests := map[string]struct {
-		color bool
+		style style.Style
 		want  []string
 		not   []string
 	}{
-		"on":  {color: true, want: []string{"\x1b[31;1mError:\x1b[0", "\x1b[1mbad value\x1b[", "\x1b[31m^\x1b[0m"}},
-		"off": {color: false, want: []string{"Error: bad value"}, not: []string{"\x1b["}},
+		"on":  {style: on, want: []string{on.Error("Error:") + " " + on.Bold("bad value"), on.Error("^")}},
+		"off": {want: []string{"Error: bad value", "^"}, not: []string{"\x1b["}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			var b strings.Builder
-			if err := writeDiagnostics(&b, diags, sources, "human", tc.color); err != nil {
+			if err := writeDiagnostics(&b, diags, sources, "human", tc.style); err != nil {
 				t.Fatal(err)
 			}
 			for _, w := range tc.want {

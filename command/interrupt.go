@@ -73,7 +73,7 @@ func firstInterrupt(calls int) string {
 // was sent to the cloud but not seen to finish (the state's intents), and
 // how to carry on.
 func interrupted(operation string, intents []state.Intent) error {
-	summary := strings.ToUpper(operation[:1]) + operation[1:] + " interrupted"
+	summary := opTitle(operation) + " interrupted"
 	again := fmt.Sprintf("Run the same command again (fleet %s) to carry on.", operation)
 	if len(intents) == 0 {
 		return userError(summary, "Every call sent was seen to finish, and the state records it.\n"+again)

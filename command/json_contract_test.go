@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,6 +47,14 @@ servers:
     key: ops
     protect: true
     user_data: "#cloud-config\n"
+  cache: # NHN names members 1-10 of a batch as declared: one batch create
+    provider: nhn
+    count: 2
+    image: 9956f822-29c9-4f81-9410-0c392d9c8c24
+    type: m2.c4m8
+    zone: kr-pub-a
+    network: { subnet: b83863ff-0355-4c73-8c10-0bdf66a69aab }
+    key: ops
 keypairs:
   ops: { provider: nhn, public_key_file: ops.pub }
 `)
@@ -89,6 +98,20 @@ servers:
     network: { vpc: "75", subnet: "36" }
 `)
 	envVars := write("dev.yaml", "env: dev\n")
+	// a server whose rollout check never passes: its check action fails
+	unhealthy := write("unhealthy.yaml", `version: 1
+name: unhealthy
+state: { path: unhealthy.lock }
+providers:
+  ncp: { type: ncloud, region: KR, endpoint: embedded }
+servers:
+  web:
+    provider: ncp
+    image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050
+    type: s2-g2-s50
+    network: { vpc: "75", subnet: "36" }
+    rollout: { max_unavailable: 1, check: { command: "exit 3", timeout: 1s, interval: 1s } }
+`)
 	envSaved := filepath.Join(dir, "envs-plan.json")
 
 	type step struct {
@@ -131,6 +154,8 @@ servers:
 		{[]string{"plan", "--json", "--var-file", envVars, "--out", envSaved, "-f", envs}, 0, "plan"},
 		{[]string{"show", "--json", envSaved}, 0, "plan"},
 		{[]string{"apply", "--json", "-f", envs, envSaved}, 0, "events"},
+		// an action that fails: action_failed, then apply_finished
+		{[]string{"apply", "--auto-approve", "--json", "-f", unhealthy}, 1, "events"},
 		{[]string{"show", "--json", "--var-file", envVars, "-f", envs}, 0, "state"},
 	}
 	for _, st := range steps {
@@ -150,8 +175,14 @@ servers:
 		if st.schema == "events" {
 			docs = bytes.SplitAfter(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n"))
 			end := `"event":"apply_finished"`
-			if st.code != 0 {
+			// A run whose action failed exits 1 after it started, so it
+			// still ends with apply_finished.
+			failedAction := slices.Contains(st.args, unhealthy)
+			if st.code != 0 && !failedAction {
 				end = `"event":"apply_errored"`
+			}
+			if failedAction && !bytes.Contains(out.Bytes(), []byte(`"event":"action_failed"`)) {
+				t.Errorf("fleet %s: no action_failed event", name)
 			}
 			if last := docs[len(docs)-1]; !bytes.Contains(last, []byte(end)) {
 				t.Errorf("fleet %s: the last event is not %s: %s", name, end, last)

@@ -283,6 +283,9 @@ func (ws *workspace) writeChangedServers(ctx context.Context, plan *planner.Plan
 			addr = a.NewAddress
 		}
 		touched[addr] = true
+		for _, m := range a.Members { // a batch create
+			touched[m.Address] = true
+		}
 	}
 	if len(touched) == 0 {
 		return

@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleet-iac/fleet/planfile"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -84,10 +84,11 @@ func runPlan(c *cli.Context, s *Streams, format string, wsOut **workspace) (*pla
 	if c.Bool("destroy") && len(c.StringSlice("replace")) > 0 {
 		return nil, userError("--replace and --destroy disagree", "A destroy plan deletes every server; give one of them.")
 	}
-	plan, _, err := ws.makePlan(ctx, planOptions{
+	opts := planOptions{
 		targets: c.StringSlice("target"), replace: c.StringSlice("replace"), destroy: c.Bool("destroy"), refresh: c.Bool("refresh"),
 		skipChecks: c.Bool("skip-checks"),
-	})
+	}
+	plan, _, err := ws.makePlan(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +98,7 @@ func runPlan(c *cli.Context, s *Streams, format string, wsOut **workspace) (*pla
 	if out != "" {
 		plan.FleetFiles = absPaths(ws.fleet.Files)
 		plan.VarFiles = absPaths(s.vars.Files)
-		if err := planner.Save(out, plan); err != nil {
+		if err := planfile.Save(out, planfile.Encode(plan, opts.saved())); err != nil {
 			return nil, fmt.Errorf("save plan: %w", err)
 		}
 	}
@@ -179,19 +180,16 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 	if err != nil {
 		return nil, nil, err
 	}
-	plan, diags := planner.Build(planner.Input{
-		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Replace: o.replace, SkipChecks: o.skipChecks, Destroy: o.destroy, FleetVersion: version,
-		Now: time.Now(),
-	})
+	plan, diags := planner.Build(ws.planInput(o, st, inv))
 	if len(diags) > 0 {
-		ws.io.report(diags, ws.sources, ws.ui.color)
+		ws.io.report(diags, ws.sources, ws.ui.style)
 	}
 	if diags.HasErrors() {
 		ws.failedPlan = plan
 		// A failed plan shows only its diagnostics; one blocked by protect
 		// still shows what it would do.
 		if plan != nil && !plan.Failed && len(plan.Actions) > 0 && !ws.machineOutput {
-			planner.RenderText(ws.io.Out, plan, planner.Style{Color: ws.ui.color})
+			planner.RenderText(ws.io.Out, plan, ws.ui.style)
 		}
 		return nil, nil, exitCode(ExitError)
 	}
@@ -208,7 +206,7 @@ func (ws *workspace) refreshIf(ctx context.Context, refresh bool, st *state.Stat
 func renderPlan(s *Streams, u ui, plan *planner.Plan, format string) error {
 	switch format {
 	case formatHuman, "":
-		return planner.RenderText(s.Out, plan, planner.Style{Color: u.color})
+		return planner.RenderText(s.Out, plan, u.style)
 	case formatJSON:
 		return planner.RenderJSON(s.Out, plan)
 	case formatMarkdown:

@@ -59,13 +59,13 @@ func runReboot(c *cli.Context, s *Streams) error {
 	plan, diags := planner.BuildReboot(planner.RebootInput{Fleet: ws.fleet, State: st, Inventory: inv,
 		Addresses: c.Args().Slice(), Hard: c.Bool("hard"), SkipChecks: c.Bool("skip-checks"), FleetVersion: version})
 	if len(diags) > 0 {
-		s.report(diags, ws.sources, u.color)
+		s.report(diags, ws.sources, u.style)
 	}
 	if diags.HasErrors() {
 		return exitCode(ExitError)
 	}
 	if !c.Bool("json") {
-		if err := planner.RenderText(s.Out, plan, planner.Style{Color: u.color}); err != nil {
+		if err := planner.RenderText(s.Out, plan, u.style); err != nil {
 			return err
 		}
 	}

@@ -31,11 +31,11 @@ func showCommand(s *Streams) *cli.Command {
 				return userError("fleet show takes at most one saved plan", "Usage: fleet show [-f FILE] [PLAN]")
 			}
 			if path := c.Args().First(); path != "" {
-				plan, err := planner.Load(path)
+				saved, err := loadSavedPlan(path, c.StringSlice("file"))
 				if err != nil {
-					return userError(fmt.Sprintf("cannot read saved plan %s", path), err.Error())
+					return err
 				}
-				return renderPlan(s, uiFor(c, s), plan, format)
+				return renderPlan(s, uiFor(c, s), saved.Display(), format)
 			}
 			st, env, err := readStateIn(c, s)
 			if err != nil {

@@ -9,23 +9,27 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/fleet-iac/fleet/style"
 )
 
-// ui is decided once per run: whether to colour, whether a person is at the
-// terminal to answer questions.
+// ui is decided once per run: how to draw (colour or not, package style),
+// whether a person is at the terminal to answer questions.
 type ui struct {
-	color       bool // colour stdout
+	style       style.Style
 	interactive bool // stdin and stdout are terminals
 }
 
+// decideUI decides for the run, and keeps the style on s for the error
+// Run prints when the command returns.
 func decideUI(s *Streams, noColorFlag bool) ui {
 	outTTY := isTerminal(s.Out)
-	inTTY := isTerminal(s.In)
-	// NO_COLOR counts when set to anything but the empty string (no-color.org).
-	return ui{
-		color:       outTTY && !noColorFlag && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb",
-		interactive: outTTY && inTTY,
+	u := ui{
+		style:       style.Decide(outTTY, noColorFlag, getenv),
+		interactive: outTTY && isTerminal(s.In),
 	}
+	s.style = u.style
+	return u
 }
 
 func isTerminal(v any) bool {
@@ -42,16 +46,17 @@ func (e *userErr) Error() string { return e.summary }
 
 func userError(summary, detail string) error { return &userErr{summary: summary, detail: detail} }
 
-// printError renders an error for people: "Error: summary" then the fix.
-func printError(w io.Writer, err error) {
+// printError renders an error for people, as diagnostics label theirs:
+// "Error: summary", then the fix.
+func printError(w io.Writer, err error, st style.Style) {
 	if ue, ok := err.(*userErr); ok {
-		fmt.Fprintf(w, "Error: %s\n", ue.summary)
+		fmt.Fprintf(w, "%s %s\n", st.Error("Error:"), st.Bold(ue.summary))
 		if ue.detail != "" {
 			fmt.Fprintf(w, "\n%s\n", ue.detail)
 		}
 		return
 	}
-	fmt.Fprintf(w, "Error: %v\n", err)
+	fmt.Fprintf(w, "%s %s\n", st.Error("Error:"), st.Bold(err.Error()))
 }
 
 // confirm asks a yes/no question on the terminal; only "yes" is yes. An

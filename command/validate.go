@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/style"
 )
 
 func validateCommand(s *Streams) *cli.Command {
@@ -74,11 +75,11 @@ Exit codes: 0 valid, 1 invalid.`,
 			u := uiFor(c, s)
 			switch {
 			case format == formatJSON:
-				if err := writeDiagnostics(s.Out, diags, sources, format, false); err != nil {
+				if err := writeDiagnostics(s.Out, diags, sources, format, style.Style{}); err != nil {
 					return err
 				}
 			case len(diags) > 0:
-				if err := writeDiagnostics(s.Err, diags, sources, format, u.color); err != nil {
+				if err := writeDiagnostics(s.Err, diags, sources, format, u.style); err != nil {
 					return err
 				}
 			}

@@ -77,7 +77,7 @@ func loadFleet(io *Streams, u ui, files []string, stateOnly bool) (*spec.Fleet, 
 		res.Diagnostics = stateOnlyDiagnostics(res.Diagnostics, res.Unset)
 	}
 	if len(res.Diagnostics) > 0 {
-		io.report(res.Diagnostics, res.Sources, u.color)
+		io.report(res.Diagnostics, res.Sources, u.style)
 	}
 	if res.Diagnostics.HasErrors() {
 		return nil, nil, exitCode(ExitError)

@@ -17,6 +17,9 @@ func (s *step) do() (string, error) {
 	case planner.Create:
 		switch a.Kind {
 		case providers.KindServer:
+			if a.IsBatch() {
+				return s.createBatch()
+			}
 			return s.createServer()
 		case providers.KindVolume:
 			return s.createVolume()

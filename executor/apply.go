@@ -56,13 +56,6 @@ type Result struct {
 	Failed []Failure
 }
 
-// Failure is one failed action.
-type Failure struct {
-	ActionID string
-	Address  string
-	Err      error
-}
-
 // ErrInterrupted is wrapped by Apply's error when ctx ended before every
 // action ran.
 var ErrInterrupted = errors.New("apply interrupted")

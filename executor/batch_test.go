@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -25,7 +26,16 @@ type fakeBatcher struct {
 	batches [][]string // member names of each batch call
 }
 
-func (f *fakeBatcher) ServerBatchSize(s *spec.Server, n int) int { return min(n, f.max) }
+func (f *fakeBatcher) ServerBatchSize(s *spec.Server, n int) int {
+	if s.Network.IP != "" {
+		return 1
+	}
+	return min(n, f.max)
+}
+
+func (f *fakeBatcher) BatchMemberName(s *spec.Server, first int) string {
+	return fmt.Sprintf("%s-%03d", s.Group, s.Index)
+}
 
 func (f *fakeBatcher) CreateServers(ctx context.Context, req providers.CreateServersRequest) (providers.CreateServersResponse, error) {
 	first, last := req.Servers[0], req.Servers[len(req.Servers)-1]
@@ -45,34 +55,58 @@ func (f *fakeBatcher) CreateServers(ctx context.Context, req providers.CreateSer
 	}
 	var res providers.CreateServersResponse
 	for _, s := range req.Servers {
-		res.Created = append(res.Created, providers.CreatedServer{ID: "id-" + s.Address(), Name: fmt.Sprintf("%s-%03d", s.Group, s.Index)})
+		res.Created = append(res.Created, providers.CreatedServer{ID: "id-" + s.Address(), Name: f.BatchMemberName(s, first.Index)})
 	}
 	return res, nil
 }
 
-// countGroup is the create actions of members first..last of group web;
-// edit changes a member's spec.
-func countGroup(first, last int, edit func(*spec.Server)) []planner.Action {
-	var out []planner.Action
+// countPlan is the plan the planner makes for members first..last of count
+// group web on provider p (an NHN cloud, which attaches volumes in a step
+// of their own), batched as prov allows; edit changes a member's spec.
+func countPlan(t testing.TB, prov providers.ServerBatchSizer, first, last int, edit func(*spec.Server)) *planner.Plan {
+	t.Helper()
+	f := &spec.Fleet{Version: 1, Name: "shop", Providers: map[string]*spec.Provider{"p": {Name: "p", Type: spec.ProviderNHNCloud, Region: "KR1"}}}
+	g := &spec.ServerGroup{Name: "web", Count: last, Counted: true}
+	f.Groups = append(f.Groups, g)
 	for k := first; k <= last; k++ {
-		a := createServer(fmt.Sprintf("web-%d", k))
-		a.Server.Group, a.Server.Index = "web", k
+		s := &spec.Server{Name: fmt.Sprintf("web-%d", k), Group: "web", Index: k, Provider: "p", Image: "ubuntu", Type: "m2.c4m8",
+			Zone: "kr-pub-a", Network: spec.Network{Subnet: "net", SecurityGroups: []string{"default"}}, Power: spec.PowerRunning,
+			RootVolume: &spec.RootVolume{Size: 50, Type: "General SSD"}}
 		if edit != nil {
-			edit(a.Server)
+			edit(s)
 		}
-		out = append(out, a)
+		f.Servers = append(f.Servers, s)
 	}
+	p, diags := planner.Build(planner.Input{Fleet: f, Batchers: map[string]providers.ServerBatchSizer{"p": prov}})
+	if diags.HasErrors() {
+		t.Fatalf("plan: %v", diags)
+	}
+	return p
+}
+
+// batchesOf lists the plan's batch creates as "first..last" member names.
+func batchesOf(p *planner.Plan) []string {
+	var out []string
+	for _, a := range p.Actions {
+		if a.IsBatch() {
+			out = append(out, a.Members[0].Server.Name+".."+a.Members[len(a.Members)-1].Server.Name)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 
 func TestCountGroupIsCreatedInBatches(t *testing.T) {
-	acts := countGroup(1, 8, func(s *spec.Server) {
-		if s.Index == 5 {
-			s.Type = "s4" // not alike: goes alone and splits the run
-		}
-	})
 	b := &memBackend{}
 	prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: 3}
+	plan := countPlan(t, prov, 1, 8, func(s *spec.Server) {
+		if s.Index == 5 {
+			s.Type = "m2.c8m16" // not alike: goes alone and splits the run
+		}
+	})
+	if got, want := batchesOf(plan), []string{"web-1..web-3", "web-6..web-8"}; !slices.Equal(got, want) {
+		t.Fatalf("the plan batches %v, want %v", got, want)
+	}
 	var mu sync.Mutex
 	var missing []string
 	var first sync.Once
@@ -103,7 +137,7 @@ func TestCountGroupIsCreatedInBatches(t *testing.T) {
 			}
 		}
 	}
-	res, err := Apply(context.Background(), Options{Plan: newPlan(acts...), Providers: map[string]providers.Provider{"p": prov},
+	res, err := Apply(context.Background(), Options{Plan: plan, Providers: map[string]providers.Provider{"p": prov},
 		Backend: b, State: &state.State{}, Parallelism: 1, Observer: &recorder{}})
 	if err != nil || !res.Tally.OK() {
 		t.Fatalf("apply: %v %s %v", err, res.Tally, res.Failed)
@@ -149,7 +183,75 @@ func TestCountGroupIsCreatedInBatches(t *testing.T) {
 			t.Errorf("%s renamed %v, want %v (batch members only): %q", name, renamed, batched, calls)
 		}
 	}
-	if got, want := res.Tally.String(), "Apply complete: 8 created."; got != want {
+	if got, want := res.Tally.String(), "Apply complete: 8 created, 6 renamed."; got != want {
+		t.Errorf("tally %q, want %q", got, want)
+	}
+}
+
+// TestWalkMakesTheCallsThePlanLists: every mutating call of an apply is
+// one of the plan's actions, and every action that calls the cloud makes
+// exactly one call: a batch create one for all its members, each rename
+// one. Volumes of batch members wait for their server's rename.
+func TestWalkMakesTheCallsThePlanLists(t *testing.T) {
+	prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: 4}
+	plan := countPlan(t, prov, 1, 11, func(s *spec.Server) {
+		if s.Index == 6 {
+			s.Network.IP = "10.0.0.6" // a fixed IP goes alone
+		}
+		s.Volumes = []spec.Volume{{Name: "data", Size: 10, Type: "General SSD"}}
+	})
+	if got, want := batchesOf(plan), []string{"web-1..web-4", "web-7..web-10"}; !slices.Equal(got, want) {
+		t.Fatalf("the plan batches %v, want %v", got, want)
+	}
+	var volDeps []string
+	for _, a := range plan.Actions {
+		if a.Kind == providers.KindVolume && a.Type == planner.Create {
+			volDeps = append(volDeps, a.DependsOn...)
+		}
+	}
+	if !slices.Contains(volDeps, "rename server/web-1") || !slices.Contains(volDeps, "create server/web-[1-4]") {
+		t.Errorf("volume creates depend on %v, want their batch and their server's rename", volDeps)
+	}
+	var members, byAction []string
+	renames := 0
+	for _, a := range plan.Actions {
+		switch {
+		case a.IsBatch():
+			byAction = append(byAction, "batch "+a.Members[0].Server.Name+".."+a.Members[len(a.Members)-1].Server.Name)
+			for _, m := range a.Members {
+				members = append(members, m.Address)
+			}
+		case a.Type == planner.Create:
+			byAction = append(byAction, "create "+a.Address)
+		case a.Type == planner.Rename:
+			renames++
+			byAction = append(byAction, "update "+a.Address+" rename "+a.NewAddress)
+		case a.Type == planner.Attach:
+			byAction = append(byAction, "update "+a.Address+" attach id-"+a.ServerAddr)
+		default:
+			t.Fatalf("unexpected action %s", a.ID)
+		}
+	}
+	if len(members) != 8 || renames != 8 {
+		t.Errorf("%d members, %d renames, want 8 and 8", len(members), renames)
+	}
+	res, err := Apply(context.Background(), Options{Plan: plan, Providers: map[string]providers.Provider{"p": prov},
+		Backend: &memBackend{}, State: &state.State{}, Parallelism: 3, Observer: &recorder{}})
+	if err != nil || !res.Tally.OK() {
+		t.Fatalf("apply: %v %s %v", err, res.Tally, res.Failed)
+	}
+	var made []string
+	for _, c := range prov.calls() {
+		if !strings.HasPrefix(c, "wait ") {
+			made = append(made, c)
+		}
+	}
+	slices.Sort(made)
+	slices.Sort(byAction)
+	if !slices.Equal(made, byAction) {
+		t.Errorf("calls made:\n%s\nthe plan lists:\n%s", strings.Join(made, "\n"), strings.Join(byAction, "\n"))
+	}
+	if got, want := res.Tally.String(), "Apply complete: 22 created, 8 renamed, 11 attached."; got != want {
 		t.Errorf("tally %q, want %q", got, want)
 	}
 }
@@ -172,12 +274,14 @@ func TestBatchCallFailure(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			b := &memBackend{}
 			prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: 3, batchF: func(providers.CreateServersRequest) error { return tc.err }}
-			res, err := Apply(context.Background(), Options{Plan: newPlan(countGroup(1, 3, nil)...), Providers: map[string]providers.Provider{"p": prov},
+			res, err := Apply(context.Background(), Options{Plan: countPlan(t, prov, 1, 3, nil), Providers: map[string]providers.Provider{"p": prov},
 				Backend: b, State: &state.State{}, Parallelism: 2, Observer: &recorder{}})
 			if err != nil {
 				t.Fatalf("apply: %v", err)
 			}
-			if len(res.Failed) != 3 || res.Tally.String() != "Apply: 3 failed." {
+			// One action failed, the batch create: its three servers
+			// failed, and their renames did not run.
+			if len(res.Failed) != 1 || res.Tally.String() != "Apply: 3 failed, 3 skipped." {
 				t.Fatalf("tally %s, failed %v", res.Tally, res.Failed)
 			}
 			if !strings.Contains(res.Failed[0].Err.Error(), "create web-1, web-2, web-3 in one call") {
@@ -206,12 +310,12 @@ func TestBatchRenameFailureKeepsTheServer(t *testing.T) {
 		}
 		return providers.UpdateResponse{}, err
 	}
-	res, err := Apply(context.Background(), Options{Plan: newPlan(countGroup(1, 3, nil)...), Providers: map[string]providers.Provider{"p": prov},
+	res, err := Apply(context.Background(), Options{Plan: countPlan(t, prov, 1, 3, nil), Providers: map[string]providers.Provider{"p": prov},
 		Backend: b, State: &state.State{}, Parallelism: 2, Observer: &recorder{}})
 	if err != nil {
 		t.Fatalf("apply: %v", err)
 	}
-	if len(res.Failed) != 1 || res.Failed[0].Address != "server/web-2" {
+	if len(res.Failed) != 1 || res.Failed[0].Address != "server/web-2" || res.Failed[0].ActionID != "rename server/web-2" {
 		t.Fatalf("failed %v, want web-2 alone", res.Failed)
 	}
 	r := b.stored(t).Lookup("server/web-2")
@@ -220,14 +324,48 @@ func TestBatchRenameFailureKeepsTheServer(t *testing.T) {
 	}
 }
 
+// TestBatchMemberThatDoesNotComeUp: a member that does not reach running
+// fails its batch create, and so the renames after it wait for the next
+// plan; the members that came up are recorded, count as created, and leave
+// no intent, while the failed one keeps its id and its intent.
+func TestBatchMemberThatDoesNotComeUp(t *testing.T) {
+	b := &memBackend{}
+	prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: 3}
+	prov.WaitF = func(ctx context.Context, req providers.WaitRequest) (providers.WaitResponse, error) {
+		if req.Address == "server/web-2" {
+			return providers.WaitResponse{}, errors.New("went to ERROR")
+		}
+		return providers.WaitResponse{}, nil
+	}
+	res, err := Apply(context.Background(), Options{Plan: countPlan(t, prov, 1, 3, nil), Providers: map[string]providers.Provider{"p": prov},
+		Backend: b, State: &state.State{}, Parallelism: 2, Observer: &recorder{}})
+	if err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	if len(res.Failed) != 1 || res.Failed[0].ActionID != "create server/web-[1-3]" || !strings.Contains(res.Failed[0].Err.Error(), "server/web-2") {
+		t.Fatalf("failed %v, want the batch create, naming web-2", res.Failed)
+	}
+	if got, want := res.Tally.String(), "Apply: 2 created, 1 failed, 3 skipped."; got != want {
+		t.Errorf("tally %q, want %q", got, want)
+	}
+	st := b.stored(t)
+	for k := 1; k <= 3; k++ {
+		addr := fmt.Sprintf("server/web-%d", k)
+		if r := st.Lookup(addr); r == nil || r.ID != "id-"+addr {
+			t.Errorf("%s recorded as %+v", addr, r)
+		}
+	}
+	if len(st.Intents) != 1 || st.Intents[0].Address != "server/web-2" || st.Intents[0].Action != "create server/web-2" {
+		t.Errorf("intents %+v, want web-2's create alone", st.Intents)
+	}
+}
+
 // TestBatchesStartAtTheLowestIndex: plans list servers by address (web-10
 // before web-2, web-100 before web-21), yet batches are runs from the
 // group's lowest index, so 120 members take six calls of 20.
 func TestBatchesStartAtTheLowestIndex(t *testing.T) {
-	acts := countGroup(1, 120, nil)
-	slices.SortFunc(acts, func(a, b planner.Action) int { return strings.Compare(a.Address, b.Address) })
 	prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: 20}
-	res, err := Apply(context.Background(), Options{Plan: newPlan(acts...), Providers: map[string]providers.Provider{"p": prov},
+	res, err := Apply(context.Background(), Options{Plan: countPlan(t, prov, 1, 120, nil), Providers: map[string]providers.Provider{"p": prov},
 		Backend: &memBackend{}, State: &state.State{}, Parallelism: 4, Observer: &recorder{}})
 	if err != nil || !res.Tally.OK() {
 		t.Fatalf("apply: %v %s %v", err, res.Tally, res.Failed)
@@ -244,19 +382,21 @@ func TestBatchesStartAtTheLowestIndex(t *testing.T) {
 }
 
 // BenchmarkWalkCountGroup walks the creates of one 10,000-member count group
-// with instant calls, batched 20 at a time or not at all (a provider that
-// batches none of them, as the default does for NCP members 1-99): the
-// executor's own cost of finding batches, per apply.
+// with instant calls, batched 20 at a time (500 batch creates and 10,000
+// renames, as the planner plans them for NCP's names) or not at all (a
+// provider that batches none of them, as the default does for NCP members
+// 1-99): the executor's own cost, per apply. The servers are as small as
+// before the planner decided batches, so the figures compare.
 //
 //	go test -run '^$' -bench WalkCountGroup -benchtime 3x ./executor
 func BenchmarkWalkCountGroup(b *testing.B) {
-	acts := countGroup(1, 10000, nil)
-	slices.SortFunc(acts, func(a, b planner.Action) int { return strings.Compare(a.Address, b.Address) })
 	for _, most := range []int{20, 1} {
 		b.Run(fmt.Sprintf("batches-of-%d", most), func(b *testing.B) {
+			plan := newPlan(handBatched(10000, most)...)
+			b.ResetTimer()
 			for range b.N {
 				prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: most}
-				res, err := Apply(context.Background(), Options{Plan: newPlan(acts...), Providers: map[string]providers.Provider{"p": prov},
+				res, err := Apply(context.Background(), Options{Plan: plan, Providers: map[string]providers.Provider{"p": prov},
 					Backend: &memBackend{lastOnly: true}, State: &state.State{}, Parallelism: 10})
 				if err != nil || !res.Tally.OK() {
 					b.Fatalf("apply: %v %s", err, res.Tally)
@@ -264,4 +404,35 @@ func BenchmarkWalkCountGroup(b *testing.B) {
 			}
 		})
 	}
+}
+
+// handBatched is what the planner plans for members 1..n of group web
+// (createServer's small servers) on a cloud that creates size per call and
+// names them web-00K: batch creates, each member renamed after its batch.
+func handBatched(n, size int) []planner.Action {
+	var out []planner.Action
+	for first := 1; first <= n; first += size {
+		last := min(first+size-1, n)
+		var members []planner.BatchMember
+		for k := first; k <= last; k++ {
+			a := createServer(fmt.Sprintf("web-%d", k))
+			a.Server.Group, a.Server.Index = "web", k
+			if size == 1 {
+				out = append(out, a)
+				continue
+			}
+			members = append(members, planner.BatchMember{Address: a.Address, Server: a.Server})
+		}
+		if size == 1 {
+			continue
+		}
+		id := fmt.Sprintf("create server/web-[%d-%d]", first, last)
+		out = append(out, planner.Action{ID: id, Type: planner.Create, Kind: providers.KindServer,
+			Address: fmt.Sprintf("server/web-[%d-%d]", first, last), Provider: "p", Group: "web", Members: members})
+		for _, m := range members {
+			out = append(out, planner.Action{ID: "rename " + m.Address, Type: planner.Rename, Kind: providers.KindServer,
+				Address: m.Address, Provider: "p", NewName: m.Server.Name, NewAddress: m.Address, DependsOn: []string{id}})
+		}
+	}
+	return out
 }

@@ -20,7 +20,11 @@ func (s *step) rename() (string, error) {
 		return "", err
 	}
 	to := s.owner(s.a.NewAddress)
-	err = s.call("update", func(ctx context.Context) error {
+	height := s.n.height
+	if s.a.NewAddress == s.a.Address {
+		height = renameHeight
+	}
+	err = s.callAt("update", height, func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address,
 			Rename: &providers.Rename{Name: s.a.NewName, Owner: to, NameOnly: s.a.NewAddress == s.a.Address}})
 		return err
@@ -38,6 +42,12 @@ func (s *step) rename() (string, error) {
 		if r.Server != nil {
 			r.Server = cloneServer(r.Server)
 			r.Server.Name, r.Server.Owner = s.a.NewName, to
+		}
+		if s.a.NewAddress == s.a.Address {
+			// A name only (a batch member's): nothing moves, and a large
+			// batch must not pay a scan of the state per member.
+			st.Put(r)
+			return
 		}
 		st.Remove(s.a.Address)
 		st.Put(r)

@@ -15,28 +15,42 @@ import (
 // run, and then brings it to its declared power state.
 func (s *step) createServer() (string, error) {
 	srv := s.a.Server
-	req := &providers.ServerCreate{Spec: srv}
-	if strings.HasPrefix(srv.Image, "image/") {
-		id, err := s.idOf(srv.Image)
-		if err != nil {
-			return "", fmt.Errorf("image of %s: %w", s.a.Address, err)
-		}
-		req.ImageID = id
-	}
-	created := providers.CreatedServer{Name: srv.Name}
-	var err error
-	if s.w.batch[s.i] != nil {
-		created, err = s.createInBatch(req.ImageID)
-	} else {
-		err = s.call("create", func(ctx context.Context) error {
-			resp, err := s.prov.Create(ctx, providers.CreateRequest{Owner: s.owner(s.a.Address), Server: req})
-			created.ID = resp.ID
-			return err
-		})
-	}
+	imageID, err := s.imageID()
 	if err != nil {
 		return "", err
 	}
+	created := providers.CreatedServer{Name: srv.Name}
+	err = s.call("create", func(ctx context.Context) error {
+		resp, err := s.prov.Create(ctx, providers.CreateRequest{Owner: s.owner(s.a.Address),
+			Server: &providers.ServerCreate{Spec: srv, ImageID: imageID}})
+		created.ID = resp.ID
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return s.settleCreated(created)
+}
+
+// imageID is the cloud id of the image the server boots from when it is
+// one the fleet makes (image/NAME), "" when the spec names it.
+func (s *step) imageID() (string, error) {
+	srv := s.a.Server
+	if !strings.HasPrefix(srv.Image, "image/") {
+		return "", nil
+	}
+	id, err := s.idOf(srv.Image)
+	if err != nil {
+		return "", fmt.Errorf("image of %s: %w", s.a.Address, err)
+	}
+	return id, nil
+}
+
+// settleCreated records a created server's id under the name the cloud
+// gave it, waits for it to run, gives it a public address when the create
+// could not, and brings it to its declared power state.
+func (s *step) settleCreated(created providers.CreatedServer) (string, error) {
+	srv := s.a.Server
 	id := created.ID
 	// Record the id before waiting: a crash during the build must not lose it.
 	// The file's values the cloud does not report back go with it, so that
@@ -46,11 +60,6 @@ func (s *step) createServer() (string, error) {
 	rec.Server.Name = created.Name
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
-	}
-	if created.Name != srv.Name {
-		if err := s.renameMember(id, created.Name); err != nil {
-			return id, err
-		}
 	}
 	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: providers.TargetRunning})
 	if err != nil {

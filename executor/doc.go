@@ -3,8 +3,9 @@
 // dependants start, and saves the state after every step.
 //
 //	res, err := executor.Apply(ctx, executor.Options{Plan: p, Providers: byName,
-//		Backend: b, State: st, Observer: executor.NewTextObserver(os.Stdout, executor.Style{})})
+//		Backend: b, State: st, Observer: executor.NewTextObserver(os.Stdout, style.Style{})})
 //	fmt.Println(res.Tally) // "Apply: 12 created, 1 failed, 3 skipped."
+//	for _, f := range res.Failed { fmt.Println(f) } // "server/web-2: ncloud ...: HTTP 400 code 1003: ..."
 //
 // Crash safety: before each mutating call the action's intent is stored;
 // a create's cloud id is stored as soon as the call returns, before the
@@ -24,8 +25,18 @@
 // started". Cancelling ctx starts nothing new, lets calls in flight finish
 // and records them.
 //
+// The walk makes only the calls the plan lists. A batch create (an action
+// with Members, decided by the planner) is a step of its own: the intents
+// of all its members in one write, one providers.ServerBatcher call, then
+// each member recorded and waited for as a single create is; the renames
+// the cloud's names need are the plan's rename actions after it. The
+// tally counts a batch's members: a batch of 20 is 20 created servers.
+//
 // Apply's error is non-nil only when it refused the plan, could not save
-// the state, or was cancelled. Progress goes to an Observer as plain
-// Events; TextObserver and JSONObserver render them. executor never reads
-// the fields of an action that only explain it (Changes, Reason).
+// the state, or was cancelled. A failed action is a Failure (action,
+// address, type, the cloud's code, cause), in Result.Failed and as its
+// ActionFailed event's error, for renderers to read by field. Progress goes
+// to an Observer as plain Events; TextObserver and JSONObserver render
+// them. executor never reads the fields of an action that only explain it
+// (Changes, Reason).
 package executor

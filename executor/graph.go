@@ -72,6 +72,9 @@ func buildGraph(p *planner.Plan, provs map[string]providers.Provider) (*graph, e
 			if err := checkAction(a); err != nil {
 				errs = append(errs, fmt.Errorf("action %s: %w", a.ID, err))
 			}
+			if _, ok := provs[a.Provider].(providers.ServerBatcher); a.IsBatch() && !ok {
+				errs = append(errs, fmt.Errorf("action %s: provider %q cannot create servers in one call", a.ID, a.Provider))
+			}
 		}
 		if _, dup := index[a.ID]; dup {
 			errs = append(errs, fmt.Errorf("action id %q appears twice", a.ID))
@@ -224,6 +227,9 @@ func (g *graph) topological() ([]int, error) {
 func checkAction(a *planner.Action) error {
 	switch a.Type {
 	case planner.Create:
+		if a.IsBatch() {
+			return checkBatch(a)
+		}
 		switch {
 		case a.Kind == providers.KindServer && a.Server != nil,
 			a.Kind == providers.KindVolume && a.Volume != nil,

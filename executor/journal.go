@@ -3,7 +3,8 @@ package executor
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/fleet-iac/fleet/state"
@@ -94,23 +95,32 @@ func snapshot(s *state.State) *state.State {
 	return &c
 }
 
-// putIntent records (or replaces) the intent of action in.Action.
+// putIntent records (or replaces) the intent of action in.Action, keeping
+// the intents sorted by action. A large batch create keeps thousands of
+// them at once (its renames wait behind every create), so each finds its
+// place by binary search instead of sorting them all.
 func putIntent(s *state.State, in state.Intent) {
 	dropIntent(s, in.Action)
-	s.Intents = append(s.Intents, in)
-	sort.Slice(s.Intents, func(a, b int) bool { return s.Intents[a].Action < s.Intents[b].Action })
+	i, _ := slices.BinarySearchFunc(s.Intents, in.Action, func(x state.Intent, action string) int { return strings.Compare(x.Action, action) })
+	s.Intents = slices.Insert(s.Intents, i, in)
 }
 
-// dropIntent removes the intent of the action with the given id.
+// dropIntent removes the intent of the action with the given id: found by
+// binary search, or by a scan when the intents are out of order (a state
+// edited by hand).
 func dropIntent(s *state.State, action string) {
-	out := s.Intents[:0]
-	for _, in := range s.Intents {
-		if in.Action != action {
-			out = append(out, in)
+	if i, ok := slices.BinarySearchFunc(s.Intents, action, func(x state.Intent, action string) int { return strings.Compare(x.Action, action) }); ok {
+		s.Intents = slices.Delete(s.Intents, i, i+1)
+	} else {
+		out := s.Intents[:0]
+		for _, in := range s.Intents {
+			if in.Action != action {
+				out = append(out, in)
+			}
 		}
+		s.Intents = out
 	}
-	if len(out) == 0 {
-		out = nil
+	if len(s.Intents) == 0 {
+		s.Intents = nil
 	}
-	s.Intents = out
 }

@@ -2,6 +2,8 @@ package executor
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -13,6 +15,10 @@ const EventFormatVersion = "1"
 
 // JSONObserver writes one JSON object per event and per line, for programs.
 type JSONObserver struct {
+	// Operation names the run in apply_finished's summary, as the CLI's
+	// closing line does ("Destroy complete: 2 deleted."); "" is "Apply".
+	Operation string
+
 	mu  sync.Mutex
 	enc *json.Encoder
 }
@@ -37,6 +43,7 @@ type jsonEvent struct {
 	CloudID       string    `json:"cloud_id,omitempty"`
 	ElapsedMS     int64     `json:"elapsed_ms,omitempty"`
 	Error         string    `json:"error,omitempty"`
+	Code          string    `json:"code,omitempty"` // action_failed: the cloud's own error code
 	Cause         string    `json:"cause,omitempty"`
 	Serial        uint64    `json:"serial,omitempty"`
 	Tally         *Tally    `json:"tally,omitempty"`   // apply_finished
@@ -67,8 +74,16 @@ func (o *JSONObserver) Observe(ev Event) {
 	if ev.Err != nil {
 		je.Error = ev.Err.Error()
 	}
+	var fail Failure
+	if errors.As(ev.Err, &fail) {
+		// The cause as the step gave it: address and code have their fields.
+		je.Error, je.Code = fmt.Sprint(fail.Err), fail.Code
+	}
 	if ev.Tally != nil {
 		je.Summary = ev.Tally.String()
+		if o.Operation != "" {
+			je.Summary = ev.Tally.Summary(o.Operation)
+		}
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()

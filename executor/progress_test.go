@@ -20,6 +20,7 @@ import (
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
+	"github.com/fleet-iac/fleet/style"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected progress files")
@@ -55,6 +56,9 @@ func readEvents(t *testing.T, path string) []Event {
 		if je.Error != "" {
 			ev.Err = errors.New(je.Error)
 		}
+		if je.Event == ActionFailed {
+			ev.Err = Failure{ActionID: je.ActionID, Address: je.Address, Type: ev.Type, Code: je.Code, Err: ev.Err}
+		}
 		out = append(out, ev)
 	}
 	if err := sc.Err(); err != nil {
@@ -73,7 +77,7 @@ func TestProgressGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			events := readEvents(t, file)
 			var text, js bytes.Buffer
-			to, jo := NewTextObserver(&text, Style{}), NewJSONObserver(&js)
+			to, jo := NewTextObserver(&text, style.Style{}), NewJSONObserver(&js)
 			for _, ev := range events {
 				to.Observe(ev)
 				jo.Observe(ev)
@@ -104,21 +108,33 @@ func TestProgressGolden(t *testing.T) {
 	}
 }
 
+// TestProgressColour: colour changes nothing but the codes around the
+// outcome and the count, which are the style's.
 func TestProgressColour(t *testing.T) {
-	ev := Event{Kind: ActionSucceeded, Address: "server/web-1", Type: planner.Create, CloudID: "1", Elapsed: 3 * time.Second, Done: 1, Total: 2}
+	on := style.New(true)
+	base := Event{Address: "server/web-1", Type: planner.Create, CloudID: "1", Elapsed: 3 * time.Second, Done: 1, Total: 2}
 	tests := map[string]struct {
-		style Style
-		want  string
+		kind    EventKind
+		err     error
+		colored string
 	}{
-		"plain":  {Style{}, "server/web-1: Creation complete after 3s [id=1] (1/2)\n"},
-		"colour": {Style{Color: true}, "server/web-1: \x1b[32mCreation complete\x1b[0m after 3s [id=1] \x1b[2m(1/2)\x1b[22m\n"},
+		"succeeded": {ActionSucceeded, nil, "server/web-1: " + on.Added("Creation complete") + " after 3s [id=1] " + on.Faint("(1/2)") + "\n"},
+		"failed": {ActionFailed, Failure{Address: "server/web-1", Err: errors.New("server/web-1: boom")},
+			"server/web-1: " + on.Error("Creation failed") + " after 3s: boom " + on.Faint("(1/2)") + "\n"},
+		"skipped": {ActionSkipped, errors.New("upstream x failed"), "server/web-1: " + on.Warning("Creation skipped") + ": upstream x failed " + on.Faint("(1/2)") + "\n"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			var buf bytes.Buffer
-			NewTextObserver(&buf, tt.style).Observe(ev)
-			if buf.String() != tt.want {
-				t.Errorf("got %q, want %q", buf.String(), tt.want)
+			ev := base
+			ev.Kind, ev.Err = tt.kind, tt.err
+			var plain, colored bytes.Buffer
+			NewTextObserver(&plain, style.Style{}).Observe(ev)
+			NewTextObserver(&colored, on).Observe(ev)
+			if colored.String() != tt.colored {
+				t.Errorf("colour: got %q, want %q", colored.String(), tt.colored)
+			}
+			if strings.Contains(plain.String(), "\x1b[") || style.Strip(colored.String()) != plain.String() {
+				t.Errorf("plain %q is not the coloured %q without its codes", plain.String(), colored.String())
 			}
 		})
 	}
@@ -157,7 +173,7 @@ func TestApplyProgressGolden(t *testing.T) {
 	clock := &fakeClock{t: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)}
 	res, err := Apply(context.Background(), Options{
 		Plan: p, Providers: map[string]providers.Provider{"p": prov}, Backend: &memBackend{}, State: &state.State{},
-		Observer: teeObserver{NewTextObserver(&text, Style{}), NewJSONObserver(&js)}, Clock: clock.now, SlowAfter: time.Hour,
+		Observer: teeObserver{NewTextObserver(&text, style.Style{}), NewJSONObserver(&js)}, Clock: clock.now, SlowAfter: time.Hour,
 	})
 	if err != nil {
 		t.Fatal(err)

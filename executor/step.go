@@ -31,6 +31,12 @@ type step struct {
 	n    *node
 	a    *planner.Action
 	prov providers.Provider
+	// parent is the batch create a member's sub-step settles for: the
+	// member has its own intents and state, and reports as the batch.
+	parent *step
+	// settled counts a batch create's members brought to their declared
+	// state, set once they all ended.
+	settled int
 
 	mu      sync.Mutex // guards the fields below against the still-running timer
 	started bool
@@ -53,7 +59,7 @@ func (w *walker) run(ctx context.Context, i int) finished {
 		_ = s.w.j.commit(func(*state.State) {})
 	}
 	started, elapsed := s.stop()
-	f := finished{node: i, cloudID: id, elapsed: elapsed, out: outSucceeded, err: err}
+	f := finished{node: i, cloudID: id, elapsed: elapsed, out: outSucceeded, err: err, settled: s.settled}
 	switch {
 	case err == nil:
 	case errors.As(err, &se):
@@ -86,6 +92,10 @@ func haltReason(ctx context.Context) error {
 // begin reports the action as started, once, and arms the still-running
 // reports.
 func (s *step) begin() {
+	if s.parent != nil {
+		s.parent.begin()
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.started {

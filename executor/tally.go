@@ -72,6 +72,12 @@ func (t Tally) OK() bool {
 // resized, 2 attached." when everything succeeded, "Apply: 12 created, 1
 // failed, 3 skipped." otherwise. Zero counts are left out.
 func (t Tally) String() string {
+	return t.Summary("Apply")
+}
+
+// Summary is String for the operation named op ("Destroy", "Reboot"):
+// "Destroy complete: 2 deleted.".
+func (t Tally) Summary(op string) string {
 	var parts []string
 	for _, v := range verbs {
 		if n := t.Succeeded[v.typ]; n > 0 {
@@ -86,9 +92,9 @@ func (t Tally) String() string {
 			parts = append(parts, fmt.Sprintf("%d %s", o.n, o.word))
 		}
 	}
-	prefix := "Apply:"
+	prefix := op + ":"
 	if t.OK() {
-		prefix = "Apply complete:"
+		prefix = op + " complete:"
 	}
 	if len(parts) == 0 {
 		return prefix + " no changes."

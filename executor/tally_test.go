@@ -1,6 +1,7 @@
 package executor
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/fleet-iac/fleet/planner"
@@ -33,6 +34,48 @@ func TestTallyString(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			if got := tt.tally.String(); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestTallySummaryNamesTheOperation(t *testing.T) {
+	tests := map[string]struct {
+		op    string
+		tally Tally
+		want  string
+	}{
+		"destroy complete": {"Destroy", Tally{Succeeded: map[planner.ActionType]int{planner.Stop: 2, planner.Delete: 2}}, "Destroy complete: 2 stopped, 2 deleted."},
+		"destroy failed":   {"Destroy", Tally{Succeeded: map[planner.ActionType]int{planner.Delete: 1}, Failed: 1}, "Destroy: 1 deleted, 1 failed."},
+		"reboot nothing":   {"Reboot", Tally{}, "Reboot complete: no changes."},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := tt.tally.Summary(tt.op); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestJSONSummaryNamesTheOperation: apply_finished's summary reads as the
+// CLI's closing line does for destroy and reboot too.
+func TestJSONSummaryNamesTheOperation(t *testing.T) {
+	tests := map[string]struct {
+		op   string
+		want string
+	}{
+		"apply, unnamed": {"", `"summary":"Apply complete: 1 deleted."`},
+		"destroy":        {"Destroy", `"summary":"Destroy complete: 1 deleted."`},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			var b strings.Builder
+			o := NewJSONObserver(&b)
+			o.Operation = tt.op
+			o.Observe(Event{Kind: ApplyFinished, Tally: &Tally{Succeeded: map[planner.ActionType]int{planner.Delete: 1}}})
+			if !strings.Contains(b.String(), tt.want) {
+				t.Errorf("got %s, want %s in it", b.String(), tt.want)
 			}
 		})
 	}

@@ -1,19 +1,14 @@
 package executor
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/fatih/color"
+	"github.com/fleet-iac/fleet/style"
 )
-
-// Style is how the text progress looks; the CLI decides it once.
-type Style struct {
-	Color bool
-}
 
 // TextObserver writes progress as plain lines, one per event, for people
 // and for logs without a terminal:
@@ -22,26 +17,16 @@ type Style struct {
 //	server/web-1: Still creating... [40s elapsed]
 //	server/web-1: Creation complete after 52s [id=1003] (3/50)
 type TextObserver struct {
-	mu                 sync.Mutex
-	w                  io.Writer
-	ok, bad, held, dim *color.Color
+	mu    sync.Mutex
+	w     io.Writer
+	style style.Style
 }
 
 var _ Observer = (*TextObserver)(nil)
 
-// NewTextObserver writes to w in style st.
-func NewTextObserver(w io.Writer, st Style) *TextObserver {
-	mk := func(attrs ...color.Attribute) *color.Color {
-		c := color.New(attrs...)
-		// Per value, never the package-global switch.
-		if st.Color {
-			c.EnableColor()
-		} else {
-			c.DisableColor()
-		}
-		return c
-	}
-	return &TextObserver{w: w, ok: mk(color.FgGreen), bad: mk(color.FgRed, color.Bold), held: mk(color.FgYellow), dim: mk(color.Faint)}
+// NewTextObserver writes to w in style st, which the CLI decided once.
+func NewTextObserver(w io.Writer, st style.Style) *TextObserver {
+	return &TextObserver{w: w, style: st}
 }
 
 // Observe writes the line for ev; StateSaved writes nothing.
@@ -57,7 +42,7 @@ func (o *TextObserver) Observe(ev Event) {
 
 func (o *TextObserver) line(ev Event) string {
 	ing, noun, still := verbFor(ev.Type)
-	count := o.dim.Sprintf("(%d/%d)", ev.Done, ev.Total)
+	count := o.style.Faint(fmt.Sprintf("(%d/%d)", ev.Done, ev.Total))
 	switch ev.Kind {
 	case ActionStarted:
 		return fmt.Sprintf("%s: %s...", ev.Address, ing)
@@ -68,17 +53,20 @@ func (o *TextObserver) line(ev Event) string {
 		if ev.CloudID != "" {
 			id = " [id=" + ev.CloudID + "]"
 		}
-		return fmt.Sprintf("%s: %s after %s%s %s", ev.Address, o.ok.Sprint(noun+" complete"), seconds(ev.Elapsed), id, count)
+		return fmt.Sprintf("%s: %s after %s%s %s", ev.Address, o.style.Added(noun+" complete"), seconds(ev.Elapsed), id, count)
 	case ActionFailed:
-		// Cloud errors often start with the address the line starts with.
-		msg := strings.TrimPrefix(fmt.Sprint(ev.Err), ev.Address+": ")
-		return fmt.Sprintf("%s: %s after %s: %s %s", ev.Address, o.bad.Sprint(noun+" failed"), seconds(ev.Elapsed), msg, count)
+		msg := fmt.Sprint(ev.Err)
+		var fail Failure
+		if errors.As(ev.Err, &fail) {
+			msg = fail.Reason() // the line already starts with the address
+		}
+		return fmt.Sprintf("%s: %s after %s: %s %s", ev.Address, o.style.Error(noun+" failed"), seconds(ev.Elapsed), msg, count)
 	case ActionInterrupted:
-		return fmt.Sprintf("%s: %s after %s %s", ev.Address, o.held.Sprint(noun+" interrupted"), seconds(ev.Elapsed), count)
+		return fmt.Sprintf("%s: %s after %s %s", ev.Address, o.style.Warning(noun+" interrupted"), seconds(ev.Elapsed), count)
 	case ActionSkipped:
-		return fmt.Sprintf("%s: %s: %v %s", ev.Address, o.held.Sprint(noun+" skipped"), ev.Err, count)
+		return fmt.Sprintf("%s: %s: %v %s", ev.Address, o.style.Warning(noun+" skipped"), ev.Err, count)
 	case ActionNotStarted:
-		return fmt.Sprintf("%s: %s: %v %s", ev.Address, o.held.Sprint(noun+" not started"), ev.Err, count)
+		return fmt.Sprintf("%s: %s: %v %s", ev.Address, o.style.Warning(noun+" not started"), ev.Err, count)
 	}
 	return ""
 }

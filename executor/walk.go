@@ -32,6 +32,9 @@ type finished struct {
 	cloudID  string
 	elapsed  time.Duration
 	stateErr error // the state could not be saved: start nothing more
+	// settled counts the members of a batch create that did not succeed
+	// as a whole but are created and running all the same.
+	settled int
 }
 
 // walker runs one apply. The walk loop alone decides what starts and
@@ -44,10 +47,7 @@ type walker struct {
 	slots map[string]*slots // by provider: one provider waiting on its request budget must not starve another
 	// wide bounds the updates and deletes of a providers.Coalescer, whose
 	// calls made together merge into list calls; nil for other providers.
-	wide  map[string]*slots
-	batch []*serverBatch // by node: the shared create call of a batch member; set before its step starts
-
-	groupFirst map[groupKey]int // walk loop only: the first node of each count group (batchOrder)
+	wide map[string]*slots
 
 	obsMu sync.Mutex
 	done  int
@@ -63,7 +63,6 @@ func newWalker(ctx context.Context, g *graph, opt Options) *walker {
 		opt:   opt,
 		slots: map[string]*slots{},
 		wide:  map[string]*slots{},
-		batch: make([]*serverBatch, len(g.nodes)),
 		out:   make([]outcome, len(g.nodes)),
 		cause: make([]string, len(g.nodes)),
 		why:   make([]error, len(g.nodes)),
@@ -123,9 +122,19 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 		i := f.node
 		w.out[i], w.why[i], w.cause[i] = f.out, f.err, f.cause
 		if a := nodes[i].action; a != nil {
-			res.Tally.add(f.out, a.Type)
+			// A batch create of 20 is 20 servers created; when it fails,
+			// its members that are up count as created all the same.
+			for k := range a.Servers() {
+				out := f.out
+				if k < f.settled {
+					out = outSucceeded
+				}
+				res.Tally.add(out, a.Type)
+			}
 			if f.out == outFailed {
-				res.Failed = append(res.Failed, Failure{ActionID: a.ID, Address: a.Address, Err: f.err})
+				fail := newFailure(a, f.err)
+				res.Failed = append(res.Failed, fail)
+				f.err = fail // the event carries it typed
 			}
 			w.emit(Event{Kind: kindOf[f.out], ActionID: a.ID, Address: a.Address, Type: a.Type,
 				CloudID: f.cloudID, Elapsed: f.elapsed, Err: f.err, Cause: f.cause})
@@ -137,7 +146,6 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 		}
 	}
 	for {
-		w.batchOrder(ready)
 		for len(ready) > 0 {
 			i := ready[0]
 			ready = ready[1:]
@@ -151,14 +159,6 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 			}
 			if nodes[i].action == nil {
 				settle(finished{node: i, out: outSucceeded})
-				continue
-			}
-			if sb := w.takeBatch(i, &ready, halt); sb != nil {
-				for _, j := range sb.nodes {
-					w.batch[j] = sb
-					inflight++
-					go func() { results <- w.run(stepCtx, j) }()
-				}
 				continue
 			}
 			inflight++

@@ -166,7 +166,7 @@ func TestFailureSkipsDependantsAndFinishesTheRest(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if diff := cmp.Diff([]Failure{{ActionID: "create server/a", Address: "server/a", Err: boom}}, r.res.Failed,
+	if diff := cmp.Diff([]Failure{{ActionID: "create server/a", Address: "server/a", Type: planner.Create, Code: "1000", Err: boom}}, r.res.Failed,
 		cmp.Comparer(func(a, b error) bool { return errors.Is(a, b) })); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
 	}

@@ -13,6 +13,11 @@ func createAttributes(a *Action) map[string]any {
 	switch {
 	case a.Server != nil:
 		return serverAttributes(a.Server)
+	case a.IsBatch():
+		// The members are alike but for their names (Members lists them).
+		attrs := serverAttributes(a.Members[0].Server)
+		delete(attrs, "name")
+		return attrs
 	case a.Volume != nil:
 		return map[string]any{"name": a.Volume.Name, "size": a.Volume.Size, "type": a.Volume.Type, "server": a.ServerAddr}
 	case a.Keypair != nil:

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/style"
 )
 
 // benchFleet is 10,000 servers: 5,000 on each cloud, each with a volume.
@@ -53,7 +54,7 @@ func BenchmarkRender10k10PctChanged(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_ = RenderText(io.Discard, p, Style{})
+		_ = RenderText(io.Discard, p, style.Style{})
 		_ = RenderJSON(io.Discard, p)
 		_ = RenderMarkdown(io.Discard, p)
 		_ = RenderDOT(io.Discard, p)

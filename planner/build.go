@@ -31,6 +31,12 @@ type Input struct {
 	Destroy      bool     // plan the deletion of everything fleet manages
 	FleetVersion string   // the running binary's version, recorded in the plan
 
+	// Batchers are the providers, by name, whose cloud creates several
+	// members of a count group in one call: the plan makes their alike
+	// member creates batch creates, with the renames the cloud's names
+	// need. A provider missing from the map creates one server per call.
+	Batchers map[string]providers.ServerBatchSizer
+
 	// Now is when the plan is made: a server still building longer than
 	// its cloud's build limit after it was created is stuck. Zero judges
 	// no ages; only the state's stuck marks count then.
@@ -62,6 +68,7 @@ func Build(in Input) (*Plan, spec.Diagnostics) {
 	b.planChecks()
 	b.applyTargets()
 	b.planRollouts()
+	b.planBatches()
 	b.reportBlocked()
 	b.reportIgnored()
 	b.finish()

@@ -11,11 +11,12 @@
 //
 //	Build(Input) (*Plan, spec.Diagnostics)   // deterministic
 //	InventoryFingerprint(map[string]providers.InventoryResponse) string
-//	(*Plan).CheckFresh(st, fleet, fingerprint, fleetVersion) error   // wraps ErrStale
+//	(*Plan).CheckFresh(st, fleet, fingerprint, fleetVersion) error   // a *StaleError, errors.Is ErrStale
 //	Save(path, *Plan) error; Load(path) (*Plan, error)               // JSON, atomic, 0600
-//	RenderText(w, p, Style{Color}); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
+//	RenderText(w, p, style.Style); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
 //	(*Plan).SummaryLine(), HasChanges(), Applyable()
-//	Action.Symbol(), Label(), Detail(); Drift.Line(); Rollout.Line()  // the text forms, for other views
+//	Action.Symbol(), Label(), Detail(), Shown(); Drift.Line(); Rollout.Line()  // the text forms, for other views
+//	Action.IsBatch(), Servers()   // a batch create: one call for its Members
 //
 // Build returns a plan even when its diagnostics hold errors (a blocked
 // protected server, a cycle, a type the catalog does not offer, a --target
@@ -48,9 +49,8 @@
 // and CheckFresh does not compare its (empty) inventory fingerprint; the
 // state lineage and serial, spec digest and fleet version are still checked.
 // So is the variables' digest (Plan.Environment, environment.go): a plan
-// made with one var file is refused when applied with other values. A saved
-// plan leaves out user data that holds a sensitive variable (file.go);
-// RestoreSensitive puts it back from the fleet once CheckFresh passed.
+// made with one var file is refused when applied with other values. The
+// saved plan's file form belongs to package planfile, not to the planner.
 //
 // Where a provider was refreshed with its catalog, the plan checks the file
 // against it before anything is created (catalog.go), each problem once per
@@ -173,6 +173,20 @@
 // against the limit: all their remaining actions go into batch 1, which
 // takes other servers only up to the limit minus those already down;
 // Rollout.Down counts them. Plan.Rollouts lists "rollout web: 3 batches of 2".
+//
+// # Batch creates
+//
+// Where a provider creates several members of a count group in one call
+// (Input.Batchers, a providers.ServerBatchSizer), runs of consecutive
+// member creates that are alike but for their names (one function, alike)
+// and wait for the same actions become one create action whose Members
+// are the servers and whose Address is their group tag
+// (server/web-[1-20]); members in a rollout batch or a replacement go
+// alone. Each member the cloud names otherwise (BatchMemberName) gets a
+// rename action after the batch, and what waited for a member's create
+// waits for its batch and its rename. So the plan lists every call apply
+// makes; the text shows "+ server/web-1 … web-20  create  one call for 20
+// servers, …", and the summary counts the members.
 //
 // # Protect
 //

@@ -57,10 +57,10 @@ func sortedBy[T any](s []T, key func(T) string) []T {
 // CheckFresh refuses a saved plan that no longer fits: another fleet
 // version, another state (lineage), a state written since (serial), other
 // fleet files (spec digest), or an inventory that changed (fingerprint). The
-// error wraps ErrStale and names everything that moved. A plan made without
-// refresh (Refreshed false) took the state as the truth and fingerprinted no
-// inventory, so its fingerprint is not compared: the state serial already
-// guards what it was computed from.
+// error is a *StaleError (errors.Is ErrStale) naming everything that
+// moved. A plan made without refresh (Refreshed false) took the state as
+// the truth and fingerprinted no inventory, so its fingerprint is not
+// compared: the state serial already guards what it was computed from.
 func (p *Plan) CheckFresh(st *state.State, fleet *spec.Fleet, fingerprint string, fleetVersion string) error {
 	if st == nil {
 		st = &state.State{}
@@ -93,5 +93,20 @@ func (p *Plan) CheckFresh(st *state.State, fleet *spec.Fleet, fingerprint string
 	if len(moved) == 0 {
 		return nil
 	}
-	return fmt.Errorf("%w: %s; run fleet plan again", ErrStale, strings.Join(moved, "; "))
+	return &StaleError{Moved: moved}
 }
+
+// StaleError is CheckFresh's refusal: what moved since the plan was made,
+// each as a clause ("the fleet files changed (spec digest differs)"). It
+// is ErrStale to errors.Is.
+type StaleError struct {
+	Moved []string
+}
+
+func (e *StaleError) Error() string { return ErrStale.Error() + ": " + e.Reason() }
+
+// Reason says what moved, without the "saved plan is stale" the CLI
+// prints as the summary.
+func (e *StaleError) Reason() string { return strings.Join(e.Moved, "; ") + "; run fleet plan again" }
+
+func (e *StaleError) Is(target error) bool { return target == ErrStale }

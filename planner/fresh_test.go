@@ -2,94 +2,13 @@ package planner
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
-
-// richPlan is a plan that uses most fields: replacements, rollouts,
-// adoption, drift, blocked actions, every parameter kind.
-func richPlan(t *testing.T) *Plan {
-	t.Helper()
-	var all []*Plan
-	for _, name := range []string{"rollout", "replace_image", "adopt", "drift", "protect_blocked", "volumes", "create_from_empty", "moved_rename", "rollout_resume", "interrupted", "duplicates"} {
-		sc, ok := scenarios()[name]
-		if !ok {
-			sc = resumeScenarios()[name]
-		}
-		sc.in.FleetVersion = "test"
-		p, _ := Build(sc.in)
-		all = append(all, p)
-	}
-	p := all[0]
-	for _, q := range all[1:] {
-		p.Actions = append(p.Actions, q.Actions...)
-		p.Drift = append(p.Drift, q.Drift...)
-		p.Interrupted = append(p.Interrupted, q.Interrupted...)
-		p.Rollouts = append(p.Rollouts, q.Rollouts...)
-	}
-	return p
-}
-
-func TestSaveLoadRoundTrip(t *testing.T) {
-	p := richPlan(t)
-	path := filepath.Join(t.TempDir(), "plan.json")
-	if err := Save(path, p); err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
-	}
-	got, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(p, got); d != "" {
-		t.Errorf("round trip (-saved +loaded):\n%s", d)
-	}
-	// Saving over an existing plan leaves no temp files behind.
-	if err := Save(path, got); err != nil {
-		t.Fatal(err)
-	}
-	entries, _ := os.ReadDir(filepath.Dir(path))
-	if len(entries) != 1 {
-		t.Errorf("directory holds %d entries, want only the plan", len(entries))
-	}
-}
-
-func TestLoadRefuses(t *testing.T) {
-	tests := map[string]struct {
-		body string
-		want string
-	}{
-		"other format version": {`{"format_version": "0", "actions": []}`, `format version "0" is not supported`},
-		"not json":             {`plan`, "not a fleet plan"},
-		"unknown field":        {`{"format_version": "1", "surprise": true}`, `unknown field "surprise"`},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "plan.json")
-			if err := os.WriteFile(path, []byte(tc.body), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			_, err := Load(path)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("got %v, want an error containing %q", err, tc.want)
-			}
-		})
-	}
-}
 
 func TestCheckFresh(t *testing.T) {
 	f := webAndDB(nil, nil)
@@ -146,6 +65,10 @@ func TestCheckFresh(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), "saved plan is stale: ") {
 				t.Errorf("error %q", err)
 			}
+			var stale *StaleError
+			if !errors.As(err, &stale) || len(stale.Moved) == 0 || err.Error() != "saved plan is stale: "+stale.Reason() {
+				t.Errorf("error %q is not a *StaleError naming what moved", err)
+			}
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not mention %q", err, w)
@@ -168,8 +91,7 @@ func TestCheckFreshPlanMadeOnAnEmptyState(t *testing.T) {
 }
 
 // A plan made without refresh fingerprints no inventory: CheckFresh leaves
-// the inventory out and still checks everything else, also after a save and
-// load.
+// the inventory out and still checks everything else.
 func TestCheckFreshWithoutRefresh(t *testing.T) {
 	f := webAndDB(nil, nil)
 	st, inv := world(f)
@@ -180,14 +102,7 @@ func TestCheckFreshWithoutRefresh(t *testing.T) {
 	if refreshed, _ := Build(Input{Fleet: f, State: st, Inventory: inv, FleetVersion: "1.2.0"}); !refreshed.Refreshed {
 		t.Fatal("a refreshed plan says it was not")
 	}
-	path := filepath.Join(t.TempDir(), "plan.json")
-	if err := Save(path, made); err != nil {
-		t.Fatal(err)
-	}
-	p, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := made
 	fp := InventoryFingerprint(inv) // what apply PLAN computes after its own refresh
 	moved := *st
 	moved.Serial++

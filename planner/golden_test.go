@@ -15,6 +15,7 @@ import (
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/style"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/plan")
@@ -39,6 +40,9 @@ func TestGolden(t *testing.T) {
 	for name, sc := range waitScenarios() {
 		all[name] = sc
 	}
+	for name, sc := range batchScenarios() {
+		all[name] = sc
+	}
 	for name, sc := range yamlScenarios(t) {
 		if _, dup := all[name]; dup {
 			t.Fatalf("scenario %s is defined in Go and as a directory", name)
@@ -54,7 +58,7 @@ func TestGolden(t *testing.T) {
 			}
 			files := map[string][]byte{}
 			var buf bytes.Buffer
-			mustRender(t, RenderText(&buf, p, Style{}))
+			mustRender(t, RenderText(&buf, p, style.Style{}))
 			files["plan.txt"] = append([]byte(nil), buf.Bytes()...)
 			buf.Reset()
 			mustRender(t, RenderJSON(&buf, p))

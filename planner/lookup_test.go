@@ -6,6 +6,7 @@ import (
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/style"
 )
 
 // lookupWorld is catalogWorld with releases of one NHN image name, an
@@ -237,7 +238,7 @@ func buildText(t *testing.T, in Input) (*Plan, string) {
 		t.Fatal(renderDiags(diags))
 	}
 	var b strings.Builder
-	if err := RenderText(&b, p, Style{}); err != nil {
+	if err := RenderText(&b, p, style.Style{}); err != nil {
 		t.Fatal(err)
 	}
 	return p, b.String()

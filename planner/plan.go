@@ -7,7 +7,8 @@ import (
 	"github.com/fleet-iac/fleet/spec"
 )
 
-// FormatVersion is the version of the saved plan and of the --json document.
+// FormatVersion is the version of the --json document (the saved plan has
+// its own, planfile.FormatVersion).
 const FormatVersion = "1"
 
 // ActionType is what the executor does to one resource.
@@ -115,6 +116,10 @@ type Action struct {
 	PublicIP   *bool             `json:"public_ip,omitempty"`       // update: allocate and associate (true) or release (false) the public address
 	PublicNet  string            `json:"public_network,omitempty"`  // update with PublicIP: NHN's external network, when named
 	Adopted    *AdoptedResource  `json:"adopted,omitempty"`         // adopt: what was found
+	// Members are the servers a batch create makes in one call, in index
+	// order; Address is their group tag (server/web-[1-20]) and Server is
+	// nil. The renames their cloud names need are actions of their own.
+	Members []BatchMember `json:"members,omitempty"`
 	// Declared is what the state records with a resource this action
 	// creates (state.Resource.Declared): the file's values the cloud does
 	// not report back, compared with the file by later plans. An adopt of

@@ -21,7 +21,10 @@ func RenderDOT(w io.Writer, p *Plan) error {
 	b.WriteString("  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n")
 	for i := range p.Actions {
 		a := &p.Actions[i]
-		label := a.Symbol() + " " + a.Label() + "\n" + a.Address
+		label := a.Symbol() + " " + a.Label() + "\n" + a.Shown()
+		if a.IsBatch() {
+			label += fmt.Sprintf("\none call for %d servers", len(a.Members))
+		}
 		if a.Batch > 0 {
 			label += fmt.Sprintf("\nbatch %d", a.Batch)
 		}

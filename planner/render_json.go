@@ -68,6 +68,9 @@ type jsonAction struct {
 	// Attributes are what a create makes: for a server, every field of
 	// the fleet file under its name (user data only as user_data_set).
 	Attributes map[string]any `json:"attributes,omitempty"`
+	// Members are the addresses of the servers a batch create makes in one
+	// call, in index order; its attributes are theirs but for the name.
+	Members []string `json:"members,omitempty"`
 }
 
 // terraformActions maps an action to terraform's action list.
@@ -148,6 +151,9 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 			Actions: terraformActions(a), CloudID: a.CloudID, NewAddress: a.NewAddress, Replace: a.Replace,
 			Requested: a.Requested, Group: a.Group, Batch: a.Batch, Blocked: a.Blocked, Changes: a.Changes, Reason: a.Reason,
 			Stuck: a.Stuck, Check: a.Check, DependsOn: a.DependsOn, Attributes: createAttributes(a),
+		}
+		for _, m := range a.Members {
+			ja.Members = append(ja.Members, m.Address)
 		}
 		if ja.Changes == nil {
 			ja.Changes = []FieldChange{}

@@ -129,10 +129,13 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 				notes = append(notes, "**blocked** by "+mdCode(a.Blocked))
 			}
 			changes := ""
-			if len(a.Changes) > 0 {
+			switch {
+			case a.IsBatch():
+				changes = mdEscape(a.batchDetail())
+			case len(a.Changes) > 0:
 				changes = mdCode(describeChanges(a.Changes))
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdCode(a.Symbol()), mdCode(a.Address), a.Label(), changes, strings.Join(notes, "; "))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdCode(a.Symbol()), mdCode(a.Shown()), a.Label(), changes, strings.Join(notes, "; "))
 		}
 		if folded {
 			b.WriteString("\n</details>\n")

@@ -5,35 +5,11 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/style"
 )
-
-// Style is how text output is drawn. The CLI decides it once (--no-color,
-// NO_COLOR, whether stdout is a terminal); renderers never look at global
-// colour state.
-type Style struct {
-	Color bool
-}
-
-// SGR colour codes used by the text renderer.
-const (
-	sgrReset   = "\x1b[0m"
-	sgrBold    = "\x1b[1m"
-	sgrRed     = "\x1b[31m"
-	sgrGreen   = "\x1b[32m"
-	sgrYellow  = "\x1b[33m"
-	sgrMagenta = "\x1b[35m"
-	sgrCyan    = "\x1b[36m"
-)
-
-// paint wraps s in an SGR code when colour is on.
-func (s Style) paint(code, text string) string {
-	if !s.Color || text == "" {
-		return text
-	}
-	return code + text + sgrReset
-}
 
 // Symbol is the one-column marker of an action: + create, - delete, -/+
 // replace (the new half), ~ in-place change, <= adopt.
@@ -81,7 +57,10 @@ func (a *Action) Detail() string {
 		return a.Check.describe()
 	}
 	var parts []string
-	if a.Type == Create && !a.Replace && a.Server != nil {
+	switch {
+	case a.IsBatch():
+		parts = append(parts, a.batchDetail())
+	case a.Type == Create && !a.Replace && a.Server != nil:
 		parts = append(parts, describeNewServer(a.Server))
 	}
 	if len(a.Changes) > 0 {
@@ -114,19 +93,19 @@ func describeChanges(changes []FieldChange) string {
 	return strings.Join(out, ", ")
 }
 
-// symbolColor is the colour of an action's symbol.
-func symbolColor(sym string) string {
+// drawSymbol draws a plan symbol in the style of what it does.
+func drawSymbol(st style.Style, sym string) string {
 	switch sym {
 	case "+":
-		return sgrGreen
+		return st.Added(sym)
 	case "-":
-		return sgrRed
+		return st.Destroyed(sym)
 	case "-/+":
-		return sgrMagenta
-	case "<=":
-		return sgrCyan
+		return st.Replaced(sym)
+	case "<=", "=":
+		return st.Read(sym)
 	default:
-		return sgrYellow
+		return st.Changed(sym)
 	}
 }
 
@@ -139,8 +118,11 @@ func displayOrder(p *Plan) []*Action {
 		out[i] = &p.Actions[i]
 	}
 	key := func(a *Action) string {
-		if a.NewAddress != "" {
+		switch {
+		case a.NewAddress != "":
 			return a.NewAddress
+		case a.IsBatch():
+			return a.Members[0].Address // heads its first member's lines
 		}
 		return a.Address
 	}
@@ -181,24 +163,24 @@ func (d Drift) Line() string {
 // RenderText writes the plan as a reviewer reads it: the drift and the
 // interrupted operations first, one line per action, the rollout batches
 // and the summary line. The output depends on nothing but p and style.
-func RenderText(w io.Writer, p *Plan, style Style) error {
+func RenderText(w io.Writer, p *Plan, style style.Style) error {
 	var b strings.Builder
 	if p.Environment != nil {
 		b.WriteString(p.Environment.Line() + "\n\n")
 	}
 	if len(p.Lookups) > 0 {
-		b.WriteString(style.paint(sgrBold, "Looked up by name") + "\n")
+		b.WriteString(style.Bold("Looked up by name") + "\n")
 		for _, l := range p.Lookups {
 			sym := "="
 			if len(l.Was) > 0 {
 				sym = "~"
 			}
-			fmt.Fprintf(&b, "  %s %s\n", style.paint(symbolColor(sym), sym), l.Line())
+			fmt.Fprintf(&b, "  %s %s\n", drawSymbol(style, sym), l.Line())
 		}
 		b.WriteString("\n")
 	}
 	if len(p.Drift) > 0 {
-		b.WriteString(style.paint(sgrBold, "Drift: changed outside fleet since the last apply") + "\n")
+		b.WriteString(style.Bold("Drift: changed outside fleet since the last apply") + "\n")
 		width := 0
 		for _, d := range p.Drift {
 			width = max(width, len(d.Address))
@@ -208,47 +190,47 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 			if d.Kind == DriftDeleted {
 				sym = "-"
 			}
-			fmt.Fprintf(&b, "  %s %-*s  %s\n", style.paint(symbolColor(sym), sym), width, d.Address, d.Line())
+			fmt.Fprintf(&b, "  %s %-*s  %s\n", drawSymbol(style, sym), width, d.Address, d.Line())
 		}
 		b.WriteString("\n")
 	}
 	if len(p.Interrupted) > 0 {
-		b.WriteString(style.paint(sgrBold, "Interrupted: started by an earlier apply, not recorded as finished") + "\n")
+		b.WriteString(style.Bold("Interrupted: started by an earlier apply, not recorded as finished") + "\n")
 		width := 0
 		for _, in := range p.Interrupted {
 			width = max(width, len(in.Address))
 		}
 		for _, in := range p.Interrupted {
-			fmt.Fprintf(&b, "  %s %-*s  %s\n", style.paint(sgrYellow, "!"), width, in.Address, in.Line())
+			fmt.Fprintf(&b, "  %s %-*s  %s\n", style.Changed("!"), width, in.Address, in.Line())
 		}
 		b.WriteString("\n")
 	}
 	if len(p.Existing) > 0 {
-		b.WriteString(style.paint(sgrBold, "Found in the cloud, not created by this fleet: used, never deleted") + "\n")
+		b.WriteString(style.Bold("Found in the cloud, not created by this fleet: used, never deleted") + "\n")
 		for _, e := range p.Existing {
-			fmt.Fprintf(&b, "  %s %s\n", style.paint(sgrCyan, "="), e.Line())
+			fmt.Fprintf(&b, "  %s %s\n", style.Read("="), e.Line())
 		}
 		b.WriteString("\n")
 	}
 	if len(p.Ignored) > 0 {
-		b.WriteString(style.paint(sgrBold, "Ignored: these fields differ, and ignore: leaves them alone") + "\n")
+		b.WriteString(style.Bold("Ignored: these fields differ, and ignore: leaves them alone") + "\n")
 		for _, ig := range p.Ignored {
-			fmt.Fprintf(&b, "  %s %s\n", style.paint(sgrCyan, "="), ig.Line())
+			fmt.Fprintf(&b, "  %s %s\n", style.Read("="), ig.Line())
 		}
 		b.WriteString("\n")
 	}
 	if p.HasChanges() {
-		b.WriteString(style.paint(sgrBold, "fleet will:") + "\n")
+		b.WriteString(style.Bold("fleet will:") + "\n")
 		actions := displayOrder(p)
 		aw, lw := 0, 0
 		for _, a := range actions {
-			aw = max(aw, len(a.Address))
+			aw = max(aw, utf8.RuneCountInString(a.Shown()))
 			lw = max(lw, len(a.Label()))
 		}
 		batches := batchCounts(p)
 		for _, a := range actions {
 			sym := a.Symbol()
-			line := fmt.Sprintf("  %s %-*s  %-*s", padRight(style.paint(symbolColor(sym), sym), sym, 3), aw, a.Address, lw, a.Label())
+			line := fmt.Sprintf("  %s %s  %-*s", padRight(drawSymbol(style, sym), sym, 3), padRight(a.Shown(), a.Shown(), aw), lw, a.Label())
 			if d := a.Detail(); d != "" {
 				line += "  " + d
 			}
@@ -256,7 +238,7 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 				line += fmt.Sprintf("  [batch %d/%d]", a.Batch, batches[a.Group])
 			}
 			if a.Blocked != "" {
-				line += "  " + style.paint(sgrBold+sgrRed, "BLOCKED by "+a.Blocked)
+				line += "  " + style.Error("BLOCKED by "+a.Blocked)
 			}
 			b.WriteString(strings.TrimRight(line, " ") + "\n")
 		}
@@ -268,9 +250,9 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 	if len(p.Rollouts) > 0 {
 		b.WriteString("\n")
 	}
-	b.WriteString(style.paint(sgrBold, p.SummaryLine()) + "\n")
+	b.WriteString(style.Bold(p.SummaryLine()) + "\n")
 	if n := p.Summary.Blocked; n > 0 {
-		b.WriteString(style.paint(sgrRed, fmt.Sprintf("%d %s blocked by protect: true; this plan cannot be applied.", n, plural(n, "resource is", "resources are"))) + "\n")
+		b.WriteString(style.Error(fmt.Sprintf("%d %s blocked by protect: true; this plan cannot be applied.", n, plural(n, "resource is", "resources are"))) + "\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -278,7 +260,7 @@ func RenderText(w io.Writer, p *Plan, style Style) error {
 
 // padRight pads a possibly coloured string to width by its plain length.
 func padRight(painted, plain string, width int) string {
-	if n := width - len(plain); n > 0 {
+	if n := width - utf8.RuneCountInString(plain); n > 0 {
 		return painted + strings.Repeat(" ", n)
 	}
 	return painted

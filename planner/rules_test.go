@@ -9,6 +9,7 @@ import (
 
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/style"
 )
 
 func TestResizeRule(t *testing.T) {
@@ -268,28 +269,28 @@ func TestSummaryLineOrder(t *testing.T) {
 	}
 }
 
-// Colour is on only when asked for, and only as SGR codes around the
-// symbols, headings and blocked markers.
+// Colour is on only when asked for, and only as the style's codes around
+// the symbols, headings and blocked markers.
 func TestRenderTextColor(t *testing.T) {
 	sc := scenarios()["protect_blocked"]
 	p, _ := Build(sc.in)
 	var plain, colored bytes.Buffer
-	if err := RenderText(&plain, p, Style{}); err != nil {
+	if err := RenderText(&plain, p, style.Style{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := RenderText(&colored, p, Style{Color: true}); err != nil {
+	on := style.New(true)
+	if err := RenderText(&colored, p, on); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(plain.String(), "\x1b[") {
 		t.Error("plain output holds escape codes")
 	}
-	for _, want := range []string{sgrMagenta + "-/+" + sgrReset, sgrRed + "-" + sgrReset, sgrBold + sgrRed + "BLOCKED by protect: true" + sgrReset, sgrBold + "fleet will:" + sgrReset} {
+	for _, want := range []string{on.Replaced("-/+"), on.Destroyed("-"), on.Error("BLOCKED by protect: true"), on.Bold("fleet will:")} {
 		if !strings.Contains(colored.String(), want) {
 			t.Errorf("coloured output lacks %q", want)
 		}
 	}
-	stripped := strings.NewReplacer(sgrReset, "", sgrBold, "", sgrRed, "", sgrGreen, "", sgrYellow, "", sgrMagenta, "", sgrCyan, "").Replace(colored.String())
-	if stripped != plain.String() {
+	if stripped := style.Strip(colored.String()); stripped != plain.String() {
 		t.Errorf("coloured output differs from plain beyond the codes:\n%s", cmp.Diff(plain.String(), stripped))
 	}
 }

@@ -27,7 +27,7 @@ func summarize(p *Plan) Summary {
 		}
 		switch a.Type {
 		case Create:
-			s.Create++
+			s.Create += a.Servers()
 		case Resize:
 			s.Resize++
 		case Start:

@@ -19,20 +19,35 @@ import (
 // but for their names. The cloud names the members itself (NCP NAME-011,
 // NHN NAME-1 ... in every batch), so every member carries the group tag
 // (GroupTag) and its address is read back from its name (ParseGroupTag,
-// MemberAddress); the executor then renames each member whose cloud name is
-// not its declared one. A run killed between the two leaves a name the next
+// MemberAddress). The planner decides the batches and, from
+// BatchMemberName, plans a rename for each member whose cloud name is not
+// its declared one. A run killed between the two leaves a name the next
 // plan corrects with a rename.
 type ServerBatcher interface {
+	ServerBatchSizer
+
+	// CreateServers creates the members in one call (adopting them after an
+	// ambiguous failure, as Create does) and returns one entry per member,
+	// in request order.
+	CreateServers(ctx context.Context, req CreateServersRequest) (CreateServersResponse, error)
+}
+
+// ServerBatchSizer is what planning needs of a ServerBatcher: how many
+// members one call takes and what the cloud names them. The planner decides
+// the batches and the renames that follow, so that a plan lists every call
+// its apply makes; it gets these through planner.Input without importing
+// a concrete provider.
+type ServerBatchSizer interface {
 	// ServerBatchSize says how many members of s's group, s first, one call
 	// may create, given that n consecutive alike members (s included) are
 	// waiting: 1 when s cannot be batched (fixed IP, public IP, boot from
 	// a volume, a name too long for the cloud's suffix, ...).
 	ServerBatchSize(s *spec.Server, n int) int
 
-	// CreateServers creates the members in one call (adopting them after an
-	// ambiguous failure, as Create does) and returns one entry per member,
-	// in request order.
-	CreateServers(ctx context.Context, req CreateServersRequest) (CreateServersResponse, error)
+	// BatchMemberName is the name the cloud gives member s of a batch whose
+	// first member has index first (NCP web-011, NHN web-3 for member 13 of
+	// a batch from 11). Where it is not s.Name, a rename follows.
+	BatchMemberName(s *spec.Server, first int) string
 }
 
 // CreateServersRequest creates consecutive members of one count group:

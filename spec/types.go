@@ -145,8 +145,8 @@ type Server struct {
 	// ("type", "network.ip"); shared by the group's instances: read only.
 	Fields map[string]Range `json:"-"`
 
-	// SensitiveUserData: the user data holds a sensitive variable, so a
-	// saved plan leaves it out and apply takes it from the fleet again.
+	// SensitiveUserData: the user data holds a sensitive variable. (A
+	// saved plan holds no user data at all, only its digest.)
 	SensitiveUserData bool `json:",omitempty"`
 }
 

@@ -70,6 +70,19 @@ func TestBatchCreate(t *testing.T) {
 	c := newCloud(t)
 	c.writeFile("cov.pub", ncpKey)
 	c.writeFile("nhn.pub", nhnKey)
+	// The plan lists every call the apply below makes: five batch creates
+	// (NCP web 20+3, NHN db 10+3, cache 10), each a line of its own, and
+	// the renames the clouds' names need.
+	code, planned, errs := c.run(batchFleet(c), "plan")
+	if code != 0 {
+		t.Fatalf("plan: exit %d\n%s", code, errs)
+	}
+	if n := strings.Count(planned, "  create  one call for "); n != 5 {
+		t.Errorf("%d batch creates in the plan, want 5:\n%s", n, planned)
+	}
+	if n := strings.Count(planned, "  rename  name: "); n != 26 {
+		t.Errorf("%d renames in the plan, want 26 (web-1..23, db-11..13):\n%s", n, planned)
+	}
 	c.apply(batchFleet(c))
 
 	var ncp []string

@@ -39,6 +39,13 @@ func (p *Provider) ServerBatchSize(s *spec.Server, n int) int {
 	return max(1, min(n, maxBatch, maxBatchEnd-s.Index))
 }
 
+// BatchMemberName is memberName: NCP numbers a batch from
+// serverCreateStartNo, the first member's index, so every member is named
+// by its own index, padded.
+func (p *Provider) BatchMemberName(s *spec.Server, first int) string {
+	return memberName(s.Group, s.Index)
+}
+
 // CreateServers creates consecutive members of a count group with one
 // createServerInstances call: serverName is the group, NCP names the
 // members GROUP-NNN from serverCreateStartNo, and all carry the group tag

@@ -50,6 +50,12 @@ func (p *Provider) ServerBatchSize(s *spec.Server, n int) int {
 	return k
 }
 
+// BatchMemberName is GROUP-K: NHN numbers every batch from 1, so member s
+// of a batch from first is named by its place in the batch.
+func (p *Provider) BatchMemberName(s *spec.Server, first int) string {
+	return fmt.Sprintf("%s-%d", s.Group, s.Index-first+1)
+}
+
 // CreateServers creates the members in one POST /servers (max_count, the
 // group name, the group tag) and finds them with one list by reservation
 // id. After an ambiguous failure it looks the members up by their group

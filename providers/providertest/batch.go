@@ -42,6 +42,15 @@ func createMembers(t *testing.T, ctx context.Context, e Env, b providers.ServerB
 		if len(res.Created) != k {
 			t.Fatalf("create %d members: %d answers", k, len(res.Created))
 		}
+		if k > 1 {
+			// The planner lists the renames a batch needs from these
+			// names, before the call: they must be what the cloud gives.
+			for j, c := range res.Created {
+				if want := b.BatchMemberName(ms[j], ms[0].Index); c.Name != want {
+					t.Errorf("member %s of a batch from %d named %q, BatchMemberName says %q", ms[j].Name, ms[0].Index, c.Name, want)
+				}
+			}
+		}
 		out = append(out, res.Created...)
 		ms = ms[k:]
 	}

@@ -1,0 +1,117 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/fleet-iac/fleet/planfile"
+	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/state"
+)
+
+// loadSavedPlan reads a saved plan for apply and show. A plan of another
+// format (format 1, which held user data in clear) is refused with the
+// command that makes a new one.
+func loadSavedPlan(path string, files []string) (*planfile.Plan, error) {
+	saved, err := planfile.Load(path)
+	var ve *planfile.VersionError
+	switch {
+	case errors.As(err, &ve):
+		if len(files) == 0 {
+			files = ve.FleetFiles
+		}
+		return nil, userError(fmt.Sprintf("cannot read saved plan %s", path), ve.Error()+
+			"; plans cannot move between fleet versions.\n\nMake a new plan with \"fleet plan "+fileFlags(files)+varFileFlags(ve.VarFiles)+"--out "+shellQuote(path)+"\" and apply that.")
+	case err != nil:
+		return nil, userError(fmt.Sprintf("cannot read saved plan %s", path), err.Error())
+	}
+	return saved, nil
+}
+
+// verifySaved plans again, with the saved plan's options, from the state,
+// fleet files and clouds it finds now, and returns that plan for apply to
+// run: the saved file is compared, never executed, so an edited one cannot
+// put anything on the cloud. It refuses a saved plan that CheckFresh finds
+// stale, and one whose actions differ from the new plan's, naming the
+// first difference.
+//
+// A saved plan that waits for a resource in transition (a server still
+// building) is let through a changed inventory fingerprint: the cloud moves
+// on by itself (INIT, then CREAT) and would make such a plan stale at once.
+// Its actions must still equal the new plan's, and every other check holds.
+func (ws *workspace) verifySaved(ctx context.Context, saved *planfile.Plan, path string, files []string) (*planner.Plan, *state.State, error) {
+	st, err := ws.backend.Read(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read state: %w", err)
+	}
+	o := planOptionsOf(saved.Options)
+	inv, err := ws.refreshIf(ctx, o.refresh, st)
+	if err != nil {
+		return nil, nil, err
+	}
+	remake := "Make a new plan with \"fleet plan " + fileFlags(files) + varFileFlags(ws.io.vars.Files) + o.flags() + "--out " + shellQuote(path) + "\" and apply that."
+	header := saved.Header()
+	fingerprint := planner.InventoryFingerprint(inv)
+	if err := header.CheckFresh(st, ws.fleet, fingerprint, version); err != nil {
+		var stale *planner.StaleError
+		if !errors.As(err, &stale) {
+			return nil, nil, err
+		}
+		if !saved.Waits() || header.CheckFresh(st, ws.fleet, header.InventoryFingerprint, version) != nil {
+			return nil, nil, userError("Saved plan is stale", stale.Reason()+"\n\n"+remake)
+		}
+	}
+	plan, diags := planner.Build(ws.planInput(o, st, inv))
+	differs := "Saved plan differs from what the files and the clouds give now"
+	if diags.HasErrors() {
+		ws.io.report(diags, ws.sources, ws.ui.style)
+		return nil, nil, userError(differs, "Planning again failed (see above); nothing was changed.\n\n"+remake)
+	}
+	if d := planfile.Difference(saved, planfile.Encode(plan, saved.Options)); d != "" {
+		return nil, nil, userError(differs, d+".\n\nNothing was changed: the saved plan was edited, or the state, files or clouds moved since it was made. "+remake)
+	}
+	return plan, st, nil
+}
+
+// planInput is what makePlan and verifySaved plan from.
+func (ws *workspace) planInput(o planOptions, st *state.State, inv map[string]providers.InventoryResponse) planner.Input {
+	return planner.Input{
+		Fleet: ws.fleet, State: st, Inventory: inv, Targets: o.targets, Replace: o.replace, SkipChecks: o.skipChecks, Destroy: o.destroy, FleetVersion: version,
+		Now: time.Now(), Batchers: ws.batchers(),
+	}
+}
+
+// saved is the options as a saved plan records them.
+func (o planOptions) saved() planfile.Options {
+	return planfile.Options{Targets: o.targets, Replace: o.replace, Destroy: o.destroy, SkipChecks: o.skipChecks, Refresh: o.refresh}
+}
+
+func planOptionsOf(o planfile.Options) planOptions {
+	return planOptions{targets: o.Targets, replace: o.Replace, destroy: o.Destroy, skipChecks: o.SkipChecks, refresh: o.Refresh}
+}
+
+// flags is the plan command's flags that give o, for people to copy, with
+// a trailing space; empty for the defaults.
+func (o planOptions) flags() string {
+	var b strings.Builder
+	if o.destroy {
+		b.WriteString("--destroy ")
+	}
+	for _, t := range o.targets {
+		b.WriteString("--target " + shellQuote(t) + " ")
+	}
+	for _, r := range o.replace {
+		b.WriteString("--replace " + shellQuote(r) + " ")
+	}
+	if o.skipChecks {
+		b.WriteString("--skip-checks ")
+	}
+	if !o.refresh {
+		b.WriteString("--refresh=false ")
+	}
+	return b.String()
+}

@@ -1,0 +1,168 @@
+package planfile
+
+import "github.com/fleet-iac/fleet/planner"
+
+// FormatVersion is the version of the saved plan's layout. It is not the
+// public `plan --json` document's (planner.FormatVersion): the two change
+// apart. Format 1 held the loader's types (PascalCase keys, source
+// positions, user data in clear) and is refused.
+const FormatVersion = "2"
+
+// Plan is a saved plan: what `fleet plan --out` computed, with what it was
+// computed from (the state it read, the fleet files' and variables'
+// digests, the inventory's fingerprint, the options it was made with).
+// Apply refuses it when any of those moved, and otherwise when planning
+// again from them does not give the same actions.
+type Plan struct {
+	FormatVersion        string `json:"format_version"`
+	FleetVersion         string `json:"fleet_version"` // the fleet binary that made it; apply refuses others
+	Fleet                string `json:"fleet"`
+	StateLineage         string `json:"state_lineage"`
+	StateSerial          uint64 `json:"state_serial"`
+	SpecDigest           string `json:"spec_digest"`
+	InventoryFingerprint string `json:"inventory_fingerprint"`
+	Refreshed            bool   `json:"refreshed"`
+
+	// FleetFiles and VarFiles are absolute paths: `fleet apply PLAN`
+	// reads them again from any directory.
+	FleetFiles  []string             `json:"fleet_files,omitempty"`
+	VarFiles    []string             `json:"var_files,omitempty"`
+	Environment *planner.Environment `json:"environment,omitempty"`
+	Options     Options              `json:"options"`
+
+	Actions     []Action              `json:"actions"`
+	Drift       []planner.Drift       `json:"drift,omitempty"`
+	Interrupted []planner.Interrupted `json:"interrupted,omitempty"`
+	Rollouts    []planner.Rollout     `json:"rollouts,omitempty"`
+	Existing    []planner.Existing    `json:"existing,omitempty"`
+	Ignored     []planner.Ignored     `json:"ignored,omitempty"`
+	Lookups     []planner.Lookup      `json:"lookups,omitempty"`
+	Summary     planner.Summary       `json:"summary"`
+}
+
+// Options are the plan command's options that shape the actions: apply
+// plans again with the same ones.
+type Options struct {
+	Targets    []string `json:"targets,omitempty"`
+	Replace    []string `json:"replace,omitempty"`
+	Destroy    bool     `json:"destroy,omitempty"`
+	SkipChecks bool     `json:"skip_checks,omitempty"`
+	Refresh    bool     `json:"refresh"` // false: planned from the state alone (--refresh=false)
+}
+
+// Action is a planner.Action with its fleet-file parameters in the saved
+// form. The fields declared here shadow the embedded ones of the same JSON
+// name (encoding/json prefers the shallower field), so those are never
+// written; the test that no secret reaches the file guards the shadowing.
+type Action struct {
+	planner.Action
+	Server  *Server  `json:"server,omitempty"`
+	Volume  *Volume  `json:"volume,omitempty"`
+	Keypair *Keypair `json:"keypair,omitempty"`
+	Image   *Image   `json:"image,omitempty"`
+	Members []Member `json:"members,omitempty"` // a batch create's servers
+}
+
+// Member is one server of a batch create (planner.BatchMember), its
+// server in the saved form.
+type Member struct {
+	Address  string            `json:"address"`
+	Server   *Server           `json:"server"`
+	Declared map[string]string `json:"declared,omitempty"`
+}
+
+// Server is the server a create makes, as the fleet file declares it once
+// expanded. User data appears only as its SHA-256: apply takes the text
+// from the fleet files, which the spec digest holds unchanged.
+type Server struct {
+	Name           string            `json:"name"`
+	Group          string            `json:"group"`
+	Index          int               `json:"index,omitempty"`
+	Provider       string            `json:"provider"`
+	Image          string            `json:"image"`
+	ImageLookup    *ImageLookup      `json:"image_lookup,omitempty"`
+	Type           string            `json:"type"`
+	Zone           string            `json:"zone,omitempty"`
+	Network        Network           `json:"network"`
+	Key            string            `json:"key,omitempty"`
+	Power          string            `json:"power,omitempty"`
+	Protect        bool              `json:"protect,omitempty"`
+	RootVolume     *RootVolume       `json:"root_volume,omitempty"`
+	Volumes        []Volume          `json:"volumes,omitempty"`
+	UserDataSHA256 string            `json:"user_data_sha256,omitempty"`
+	Metadata       map[string]string `json:"metadata,omitempty"`
+	PublicIP       bool              `json:"public_ip,omitempty"`
+	PublicNetwork  string            `json:"public_network,omitempty"`
+	InitScript     string            `json:"init_script,omitempty"`
+	PlacementGroup string            `json:"placement_group,omitempty"`
+	Billing        string            `json:"billing,omitempty"`
+	Description    string            `json:"description,omitempty"`
+	Partitions     []Partition       `json:"partitions,omitempty"`
+	Rollout        *Rollout          `json:"rollout,omitempty"`
+	BatchCreate    bool              `json:"batch_create,omitempty"`
+	Ignore         []string          `json:"ignore,omitempty"`
+}
+
+// ImageLookup is image: {name: ...}.
+type ImageLookup struct {
+	Name       string `json:"name"`
+	MostRecent bool   `json:"most_recent"`
+}
+
+// Network places a server.
+type Network struct {
+	VPC            string   `json:"vpc,omitempty"`
+	Subnet         string   `json:"subnet,omitempty"`
+	SecurityGroups []string `json:"security_groups,omitempty"`
+	IP             string   `json:"ip,omitempty"`
+	Interfaces     []string `json:"interfaces,omitempty"`
+}
+
+// RootVolume is the boot disk.
+type RootVolume struct {
+	Size      int    `json:"size,omitempty"`
+	Type      string `json:"type,omitempty"`
+	Encrypted bool   `json:"encrypted,omitempty"`
+}
+
+// Volume is an additional volume.
+type Volume struct {
+	Name string `json:"name"`
+	Size int    `json:"size"`
+	Type string `json:"type,omitempty"`
+}
+
+// Partition is an NCP block device partition.
+type Partition struct {
+	MountPoint string `json:"mount_point"`
+	Size       int    `json:"size"`
+}
+
+// Rollout is the server's group's rollout.
+type Rollout struct {
+	MaxUnavailable int    `json:"max_unavailable"`
+	Percent        bool   `json:"percent,omitempty"`
+	Check          *Check `json:"check,omitempty"`
+}
+
+// Check is a rollout's health check; durations as Go writes them (5m0s).
+type Check struct {
+	Command  string `json:"command"`
+	Timeout  string `json:"timeout"`
+	Interval string `json:"interval"`
+}
+
+// Keypair is a keypair a create makes. A public key is no secret: it is
+// written as the file gives it, so a reviewer sees which key goes in.
+type Keypair struct {
+	Name          string `json:"name"`
+	Provider      string `json:"provider"`
+	PublicKeyFile string `json:"public_key_file,omitempty"`
+	PublicKey     string `json:"public_key"`
+}
+
+// Image is an image made from a server.
+type Image struct {
+	Name string `json:"name"`
+	From string `json:"from"`
+}

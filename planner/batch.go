@@ -1,0 +1,207 @@
+package planner
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
+)
+
+// BatchMember is one server a batch create makes: the action's Members,
+// in index order.
+type BatchMember struct {
+	Address  string            `json:"address"`
+	Server   *spec.Server      `json:"server"`
+	Declared map[string]string `json:"declared,omitempty"` // as Action.Declared
+}
+
+// IsBatch reports whether a is a batch create: one call that creates its
+// Members, alike but for their names (Server is nil then).
+func (a *Action) IsBatch() bool { return len(a.Members) > 0 }
+
+// Servers counts the servers an action acts on: a batch create's members,
+// one otherwise.
+func (a *Action) Servers() int { return max(1, len(a.Members)) }
+
+// maxBatchAsk asks a provider for the largest batch it would make: more
+// members than any cloud creates in one call.
+const maxBatchAsk = 1 << 16
+
+// planBatches turns runs of consecutive, alike member creates of a count
+// group into batch creates where the provider creates several servers in
+// one call (Input.Batchers), and lists the renames that the cloud's own
+// names for the members make necessary, so that the plan lists every call
+// apply makes. It runs once targets and rollouts are decided: members in a
+// rollout batch or a replacement each go alone.
+func (b *builder) planBatches() {
+	runs := map[groupKey][]*Action{}
+	var keys []groupKey
+	for _, a := range b.actions {
+		if !b.batchable(a) {
+			continue
+		}
+		k := groupKey{a.Provider, a.Server.Group}
+		if runs[k] == nil {
+			keys = append(keys, k)
+		}
+		runs[k] = append(runs[k], a)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return keys[i].provider < keys[j].provider || keys[i].provider == keys[j].provider && keys[i].group < keys[j].group
+	})
+	merged := map[string]string{}  // member create id → batch id
+	renamed := map[string]string{} // member create id → rename id
+	for _, k := range keys {
+		members := runs[k]
+		// Clouds number a batch from its first member, so runs go by index.
+		sort.Slice(members, func(i, j int) bool { return members[i].Server.Index < members[j].Server.Index })
+		sizer := b.in.Batchers[k.provider]
+		for len(members) > 0 {
+			lead := members[0]
+			most := sizer.ServerBatchSize(lead.Server, maxBatchAsk)
+			n := 1
+			if most > 1 {
+				deps := b.depSet(lead)
+				for n < len(members) && n < most && members[n].Server.Index == lead.Server.Index+n && b.sameCall(lead, deps, members[n]) {
+					n++
+				}
+			}
+			n = min(n, sizer.ServerBatchSize(lead.Server, n))
+			if n >= 2 {
+				b.addBatch(members[:n], sizer, merged, renamed)
+			}
+			members = members[max(n, 1):]
+		}
+	}
+	if len(merged) == 0 {
+		return
+	}
+	kept := b.actions[:0]
+	for _, a := range b.actions {
+		if _, gone := merged[a.ID]; gone {
+			delete(b.byID, a.ID)
+			continue
+		}
+		kept = append(kept, a)
+	}
+	b.actions = kept
+	// What waited for a member's create waits for its batch, and for the
+	// rename that gives it its declared name, as it did for its create.
+	for _, a := range b.actions {
+		if !slices.ContainsFunc(a.DependsOn, func(d string) bool { _, ok := merged[d]; return ok }) {
+			continue
+		}
+		var deps []string
+		for _, d := range a.DependsOn {
+			batch, ok := merged[d]
+			if !ok {
+				deps = append(deps, d)
+				continue
+			}
+			if batch != a.ID {
+				deps = append(deps, batch)
+			}
+			if r := renamed[d]; r != "" && r != a.ID {
+				deps = append(deps, r)
+			}
+		}
+		a.DependsOn = deps
+	}
+}
+
+// groupKey names a count group within a provider.
+type groupKey struct{ provider, group string }
+
+// batchable reports whether a is a member create a provider could put in
+// one call with others: a member of a count group, outside any rollout
+// batch and any replacement, on a provider that batches.
+func (b *builder) batchable(a *Action) bool {
+	if a.Type != Create || a.Kind != providers.KindServer || a.Server == nil || a.Server.Index < 1 ||
+		a.Batch > 0 || a.Replace || a.Blocked != "" {
+		return false
+	}
+	return b.in.Batchers[a.Provider] != nil
+}
+
+// sameCall reports whether member y can share lead's create call: alike
+// but for their names, and waiting for the same actions (leadDeps).
+func (b *builder) sameCall(lead *Action, leadDeps []string, y *Action) bool {
+	return alike(lead.Server, y.Server) && slices.Equal(leadDeps, b.depSet(y))
+}
+
+// depSet is a's dependencies as finish will keep them: known, sorted, once.
+func (b *builder) depSet(a *Action) []string {
+	var out []string
+	for _, d := range a.DependsOn {
+		if _, ok := b.byID[d]; ok && d != a.ID {
+			out = append(out, d)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// alike reports whether two members of a group differ only in name and
+// index, so one call can create both. It is the one place that decides it.
+func alike(a, b *spec.Server) bool {
+	x, y := *a, *b
+	x.Name, x.Index, x.Range = "", 0, spec.Range{}
+	y.Name, y.Index, y.Range = "", 0, spec.Range{}
+	return reflect.DeepEqual(x, y)
+}
+
+// addBatch adds the batch create of members (consecutive, alike, in index
+// order) and a rename for each member the cloud names otherwise.
+func (b *builder) addBatch(members []*Action, sizer providers.ServerBatchSizer, merged, renamed map[string]string) {
+	lead := members[0]
+	first, last := lead.Server.Index, lead.Server.Index+len(members)-1
+	batch := &Action{
+		Type: Create, Kind: providers.KindServer, Provider: lead.Provider,
+		Address:   providers.GroupTag(lead.Server.Group, first, last),
+		Group:     lead.Group,
+		DependsOn: b.depSet(lead),
+	}
+	for _, m := range members {
+		batch.Members = append(batch.Members, BatchMember{Address: m.Address, Server: m.Server, Declared: m.Declared})
+	}
+	id := b.add(batch)
+	for _, m := range members {
+		merged[m.ID] = id
+		cloudName := sizer.BatchMemberName(m.Server, first)
+		if cloudName == m.Server.Name {
+			continue
+		}
+		rename := &Action{
+			Type: Rename, Kind: providers.KindServer, Address: m.Address, Provider: m.Provider,
+			NewName: m.Server.Name, NewAddress: m.Address, Group: m.Group, DependsOn: []string{id},
+			Changes: []FieldChange{{Path: "name", From: cloudName, To: m.Server.Name}},
+			Reason:  "named by the batch create",
+		}
+		rename.ID = string(Rename) + " " + m.Address
+		if b.byID[rename.ID] != nil {
+			// A moved block renames the server that had this address.
+			rename.ID += " (batch member)"
+		}
+		renamed[m.ID] = b.add(rename)
+	}
+}
+
+// Shown is the address as people read it in a plan: a batch create's
+// members as "server/web-1 … web-20", Address otherwise.
+func (a *Action) Shown() string {
+	if !a.IsBatch() {
+		return a.Address
+	}
+	first, last := a.Members[0], a.Members[len(a.Members)-1]
+	return first.Address + " … " + strings.TrimPrefix(last.Address, "server/")
+}
+
+// batchDetail says what a batch create makes, as describeNewServer does for
+// one server: the members are alike but for their names.
+func (a *Action) batchDetail() string {
+	return fmt.Sprintf("one call for %d servers, ", len(a.Members)) + describeNewServer(a.Members[0].Server)
+}
