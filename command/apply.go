@@ -152,6 +152,11 @@ func applyOrDestroy(c *cli.Context, s *Streams, destroy bool) (err error) {
 		if len(s.vars.Set) == 0 && len(s.vars.Files) == 0 {
 			s.vars.Files = saved.VarFiles // and its var files; --var values must be given again
 		}
+		if len(c.StringSlice("file")) == 0 {
+			if err := checkSavedFiles(saved, planFile, s.vars.Files); err != nil {
+				return err
+			}
+		}
 	}
 	ws, err := openWorkspace(ctx, s, u, files, c)
 	if err != nil {

@@ -53,7 +53,7 @@ func (ws *workspace) verifySaved(ctx context.Context, saved *planfile.Plan, path
 	if err != nil {
 		return nil, nil, err
 	}
-	remake := "Make a new plan with \"fleet plan " + fileFlags(files) + varFileFlags(ws.io.vars.Files) + o.flags() + "--out " + shellQuote(path) + "\" and apply that."
+	remake := remakeHint(files, ws.io.vars.Files, o, path)
 	header := saved.Header()
 	fingerprint := planner.InventoryFingerprint(inv)
 	if err := header.CheckFresh(st, ws.fleet, fingerprint, version); err != nil {
@@ -75,6 +75,26 @@ func (ws *workspace) verifySaved(ctx context.Context, saved *planfile.Plan, path
 		return nil, nil, userError(differs, d+".\n\nNothing was changed: the saved plan was edited, or the state, files or clouds moved since it was made. "+remake)
 	}
 	return plan, st, nil
+}
+
+// checkSavedFiles refuses, before they are loaded, the fleet files a saved
+// plan names when their bytes are not the ones it was made from (see
+// planfile.CheckFiles): apply reads them only when no -f was given.
+func checkSavedFiles(saved *planfile.Plan, path string, varFiles []string) error {
+	err := saved.CheckFiles()
+	var stale *planner.StaleError
+	switch {
+	case errors.As(err, &stale):
+		return userError("Saved plan is stale", stale.Reason()+"\n\n"+remakeHint(saved.FleetFiles, varFiles, planOptionsOf(saved.Options), path))
+	case err != nil:
+		return userError(err.Error(), "Give the fleet files with -f, or make a new plan where they are and apply that.")
+	}
+	return nil
+}
+
+// remakeHint is the command that makes the saved plan at path again.
+func remakeHint(files, varFiles []string, o planOptions, path string) string {
+	return "Make a new plan with \"fleet plan " + fileFlags(files) + varFileFlags(varFiles) + o.flags() + "--out " + shellQuote(path) + "\" and apply that."
 }
 
 // planInput is what makePlan and verifySaved plan from.

@@ -32,7 +32,10 @@ func TestRerunAfterInterruptedBuild(t *testing.T) {
 					first = w.run(time.Minute, "apply", "--auto-approve", "--wait-timeout", "1s")
 				} else {
 					c := w.start("apply", "--auto-approve")
-					time.Sleep(transitionBuild / 2)
+					// Signal once the cloud holds both servers, still
+					// building: a fixed sleep lands before the creates on
+					// a loaded machine.
+					w.awaitServers(2, time.Minute)
 					if how == "SIGINT" {
 						c.Cmd.Process.Signal(syscall.SIGINT)
 					} else {
@@ -274,4 +277,25 @@ func squash(s string) string {
 		lines[i] = strings.Join(strings.Fields(l), " ")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// awaitServers waits until the simulators hold n servers of the fleet.
+func (w *world) awaitServers(n int, timeout time.Duration) {
+	w.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		got := 0
+		for _, c := range w.cloud() {
+			if string(c.kind) == "server" {
+				got++
+			}
+		}
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("the cloud holds %d servers after %s, want %d", got, timeout, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/spec"
 )
 
 // Difference is the first way in which the actions of saved differ from
 // those of now (the same fleet planned again, encoded by Encode), in plan
-// order, or "" when they are equal. It reads like
+// order, then the first way in which what it shows besides them differs
+// (sections), or "" when they are equal. It reads like
 // `resize server/web-1: new_type is s4-g2-s50 in the saved plan, s2-g2-s50 now`.
 //
 // Every field of every action counts, explanations too (a saved plan's
@@ -46,6 +49,88 @@ func Difference(saved, now *Plan) string {
 			return n.ID + " is planned now, not in the saved plan"
 		default:
 			return fmt.Sprintf("the saved plan runs %s as step %d, where %s comes now", s.ID, i+1, n.ID)
+		}
+	}
+	return sectionDifference(saved, now)
+}
+
+// sections are what a saved plan shows a reviewer besides its actions
+// (fleet show PLAN renders them all): the summary line, what names
+// resolved to, the rollouts' batches, what is left alone, and what the
+// refresh found. They are compared too, so that an edited summary ("Plan:
+// 0 to delete") or lookup cannot tell a reviewer something other than
+// what runs. What the refresh found (drift, interrupted operations,
+// existing resources) follows the cloud, so on a plan that waits for a
+// resource in transition it is left out, as the inventory check is.
+type sections struct {
+	Refreshed   bool                  `json:"refreshed"`
+	Environment *environment          `json:"environment"`
+	Summary     planner.Summary       `json:"summary"`
+	Lookups     []planner.Lookup      `json:"lookups"`
+	Rollouts    []planner.Rollout     `json:"rollouts"`
+	Ignored     []planner.Ignored     `json:"ignored"`
+	Drift       []planner.Drift       `json:"drift"`
+	Interrupted []planner.Interrupted `json:"interrupted"`
+	Existing    []planner.Existing    `json:"existing"`
+}
+
+func sectionsOf(p *Plan, refreshFound bool) sections {
+	// The file leaves empty lists out: none and empty are the same.
+	out := sections{Refreshed: p.Refreshed, Environment: environmentOf(p.Environment), Summary: p.Summary,
+		Lookups: orNil(p.Lookups), Rollouts: orNil(p.Rollouts), Ignored: orNil(p.Ignored)}
+	if refreshFound {
+		out.Drift, out.Interrupted, out.Existing = orNil(p.Drift), orNil(p.Interrupted), orNil(p.Existing)
+	}
+	return out
+}
+
+// environment is the plan's environment as it is compared: where the
+// state is and the variables' values, which show PLAN puts before the
+// actions ("state fleet-prod.lock"). The var files' names and each value's
+// source are left out, and a local state is compared by its file's name:
+// apply reads the fleet and var files by the absolute paths the plan
+// names, where the plan wrote them as given, so the state's path is
+// absolute now where it was relative then.
+type environment struct {
+	State           string     `json:"state"`
+	StateBackend    string     `json:"state_backend"`
+	VariablesDigest string     `json:"variables_digest"`
+	Variables       []variable `json:"variables"`
+}
+
+type variable struct {
+	Name      string `json:"name"`
+	Value     any    `json:"value"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+}
+
+func environmentOf(e *planner.Environment) *environment {
+	if e == nil {
+		return nil
+	}
+	out := &environment{State: e.State, StateBackend: e.StateBackend, VariablesDigest: e.VariablesDigest}
+	if e.StateBackend != "postgres" {
+		out.State = filepath.Base(e.State)
+	}
+	for _, v := range e.Variables {
+		out.Variables = append(out.Variables, variable{Name: v.Name, Value: v.Value, Sensitive: v.Sensitive})
+	}
+	return out
+}
+
+func orNil[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func sectionDifference(saved, now *Plan) string {
+	waits := saved.Waits()
+	s, n := flatten(sectionsOf(saved, !waits)), flatten(sectionsOf(now, !waits))
+	for _, path := range s.order {
+		if was, is := s.values[path], n.values[path]; was != is {
+			return fmt.Sprintf("%s is %s in the saved plan, %s now", path, shown(was), shown(is))
 		}
 	}
 	return ""
@@ -100,10 +185,12 @@ type flat struct {
 	values map[string]string
 }
 
-func fields(a *Action) flat {
+func fields(a *Action) flat { return flatten(a) }
+
+// flatten is v (plain data, whose encoding cannot fail) as a flat.
+func flatten(v any) flat {
 	f := flat{values: map[string]string{}}
-	// An Action is plain data: encoding it cannot fail.
-	data, _ := json.Marshal(a)
+	data, _ := json.Marshal(v)
 	f.add("", data)
 	return f
 }
@@ -132,10 +219,10 @@ func (f *flat) add(prefix string, raw json.RawMessage) {
 }
 
 // shown is a compact JSON value for the message: a string without its
-// quotes, a missing one as (none), a long one cut short in the middle.
+// quotes, a missing or null one as (none), a long one cut short in the middle.
 func shown(v string) string {
 	switch {
-	case v == "":
+	case v == "" || v == "null":
 		return "(none)"
 	case strings.HasPrefix(v, `"`):
 		var s string
@@ -147,5 +234,7 @@ func shown(v string) string {
 	if r := []rune(v); len(r) > 100 {
 		v = string(r[:48]) + "..." + string(r[len(r)-48:])
 	}
-	return v
+	// The saved value is the file's word: escaped, so that an edited one
+	// cannot move the cursor or recolour the terminal the refusal is read on.
+	return spec.Printable(v)
 }

@@ -55,6 +55,26 @@ func TestDifference(t *testing.T) {
 			want: "adopt volume/api-1/logs: adopted.volume.size is 500 in the saved plan, 10 now"},
 		"adopt not waited for": {edit: func(p *Plan) { p.Actions[12].Adopted.Server.Status = "NSTOP" },
 			want: "adopt server/ghost-1: adopted.server.status is NSTOP in the saved plan, RUN now"},
+		// What a reviewer reads besides the actions is held too.
+		"edited summary": {edit: func(p *Plan) { p.Summary.Delete = 0 },
+			want: "summary.delete is 0 in the saved plan, 1 now"},
+		"edited lookup": {edit: func(p *Plan) { p.Lookups[0].Name = "ubuntu-22.04" },
+			want: `lookups is [{"group":"web","field":"image","name":"ubuntu-22.04","id":"SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050"}] in the saved plan, [{"group":"web","field":"image","name":"ubuntu-20.04","id":"SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050"}] now`},
+		"edited rollout": {edit: func(p *Plan) { p.Rollouts[0].MaxUnavailable = 5 },
+			want: `rollouts is [{"group":"web","max_unavailable":5,"batches":1,"servers":1}] in the saved plan, [{"group":"web","max_unavailable":1,"batches":1,"servers":1}] now`},
+		"edited environment": {edit: func(p *Plan) { p.Environment.State = "fleet-dev.lock" },
+			want: "environment.state is fleet-dev.lock in the saved plan, fleet.lock now"},
+		// Apply reads the var files by the absolute paths the plan names.
+		"var files as given": {edit: func(p *Plan) { p.Environment.VarFiles = []string{"/w/env/prod.yaml"} }, want: ""},
+		// The file's text is shown escaped: no escape sequence reaches the
+		// terminal the refusal is read on.
+		"escape sequence in a value": {edit: func(p *Plan) { p.Actions[5].NewType = "s2\x1b[2K\rApply complete" },
+			want: `resize server/api-1: new_type is s2\u001b[2K\u000dApply complete in the saved plan, s4-g2-s50 now`},
+		"refreshed cleared": {edit: func(p *Plan) { p.Refreshed = false },
+			want: "refreshed is false in the saved plan, true now"},
+		// The fixture waits for a resource in transition: what the refresh
+		// found follows the cloud and is left out.
+		"drift on a waiting plan": {edit: func(p *Plan) { p.Drift = nil }, want: ""},
 		"wait on another server": {edit: func(p *Plan) { p.Actions[0].CloudID = "1009" },
 			want: "wait server/api-1: cloud_id is 1009 in the saved plan, 1001 now"},
 	}
@@ -66,6 +86,28 @@ func TestDifference(t *testing.T) {
 				t.Errorf("got  %q\nwant %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestDifferenceDrift: on a plan that waits for nothing, what the refresh
+// found (drift) is what a reviewer read, and is held like the actions.
+func TestDifferenceDrift(t *testing.T) {
+	noWaits := func() *Plan {
+		p := Encode(fixture(), fixtureOptions)
+		var kept []Action
+		for _, a := range p.Actions {
+			if a.Type != planner.Wait {
+				kept = append(kept, a)
+			}
+		}
+		p.Actions = kept
+		return p
+	}
+	saved := noWaits()
+	saved.Drift = nil
+	want := `drift is (none) in the saved plan, [{"address":"server/api-1","kind":"changed","cha..."path":"metadata.role","from":"api","to":"x"}]}] now`
+	if got := Difference(saved, noWaits()); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
 

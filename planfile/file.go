@@ -33,8 +33,9 @@ func Marshal(p *Plan) ([]byte, error) {
 }
 
 // Unmarshal reads a saved plan's bytes. It refuses another format version
-// (a *VersionError) and unknown fields: a plan is only ever applied by the
-// fleet that made it.
+// (a *VersionError), unknown fields, and keys that are not spelled exactly
+// as fleet writes them or are given twice (checkKeys): a plan is only ever
+// applied by the fleet that made it, and it reads as every tool reads it.
 func Unmarshal(path string, data []byte) (*Plan, error) {
 	var head struct {
 		FormatVersion string   `json:"format_version"`
@@ -51,6 +52,9 @@ func Unmarshal(path string, data []byte) (*Plan, error) {
 	dec.DisallowUnknownFields()
 	var p Plan
 	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := checkKeys(data); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &p, nil

@@ -2,8 +2,6 @@ package spec
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -110,11 +108,11 @@ func Load(paths []string, opts LoadOptions) LoadResult {
 		}
 	}
 	f.Files = files
-	h := sha256.New()
-	for _, src := range l.sources {
-		h.Write(src.data)
+	contents := make([][]byte, len(l.sources))
+	for i, src := range l.sources {
+		contents[i] = src.data
 	}
-	f.Digest = "sha256:" + hex.EncodeToString(h.Sum(nil))
+	f.Digest = FilesDigest(contents)
 
 	// Every file is parsed before any is converted: the variables that
 	// ${var.NAME} reads may be declared in any of them.
