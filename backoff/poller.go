@@ -26,9 +26,13 @@ type Poller[Q, R any] struct {
 	interval time.Duration
 	outage   Policy
 	round    func(ctx context.Context, ws []*Waiter[Q, R]) error
+	pace     *Pace
+	key      func(Q) (string, time.Time) // the transition a request waits for, and when it began; nil: none learned
+	now      func() time.Time
 
 	ctx    context.Context // ends on Close, cancelling a round in flight
 	cancel context.CancelFunc
+	wake   chan struct{} // a waiter joined: the next round may be sooner
 
 	mu      sync.Mutex
 	waiters map[*Waiter[Q, R]]struct{}
@@ -39,12 +43,29 @@ type Poller[Q, R any] struct {
 	lastErr error     // why the last round failed; nil after a good one
 }
 
-// NewPoller makes a poller that runs round every interval, and during an
-// outage at the delays of outage (never more often than interval).
+// NewPoller makes a poller that polls each waiter every interval, and
+// during an outage runs rounds at the delays of outage (never more often
+// than interval). Learn makes it poll when transitions are likely done.
 func NewPoller[Q, R any](interval time.Duration, outage Policy, round func(ctx context.Context, ws []*Waiter[Q, R]) error) *Poller[Q, R] {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Poller[Q, R]{interval: interval, outage: outage, round: round, ctx: ctx, cancel: cancel, waiters: map[*Waiter[Q, R]]struct{}{}}
+	return &Poller[Q, R]{interval: interval, outage: outage, round: round, pace: NewPace(interval), now: time.Now,
+		ctx: ctx, cancel: cancel, wake: make(chan struct{}, 1), waiters: map[*Waiter[Q, R]]struct{}{}}
 }
+
+// Learn makes p learn how long each transition takes, key naming the
+// transition a request waits for (see Pace) and when it began (zero: when
+// the wait begins), and read the time from now (nil: time.Now). Call it
+// before the first Wait.
+func (p *Poller[Q, R]) Learn(key func(Q) (string, time.Time), now func() time.Time) *Poller[Q, R] {
+	p.key = key
+	if now != nil {
+		p.now = now
+	}
+	return p
+}
+
+// Pace is what p has learned of the transitions it waited for.
+func (p *Poller[Q, R]) Pace() *Pace { return p.pace }
 
 // Outage is the one policy both clients' pollers space their rounds with
 // while the cloud fails: from the poll interval up to 30 s, or 8 intervals
@@ -58,9 +79,10 @@ func Outage(interval time.Duration) Policy {
 
 // Waiter is one caller waiting in a Poller.
 type Waiter[Q, R any] struct {
-	Req  Q
-	p    *Poller[Q, R]
-	done chan result[R] // buffered: Finish never blocks
+	Req   Q
+	p     *Poller[Q, R]
+	done  chan result[R] // buffered: Finish never blocks
+	track Track          // guarded by p.mu
 }
 
 type result[R any] struct {
@@ -69,12 +91,17 @@ type result[R any] struct {
 }
 
 // Finish settles w with res and err. It is a no-op when w has given up or
-// was settled already.
+// was settled already. Called from a round, a success teaches the poller
+// how long w's transition took.
 func (w *Waiter[Q, R]) Finish(res R, err error) {
-	w.p.mu.Lock()
-	defer w.p.mu.Unlock()
-	if _, ok := w.p.waiters[w]; ok {
-		delete(w.p.waiters, w)
+	p := w.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, ok := p.waiters[w]; ok {
+		delete(p.waiters, w)
+		if err == nil && p.key != nil && !p.last.Before(w.track.Start) {
+			p.pace.Arrived(w.track, p.last)
+		}
 		w.done <- result[R]{res, err}
 	}
 }
@@ -100,16 +127,29 @@ func (e *StoppedError) Unwrap() error { return e.Err }
 // *StoppedError) or the poller is closed (ErrClosed).
 func (p *Poller[Q, R]) Wait(ctx context.Context, req Q) (R, error) {
 	w := &Waiter[Q, R]{Req: req, p: p, done: make(chan result[R], 1)}
+	var began time.Time
+	if p.key != nil {
+		w.track.Key, began = p.key(req)
+	}
 	var zero R
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
 		return zero, ErrClosed
 	}
+	w.track.Start = p.now()
+	if !began.IsZero() && began.Before(w.track.Start) {
+		w.track.Start = began
+	}
 	p.waiters[w] = struct{}{}
 	if !p.running {
 		p.running = true
 		go p.loop()
+	} else {
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
 	}
 	p.mu.Unlock()
 	select {
@@ -145,17 +185,25 @@ func (p *Poller[Q, R]) Close() {
 func (p *Poller[Q, R]) loop() {
 	for {
 		p.mu.Lock()
-		// One round per interval even across loops that stop and start
-		// again as waits come and go; longer while the cloud fails.
-		delay := p.interval
-		if p.failed > 0 {
-			delay = max(delay, p.outage.Delay(p.failed-1))
-		}
-		delay -= time.Since(p.last)
-		p.mu.Unlock()
-		if Sleep(p.ctx, delay) != nil && p.ctx.Err() != nil {
-			p.stop()
+		if len(p.waiters) == 0 || p.closed {
+			p.running = false
+			p.mu.Unlock()
 			return
+		}
+		delay := p.nextLocked().Sub(p.now())
+		p.mu.Unlock()
+		if delay > 0 {
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-p.wake: // someone joined: work out the next round again
+				t.Stop()
+				continue
+			case <-p.ctx.Done():
+				t.Stop()
+				p.stop()
+				return
+			}
 		}
 		p.mu.Lock()
 		if len(p.waiters) == 0 || p.closed {
@@ -163,7 +211,8 @@ func (p *Poller[Q, R]) loop() {
 			p.mu.Unlock()
 			return
 		}
-		p.last = time.Now()
+		start := p.now()
+		p.last = start
 		ws := make([]*Waiter[Q, R], 0, len(p.waiters))
 		for w := range p.waiters {
 			ws = append(ws, w)
@@ -177,8 +226,30 @@ func (p *Poller[Q, R]) loop() {
 		} else {
 			p.failed, p.lastErr = 0, nil
 		}
+		if err == nil { // a failed round saw nothing
+			for _, w := range ws {
+				if _, waiting := p.waiters[w]; waiting {
+					w.track.Last = start
+				}
+			}
+		}
 		p.mu.Unlock()
 	}
+}
+
+// nextLocked is when the next round is due: as the pace says (Pace.Round;
+// one list per round serves every waiter, so they share it), and while the
+// cloud fails not before the outage policy's delay.
+func (p *Poller[Q, R]) nextLocked() time.Time {
+	ts := make([]Track, 0, len(p.waiters))
+	for w := range p.waiters {
+		ts = append(ts, w.track)
+	}
+	next := p.pace.Round(ts, p.last)
+	if p.failed > 0 {
+		next = maxTime(next, p.last.Add(max(p.interval, p.outage.Delay(p.failed-1))))
+	}
+	return next
 }
 
 func (p *Poller[Q, R]) stop() {

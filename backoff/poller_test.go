@@ -3,7 +3,9 @@ package backoff
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -66,5 +68,46 @@ func TestPollerClose(t *testing.T) {
 	}
 	if _, err := p.Wait(context.Background(), "web-2"); !errors.Is(err, ErrClosed) {
 		t.Errorf("Wait on a closed poller = %v, want ErrClosed", err)
+	}
+}
+
+// TestPollerLearns: a poller that learns polls a transition it has seen
+// a few times once or twice, near its end, instead of every interval.
+func TestPollerLearns(t *testing.T) {
+	const took = 200 * time.Millisecond
+	var rounds atomic.Int32
+	ends := map[string]time.Time{}
+	var mu sync.Mutex
+	p := NewPoller(40*time.Millisecond, Outage(40*time.Millisecond),
+		func(_ context.Context, ws []*Waiter[string, int]) error {
+			rounds.Add(1)
+			mu.Lock()
+			defer mu.Unlock()
+			for _, w := range ws {
+				if !time.Now().Before(ends[w.Req]) {
+					w.Finish(1, nil)
+				}
+			}
+			return nil
+		}).Learn(func(string) (string, time.Time) { return "stop", time.Time{} }, nil)
+	defer p.Close()
+	var last int32
+	for i := range 6 {
+		id := fmt.Sprintf("web-%d", i)
+		mu.Lock()
+		ends[id] = time.Now().Add(took)
+		mu.Unlock()
+		before := rounds.Load()
+		if _, err := p.Wait(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+		last = rounds.Load() - before
+		t.Logf("wait %d: %d rounds", i+1, last)
+	}
+	if want, ok := p.Pace().Expected("stop"); !ok || (want-took).Abs() > 40*time.Millisecond {
+		t.Errorf("expected %s after six stops of %s, want within 40ms", want, took)
+	}
+	if last > 3 {
+		t.Errorf("the sixth wait took %d rounds, want at most 3 (the first took 5, one every 40ms)", last)
 	}
 }

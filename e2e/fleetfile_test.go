@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -29,14 +30,25 @@ const fleetName = "e2e"
 // the simulator through their endpoint fields.
 func (w *world) writeFleet(groups ...group) {
 	w.t.Helper()
+	w.writeFleetOn([]string{"ncp", "nhn"}, groups...)
+}
+
+// writeFleetOn is writeFleet declaring only the providers clouds ("ncp",
+// "nhn"); the NHN keypair comes with "nhn".
+func (w *world) writeFleetOn(clouds []string, groups ...group) {
+	w.t.Helper()
 	key, err := filepath.Abs("testdata/e2e-key.pub")
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "version: 1\nname: %s\n\nproviders:\n", fleetName)
-	fmt.Fprintf(&b, "  ncp:\n    type: ncloud\n    region: KR\n    endpoint: %s\n", w.sim.URL)
-	fmt.Fprintf(&b, "  nhn:\n    type: nhncloud\n    region: KR1\n    endpoint: %s\n", w.envValue("OS_AUTH_URL"))
+	if slices.Contains(clouds, "ncp") {
+		fmt.Fprintf(&b, "  ncp:\n    type: ncloud\n    region: KR\n    endpoint: %s\n", w.sim.URL)
+	}
+	if slices.Contains(clouds, "nhn") {
+		fmt.Fprintf(&b, "  nhn:\n    type: nhncloud\n    region: KR1\n    endpoint: %s\n", w.envValue("OS_AUTH_URL"))
+	}
 	b.WriteString("\nservers:\n")
 	for _, g := range groups {
 		fmt.Fprintf(&b, "  %s:\n    provider: %s\n    count: %d\n", g.name, g.cloud, g.count)
@@ -70,7 +82,9 @@ func (w *world) writeFleet(groups ...group) {
 			b.WriteString("    public_ip: true\n")
 		}
 	}
-	fmt.Fprintf(&b, "\nkeypairs:\n  e2e-key: { provider: nhn, public_key_file: %s }\n", key)
+	if slices.Contains(clouds, "nhn") {
+		fmt.Fprintf(&b, "\nkeypairs:\n  e2e-key: { provider: nhn, public_key_file: %s }\n", key)
+	}
 	if err := os.WriteFile(filepath.Join(w.dir, "fleet.yaml"), []byte(b.String()), 0o644); err != nil {
 		w.t.Fatal(err)
 	}

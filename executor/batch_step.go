@@ -48,6 +48,14 @@ func (s *step) createBatch() (string, error) {
 	// each member found goes on, each missing one fails.
 	errs := make([]error, len(members))
 	var wg sync.WaitGroup
+	s.mu.Lock()
+	s.left = map[addrs.Address]bool{}
+	for k, m := range members {
+		if k < len(created) && created[k].ID != "" {
+			s.left[m.a.Address] = true
+		}
+	}
+	s.mu.Unlock()
 	for k, m := range members {
 		if k >= len(created) || created[k].ID == "" {
 			why := callErr
@@ -61,12 +69,15 @@ func (s *step) createBatch() (string, error) {
 		go func() {
 			defer wg.Done()
 			_, errs[k] = m.settleCreated(created[k])
+			s.mu.Lock()
+			delete(s.left, m.a.Address)
+			s.mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	for _, err := range errs {
+	for k, err := range errs {
 		if err == nil {
-			s.settled++
+			s.settled = append(s.settled, members[k].a.Address)
 		}
 	}
 	// No one cloud id: each member's is in the state, and apply's closing
@@ -153,4 +164,45 @@ func checkBatch(a *planner.Action) error {
 		}
 	}
 	return nil
+}
+
+// memberUp reports whether node i waits on the failed batch create d only
+// for a member that came up all the same: i acts on that server or on one
+// of its volumes. The planner made what waited for one member's create wait
+// for the batch; a member that did not come up must not hold back the
+// others', as it would not had each been created alone.
+func (w *walker) memberUp(d, i int) bool {
+	up, a := w.up[d], w.g.nodes[i].action
+	if up == nil || a == nil {
+		return false
+	}
+	server, _ := a.Address.ServerAddress()
+	return up[server]
+}
+
+// leftMembers is a batch create's members not yet up, in index order, for
+// the still-running reports: a member stuck in its build is named, not
+// hidden behind its batch's address. s.mu is held.
+func (s *step) leftMembers() []string {
+	var out []string
+	for _, m := range s.a.Members {
+		if s.left[m.Address] {
+			out = append(out, m.Address.String())
+		}
+	}
+	return out
+}
+
+// leftOf is the members a batch create still waits for, as the text
+// progress line ends: the first few by address, and how many in all.
+func leftOf(left []string) string {
+	const shown = 3
+	if len(left) == 0 {
+		return ""
+	}
+	names := strings.Join(left[:min(len(left), shown)], ", ")
+	if len(left) > shown {
+		names += ", …"
+	}
+	return fmt.Sprintf(" %d left: %s", len(left), names)
 }

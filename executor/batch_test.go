@@ -25,6 +25,9 @@ type fakeBatcher struct {
 	max     int
 	batchF  func(req providers.CreateServersRequest) error
 	batches [][]string // member names of each batch call
+	// predict and named, when set, are the names the plan expects and
+	// the names the cloud gives (both GROUP-00K otherwise).
+	predict, named func(s *providers.ServerSpec, first int) string
 }
 
 func (f *fakeBatcher) ServerBatchSize(s *providers.ServerSpec, n int) int {
@@ -35,6 +38,9 @@ func (f *fakeBatcher) ServerBatchSize(s *providers.ServerSpec, n int) int {
 }
 
 func (f *fakeBatcher) BatchMemberName(s *providers.ServerSpec, first int) string {
+	if f.predict != nil {
+		return f.predict(s, first)
+	}
 	return fmt.Sprintf("%s-%03d", s.Group, s.Index)
 }
 
@@ -56,7 +62,11 @@ func (f *fakeBatcher) CreateServers(ctx context.Context, req providers.CreateSer
 	}
 	var res providers.CreateServersResponse
 	for _, s := range req.Servers {
-		res.Created = append(res.Created, providers.CreatedServer{ID: "id-" + s.Address().String(), Name: f.BatchMemberName(s, first.Index)})
+		name := fmt.Sprintf("%s-%03d", s.Group, s.Index)
+		if f.named != nil {
+			name = f.named(s, first.Index)
+		}
+		res.Created = append(res.Created, providers.CreatedServer{ID: "id-" + s.Address().String(), Name: name})
 	}
 	return res, nil
 }
@@ -326,9 +336,11 @@ func TestBatchRenameFailureKeepsTheServer(t *testing.T) {
 }
 
 // TestBatchMemberThatDoesNotComeUp: a member that does not reach running
-// fails its batch create, and so the renames after it wait for the next
-// plan; the members that came up are recorded, count as created, and leave
-// no intent, while the failed one keeps its id and its intent.
+// fails its batch create, and what waits for it (its rename, its volume's
+// create and attach) is skipped; the members that came up are recorded, count as
+// created, leave no intent, and go on as if each had been created alone:
+// renamed, their volumes attached. The failed one keeps its id and its
+// intent.
 func TestBatchMemberThatDoesNotComeUp(t *testing.T) {
 	b := &memBackend{}
 	prov := &fakeBatcher{fakeProvider: &fakeProvider{}, max: 3}
@@ -338,7 +350,8 @@ func TestBatchMemberThatDoesNotComeUp(t *testing.T) {
 		}
 		return providers.WaitResponse{}, nil
 	}
-	res, err := Apply(context.Background(), Options{Plan: countPlan(t, prov, 1, 3, nil), Providers: map[string]providers.Provider{"p": prov},
+	withVolume := func(s *spec.Server) { s.Volumes = []spec.Volume{{Name: "data", Size: 10, Type: "General SSD"}} }
+	res, err := Apply(context.Background(), Options{Plan: countPlan(t, prov, 1, 3, withVolume), Providers: map[string]providers.Provider{"p": prov},
 		Backend: b, State: &state.State{}, Parallelism: 2, Observer: &recorder{}})
 	if err != nil {
 		t.Fatalf("apply: %v", err)
@@ -346,14 +359,22 @@ func TestBatchMemberThatDoesNotComeUp(t *testing.T) {
 	if len(res.Failed) != 1 || res.Failed[0].ActionID != "create server/web-[1-3]" || !strings.Contains(res.Failed[0].Err.Error(), "server/web-2") {
 		t.Fatalf("failed %v, want the batch create, naming web-2", res.Failed)
 	}
-	if got, want := res.Tally.String(), "Apply: 2 created, 1 failed, 3 skipped."; got != want {
+	if got, want := res.Tally.String(), "Apply: 4 created, 2 renamed, 2 attached, 1 failed, 3 skipped."; got != want {
 		t.Errorf("tally %q, want %q", got, want)
 	}
 	st := b.stored(t)
 	for k := 1; k <= 3; k++ {
 		addr := fmt.Sprintf("server/web-%d", k)
-		if r := st.Lookup(addrs.MustParse(addr)); r == nil || r.ID != "id-"+addr {
-			t.Errorf("%s recorded as %+v", addr, r)
+		r := st.Lookup(addrs.MustParse(addr))
+		if r == nil || r.ID != "id-"+addr {
+			t.Fatalf("%s recorded as %+v", addr, r)
+		}
+		name := fmt.Sprintf("web-%d", k)
+		if k == 2 {
+			name = "web-002" // its rename waits for the next plan
+		}
+		if r.Server.Name != name {
+			t.Errorf("%s recorded as named %s, want %s", addr, r.Server.Name, name)
 		}
 	}
 	if len(st.Intents) != 1 || st.Intents[0].Address != addrs.Server("web-2") || st.Intents[0].Action != "create server/web-2" {

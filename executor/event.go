@@ -37,6 +37,7 @@ type Event struct {
 	Type     planner.ActionType
 	CloudID  string        // ActionSucceeded: the resource's cloud id, when it has one
 	Elapsed  time.Duration // since ActionStarted
+	Left     []string      // still running, a batch create: the members not yet up, in index order
 	Err      error         // failed, interrupted: the error; skipped, not started: why
 	Cause    string        // skipped: the id of the failed action at the root
 	Serial   uint64        // StateSaved: the serial written

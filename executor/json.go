@@ -42,6 +42,7 @@ type jsonEvent struct {
 	Type          string    `json:"type,omitempty"`
 	CloudID       string    `json:"cloud_id,omitempty"`
 	ElapsedMS     int64     `json:"elapsed_ms,omitempty"`
+	Left          []string  `json:"left,omitempty"` // action_still_running of a batch create
 	Error         string    `json:"error,omitempty"`
 	Code          string    `json:"code,omitempty"` // action_failed: the cloud's own error code
 	Cause         string    `json:"cause,omitempty"`
@@ -62,6 +63,7 @@ func (o *JSONObserver) Observe(ev Event) {
 		Type:          string(ev.Type),
 		CloudID:       ev.CloudID,
 		ElapsedMS:     ev.Elapsed.Milliseconds(),
+		Left:          ev.Left,
 		Cause:         ev.Cause,
 		Serial:        ev.Serial,
 		Tally:         ev.Tally,

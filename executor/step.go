@@ -35,9 +35,13 @@ type step struct {
 	// parent is the batch create a member's sub-step settles for: the
 	// member has its own intents and state, and reports as the batch.
 	parent *step
-	// settled counts a batch create's members brought to their declared
-	// state, set once they all ended.
-	settled int
+	// left is a batch create's members created but not yet brought to
+	// their declared state, by address (guarded by mu; nil until the call
+	// returned): the still-running reports name them.
+	left map[addrs.Address]bool
+	// settled is the addresses of a batch create's members brought to
+	// their declared state, set once they all ended.
+	settled []addrs.Address
 
 	mu      sync.Mutex // guards the fields below against the still-running timer
 	started bool
@@ -115,7 +119,7 @@ func (s *step) tick() {
 		return
 	}
 	now := s.w.opt.Clock()
-	s.w.emit(Event{Kind: ActionStillRunning, Time: now, ActionID: s.a.ID, Address: s.a.Address.String(), Type: s.a.Type, Elapsed: now.Sub(s.start)})
+	s.w.emit(Event{Kind: ActionStillRunning, Time: now, ActionID: s.a.ID, Address: s.a.Address.String(), Type: s.a.Type, Elapsed: now.Sub(s.start), Left: s.leftMembers()})
 	s.timer.Reset(s.w.opt.SlowAfter)
 }
 

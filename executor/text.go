@@ -47,7 +47,7 @@ func (o *TextObserver) line(ev Event) string {
 	case ActionStarted:
 		return fmt.Sprintf("%s: %s...", ev.Address, ing)
 	case ActionStillRunning:
-		return fmt.Sprintf("%s: Still %s... [%s elapsed]", ev.Address, still, seconds(ev.Elapsed))
+		return fmt.Sprintf("%s: Still %s... [%s elapsed]%s", ev.Address, still, seconds(ev.Elapsed), leftOf(ev.Left))
 	case ActionSucceeded:
 		id := ""
 		if ev.CloudID != "" {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -32,9 +33,9 @@ type finished struct {
 	cloudID  string
 	elapsed  time.Duration
 	stateErr error // the state could not be saved: start nothing more
-	// settled counts the members of a batch create that did not succeed
-	// as a whole but are created and running all the same.
-	settled int
+	// settled is the members of a batch create that did not succeed as a
+	// whole but are created and running all the same.
+	settled []addrs.Address
 }
 
 // walker runs one apply. The walk loop alone decides what starts and
@@ -52,9 +53,12 @@ type walker struct {
 	obsMu sync.Mutex
 	done  int
 
-	out   []outcome // walk loop only
-	cause []string  // walk loop only: the failed action at the root of a skip
-	why   []error   // walk loop only
+	out []outcome // walk loop only
+	// up is, by failed batch create, its members that came up all the
+	// same (walk loop only): what waits for one of them goes on.
+	up    map[int]map[addrs.Address]bool
+	cause []string // walk loop only: the failed action at the root of a skip
+	why   []error  // walk loop only
 }
 
 func newWalker(ctx context.Context, g *graph, opt Options) *walker {
@@ -64,6 +68,7 @@ func newWalker(ctx context.Context, g *graph, opt Options) *walker {
 		slots: map[string]*slots{},
 		wide:  map[string]*slots{},
 		out:   make([]outcome, len(g.nodes)),
+		up:    map[int]map[addrs.Address]bool{},
 		cause: make([]string, len(g.nodes)),
 		why:   make([]error, len(g.nodes)),
 	}
@@ -121,12 +126,18 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 	settle := func(f finished) {
 		i := f.node
 		w.out[i], w.why[i], w.cause[i] = f.out, f.err, f.cause
+		if f.out == outFailed && len(f.settled) > 0 {
+			w.up[i] = map[addrs.Address]bool{}
+			for _, m := range f.settled {
+				w.up[i][m] = true
+			}
+		}
 		if a := nodes[i].action; a != nil {
 			// A batch create of 20 is 20 servers created; when it fails,
 			// its members that are up count as created all the same.
 			for k := range a.Servers() {
 				out := f.out
-				if k < f.settled {
+				if k < len(f.settled) {
 					out = outSucceeded
 				}
 				res.Tally.add(out, a.Type)
@@ -223,7 +234,7 @@ func (w *walker) held(i int, halt error) (finished, bool) {
 	var notStarted error
 	for _, d := range w.g.nodes[i].deps {
 		o := w.out[d]
-		if o == outSucceeded {
+		if o == outSucceeded || o == outFailed && w.memberUp(d, i) {
 			continue
 		}
 		if (o == outFailed || o == outSkipped) && !w.g.rolloutEdge(d, i) {

@@ -1,8 +1,8 @@
 package regularfile
 
 import (
+	"bytes"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 )
@@ -84,12 +84,20 @@ func openRegular(path string) (*os.File, error) {
 	return f, nil
 }
 
-// ReadFile is os.ReadFile through Open.
+// ReadFile is os.ReadFile through Open: like it, it reads into a buffer
+// of the file's size, where io.ReadAll's doubling copied a 10,000-server
+// state file about twenty times.
 func ReadFile(path string) ([]byte, error) {
 	f, err := Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return io.ReadAll(f)
+	var size int64
+	if fi, err := f.Stat(); err == nil {
+		size = fi.Size()
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	_, err = buf.ReadFrom(f)
+	return buf.Bytes(), err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -44,15 +45,16 @@ type loader struct {
 	unsetWarns bool
 	unset      Diagnostics
 	sources    []*source
-	locs       map[string]loc         // JSON pointer → where the value was read
-	fromEnv    map[string]string      // pointers of strings built from ${VAR} → the first variable
-	fromVar    map[string]string      // pointers of values built from ${var.NAME} → the first variable
-	secret     map[string]bool        // pointers of values that hold a sensitive variable, wherever in the text
-	vars       map[string]*varDecl    // the declared variables, by name
-	broken     map[string]bool        // pointers whose value could not be read, already reported
-	trees      map[*source]*yaml.Node // files parsed again by locate
-	failed     bool                   // a file could not be parsed: the merged fleet is incomplete
-	doc        map[string]any         // all files merged
+	locs       map[string]loc                // JSON pointer → where the value was read
+	fromEnv    map[string]string             // pointers of strings built from ${VAR} → the first variable
+	fromVar    map[string]string             // pointers of values built from ${var.NAME} → the first variable
+	secret     map[string]bool               // pointers of values that hold a sensitive variable, wherever in the text
+	vars       map[string]*varDecl           // the declared variables, by name
+	broken     map[string]bool               // pointers whose value could not be read, already reported
+	trees      map[*source]*yaml.Node        // each file's parsed tree, for locate
+	keys       map[*yaml.Node]map[string]int // locate's index of a large mapping's own keys (see keyIn)
+	failed     bool                          // a file could not be parsed: the merged fleet is incomplete
+	doc        map[string]any                // all files merged
 	diags      Diagnostics
 }
 
@@ -133,7 +135,10 @@ func Load(paths []string, opts LoadOptions) LoadResult {
 		// they run side by side; each collects its own diagnostics.
 		sl := *l
 		sl.diags = nil
-		sl.trees = map[*source]*yaml.Node{} // locate's cache is not shared across goroutines
+		// locate's caches are not shared across goroutines; the parsed
+		// trees they hold are only read, so each side starts from them.
+		sl.trees = maps.Clone(l.trees)
+		sl.keys = nil
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -321,6 +326,7 @@ func (l *loader) loadFile(src *source, doc *yaml.Node) {
 	root := doc
 	if len(doc.Content) > 0 {
 		root = doc.Content[0]
+		l.trees[src] = root // locate reads positions from this parse, not another
 	}
 	c.record("", nil, root)
 	v := c.convert(doc, "", 0)

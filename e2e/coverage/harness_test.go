@@ -33,6 +33,7 @@ type request struct {
 	RawQuery     string
 	Form         url.Values // NCP: query and form body merged
 	Body         []byte     // NHN: the JSON body
+	Status       int        // the simulator's answer
 }
 
 // cloud is both simulators behind a recorder: every request fleet sends is
@@ -90,9 +91,25 @@ func (c *cloud) record(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	c.mu.Lock()
+	i := len(c.reqs)
 	c.reqs = append(c.reqs, req)
 	c.mu.Unlock()
-	c.sim.Handler().ServeHTTP(w, r)
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	c.sim.Handler().ServeHTTP(sw, r)
+	c.mu.Lock()
+	c.reqs[i].Status = sw.status
+	c.mu.Unlock()
+}
+
+// statusWriter keeps the status a handler answers with.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // ncpEndpoint and nhnEndpoint are the providers' endpoint values.

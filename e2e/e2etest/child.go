@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,12 +19,41 @@ import (
 
 // Main is a TestMain body: with childEnv=1 the re-executed test binary is
 // fleet itself and runs its arguments, otherwise it runs the tests. It
-// returns the exit code for TestMain to exit with.
+// returns the exit code for TestMain to exit with. A child given
+// ProfileEnv=PREFIX writes PREFIX.cpu and PREFIX.heap profiles of its run.
 func Main(m *testing.M, childEnv string) int {
 	if os.Getenv(childEnv) == "1" {
+		if prefix := os.Getenv(ProfileEnv); prefix != "" {
+			return profiled(prefix, func() int { return command.Run(os.Args, os.Stdin, os.Stdout, os.Stderr) })
+		}
 		return command.Run(os.Args, os.Stdin, os.Stdout, os.Stderr)
 	}
 	return m.Run()
+}
+
+// ProfileEnv names the file prefix a child writes its profiles to.
+const ProfileEnv = "FLEET_E2E_PROFILE"
+
+// profiled runs run under the CPU profiler and writes the heap profile
+// after it: how the benchmarks look inside a whole fleet process.
+func profiled(prefix string, run func() int) int {
+	cpu, err := os.Create(prefix + ".cpu")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer cpu.Close()
+	if err := pprof.StartCPUProfile(cpu); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	code := run()
+	pprof.StopCPUProfile()
+	if heap, err := os.Create(prefix + ".heap"); err == nil {
+		pprof.Lookup("allocs").WriteTo(heap, 0)
+		heap.Close()
+	}
+	return code
 }
 
 // Environ is this process's environment without anything that would point

@@ -87,7 +87,9 @@ func TestContract(t *testing.T) {
 }
 
 // TestSharedPollerAgainstSim: servers built at once are watched with one
-// list call per poll interval, whatever their number.
+// list call per round for all of them, whatever their number: a round per
+// poll interval, and once the pace has learned the build time, up to ten
+// more for the tail of the wave (a tenth of the interval apart).
 func TestSharedPollerAgainstSim(t *testing.T) {
 	const n = 25
 	p, sim := simEnv(t)
@@ -117,7 +119,7 @@ func TestSharedPollerAgainstSim(t *testing.T) {
 	}
 	elapsed := time.Since(start)
 	polls := sim.Stats().Snapshot().Operations["getServerInstanceList"]
-	if limit := int(elapsed/pollInterval) + 1; polls > limit || polls == 0 {
+	if limit := int(elapsed/pollInterval) + 1 + 10; polls > limit || polls == 0 {
 		t.Errorf("%d waiters made %d list calls in %v; want 1..%d", n, polls, elapsed, limit)
 	}
 	t.Logf("%d servers built in %v with %d list calls", n, elapsed, polls)

@@ -27,6 +27,9 @@ func (p *Provider) Create(ctx context.Context, req providers.CreateRequest) (pro
 	default:
 		return providers.CreateResponse{}, fmt.Errorf("ncloud: %s: create names no resource", req.Owner.Address)
 	}
+	if err == nil {
+		p.poller.tr.Built(id)
+	}
 	return providers.CreateResponse{ID: id}, err
 }
 

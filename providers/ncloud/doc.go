@@ -56,8 +56,10 @@
 // would leave it allocated.
 //
 // Waiting is shared: one backoff.Poller per provider runs while anyone
-// waits and, once per PollInterval, lists each kind in flight with one call
-// filtered by the ids of all waiters (serverInstanceNoList.N, ...). Server
+// waits and, each round (every PollInterval until it has learned how long
+// that kind of transition takes, then near its expected end: backoff.Pace,
+// providers.Transitions), lists each kind in flight with one call filtered
+// by the ids of all waiters (serverInstanceNoList.N, ...). Server
 // RUN with operation NULL is running, NSTOP with NULL is stopped, an empty
 // list is gone, FSTOP/SD_FL/RS_FL/ST_FL (volumes DT_FL, images CREFL) end
 // the wait with providers.ErrFailed. Servers that arrive in a round get

@@ -29,23 +29,30 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	var out providers.InventoryResponse
 	// The lists are independent: they are sent at once, so a refresh takes
 	// about as long as its slowest list, not their sum. Network interfaces
-	// follow the servers, and only when the fleet has one; the catalog
-	// follows the member images.
+	// and pending public IPs are needed only when the fleet has a server:
+	// when the state records resources they go with the others, else they
+	// follow the servers. The catalog follows the member images.
 	var (
 		srvs    []serverInstance
 		vols    []blockStorageInstance
 		ims     []memberServerImage
 		keys    []loginKey
 		nics    map[string]*networkInterface
+		pending map[string]string
 		catalog *providers.Catalog
 	)
+	early := len(req.Known) > 0
 	g, gctx := errgroup.WithContext(ctx)
+	if early {
+		g.Go(func() (err error) { nics, err = c.interfaces(gctx, nil); return err })
+		g.Go(func() (err error) { pending, err = p.pendingPublicIPs(gctx, req.Fleet); return err })
+	}
 	g.Go(func() (err error) {
-		if srvs, err = c.servers(gctx, filters(nil)); err != nil {
+		if srvs, err = c.servers(gctx, filters(nil)); err != nil || early {
 			return err
 		}
 		for _, s := range srvs {
-			if _, o, ok := serverOwner(s); ok && o.Fleet == req.Fleet || len(req.Known) > 0 {
+			if _, o, ok := serverOwner(s); ok && o.Fleet == req.Fleet {
 				nics, err = c.interfaces(gctx, nil)
 				return err
 			}
@@ -96,9 +103,11 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		out.Servers = append(out.Servers, srv)
 	}
 	if len(out.Servers) > 0 {
-		pending, err := p.pendingPublicIPs(ctx, req.Fleet)
-		if err != nil {
-			return out, err
+		if !early {
+			var err error
+			if pending, err = p.pendingPublicIPs(ctx, req.Fleet); err != nil {
+				return out, err
+			}
 		}
 		for i := range out.Servers {
 			if s := &out.Servers[i]; s.PublicIP == "" {

@@ -20,6 +20,7 @@ import (
 type poller struct {
 	c  *client
 	bp *backoff.Poller[waitReq, providers.WaitResponse]
+	tr providers.Transitions // what each wait waits for, for bp to learn its pace
 }
 
 type waitReq struct {
@@ -31,7 +32,8 @@ type waiter = backoff.Waiter[waitReq, providers.WaitResponse]
 
 func newPoller(c *client, interval time.Duration) *poller {
 	p := &poller{c: c}
-	p.bp = backoff.NewPoller(interval, backoff.Outage(interval), p.round)
+	p.bp = backoff.NewPoller(interval, backoff.Outage(interval), p.round).
+		Learn(func(q waitReq) (string, time.Time) { return p.tr.Of(q.WaitRequest) }, nil)
 	return p
 }
 

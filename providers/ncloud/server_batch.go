@@ -63,6 +63,7 @@ func (p *Provider) CreateServers(ctx context.Context, req providers.CreateServer
 		if err != nil {
 			return providers.CreateServersResponse{}, err
 		}
+		p.poller.tr.Built(id)
 		return providers.CreateServersResponse{Created: []providers.CreatedServer{{ID: id, Name: s.Name}}}, nil
 	}
 	first, last := s.Index, s.Index+len(ms)-1
@@ -94,6 +95,7 @@ func (p *Provider) CreateServers(ctx context.Context, req providers.CreateServer
 	if err != nil {
 		return providers.CreateServersResponse{}, err
 	}
+	p.poller.tr.BuiltServers(created)
 	return providers.CreateServersResponse{Created: created}, nil
 }
 

@@ -1,6 +1,7 @@
 package ncloud
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -66,7 +67,7 @@ func (c *client) send(ctx context.Context, op string, f *form, out any) error {
 		return &providers.APIError{Provider: "ncloud", Operation: op, Message: transportMessage(err), Retryable: true}
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := readBody(resp)
 	if err != nil {
 		c.log(ctx, op, u.Path, resp.StatusCode, start, "", err)
 		return &providers.APIError{Provider: "ncloud", Operation: op, Status: resp.StatusCode, Message: "reading the answer: " + transportMessage(err), Retryable: true}
@@ -100,4 +101,17 @@ func (c *client) log(ctx context.Context, op, path string, status int, start tim
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "ncloud "+op, attrs...)
+}
+
+// readBody reads an answer of up to maxBody bytes into one buffer of its
+// Content-Length when given: io.ReadAll's doubling copied and cleared a
+// 1,000-server page's megabytes a dozen times.
+func readBody(resp *http.Response) ([]byte, error) {
+	size := int64(512)
+	if n := resp.ContentLength; n > 0 {
+		size = min(n, maxBody) + bytes.MinRead
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBody))
+	return buf.Bytes(), err
 }

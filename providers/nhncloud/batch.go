@@ -73,6 +73,7 @@ func (p *Provider) CreateServers(ctx context.Context, req providers.CreateServer
 			return resp, err
 		}
 		resp.Created = []providers.CreatedServer{{ID: res.ID, Name: s0.Name}}
+		p.transitions.BuiltServers(resp.Created)
 		return resp, nil
 	}
 	first, last := s0.Index, s0.Index+len(req.Servers)-1
@@ -127,7 +128,11 @@ func (p *Provider) CreateServers(ctx context.Context, req providers.CreateServer
 			return resp, fmt.Errorf("%s: %w", owner.Address, err)
 		}
 	}
-	return matchMembers(req, owner, found)
+	resp, err = matchMembers(req, owner, found)
+	if err == nil {
+		p.transitions.BuiltServers(resp.Created)
+	}
+	return resp, err
 }
 
 // matchMembers pairs each requested member with the server whose name and

@@ -14,7 +14,12 @@ import (
 )
 
 // Create creates one server, volume, image or keypair.
-func (p *Provider) Create(ctx context.Context, req providers.CreateRequest) (providers.CreateResponse, error) {
+func (p *Provider) Create(ctx context.Context, req providers.CreateRequest) (resp providers.CreateResponse, err error) {
+	defer func() {
+		if err == nil && req.Keypair == nil {
+			p.transitions.Built(resp.ID)
+		}
+	}()
 	switch {
 	case req.Server != nil:
 		return p.createServer(ctx, req.Owner, req.Server)

@@ -27,5 +27,6 @@
 // login and the re-authentication when a token expires mid-run); a POST
 // that may have acted is settled by looking for its effect first. Waits
 // join one backoff.Poller, which keeps waiting through an outage until each
-// waiter's deadline. Config.MaxInFlight bounds every request in flight.
+// waiter's deadline and learns how long each kind of transition takes
+// (providers.Transitions names them), polling when one is likely done. Config.MaxInFlight bounds every request in flight.
 package nhncloud

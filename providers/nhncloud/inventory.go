@@ -5,7 +5,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v2/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/availabilityzones"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/keypairs"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
@@ -134,40 +133,6 @@ func less(a1, id1, a2, id2 string) bool {
 		return a1 < a2
 	}
 	return id1 < id2
-}
-
-// listServers follows servers_links until the last page.
-func (p *Provider) listServers(ctx context.Context, opts servers.ListOptsBuilder) ([]wireServer, error) {
-	var out []wireServer
-	err := servers.List(p.compute, opts).EachPage(ctx, func(_ context.Context, page pagination.Page) (bool, error) {
-		var list []wireServer
-		if err := servers.ExtractServersInto(page, &list); err != nil {
-			return false, err
-		}
-		out = append(out, list...)
-		return true, nil
-	})
-	if err != nil {
-		return nil, apiError("GET /servers/detail", "", err)
-	}
-	return out, nil
-}
-
-// listVolumes follows volumes_links until the last page.
-func (p *Provider) listVolumes(ctx context.Context) ([]wireVolume, error) {
-	var out []wireVolume
-	err := volumes.List(p.volume, volumes.ListOpts{Limit: pageSize}).EachPage(ctx, func(_ context.Context, page pagination.Page) (bool, error) {
-		var list []wireVolume
-		if err := volumes.ExtractVolumesInto(page, &list); err != nil {
-			return false, err
-		}
-		out = append(out, list...)
-		return true, nil
-	})
-	if err != nil {
-		return nil, apiError("GET /volumes/detail", "", err)
-	}
-	return out, nil
 }
 
 func (p *Provider) listKeypairs(ctx context.Context) ([]providers.Keypair, error) {

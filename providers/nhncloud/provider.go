@@ -28,7 +28,8 @@ type Provider struct {
 	flavorMu sync.Mutex
 	flavors  []flavor // cached flavors/detail, refreshed when a name or id is unknown
 
-	poll *backoff.Poller[waitReq, providers.WaitResponse]
+	poll        *backoff.Poller[waitReq, providers.WaitResponse]
+	transitions providers.Transitions // what each wait waits for, for poll to learn its pace
 }
 
 // New authenticates against Keystone v2.0 and finds the compute, volumev2
@@ -79,11 +80,21 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	if p.volume, err = openstack.NewBlockStorageV2(pc, eo); err != nil {
 		return nil, fmt.Errorf("nhncloud: volumev2 endpoint for region %s: %w", cfg.Region, err)
 	}
-	if p.image, err = openstack.NewImageV2(pc, eo); err != nil {
-		return nil, fmt.Errorf("nhncloud: image endpoint for region %s: %w", cfg.Region, err)
-	}
+	// The image and network endpoints are versionless: each is found with
+	// one discovery call, both at once.
+	var imageErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p.image, imageErr = openstack.NewImageV2(pc, eo)
+	}()
 	if nc, err := openstack.NewNetworkV2(pc, eo); err == nil {
 		p.network = nc // only read: the plan's fixed-IP check and import --discover
+	}
+	wg.Wait()
+	if imageErr != nil {
+		return nil, fmt.Errorf("nhncloud: image endpoint for region %s: %w", cfg.Region, imageErr)
 	}
 	p.poll = newPoller(p, cfg.PollInterval)
 	return p, nil

@@ -57,7 +57,8 @@ type waiter = backoff.Waiter[waitReq, providers.WaitResponse]
 // newPoller makes the provider's one polling loop (backoff.Poller), with
 // the outage policy both clients share.
 func newPoller(p *Provider, interval time.Duration) *backoff.Poller[waitReq, providers.WaitResponse] {
-	return backoff.NewPoller(interval, backoff.Outage(interval), p.round)
+	return backoff.NewPoller(interval, backoff.Outage(interval), p.round).
+		Learn(func(q waitReq) (string, time.Time) { return p.transitions.Of(q.WaitRequest) }, nil)
 }
 
 // round lists each kind someone waits for, once, and settles the waiters.
