@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -245,7 +246,7 @@ func sortedAddrs[V any](m map[addrs.Address]V) []addrs.Address {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i].Less(keys[j]) })
+	slices.SortFunc(keys, addrs.Compare)
 	return keys
 }
 
