@@ -27,7 +27,7 @@ func (s *step) rename() (string, error) {
 	}
 	err = s.callAt("update", height, func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address.String(),
-			Rename: &providers.Rename{Name: s.a.NewName, Owner: to, NameOnly: s.a.NewAddress == s.a.Address}})
+			Change: providers.Rename{Name: s.a.NewName, Owner: to, NameOnly: s.a.NewAddress == s.a.Address}})
 		return err
 	})
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *step) resize() (string, error) {
 	}
 	err = s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
-			Resize: &providers.Resize{Type: s.a.NewType}})
+			Change: providers.Resize{Type: s.a.NewType}})
 		return err
 	})
 	if err != nil {
@@ -163,7 +163,7 @@ func (s *step) deletedNext() bool {
 func (s *step) powerOf(id string, to spec.Power, target providers.Target) error {
 	err := s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
-			Power: &providers.PowerChange{To: to}})
+			Change: providers.PowerChange{To: to}})
 		return err
 	})
 	if err != nil {
@@ -199,7 +199,7 @@ func (s *step) attach() (string, error) {
 	}
 	err = s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address.String(),
-			Attach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
+			Change: providers.Attach{VolumeID: vid, ServerID: sid}})
 		return err
 	})
 	if err != nil {
@@ -238,7 +238,7 @@ func (s *step) detach() (string, error) {
 	}
 	err = s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address.String(),
-			Detach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
+			Change: providers.Detach{VolumeID: vid, ServerID: sid}})
 		return err
 	})
 	if err != nil {
@@ -263,39 +263,28 @@ func (s *step) update() (string, error) {
 		return "", err
 	}
 	a := s.a
-	var reqs []providers.UpdateRequest
-	base := providers.UpdateRequest{Kind: a.Kind, ID: id, Address: a.Address.String()}
+	var changes []providers.Change
 	if a.Protect != nil {
-		r := base
-		r.Protect = a.Protect
-		reqs = append(reqs, r)
+		changes = append(changes, providers.Protect{On: *a.Protect})
 	}
 	if a.SecGroups != nil {
-		r := base
-		r.SecurityGroups = &providers.SecurityGroups{Names: a.SecGroups}
-		reqs = append(reqs, r)
+		changes = append(changes, providers.SecurityGroups{Names: a.SecGroups})
 	}
 	if a.Metadata != nil {
-		r := base
-		r.Metadata = &providers.Metadata{Values: a.Metadata}
-		reqs = append(reqs, r)
+		changes = append(changes, providers.Metadata{Values: a.Metadata})
 	}
 	if a.PublicIP != nil {
-		r := base
-		r.PublicIP = &providers.PublicIPChange{On: *a.PublicIP, Owner: s.owner(a.Address), Network: a.PublicNet}
-		reqs = append(reqs, r)
+		changes = append(changes, providers.PublicIPChange{On: *a.PublicIP, Owner: s.owner(a.Address), Network: a.PublicNet})
 	}
 	if a.VolumeSize > 0 {
-		r := base
-		size := a.VolumeSize
-		r.ExtendVolume = &size
-		reqs = append(reqs, r)
+		changes = append(changes, providers.ExtendVolume{Size: a.VolumeSize})
 	}
 	publicIP := ""
-	for _, req := range reqs {
+	for _, c := range changes {
+		req := providers.UpdateRequest{Kind: a.Kind, ID: id, Address: a.Address.String(), Change: c}
 		err := s.call("update", func(ctx context.Context) error {
 			resp, err := s.prov.Update(ctx, req)
-			if req.PublicIP != nil {
+			if _, ok := c.(providers.PublicIPChange); ok {
 				publicIP = resp.PublicIP
 			}
 			return err

@@ -90,7 +90,7 @@ func (s *step) settleCreated(created providers.CreatedServer) (string, error) {
 // unassociated address that the next plan adopts.
 func (s *step) publicIPAfterCreate(id string, seen *providers.Server) error {
 	req := providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
-		PublicIP: &providers.PublicIPChange{On: true, Owner: s.owner(s.a.Address), Network: s.a.Server.PublicNetwork}}
+		Change: providers.PublicIPChange{On: true, Owner: s.owner(s.a.Address), Network: s.a.Server.PublicNetwork}}
 	return s.call("update", func(ctx context.Context) error {
 		resp, err := s.prov.Update(ctx, req)
 		if seen != nil {
