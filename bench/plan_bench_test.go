@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/ncloud"
@@ -61,8 +62,8 @@ func newWorld(b *testing.B, n int) *world {
 			defer wg.Done()
 			for s := range jobs {
 				_, err := prov.Create(ctx, providers.CreateRequest{
-					Owner:  providers.Owner{Fleet: fleetName, Address: s.Address()},
-					Server: &providers.ServerCreate{Spec: s},
+					Owner:  providers.Owner{Fleet: fleetName, Address: s.Address().String()},
+					Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)},
 				})
 				if err != nil {
 					mu.Lock()
@@ -91,7 +92,7 @@ func newWorld(b *testing.B, n int) *world {
 	w.st = &state.State{Version: state.FormatVersion, Lineage: "bench", Serial: 1, Fleet: fleetName}
 	for i := range inv.Servers {
 		s := inv.Servers[i]
-		w.st.Put(state.Resource{Address: s.Owner.Address, Kind: providers.KindServer, Provider: "ncp", ID: s.ID, Server: &s})
+		w.st.Put(state.Resource{Address: addrs.MustParse(s.Owner.Address), Kind: addrs.KindServer, Provider: "ncp", ID: s.ID, Server: &s})
 	}
 	return w
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -29,7 +30,7 @@ func TestApplyWithNothingToDoSettlesIntents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Intents = append(st.Intents, state.Intent{Action: "create server/web", Address: "server/web", Provider: "ncp", Op: "create", Started: time.Unix(1700000000, 0).UTC()})
+	st.Intents = append(st.Intents, state.Intent{Action: "create server/web", Address: addrs.Server("web"), Provider: "ncp", Op: "create", Started: time.Unix(1700000000, 0).UTC()})
 	if err := b.Write(ctx, st); err != nil {
 		t.Fatal(err)
 	}

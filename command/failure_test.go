@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/executor"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
@@ -49,12 +50,12 @@ func TestPrintError(t *testing.T) {
 	}{
 		"a user error": {userError("Saved plan is stale", "Make a new plan."), "Error: Saved plan is stale\n\nMake a new plan.\n"},
 		"a cloud's answer naming the address": {
-			executor.Failure{ActionID: "create server/web", Address: "server/web", Type: planner.Create, Code: "1003",
+			executor.Failure{ActionID: "create server/web", Address: addrs.Server("web"), Type: planner.Create, Code: "1003",
 				Err: &providers.APIError{Provider: "ncloud", Operation: "createServerInstances", Status: 400, Code: "1003", Message: "quota exceeded", Address: "server/web"}},
 			"Error: server/web: ncloud createServerInstances: HTTP 400 code 1003: quota exceeded\n",
 		},
 		"a cause without the address": {
-			executor.Failure{ActionID: "check server/web", Address: "server/web", Type: planner.Check, Err: errors.New("rollout check failed")},
+			executor.Failure{ActionID: "check server/web", Address: addrs.Server("web"), Type: planner.Check, Err: errors.New("rollout check failed")},
 			"Error: server/web: rollout check failed\n",
 		},
 		"any other error": {errors.New("read state: permission denied"), "Error: read state: permission denied\n"},

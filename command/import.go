@@ -2,12 +2,11 @@ package command
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -37,7 +36,7 @@ func importCommand(s *Streams) *cli.Command {
 				return err
 			}
 			defer ws.Close()
-			kind, provName, err := ws.addressProvider(addr)
+			at, provName, err := ws.addressProvider(addr)
 			if err != nil {
 				return err
 			}
@@ -49,7 +48,8 @@ func importCommand(s *Streams) *cli.Command {
 			// The same import again finishes one that stopped before it
 			// tagged: the state has it already, the cloud maybe not the tag.
 			again := false
-			if r := st.Lookup(addr); r != nil && r.ID == id {
+			kind := at.Kind
+			if r := st.Lookup(at); r != nil && r.ID == id {
 				again = true
 			} else if r != nil {
 				return userError(fmt.Sprintf("%s is already in the state (id %s)", addr, r.ID),
@@ -70,7 +70,7 @@ func importCommand(s *Streams) *cli.Command {
 				return userError(fmt.Sprintf("%s %s belongs to fleet %q", kind, id, o.Fleet),
 					"fleet never takes over what another fleet owns. Remove it from that fleet's state (fleet state rm there) and its owner tag first, or import another id.")
 			}
-			res.Address, res.Provider = addr, provName
+			res.Address, res.Provider = at, provName
 			if !again {
 				st.Fleet = ws.fleet.Name
 				st.Put(res)
@@ -97,58 +97,57 @@ func importCommand(s *Streams) *cli.Command {
 	}
 }
 
-// addressProvider finds the kind and provider of an address the fleet file declares.
-func (ws *workspace) addressProvider(addr string) (providers.Kind, string, error) {
-	kind, name, err := spec.ParseAddress(addr)
+// addressProvider reads an address the fleet file declares and finds its provider.
+func (ws *workspace) addressProvider(addr string) (addrs.Address, string, error) {
+	a, err := addrs.Parse(addr)
 	if err != nil {
-		return "", "", userError(fmt.Sprintf("invalid address %q", addr), err.Error())
+		return addrs.Address{}, "", userError(fmt.Sprintf("invalid address %q", addr), err.Error())
 	}
 	notDeclared := func() error {
 		return userError(fmt.Sprintf("%s is not declared in the fleet file", addr),
 			"Declare it first, so fleet knows which provider it belongs to and what it should look like.")
 	}
-	switch providers.Kind(kind) {
-	case providers.KindServer:
-		if srv := ws.fleet.Server(name); srv != nil {
-			return providers.KindServer, srv.Provider, nil
+	switch a.Kind {
+	case addrs.KindServer:
+		if srv := ws.fleet.Server(a.Name); srv != nil {
+			return a, srv.Provider, nil
 		}
-	case providers.KindVolume:
-		server, vol, _ := strings.Cut(name, "/")
-		if srv := ws.fleet.Server(server); srv != nil {
+	case addrs.KindVolume:
+		if srv := ws.fleet.Server(a.Server); srv != nil {
 			for _, v := range srv.Volumes {
-				if v.Name == vol {
-					return providers.KindVolume, srv.Provider, nil
+				if v.Name == a.Name {
+					return a, srv.Provider, nil
 				}
 			}
 		}
-	case providers.KindKeypair:
+	case addrs.KindKeypair:
 		for _, k := range ws.fleet.Keypairs {
-			if k.Name == name {
-				return providers.KindKeypair, k.Provider, nil
+			if k.Name == a.Name {
+				return a, k.Provider, nil
 			}
 		}
-	case providers.KindImage:
+	case addrs.KindImage:
 		for _, im := range ws.fleet.Images {
-			if im.Name == name {
+			if im.Name == a.Name {
 				if srv := ws.fleet.Server(im.From); srv != nil {
-					return providers.KindImage, srv.Provider, nil
+					return a, srv.Provider, nil
 				}
 			}
 		}
 	}
-	return "", "", notDeclared()
+	return addrs.Address{}, "", notDeclared()
 }
 
-func findResource(inv providers.InventoryResponse, kind providers.Kind, id string) (state.Resource, bool) {
+func findResource(inv providers.InventoryResponse, kind addrs.Kind, id string) (state.Resource, bool) {
 	r := state.Resource{Kind: kind, ID: id}
 	switch kind {
-	case providers.KindServer:
+	case addrs.KindServer:
 		r.Server = find(inv.Servers, func(s providers.Server) bool { return s.ID == id })
-	case providers.KindVolume:
+	case addrs.KindVolume:
 		r.Volume = find(inv.Volumes, func(v providers.Volume) bool { return v.ID == id })
-	case providers.KindImage:
+	case addrs.KindImage:
 		r.Image = find(inv.Images, func(im providers.Image) bool { return im.ID == id })
-	case providers.KindKeypair:
+	case addrs.KindKeypair:
 		r.Keypair = find(inv.Keypairs, func(k providers.Keypair) bool { return k.Name == id }) // keypairs are named, not numbered
 	}
 	return r, r.Server != nil || r.Volume != nil || r.Image != nil || r.Keypair != nil

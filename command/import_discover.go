@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/discover"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -104,11 +105,15 @@ func (ws *workspace) findUnowned(ctx context.Context, st *state.State, names []s
 	var found []discover.Found
 	var retag []state.Resource
 	for _, n := range names {
-		recorded := map[string]state.Resource{}
+		type cloudRef struct {
+			kind addrs.Kind
+			id   string
+		}
+		recorded := map[cloudRef]state.Resource{}
 		var known []providers.Known
 		for _, r := range st.Resources {
-			if r.Provider == n && (r.Kind == providers.KindServer || r.Kind == providers.KindVolume) {
-				recorded[string(r.Kind)+"/"+r.ID] = r
+			if r.Provider == n && (r.Kind == addrs.KindServer || r.Kind == addrs.KindVolume) {
+				recorded[cloudRef{r.Kind, r.ID}] = r
 				known = append(known, providers.Known{Kind: r.Kind, ID: r.ID})
 			}
 		}
@@ -119,7 +124,7 @@ func (ws *workspace) findUnowned(ctx context.Context, st *state.State, names []s
 		f := discover.Found{Provider: n, Cloud: ws.fleet.Providers[n].Type}
 		taken := map[string]bool{}
 		for _, srv := range inv.Servers {
-			if r, ok := recorded["server/"+srv.ID]; ok {
+			if r, ok := recorded[cloudRef{addrs.KindServer, srv.ID}]; ok {
 				if srv.Owner.Fleet == "" && f.Cloud != spec.ProviderNCloud {
 					retag = append(retag, r)
 				}
@@ -131,7 +136,7 @@ func (ws *workspace) findUnowned(ctx context.Context, st *state.State, names []s
 			}
 		}
 		for _, v := range inv.Volumes {
-			if r, ok := recorded["volume/"+v.ID]; ok {
+			if r, ok := recorded[cloudRef{addrs.KindVolume, v.ID}]; ok {
 				if v.Owner.Fleet == "" && f.Cloud != spec.ProviderNCloud {
 					retag = append(retag, r)
 				}
@@ -144,6 +149,6 @@ func (ws *workspace) findUnowned(ctx context.Context, st *state.State, names []s
 		found = append(found, f)
 	}
 	// The plan lists them in address order, as it lists the imports.
-	sort.Slice(retag, func(i, j int) bool { return retag[i].Address < retag[j].Address })
+	sort.Slice(retag, func(i, j int) bool { return retag[i].Address.Less(retag[j].Address) })
 	return found, retag, nil
 }

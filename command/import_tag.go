@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -17,15 +18,15 @@ import (
 func (ws *workspace) tagImported(ctx context.Context, rs []state.Resource) (tagged int, notes []string, err error) {
 	untaggable := map[string]bool{}
 	for _, r := range rs {
-		if r.Kind != providers.KindServer && r.Kind != providers.KindVolume {
+		if r.Kind != addrs.KindServer && r.Kind != addrs.KindVolume {
 			continue
 		}
-		if o := ownerOf(r); o.Fleet == ws.fleet.Name && o.Address == r.Address {
+		if o := ownerOf(r); o.Fleet == ws.fleet.Name && o.Address == r.Address.String() {
 			continue // already carries it
 		}
 		_, err := ws.providers[r.Provider].Update(ctx, providers.UpdateRequest{
-			Kind: r.Kind, ID: r.ID, Address: r.Address,
-			Tag: &providers.Owner{Fleet: ws.fleet.Name, Address: r.Address},
+			Kind: r.Kind, ID: r.ID, Address: r.Address.String(),
+			Tag: &providers.Owner{Fleet: ws.fleet.Name, Address: r.Address.String()},
 		})
 		switch {
 		case errors.Is(err, providers.ErrUnsupported):

@@ -14,6 +14,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/atomicfile"
 	"github.com/fleet-iac/fleet/discover"
 	"github.com/fleet-iac/fleet/regularfile"
@@ -98,7 +99,7 @@ func (ws *workspace) takeOver(ctx context.Context, r takeOverRun, found []discov
 func (ws *workspace) declaredBefore(fragment string, st *state.State) discover.Declared {
 	recorded := func(group string) bool {
 		for _, srv := range ws.fleet.Servers {
-			if srv.Group == group && st.Lookup("server/"+srv.Name) != nil {
+			if srv.Group == group && st.Lookup(addrs.Server(srv.Name)) != nil {
 				return true
 			}
 		}
@@ -132,7 +133,7 @@ func recordedAlready(st *state.State, imports []state.Resource) []discover.Probl
 	var problems []discover.Problem
 	for _, res := range imports {
 		if r := st.Lookup(res.Address); r != nil {
-			problems = append(problems, discover.Problem{Subject: res.Address,
+			problems = append(problems, discover.Problem{Subject: res.Address.String(),
 				Summary: fmt.Sprintf("the state records it already, as id %s of provider %s; %s (provider %s) would replace it", r.ID, r.Provider, res.ID, res.Provider),
 				Fix:     "Rename the server in the cloud console, or leave it out with --match or --provider."})
 		}

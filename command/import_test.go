@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -23,7 +24,7 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := st.Lookup("server/web").ID
+	id := st.Lookup(addrs.Server("web")).ID
 
 	tests := []struct {
 		name string
@@ -49,7 +50,7 @@ func TestImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := st.Lookup("server/web"); r == nil || r.ID != id || r.Server == nil || r.Provider != "ncp" {
+	if r := st.Lookup(addrs.Server("web")); r == nil || r.ID != id || r.Server == nil || r.Provider != "ncp" {
 		t.Errorf("state after import: %+v", r)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/discover"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/regularfile"
@@ -113,10 +114,10 @@ func (ws *workspace) resolveTFState(ctx context.Context, st *state.State, m *tfs
 		}
 		var known []providers.Known
 		for _, r := range servers {
-			known = append(known, providers.Known{Kind: providers.KindServer, ID: r.ID})
+			known = append(known, providers.Known{Kind: addrs.KindServer, ID: r.ID})
 		}
 		for _, r := range vols {
-			known = append(known, providers.Known{Kind: providers.KindVolume, ID: r.ID})
+			known = append(known, providers.Known{Kind: addrs.KindVolume, ID: r.ID})
 		}
 		// Unowned reads servers as discovery does (NHN adds their subnets);
 		// only the ids the state names are taken.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fleet-iac/fleet/executor"
+	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -79,7 +80,7 @@ func interrupted(operation string, intents []state.Intent) error {
 		return userError(summary, "Every call sent was seen to finish, and the state records it.\n"+again)
 	}
 	sorted := append([]state.Intent(nil), intents...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Address < sorted[j].Address })
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Address.Less(sorted[j].Address) })
 	var b strings.Builder
 	b.WriteString("Sent to the cloud but not seen to finish (the state records them):\n")
 	for _, in := range sorted {
@@ -89,20 +90,17 @@ func interrupted(operation string, intents []state.Intent) error {
 	return userError(summary, b.String())
 }
 
-// intentText says what an intent left: its plan action's type (the first
-// word of the action id: create, delete, stop, resize, ...), sent.
+// intentText says what an intent left: its plan action's type (create,
+// delete, stop, resize, ...), sent.
 func intentText(in state.Intent) string {
-	typ, _, _ := strings.Cut(in.Action, " ")
-	if typ == "" {
-		typ = in.Op
-	}
+	typ := planner.IntentOp(in)
 	switch typ {
-	case "create":
+	case planner.Create:
 		return "create sent, still building in the cloud"
-	case "delete":
+	case planner.Delete:
 		return "delete sent, may still be deleting in the cloud"
 	}
-	return typ + " sent, may still be in progress in the cloud"
+	return string(typ) + " sent, may still be in progress in the cloud"
 }
 
 // intentsNow reads the intents the state holds, for a run that stopped

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 	"gopkg.in/yaml.v3"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -130,7 +130,7 @@ func (ws *workspace) outputHosts(ctx context.Context, refresh bool) ([]outputHos
 	}
 	var hosts []outputHost
 	for _, r := range st.Resources {
-		if r.Kind != providers.KindServer {
+		if r.Kind != addrs.KindServer {
 			continue
 		}
 		srv := r.Server
@@ -148,8 +148,8 @@ func (ws *workspace) outputHosts(ctx context.Context, refresh bool) ([]outputHos
 }
 
 func newOutputHost(f *spec.Fleet, r state.Resource, srv *providers.Server, power string) outputHost {
-	name := strings.TrimPrefix(r.Address, "server/")
-	h := outputHost{Address: r.Address, Name: name, Group: serverGroup(f, name), Provider: r.Provider, ID: r.ID, Power: power}
+	name := r.Address.Name
+	h := outputHost{Address: r.Address.String(), Name: name, Group: serverGroup(f, name), Provider: r.Provider, ID: r.ID, Power: power}
 	if srv != nil {
 		h.PrivateIP, h.PublicIP, h.Zone, h.Type = srv.IP, srv.PublicIP, srv.Zone, srv.Type
 		h.Power = serverWord(srv)
@@ -275,16 +275,16 @@ func writeHostsFile(w io.Writer, hosts []outputHost) error {
 func (ws *workspace) writeChangedServers(ctx context.Context, plan *planner.Plan) {
 	touched := map[string]bool{}
 	for _, a := range plan.Actions {
-		if a.Kind != providers.KindServer || a.Type == planner.Delete || a.Type == planner.Wait || a.Type == planner.MakeImg {
+		if a.Kind != addrs.KindServer || a.Type == planner.Delete || a.Type == planner.Wait || a.Type == planner.MakeImg {
 			continue
 		}
 		addr := a.Address
-		if a.NewAddress != "" {
+		if !a.NewAddress.IsZero() {
 			addr = a.NewAddress
 		}
-		touched[addr] = true
+		touched[addr.String()] = true
 		for _, m := range a.Members { // a batch create
-			touched[m.Address] = true
+			touched[m.Address.String()] = true
 		}
 	}
 	if len(touched) == 0 {

@@ -101,7 +101,7 @@ func writeStateMarkdown(w io.Writer, st *state.State, env *planner.Environment) 
 	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 	for _, r := range st.Resources {
 		status, detail := describeResource(r)
-		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s | %s |\n", cell(r.Address), cell(r.Provider), cell(r.ID), cell(status), cell(detail))
+		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s | %s |\n", cell(r.Address.String()), cell(r.Provider), cell(r.ID), cell(status), cell(detail))
 	}
 	if len(st.Intents) > 0 {
 		fmt.Fprintf(&b, "\n%d operation(s) were started but not recorded as finished; the next plan reconciles them.\n", len(st.Intents))
@@ -142,7 +142,7 @@ func serverWord(s *providers.Server) string {
 	case s.Failed:
 		return "failed"
 	case s.Power != "" && !s.Busy:
-		return s.Power
+		return string(s.Power)
 	default:
 		return "changing"
 	}

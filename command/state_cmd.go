@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -44,7 +45,7 @@ func stateCommand(s *Streams) *cli.Command {
 					if err != nil {
 						return err
 					}
-					r := st.Lookup(addr)
+					r := lookupText(st, addr)
 					if r == nil {
 						return userError(fmt.Sprintf("no resource %s in the state", addr), "See the addresses with \"fleet state list"+fileSuffix(c.StringSlice("file"))+"\".")
 					}
@@ -73,14 +74,14 @@ func stateCommand(s *Streams) *cli.Command {
 					}
 					defer unlock()
 					for _, addr := range c.Args().Slice() {
-						if st.Lookup(addr) == nil {
+						if lookupText(st, addr) == nil {
 							return userError(fmt.Sprintf("no resource %s in the state", addr), "Nothing was removed. See the addresses with \"fleet state list"+fileSuffix(c.StringSlice("file"))+"\".")
 						}
 					}
 					for _, addr := range c.Args().Slice() {
-						r := st.Lookup(addr)
+						r := lookupText(st, addr)
 						fmt.Fprintf(s.Out, "Removed %s (id %s) from the state; the cloud resource is untouched.\n", addr, r.ID)
-						st.Remove(addr)
+						st.Remove(r.Address)
 					}
 					return ws.backend.Write(ctx, st)
 				},
@@ -176,4 +177,14 @@ func stateMoveCommands(s *Streams) []*cli.Command {
 		{Name: "pull", Usage: "copy the configured backend's state into a local file", ArgsUsage: "FILE", Flags: flags,
 			Action: func(c *cli.Context) error { return move(c, false) }},
 	}
+}
+
+// lookupText finds the resource at an address as the user typed it; nil
+// when the state holds none there, or the text is no address at all.
+func lookupText(st *state.State, text string) *state.Resource {
+	a, err := addrs.Parse(text)
+	if err != nil {
+		return nil
+	}
+	return st.Lookup(a)
 }

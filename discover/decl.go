@@ -49,7 +49,7 @@ func declare(cloud, provider string, m Member) Decl {
 	d.sub("network", net)
 	d.str("key", s.Key)
 	if s.Power != "" && s.Power != spec.PowerRunning {
-		d.str("power", s.Power)
+		d.str("power", string(s.Power))
 	}
 	if s.Protect {
 		d.scalar("protect", "true", "!!bool")

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 // Found is what one provider reported for the servers to take over: the
@@ -35,7 +35,7 @@ type Group struct {
 
 // Member is one server of a group with its volumes.
 type Member struct {
-	Address string // server/NAME
+	Address addrs.Address // server/NAME
 	Server  providers.Server
 	Volumes []NamedVolume // sorted by name
 }
@@ -77,7 +77,7 @@ func Plan(found []Found, declared Declared) ([]Group, []Problem) {
 			vols[v.ServerID] = append(vols[v.ServerID], v)
 		}
 		for _, s := range f.Servers {
-			addr := "server/" + s.Name
+			addr := addrs.Server(s.Name).String()
 			byAddr[addr] = append(byAddr[addr], fmt.Sprintf("%s (provider %s)", s.ID, f.Provider))
 			if !validName.MatchString(s.Name) || len(s.Name) > 255 {
 				problems = append(problems, Problem{fmt.Sprintf("server %q (id %s, provider %s)", s.Name, s.ID, f.Provider),
@@ -91,7 +91,7 @@ func Plan(found []Found, declared Declared) ([]Group, []Problem) {
 					"Repair or delete it in the cloud console, or leave it out with --match."})
 				continue
 			}
-			m := Member{Address: addr, Server: s, Volumes: nameVolumes(s.Name, vols[s.ID])}
+			m := Member{Address: addrs.Server(s.Name), Server: s, Volumes: nameVolumes(s.Name, vols[s.ID])}
 			singles = append(singles, Group{Key: s.Name, Provider: f.Provider, Cloud: f.Cloud, Decl: declare(f.Cloud, f.Provider, m), Members: []Member{m}})
 		}
 	}
@@ -109,9 +109,9 @@ func Plan(found []Found, declared Declared) ([]Group, []Problem) {
 			continue
 		}
 		for _, m := range g.Members {
-			if at := declared(strings.TrimPrefix(m.Address, "server/")); at != "" {
-				problems = append(problems, Problem{m.Address, "the fleet already declares it at " + at,
-					"Import it under that declaration with \"fleet import " + m.Address + " " + m.Server.ID + "\", or leave it out with --match."})
+			if at := declared(m.Address.Name); at != "" {
+				problems = append(problems, Problem{m.Address.String(), "the fleet already declares it at " + at,
+					"Import it under that declaration with \"fleet import " + m.Address.String() + " " + m.Server.ID + "\", or leave it out with --match."})
 			}
 		}
 	}
@@ -195,9 +195,9 @@ func Addresses(groups []Group) []string {
 	var out []string
 	for _, g := range groups {
 		for _, m := range g.Members {
-			out = append(out, m.Address)
+			out = append(out, m.Address.String())
 			for _, v := range m.Volumes {
-				out = append(out, spec.VolumeAddress(strings.TrimPrefix(m.Address, "server/"), v.Name))
+				out = append(out, m.Address.VolumeOf(v.Name).String())
 			}
 		}
 	}

@@ -1,10 +1,7 @@
 package discover
 
 import (
-	"strings"
-
-	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -17,11 +14,10 @@ func Resources(groups []Group) []state.Resource {
 	for _, g := range groups {
 		for _, m := range g.Members {
 			srv := m.Server
-			out = append(out, state.Resource{Address: m.Address, Kind: providers.KindServer, Provider: g.Provider, ID: srv.ID, Server: &srv})
-			name := strings.TrimPrefix(m.Address, "server/")
+			out = append(out, state.Resource{Address: m.Address, Kind: addrs.KindServer, Provider: g.Provider, ID: srv.ID, Server: &srv})
 			for _, v := range m.Volumes {
 				vol := v.Volume
-				out = append(out, state.Resource{Address: spec.VolumeAddress(name, v.Name), Kind: providers.KindVolume, Provider: g.Provider, ID: vol.ID, Volume: &vol})
+				out = append(out, state.Resource{Address: m.Address.VolumeOf(v.Name), Kind: addrs.KindVolume, Provider: g.Provider, ID: vol.ID, Volume: &vol})
 			}
 		}
 	}

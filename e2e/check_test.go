@@ -29,7 +29,7 @@ func TestRolloutCheckFails(t *testing.T) {
 	w.applyUntilDone(1, 3*time.Minute)
 	before := map[string]string{}
 	for _, r := range w.readState().Resources {
-		before[r.Address] = r.ID
+		before[r.Address.String()] = r.ID
 	}
 
 	w.writeFleet(checkGroup(rolloutImage, failing))
@@ -45,7 +45,7 @@ func TestRolloutCheckFails(t *testing.T) {
 	}
 	after := map[string]string{}
 	for _, r := range w.readState().Resources {
-		after[r.Address] = r.ID
+		after[r.Address.String()] = r.ID
 	}
 	if after["server/web-3"] != before["server/web-3"] {
 		t.Errorf("web-3 was touched: id %s → %s", before["server/web-3"], after["server/web-3"])

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -19,7 +20,7 @@ import (
 // fleet created without its tag still shows up.
 type cloudResource struct {
 	cloud  string
-	kind   providers.Kind
+	kind   addrs.Kind
 	id     string
 	name   string
 	fleet  string // owner tag; "" when untagged
@@ -76,23 +77,23 @@ func (w *world) cloud() []cloudResource {
 	var out []cloudResource
 	for _, s := range ncp.Servers {
 		f, a := ncpTag(s.Description)
-		out = append(out, cloudResource{"ncloud", providers.KindServer, s.No, s.Name, f, tagAddress(a, s.Name, false), s.Status})
+		out = append(out, cloudResource{"ncloud", addrs.KindServer, s.No, s.Name, f, tagAddress(a, s.Name, false), s.Status})
 	}
 	for _, v := range ncp.Volumes {
 		if v.Type == "BASIC" {
 			continue
 		}
 		f, a := ncpTag(v.Description)
-		out = append(out, cloudResource{"ncloud", providers.KindVolume, v.No, v.Name, f, a, v.Status})
+		out = append(out, cloudResource{"ncloud", addrs.KindVolume, v.No, v.Name, f, a, v.Status})
 	}
 	for _, s := range nhn.Servers {
-		out = append(out, cloudResource{"nhncloud", providers.KindServer, s.ID, s.Name, s.Metadata["fleet"], tagAddress(s.Metadata["fleet-address"], s.Name, true), s.VMState})
+		out = append(out, cloudResource{"nhncloud", addrs.KindServer, s.ID, s.Name, s.Metadata["fleet"], tagAddress(s.Metadata["fleet-address"], s.Name, true), s.VMState})
 	}
 	for _, v := range nhn.Volumes {
 		if v.Bootable {
 			continue
 		}
-		out = append(out, cloudResource{"nhncloud", providers.KindVolume, v.ID, v.Name, v.Metadata["fleet"], v.Metadata["fleet-address"], v.Status})
+		out = append(out, cloudResource{"nhncloud", addrs.KindVolume, v.ID, v.Name, v.Metadata["fleet"], v.Metadata["fleet-address"], v.Status})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].kind != out[j].kind {
@@ -180,7 +181,7 @@ func (w *world) assertConsistent(wantServers, wantVolumes int) {
 	}
 	cloud := w.cloud()
 	names := map[string][]cloudResource{}
-	count := map[providers.Kind]int{}
+	count := map[addrs.Kind]int{}
 	inCloud := map[string]bool{}
 	for _, c := range cloud {
 		count[c.kind]++
@@ -191,7 +192,7 @@ func (w *world) assertConsistent(wantServers, wantVolumes int) {
 		switch {
 		case !ok:
 			w.t.Errorf("untracked: %s is in the cloud but not in the state", c)
-		case c.fleet != fleetName || c.addr != r.Address:
+		case c.fleet != fleetName || c.addr != r.Address.String():
 			w.t.Errorf("mistagged: %s is tracked as %s", c, r.Address)
 		}
 	}
@@ -201,13 +202,13 @@ func (w *world) assertConsistent(wantServers, wantVolumes int) {
 		}
 	}
 	for _, r := range st.Resources {
-		if (r.Kind == providers.KindServer || r.Kind == providers.KindVolume) && !inCloud[string(r.Kind)+"/"+r.ID] {
+		if (r.Kind == addrs.KindServer || r.Kind == addrs.KindVolume) && !inCloud[string(r.Kind)+"/"+r.ID] {
 			w.t.Errorf("state tracks %s (id %s), which is not in the cloud", r.Address, r.ID)
 		}
 	}
-	if count[providers.KindServer] != wantServers || count[providers.KindVolume] != wantVolumes {
+	if count[addrs.KindServer] != wantServers || count[addrs.KindVolume] != wantVolumes {
 		w.t.Errorf("cloud holds %d servers and %d volumes, want %d and %d",
-			count[providers.KindServer], count[providers.KindVolume], wantServers, wantVolumes)
+			count[addrs.KindServer], count[addrs.KindVolume], wantServers, wantVolumes)
 	}
-	w.t.Logf("consistent: %d servers, %d volumes, state serial %d", count[providers.KindServer], count[providers.KindVolume], st.Serial)
+	w.t.Logf("consistent: %d servers, %d volumes, state serial %d", count[addrs.KindServer], count[addrs.KindVolume], st.Serial)
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
 
@@ -23,7 +23,7 @@ func TestNoDriftAfterKill(t *testing.T) {
 	defer cancel()
 	created := waitFor(ctx, func() bool {
 		for _, r := range w.cloud() {
-			if r.kind == providers.KindVolume {
+			if r.kind == addrs.KindVolume {
 				return true
 			}
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
 
@@ -90,7 +90,7 @@ func (w *world) serversByOwner() map[string]int {
 	w.t.Helper()
 	out := map[string]int{}
 	for _, r := range w.cloud() {
-		if r.kind == providers.KindServer {
+		if r.kind == addrs.KindServer {
 			out[r.fleet]++
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
 
@@ -68,7 +69,7 @@ func TestFaults(t *testing.T) {
 	}
 	st := w.readState()
 	for _, n := range stuck {
-		if st.Lookup("server/"+n) == nil {
+		if st.Lookup(addrs.Server(n)) == nil {
 			t.Errorf("the interrupted apply did not record %s, whose create call succeeded", n)
 		}
 	}

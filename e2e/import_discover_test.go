@@ -348,10 +348,10 @@ func (l *legacy) assertTakenOver(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, r := range st.Resources {
-		if _, dup := got[r.Address]; dup {
+		if _, dup := got[r.Address.String()]; dup {
 			t.Errorf("%s twice in the state", r.Address)
 		}
-		got[r.Address] = r.ID
+		got[r.Address.String()] = r.ID
 	}
 	for addr, id := range want {
 		if got[addr] != id {

@@ -100,7 +100,7 @@ func TestImageLookupByName(t *testing.T) {
 	images := func(db, web string) {
 		t.Helper()
 		for _, s := range w.readState().Resources {
-			want := map[bool]string{true: db, false: web}[strings.HasPrefix(s.Address, "server/db-")]
+			want := map[bool]string{true: db, false: web}[strings.HasPrefix(s.Address.String(), "server/db-")]
 			// NCP reports a server made from a server image by the product
 			// code every release shares, the image number an alias.
 			if s.Server != nil && s.Server.Image != want && !slices.Contains(s.Server.ImageAliases, want) {

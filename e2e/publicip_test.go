@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
 
@@ -59,7 +60,7 @@ func (w *world) serverIDs() map[string]string {
 	out := map[string]string{}
 	for _, r := range w.readState().Resources {
 		if r.Server != nil {
-			out[r.Address] = r.ID
+			out[r.Address.String()] = r.ID
 		}
 	}
 	return out
@@ -69,23 +70,23 @@ func (w *world) serverIDs() map[string]string {
 // address, the one the state records, and that no other address exists.
 func (w *world) assertAssociated(ids map[string]string) {
 	w.t.Helper()
-	addrs := w.publicAddresses()
-	if len(addrs) != len(ids) {
-		w.t.Fatalf("%d public addresses, want %d: %+v", len(addrs), len(ids), addrs)
+	public := w.publicAddresses()
+	if len(public) != len(ids) {
+		w.t.Fatalf("%d public addresses, want %d: %+v", len(public), len(ids), public)
 	}
 	st := w.readState()
 	for addr, id := range ids {
 		found := false
-		for _, a := range addrs {
+		for _, a := range public {
 			if a.server == id {
 				found = true
-				if r := st.Lookup(addr); r == nil || r.Server == nil || r.Server.PublicIP != a.ip {
+				if r := st.Lookup(addrs.MustParse(addr)); r == nil || r.Server == nil || r.Server.PublicIP != a.ip {
 					w.t.Errorf("%s: the cloud associates %s, the state records %+v", addr, a.ip, r)
 				}
 			}
 		}
 		if !found {
-			w.t.Errorf("%s (%s) has no public address: %+v", addr, id, addrs)
+			w.t.Errorf("%s (%s) has no public address: %+v", addr, id, public)
 		}
 	}
 }

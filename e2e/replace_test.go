@@ -18,7 +18,7 @@ func TestReplaceRequested(t *testing.T) {
 	ids := func() map[string]string {
 		out := map[string]string{}
 		for _, r := range w.readState().Resources {
-			out[r.Address] = r.ID
+			out[r.Address.String()] = r.ID
 		}
 		return out
 	}

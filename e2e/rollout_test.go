@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
 
@@ -84,7 +84,7 @@ func traceGroup(before []cloudResource, events []simcore.Event, prefix string) t
 	status := map[string]string{} // id → status
 	name := map[string]string{}   // id → name
 	for _, c := range before {
-		if c.kind == providers.KindServer && strings.HasPrefix(c.name, prefix) {
+		if c.kind == addrs.KindServer && strings.HasPrefix(c.name, prefix) {
 			status[c.id], name[c.id] = c.status, c.name
 		}
 	}

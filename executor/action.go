@@ -2,8 +2,8 @@ package executor
 
 import (
 	"fmt"
-	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -16,16 +16,16 @@ func (s *step) do() (string, error) {
 	switch a.Type {
 	case planner.Create:
 		switch a.Kind {
-		case providers.KindServer:
+		case addrs.KindServer:
 			if a.IsBatch() {
 				return s.createBatch()
 			}
 			return s.createServer()
-		case providers.KindVolume:
+		case addrs.KindVolume:
 			return s.createVolume()
-		case providers.KindKeypair:
+		case addrs.KindKeypair:
 			return s.createKeypair()
-		case providers.KindImage:
+		case addrs.KindImage:
 			return s.createImage()
 		}
 	case planner.MakeImg:
@@ -61,12 +61,12 @@ func (s *step) do() (string, error) {
 }
 
 // owner is the tag the resource carries in the cloud.
-func (s *step) owner(address string) providers.Owner {
-	return providers.Owner{Fleet: s.w.opt.Plan.Fleet, Address: address}
+func (s *step) owner(address addrs.Address) providers.Owner {
+	return providers.Owner{Fleet: s.w.opt.Plan.Fleet, Address: address.String()}
 }
 
 // record returns a copy of the state's resource at address.
-func (s *step) record(address string) (state.Resource, bool) {
+func (s *step) record(address addrs.Address) (state.Resource, bool) {
 	var r state.Resource
 	var ok bool
 	s.w.j.read(func(st *state.State) {
@@ -79,7 +79,7 @@ func (s *step) record(address string) (state.Resource, bool) {
 
 // idOf resolves an address to its cloud id from the state: resources
 // created earlier in the same apply get their ids only at run time.
-func (s *step) idOf(address string) (string, error) {
+func (s *step) idOf(address addrs.Address) (string, error) {
 	r, ok := s.record(address)
 	if !ok || r.ID == "" {
 		return "", fmt.Errorf("%s has no cloud id in the state", address)
@@ -96,19 +96,17 @@ func (s *step) targetID() (string, error) {
 }
 
 // serverAddr is the address of the server a volume or image action names.
-func (s *step) serverAddr() string {
-	if s.a.ServerAddr != "" {
+func (s *step) serverAddr() addrs.Address {
+	if !s.a.ServerAddr.IsZero() {
 		return s.a.ServerAddr
 	}
-	if s.a.Kind == providers.KindVolume { // volume/SERVER/NAME
-		if parts := strings.Split(s.a.Address, "/"); len(parts) == 3 {
-			return "server/" + parts[1]
-		}
+	if srv, ok := s.a.Address.ServerAddress(); ok && s.a.Kind == addrs.KindVolume {
+		return srv
 	}
 	if s.a.Image != nil {
-		return "server/" + s.a.Image.From
+		return addrs.Server(s.a.Image.From)
 	}
-	return ""
+	return addrs.Address{}
 }
 
 // refresh replaces the attributes recorded for the action's resource with
@@ -137,13 +135,13 @@ func (s *step) refresh(seen providers.WaitResponse, patch func(*state.Resource))
 		r := *p
 		r.Stuck = nil // it settled
 		switch {
-		case seen.Server != nil && r.Kind == providers.KindServer:
+		case seen.Server != nil && r.Kind == addrs.KindServer:
 			srv := *seen.Server
 			r.Server = &srv
-		case seen.Volume != nil && r.Kind == providers.KindVolume:
+		case seen.Volume != nil && r.Kind == addrs.KindVolume:
 			v := *seen.Volume
 			r.Volume = &v
-		case seen.Image != nil && r.Kind == providers.KindImage:
+		case seen.Image != nil && r.Kind == addrs.KindImage:
 			img := *seen.Image
 			r.Image = &img
 		default:

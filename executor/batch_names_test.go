@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -18,10 +18,10 @@ import (
 // name is recorded under the cloud's, for the next plan to rename, rather
 // than renamed by a call no plan listed.
 func TestBatchNamedOtherwiseThanPredicted(t *testing.T) {
-	declared := func(s *spec.Server, first int) string { return s.Name }
-	odd := func(s *spec.Server, first int) string { return fmt.Sprintf("x-%d", s.Index) }
+	declared := func(s *providers.ServerSpec, first int) string { return s.Name }
+	odd := func(s *providers.ServerSpec, first int) string { return fmt.Sprintf("x-%d", s.Index) }
 	tests := map[string]struct {
-		predict   func(*spec.Server, int) string
+		predict   func(*providers.ServerSpec, int) string
 		wantCalls []string
 		wantNames []string
 	}{
@@ -60,7 +60,7 @@ func TestBatchNamedOtherwiseThanPredicted(t *testing.T) {
 			st := b.stored(t)
 			for k, want := range tc.wantNames {
 				addr := fmt.Sprintf("server/web-%d", k+1)
-				if r := st.Lookup(addr); r == nil || r.Server.Name != want {
+				if r := st.Lookup(addrs.MustParse(addr)); r == nil || r.Server.Name != want {
 					t.Errorf("%s recorded as %+v, want named %s", addr, r, want)
 				}
 			}

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -30,7 +30,7 @@ func (s *step) createBatch() (string, error) {
 		return "", fmt.Errorf("provider %s cannot create servers in one call", s.a.Provider)
 	}
 	members := make([]*step, len(s.a.Members))
-	servers := make([]*spec.Server, len(s.a.Members))
+	servers := make([]*providers.ServerSpec, len(s.a.Members))
 	for k, m := range s.a.Members {
 		members[k] = s.member(m)
 		servers[k] = m.Server
@@ -49,7 +49,7 @@ func (s *step) createBatch() (string, error) {
 	errs := make([]error, len(members))
 	var wg sync.WaitGroup
 	s.mu.Lock()
-	s.left = map[string]bool{}
+	s.left = map[addrs.Address]bool{}
 	for k, m := range members {
 		if k < len(created) && created[k].ID != "" {
 			s.left[m.a.Address] = true
@@ -88,7 +88,7 @@ func (s *step) createBatch() (string, error) {
 // member is the sub-step that settles one member of the batch create: it
 // stores its intents, records its state and reports as the batch.
 func (s *step) member(m planner.BatchMember) *step {
-	a := &planner.Action{ID: string(planner.Create) + " " + m.Address, Type: planner.Create, Kind: providers.KindServer,
+	a := &planner.Action{ID: planner.ActionID(planner.Create, m.Address, planner.RoleDeclared, ""), Type: planner.Create, Kind: addrs.KindServer,
 		Address: m.Address, Provider: s.a.Provider, Server: m.Server, Declared: m.Declared, Group: s.a.Group}
 	return &step{w: s.w, ctx: s.ctx, i: s.i, n: s.n, a: a, prov: s.prov, parent: s}
 }
@@ -96,7 +96,7 @@ func (s *step) member(m planner.BatchMember) *step {
 // sendBatch records the intents of all members in one write, takes one
 // slot and makes the call. As step.call, the call itself is never
 // cancelled.
-func (s *step) sendBatch(b providers.ServerBatcher, members []*step, servers []*spec.Server, imageID string) ([]providers.CreatedServer, error) {
+func (s *step) sendBatch(b providers.ServerBatcher, members []*step, servers []*providers.ServerSpec, imageID string) ([]providers.CreatedServer, error) {
 	if s.ctx.Err() != nil {
 		return nil, errHalted
 	}
@@ -151,7 +151,7 @@ func (s *step) sendBatch(b providers.ServerBatcher, members []*step, servers []*
 // member without its server, or members that are not consecutive members
 // of one count group.
 func checkBatch(a *planner.Action) error {
-	if a.Kind != providers.KindServer || a.Server != nil || len(a.Members) < 2 {
+	if a.Kind != addrs.KindServer || a.Server != nil || len(a.Members) < 2 {
 		return errors.New("a batch create makes two servers or more, and only servers")
 	}
 	lead := a.Members[0].Server
@@ -176,11 +176,7 @@ func (w *walker) memberUp(d, i int) bool {
 	if up == nil || a == nil {
 		return false
 	}
-	server := a.Address
-	if a.Kind == providers.KindVolume {
-		name, _, _ := strings.Cut(strings.TrimPrefix(a.Address, "volume/"), "/")
-		server = "server/" + name
-	}
+	server, _ := a.Address.ServerAddress()
 	return up[server]
 }
 
@@ -191,7 +187,7 @@ func (s *step) leftMembers() []string {
 	var out []string
 	for _, m := range s.a.Members {
 		if s.left[m.Address] {
-			out = append(out, m.Address)
+			out = append(out, m.Address.String())
 		}
 	}
 	return out

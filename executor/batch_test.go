@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -26,17 +27,17 @@ type fakeBatcher struct {
 	batches [][]string // member names of each batch call
 	// predict and named, when set, are the names the plan expects and
 	// the names the cloud gives (both GROUP-00K otherwise).
-	predict, named func(s *spec.Server, first int) string
+	predict, named func(s *providers.ServerSpec, first int) string
 }
 
-func (f *fakeBatcher) ServerBatchSize(s *spec.Server, n int) int {
+func (f *fakeBatcher) ServerBatchSize(s *providers.ServerSpec, n int) int {
 	if s.Network.IP != "" {
 		return 1
 	}
 	return min(n, f.max)
 }
 
-func (f *fakeBatcher) BatchMemberName(s *spec.Server, first int) string {
+func (f *fakeBatcher) BatchMemberName(s *providers.ServerSpec, first int) string {
 	if f.predict != nil {
 		return f.predict(s, first)
 	}
@@ -52,7 +53,7 @@ func (f *fakeBatcher) CreateServers(ctx context.Context, req providers.CreateSer
 	}
 	f.batches = append(f.batches, names)
 	f.mu.Unlock()
-	f.enter(fmt.Sprintf("batch %s..%s", first.Name, last.Name), "create", first.Address())
+	f.enter(fmt.Sprintf("batch %s..%s", first.Name, last.Name), "create", first.Address().String())
 	defer f.leave()
 	if f.batchF != nil {
 		if err := f.batchF(req); err != nil {
@@ -65,7 +66,7 @@ func (f *fakeBatcher) CreateServers(ctx context.Context, req providers.CreateSer
 		if f.named != nil {
 			name = f.named(s, first.Index)
 		}
-		res.Created = append(res.Created, providers.CreatedServer{ID: "id-" + s.Address(), Name: name})
+		res.Created = append(res.Created, providers.CreatedServer{ID: "id-" + s.Address().String(), Name: name})
 	}
 	return res, nil
 }
@@ -131,7 +132,7 @@ func TestCountGroupIsCreatedInBatches(t *testing.T) {
 		// Every member of the call has its intent stored before it.
 		have := map[string]bool{}
 		for _, in := range b.stored(t).Intents {
-			have[in.Address] = in.Op == "create"
+			have[in.Address.String()] = in.Op == "create"
 		}
 		prov.mu.Lock()
 		batch := []string{strings.TrimPrefix(addr, "server/")}
@@ -184,7 +185,7 @@ func TestCountGroupIsCreatedInBatches(t *testing.T) {
 	}
 	for k := 1; k <= 8; k++ {
 		name := fmt.Sprintf("web-%d", k)
-		r := st.Lookup("server/" + name)
+		r := st.Lookup(addrs.Server(name))
 		if r == nil || r.ID != "id-server/"+name || r.Server.Name != name {
 			t.Errorf("state for %s: %+v", name, r)
 		}
@@ -215,7 +216,7 @@ func TestWalkMakesTheCallsThePlanLists(t *testing.T) {
 	}
 	var volDeps []string
 	for _, a := range plan.Actions {
-		if a.Kind == providers.KindVolume && a.Type == planner.Create {
+		if a.Kind == addrs.KindVolume && a.Type == planner.Create {
 			volDeps = append(volDeps, a.DependsOn...)
 		}
 	}
@@ -229,15 +230,15 @@ func TestWalkMakesTheCallsThePlanLists(t *testing.T) {
 		case a.IsBatch():
 			byAction = append(byAction, "batch "+a.Members[0].Server.Name+".."+a.Members[len(a.Members)-1].Server.Name)
 			for _, m := range a.Members {
-				members = append(members, m.Address)
+				members = append(members, m.Address.String())
 			}
 		case a.Type == planner.Create:
-			byAction = append(byAction, "create "+a.Address)
+			byAction = append(byAction, "create "+a.Address.String())
 		case a.Type == planner.Rename:
 			renames++
-			byAction = append(byAction, "update "+a.Address+" rename "+a.NewAddress)
+			byAction = append(byAction, "update "+a.Address.String()+" rename "+a.NewAddress.String())
 		case a.Type == planner.Attach:
-			byAction = append(byAction, "update "+a.Address+" attach id-"+a.ServerAddr)
+			byAction = append(byAction, "update "+a.Address.String()+" attach id-"+a.ServerAddr.String())
 		default:
 			t.Fatalf("unexpected action %s", a.ID)
 		}
@@ -325,10 +326,10 @@ func TestBatchRenameFailureKeepsTheServer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("apply: %v", err)
 	}
-	if len(res.Failed) != 1 || res.Failed[0].Address != "server/web-2" || res.Failed[0].ActionID != "rename server/web-2" {
+	if len(res.Failed) != 1 || res.Failed[0].Address != addrs.Server("web-2") || res.Failed[0].ActionID != "rename server/web-2" {
 		t.Fatalf("failed %v, want web-2 alone", res.Failed)
 	}
-	r := b.stored(t).Lookup("server/web-2")
+	r := b.stored(t).Lookup(addrs.Server("web-2"))
 	if r == nil || r.ID != "id-server/web-2" || r.Server.Name != "web-002" {
 		t.Errorf("web-2 recorded as %+v, want its id under the cloud's name web-002", r)
 	}
@@ -364,7 +365,7 @@ func TestBatchMemberThatDoesNotComeUp(t *testing.T) {
 	st := b.stored(t)
 	for k := 1; k <= 3; k++ {
 		addr := fmt.Sprintf("server/web-%d", k)
-		r := st.Lookup(addr)
+		r := st.Lookup(addrs.MustParse(addr))
 		if r == nil || r.ID != "id-"+addr {
 			t.Fatalf("%s recorded as %+v", addr, r)
 		}
@@ -376,7 +377,7 @@ func TestBatchMemberThatDoesNotComeUp(t *testing.T) {
 			t.Errorf("%s recorded as named %s, want %s", addr, r.Server.Name, name)
 		}
 	}
-	if len(st.Intents) != 1 || st.Intents[0].Address != "server/web-2" || st.Intents[0].Action != "create server/web-2" {
+	if len(st.Intents) != 1 || st.Intents[0].Address != addrs.Server("web-2") || st.Intents[0].Action != "create server/web-2" {
 		t.Errorf("intents %+v, want web-2's create alone", st.Intents)
 	}
 }
@@ -448,10 +449,10 @@ func handBatched(n, size int) []planner.Action {
 			continue
 		}
 		id := fmt.Sprintf("create server/web-[%d-%d]", first, last)
-		out = append(out, planner.Action{ID: id, Type: planner.Create, Kind: providers.KindServer,
-			Address: fmt.Sprintf("server/web-[%d-%d]", first, last), Provider: "p", Group: "web", Members: members})
+		out = append(out, planner.Action{ID: id, Type: planner.Create, Kind: addrs.KindServer,
+			Address: providers.GroupAddress("web", first, last), Provider: "p", Group: "web", Members: members})
 		for _, m := range members {
-			out = append(out, planner.Action{ID: "rename " + m.Address, Type: planner.Rename, Kind: providers.KindServer,
+			out = append(out, planner.Action{ID: "rename " + m.Address.String(), Type: planner.Rename, Kind: addrs.KindServer,
 				Address: m.Address, Provider: "p", NewName: m.Server.Name, NewAddress: m.Address, DependsOn: []string{id}})
 		}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
@@ -116,7 +117,7 @@ func BenchmarkApply1000Servers(b *testing.B) {
 						return providers.UpdateResponse{}, nil
 					},
 					WaitF: func(ctx context.Context, req providers.WaitRequest) (providers.WaitResponse, error) {
-						if req.Kind == providers.KindVolume {
+						if req.Kind == addrs.KindVolume {
 							time.Sleep(build / 10)
 							return providers.WaitResponse{}, nil
 						}

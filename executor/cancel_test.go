@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
@@ -59,13 +60,13 @@ func TestCancelFinishesInFlightCallsAndStartsNothing(t *testing.T) {
 	// that were queued and never sent left none.
 	final := r.backend.stored(t)
 	for _, addr := range created {
-		if res := final.Lookup(addr); res == nil || res.ID != "id-"+addr {
+		if res := final.Lookup(addrs.MustParse(addr)); res == nil || res.ID != "id-"+addr {
 			t.Errorf("%s was created but is not recorded: %v", addr, res)
 		}
 	}
 	var pending []string
 	for _, in := range final.Intents {
-		pending = append(pending, in.Address)
+		pending = append(pending, in.Address.String())
 	}
 	if diff := cmp.Diff(sortedCopy(created), pending); len(final.Resources) != len(created) || diff != "" {
 		t.Errorf("stored %d resources, want %d; intents (-want +got):\n%s", len(final.Resources), len(created), diff)
@@ -97,7 +98,7 @@ func TestStateWriteFailureStopsTheApply(t *testing.T) {
 		t.Errorf("calls %q, want only the first create", calls)
 	}
 	// Clearing the intent wrote the whole document again, id included.
-	if res := b.stored(t).Lookup("server/a"); res == nil || res.ID != "id-server/a" {
+	if res := b.stored(t).Lookup(addrs.Server("a")); res == nil || res.ID != "id-server/a" {
 		t.Errorf("server/a stored as %v", res)
 	}
 }
@@ -107,7 +108,7 @@ func TestEarlierIntentsAreClearedOnlyBySuccess(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			b := &memBackend{}
 			st := existing(t, b, map[string]string{"web-1": "1"})
-			st.Intents = []state.Intent{{Action: "resize server/web-1", Address: "server/web-1", Provider: "p", Op: "update"}}
+			st.Intents = []state.Intent{{Action: "resize server/web-1", Address: addrs.Server("web-1"), Provider: "p", Op: "update"}}
 			if err := b.Write(context.Background(), st); err != nil {
 				t.Fatal(err)
 			}

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -25,7 +26,7 @@ func (s *step) rename() (string, error) {
 		height = renameHeight
 	}
 	err = s.callAt("update", height, func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address.String(),
 			Rename: &providers.Rename{Name: s.a.NewName, Owner: to, NameOnly: s.a.NewAddress == s.a.Address}})
 		return err
 	})
@@ -58,18 +59,18 @@ func (s *step) rename() (string, error) {
 }
 
 // moveVolumes re-addresses the volumes of server address from to server address to.
-func moveVolumes(st *state.State, from, to string) {
-	fromPrefix := "volume/" + strings.TrimPrefix(from, "server/") + "/"
-	toPrefix := "volume/" + strings.TrimPrefix(to, "server/") + "/"
+func moveVolumes(st *state.State, from, to addrs.Address) {
 	var moved []state.Resource
 	for _, r := range st.Resources {
-		if strings.HasPrefix(r.Address, fromPrefix) {
-			moved = append(moved, r)
+		if r.Address.Kind == addrs.KindVolume {
+			if _, ok := r.Address.Renamed(from, to); ok {
+				moved = append(moved, r)
+			}
 		}
 	}
 	for _, r := range moved {
 		st.Remove(r.Address)
-		r.Address = toPrefix + strings.TrimPrefix(r.Address, fromPrefix)
+		r.Address, _ = r.Address.Renamed(from, to)
 		st.Put(r)
 	}
 }
@@ -83,7 +84,7 @@ func (s *step) delete() (string, error) {
 	}
 	gone := false
 	err = s.call("delete", func(ctx context.Context) error {
-		_, err := s.prov.Delete(ctx, providers.DeleteRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address})
+		_, err := s.prov.Delete(ctx, providers.DeleteRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address.String()})
 		if errors.Is(err, providers.ErrNotFound) {
 			gone = true // already gone: what the action wanted
 			return nil
@@ -93,7 +94,7 @@ func (s *step) delete() (string, error) {
 	if err != nil {
 		return id, err
 	}
-	if !gone && s.a.Kind != providers.KindKeypair {
+	if !gone && s.a.Kind != addrs.KindKeypair {
 		_, err := s.wait(providers.WaitRequest{Kind: s.a.Kind, ID: id, Target: providers.TargetGone})
 		if err != nil && !errors.Is(err, providers.ErrNotFound) {
 			return id, fmt.Errorf("wait for %s to be gone: %w", s.a.Address, err)
@@ -114,14 +115,14 @@ func (s *step) resize() (string, error) {
 		return "", err
 	}
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
 			Resize: &providers.Resize{Type: s.a.NewType}})
 		return err
 	})
 	if err != nil {
 		return id, err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: providers.TargetIdle, Type: s.a.NewType})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: id, Target: providers.TargetIdle, Type: s.a.NewType})
 	if err != nil {
 		return id, fmt.Errorf("wait for %s to be %s: %w", s.a.Address, s.a.NewType, err)
 	}
@@ -133,7 +134,7 @@ func (s *step) resize() (string, error) {
 }
 
 // power starts, stops, shelves or unshelves the server.
-func (s *step) power(to string, target providers.Target) (string, error) {
+func (s *step) power(to spec.Power, target providers.Target) (string, error) {
 	id, err := s.targetID()
 	if err != nil {
 		return "", err
@@ -159,16 +160,16 @@ func (s *step) deletedNext() bool {
 }
 
 // powerOf moves server id to power state to and waits for target.
-func (s *step) powerOf(id, to string, target providers.Target) error {
+func (s *step) powerOf(id string, to spec.Power, target providers.Target) error {
 	err := s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
 			Power: &providers.PowerChange{To: to}})
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: target})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: id, Target: target})
 	if err != nil {
 		return fmt.Errorf("wait for %s to be %s: %w", s.a.Address, target, err)
 	}
@@ -192,19 +193,19 @@ func (s *step) attach() (string, error) {
 	// A server an earlier, interrupted run created may still be building:
 	// the clouds refuse attachments until it settles (NHN 409), so wait first.
 	if r, ok := s.record(s.serverAddr()); ok && r.Server != nil && (r.Server.Busy || r.Server.Power == "") {
-		if _, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: sid, Address: s.serverAddr(), Target: providers.TargetIdle}); err != nil {
+		if _, err := s.waitAt(s.serverAddr(), providers.WaitRequest{Kind: addrs.KindServer, ID: sid, Target: providers.TargetIdle}); err != nil {
 			return vid, fmt.Errorf("wait for the server of %s to settle: %w", s.a.Address, err)
 		}
 	}
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address.String(),
 			Attach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
 		return err
 	})
 	if err != nil {
 		return vid, err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Target: providers.TargetAttached, ServerID: sid})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Target: providers.TargetAttached, ServerID: sid})
 	if err != nil {
 		return vid, fmt.Errorf("wait for %s to be attached: %w", s.a.Address, err)
 	}
@@ -236,14 +237,14 @@ func (s *step) detach() (string, error) {
 		sid = r.Volume.ServerID
 	}
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address.String(),
 			Detach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
 		return err
 	})
 	if err != nil {
 		return vid, err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Target: providers.TargetAvailable})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Target: providers.TargetAvailable})
 	if err != nil {
 		return vid, fmt.Errorf("wait for %s to be detached: %w", s.a.Address, err)
 	}
@@ -263,7 +264,7 @@ func (s *step) update() (string, error) {
 	}
 	a := s.a
 	var reqs []providers.UpdateRequest
-	base := providers.UpdateRequest{Kind: a.Kind, ID: id, Address: a.Address}
+	base := providers.UpdateRequest{Kind: a.Kind, ID: id, Address: a.Address.String()}
 	if a.Protect != nil {
 		r := base
 		r.Protect = a.Protect
@@ -306,7 +307,7 @@ func (s *step) update() (string, error) {
 	var seen providers.WaitResponse
 	if a.VolumeSize > 0 {
 		// The volume is busy while it grows, attached or not.
-		wr := providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetIdle}
+		wr := providers.WaitRequest{Kind: addrs.KindVolume, ID: id, Target: providers.TargetIdle}
 		if seen, err = s.wait(wr); err != nil {
 			return id, fmt.Errorf("wait for %s to grow: %w", a.Address, err)
 		}

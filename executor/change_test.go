@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -36,7 +37,7 @@ func TestRefreshKeepsTheRecordOfAnotherServer(t *testing.T) {
 			if r.err != nil || len(r.res.Failed) != 0 {
 				t.Fatalf("apply: %v, failed %+v", r.err, r.res.Failed)
 			}
-			got := b.stored(t).Lookup("server/web-1")
+			got := b.stored(t).Lookup(addrs.Server("web-1"))
 			want := &providers.Server{ID: "new", Name: "web-1", Type: "s2", Power: spec.PowerRunning}
 			if got == nil || got.ID != "new" {
 				t.Fatalf("record at server/web-1 = %+v, want id new", got)
@@ -84,8 +85,8 @@ func TestAttachWaitsForAServerStillBuilding(t *testing.T) {
 			b := &memBackend{}
 			st := &state.State{Version: state.FormatVersion, Fleet: "shop"}
 			srv := tc.server
-			st.Put(state.Resource{Address: "server/web-1", Kind: providers.KindServer, Provider: "p", ID: srv.ID, Server: &srv})
-			st.Put(state.Resource{Address: "volume/web-1/data", Kind: providers.KindVolume, Provider: "p", ID: "vol-1",
+			st.Put(state.Resource{Address: addrs.Server("web-1"), Kind: addrs.KindServer, Provider: "p", ID: srv.ID, Server: &srv})
+			st.Put(state.Resource{Address: addrs.Volume("web-1", "data"), Kind: addrs.KindVolume, Provider: "p", ID: "vol-1",
 				Volume: &providers.Volume{ID: "vol-1", Name: "data"}})
 			if err := b.Write(context.Background(), st); err != nil {
 				t.Fatal(err)
@@ -128,15 +129,15 @@ func TestStopBeforeDeleteOfAGoneServer(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("apply: %v", r.err)
 	}
-	if len(r.res.Failed) != 1 || r.res.Failed[0].Address != "server/web-2" {
+	if len(r.res.Failed) != 1 || r.res.Failed[0].Address != addrs.Server("web-2") {
 		t.Fatalf("failed %v, want the lone stop of web-2 only", r.res.Failed)
 	}
 	final := b.stored(t)
-	if final.Lookup("server/web-1") != nil {
+	if final.Lookup(addrs.Server("web-1")) != nil {
 		t.Errorf("web-1 is still recorded after its delete")
 	}
 	for _, in := range final.Intents {
-		if in.Address == "server/web-1" {
+		if in.Address == addrs.Server("web-1") {
 			t.Errorf("intent left for web-1: %+v", in)
 		}
 	}

@@ -33,8 +33,8 @@ func (s *step) check() (string, error) {
 		return "", fmt.Errorf("%s has no server in the state to check", s.a.Address)
 	}
 	env := append(os.Environ(),
-		"FLEET_ADDRESS="+s.a.Address,
-		"FLEET_NAME="+strings.TrimPrefix(s.a.Address, "server/"),
+		"FLEET_ADDRESS="+s.a.Address.String(),
+		"FLEET_NAME="+s.a.Address.Name,
 		"FLEET_ID="+r.ID,
 		"FLEET_PRIVATE_IP="+r.Server.IP,
 		"FLEET_PUBLIC_IP="+r.Server.PublicIP,

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -36,10 +36,11 @@ func (s *step) createServer() (string, error) {
 // one the fleet makes (image/NAME), "" when the spec names it.
 func (s *step) imageID() (string, error) {
 	srv := s.a.Server
-	if !strings.HasPrefix(srv.Image, "image/") {
+	name, ok := srv.DeclaredImage()
+	if !ok {
 		return "", nil
 	}
-	id, err := s.idOf(srv.Image)
+	id, err := s.idOf(addrs.Image(name))
 	if err != nil {
 		return "", fmt.Errorf("image of %s: %w", s.a.Address, err)
 	}
@@ -55,13 +56,13 @@ func (s *step) settleCreated(created providers.CreatedServer) (string, error) {
 	// Record the id before waiting: a crash during the build must not lose it.
 	// The file's values the cloud does not report back go with it, so that
 	// a later change to them is seen (Action.Declared).
-	rec := state.Resource{Address: s.a.Address, Kind: providers.KindServer, Provider: s.a.Provider, ID: id,
+	rec := state.Resource{Address: s.a.Address, Kind: addrs.KindServer, Provider: s.a.Provider, ID: id,
 		Server: desiredServer(id, srv, s.owner(s.a.Address)), Declared: s.a.Declared}
 	rec.Server.Name = created.Name
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: providers.TargetRunning})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: id, Target: providers.TargetRunning})
 	if err != nil {
 		return id, fmt.Errorf("wait for %s to run: %w", s.a.Address, err)
 	}
@@ -88,7 +89,7 @@ func (s *step) settleCreated(created providers.CreatedServer) (string, error) {
 // The server's id is in the state already, so a crash here leaves an owned,
 // unassociated address that the next plan adopts.
 func (s *step) publicIPAfterCreate(id string, seen *providers.Server) error {
-	req := providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.a.Address,
+	req := providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
 		PublicIP: &providers.PublicIPChange{On: true, Owner: s.owner(s.a.Address), Network: s.a.Server.PublicNetwork}}
 	return s.call("update", func(ctx context.Context) error {
 		resp, err := s.prov.Update(ctx, req)
@@ -99,7 +100,7 @@ func (s *step) publicIPAfterCreate(id string, seen *providers.Server) error {
 	})
 }
 
-var targetOfPower = map[string]providers.Target{
+var targetOfPower = map[spec.Power]providers.Target{
 	spec.PowerRunning: providers.TargetRunning,
 	spec.PowerStopped: providers.TargetStopped,
 	spec.PowerShelved: providers.TargetShelved,
@@ -107,7 +108,7 @@ var targetOfPower = map[string]providers.Target{
 
 // desiredServer is what the state records of a server between its create
 // call and the first time fleet sees it.
-func desiredServer(id string, srv *spec.Server, owner providers.Owner) *providers.Server {
+func desiredServer(id string, srv *providers.ServerSpec, owner providers.Owner) *providers.Server {
 	sgs := slices.Clone(srv.Network.SecurityGroups)
 	slices.Sort(sgs)
 	return &providers.Server{
@@ -127,7 +128,7 @@ func (s *step) createVolume() (string, error) {
 		return "", fmt.Errorf("server of %s: %s has no cloud id in the state", s.a.Address, srvAddr)
 	}
 	req := &providers.VolumeCreate{
-		Name:     strings.TrimPrefix(srvAddr, "server/") + "-" + vol.Name,
+		Name:     srvAddr.Name + "-" + vol.Name,
 		Size:     vol.Size,
 		Type:     vol.Type,
 		ServerID: srvRec.ID,
@@ -144,14 +145,14 @@ func (s *step) createVolume() (string, error) {
 		return "", err
 	}
 	id := resp.ID
-	rec := state.Resource{Address: s.a.Address, Kind: providers.KindVolume, Provider: s.a.Provider, ID: id,
+	rec := state.Resource{Address: s.a.Address, Kind: addrs.KindVolume, Provider: s.a.Provider, ID: id,
 		Volume: &providers.Volume{ID: id, Name: req.Name, Owner: s.owner(s.a.Address), Size: vol.Size, Type: vol.Type, Zone: req.Zone, Busy: true}}
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
 	}
 	// Some clouds create the volume attached to ServerID (NCP), others
 	// detached for a later attach action (NHN): idle is the end of both.
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindVolume, ID: id, Target: providers.TargetIdle})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindVolume, ID: id, Target: providers.TargetIdle})
 	if err != nil {
 		return id, fmt.Errorf("wait for %s to be created: %w", s.a.Address, err)
 	}
@@ -174,7 +175,7 @@ func (s *step) createKeypair() (string, error) {
 	if id == "" {
 		id = kp.Name // keypairs are named, not numbered, on both clouds
 	}
-	rec := state.Resource{Address: s.a.Address, Kind: providers.KindKeypair, Provider: s.a.Provider, ID: id,
+	rec := state.Resource{Address: s.a.Address, Kind: addrs.KindKeypair, Provider: s.a.Provider, ID: id,
 		Keypair: &providers.Keypair{Name: kp.Name, Owner: s.owner(s.a.Address)}, Declared: s.a.Declared}
 	return id, s.finish(func(st *state.State) { st.Put(rec) })
 }
@@ -197,12 +198,12 @@ func (s *step) createImage() (string, error) {
 		return "", err
 	}
 	id := resp.ID
-	rec := state.Resource{Address: s.a.Address, Kind: providers.KindImage, Provider: s.a.Provider, ID: id,
+	rec := state.Resource{Address: s.a.Address, Kind: addrs.KindImage, Provider: s.a.Provider, ID: id,
 		Image: &providers.Image{ID: id, Name: img.Name, Owner: s.owner(s.a.Address), SourceServerID: srvID}, Declared: s.a.Declared}
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindImage, ID: id, Target: providers.TargetAvailable})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindImage, ID: id, Target: providers.TargetAvailable})
 	if err != nil {
 		return id, fmt.Errorf("wait for %s to be available: %w", s.a.Address, err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -18,7 +19,7 @@ func TestDeclaredSurvivesACrash(t *testing.T) {
 	declared := map[string]string{"user_data": "0123abcd"}
 	create := createServer("v")
 	create.Declared = declared
-	adopt := planner.Action{ID: "adopt server/e", Type: planner.Adopt, Kind: providers.KindServer, Address: "server/e", Provider: "p",
+	adopt := planner.Action{ID: "adopt server/e", Type: planner.Adopt, Kind: addrs.KindServer, Address: addrs.Server("e"), Provider: "p",
 		Adopted:  &planner.AdoptedResource{Server: &providers.Server{ID: "15", Name: "e"}},
 		Declared: declared}
 	b := &memBackend{}
@@ -29,7 +30,7 @@ func TestDeclaredSurvivesACrash(t *testing.T) {
 	prov := &fakeProvider{}
 	prov.before = func(op, addr string) {
 		for _, in := range b.stored(t).Intents {
-			if in.Address == addr && in.Op == op && addr == "server/v" {
+			if in.Address.String() == addr && in.Op == op && addr == "server/v" {
 				inIntent = in.Declared
 			}
 		}
@@ -42,7 +43,7 @@ func TestDeclaredSurvivesACrash(t *testing.T) {
 		t.Errorf("the create's intent carries (-want +got):\n%s", diff)
 	}
 	for _, addr := range []string{"server/v", "server/e"} {
-		r := b.stored(t).Lookup(addr)
+		r := b.stored(t).Lookup(addrs.MustParse(addr))
 		if r == nil {
 			t.Fatalf("%s not stored", addr)
 		}

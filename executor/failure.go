@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -15,7 +16,7 @@ import (
 // reading them back out of a message.
 type Failure struct {
 	ActionID string
-	Address  string
+	Address  addrs.Address
 	Type     planner.ActionType
 	Code     string // the cloud's code (providers.APIError.Code), "" when no cloud answer caused it
 	Err      error  // the cause, as the step returned it
@@ -35,10 +36,10 @@ func newFailure(a *planner.Action, err error) Failure {
 // failed: ...".
 func (f Failure) Error() string {
 	msg := f.cause()
-	if strings.HasPrefix(msg, f.Address+" ") {
+	if strings.HasPrefix(msg, f.Address.String()+" ") {
 		return msg // "server/web-1 did not become running within 1h ..."
 	}
-	return f.Address + ": " + msg
+	return f.Address.String() + ": " + msg
 }
 
 // Reason is the cause without the address in front: what follows
@@ -55,7 +56,7 @@ func (f Failure) cause() string {
 	if f.Err == nil {
 		return "failed"
 	}
-	return strings.TrimPrefix(f.Err.Error(), f.Address+": ")
+	return strings.TrimPrefix(f.Err.Error(), f.Address.String()+": ")
 }
 
 func (f Failure) Unwrap() error { return f.Err }

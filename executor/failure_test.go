@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -47,7 +48,7 @@ func TestFailure(t *testing.T) {
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			a := &planner.Action{ID: "create server/web-1", Address: "server/web-1", Type: planner.Create}
+			a := &planner.Action{ID: "create server/web-1", Address: addrs.Server("web-1"), Type: planner.Create}
 			f := newFailure(a, tt.cause)
 			if f.ActionID != a.ID || f.Address != a.Address || f.Type != planner.Create {
 				t.Errorf("failure %+v does not name the action", f)
@@ -63,7 +64,7 @@ func TestFailure(t *testing.T) {
 			}
 			var err error = fmt.Errorf("apply: %w", f)
 			var back Failure
-			if !errors.As(err, &back) || back.Address != "server/web-1" || !errors.Is(err, tt.cause) {
+			if !errors.As(err, &back) || back.Address != addrs.Server("web-1") || !errors.Is(err, tt.cause) {
 				t.Errorf("a wrapped Failure is not found again with errors.As/Is: %v", err)
 			}
 		})

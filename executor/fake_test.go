@@ -86,7 +86,7 @@ func updateWhat(req providers.UpdateRequest) string {
 	case req.Resize != nil:
 		return "resize " + req.Resize.Type
 	case req.Power != nil:
-		return "power " + req.Power.To
+		return "power " + string(req.Power.To)
 	case req.Attach != nil:
 		return "attach " + req.Attach.ServerID
 	case req.Detach != nil:

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -231,10 +232,10 @@ func checkAction(a *planner.Action) error {
 			return checkBatch(a)
 		}
 		switch {
-		case a.Kind == providers.KindServer && a.Server != nil,
-			a.Kind == providers.KindVolume && a.Volume != nil,
-			a.Kind == providers.KindKeypair && a.Keypair != nil,
-			a.Kind == providers.KindImage && a.Image != nil:
+		case a.Kind == addrs.KindServer && a.Server != nil,
+			a.Kind == addrs.KindVolume && a.Volume != nil,
+			a.Kind == addrs.KindKeypair && a.Keypair != nil,
+			a.Kind == addrs.KindImage && a.Image != nil:
 			return nil
 		}
 		return fmt.Errorf("create of a %s without its %s", a.Kind, a.Kind)
@@ -247,7 +248,7 @@ func checkAction(a *planner.Action) error {
 			return errors.New("adopt without the resource found")
 		}
 	case planner.Rename:
-		if a.NewAddress == "" || a.NewName == "" {
+		if a.NewAddress.IsZero() || a.NewName == "" {
 			return errors.New("rename without the new name and address")
 		}
 	case planner.Resize:
@@ -259,11 +260,11 @@ func checkAction(a *planner.Action) error {
 			return errors.New("update with nothing to change")
 		}
 	case planner.Start, planner.Stop, planner.Shelve, planner.Unshelve:
-		if a.Kind != providers.KindServer {
+		if a.Kind != addrs.KindServer {
 			return fmt.Errorf("%s of a %s", a.Type, a.Kind)
 		}
 	case planner.Attach, planner.Detach:
-		if a.Kind != providers.KindVolume {
+		if a.Kind != addrs.KindVolume {
 			return fmt.Errorf("%s of a %s", a.Type, a.Kind)
 		}
 	case planner.Wait:
@@ -271,7 +272,7 @@ func checkAction(a *planner.Action) error {
 			return errors.New("wait without the cloud id")
 		}
 	case planner.Reboot:
-		if a.Kind != providers.KindServer || a.CloudID == "" {
+		if a.Kind != addrs.KindServer || a.CloudID == "" {
 			return errors.New("reboot of a server needs its cloud id")
 		}
 	case planner.Check:

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -13,28 +14,28 @@ import (
 )
 
 func createServer(name string, deps ...string) planner.Action {
-	return planner.Action{ID: "create server/" + name, Type: planner.Create, Kind: providers.KindServer,
-		Address: "server/" + name, Provider: "p", DependsOn: deps,
-		Server: &spec.Server{Name: name, Provider: "p", Image: "ubuntu", Type: "s2", Zone: "kr-pub-a"}}
+	return planner.Action{ID: "create server/" + name, Type: planner.Create, Kind: addrs.KindServer,
+		Address: addrs.Server(name), Provider: "p", DependsOn: deps,
+		Server: &providers.ServerSpec{Name: name, Image: "ubuntu", Type: "s2", Zone: "kr-pub-a"}}
 }
 
 func createVolume(server, name string, deps ...string) planner.Action {
-	addr := spec.VolumeAddress(server, name)
-	return planner.Action{ID: "create " + addr, Type: planner.Create, Kind: providers.KindVolume,
-		Address: addr, Provider: "p", ServerAddr: "server/" + server, DependsOn: deps,
+	addr := addrs.Volume(server, name)
+	return planner.Action{ID: "create " + addr.String(), Type: planner.Create, Kind: addrs.KindVolume,
+		Address: addr, Provider: "p", ServerAddr: addrs.Server(server), DependsOn: deps,
 		Volume: &spec.Volume{Name: name, Size: 100, Type: "SSD"}}
 }
 
 func attachVolume(server, name string, deps ...string) planner.Action {
-	addr := spec.VolumeAddress(server, name)
-	return planner.Action{ID: "attach " + addr, Type: planner.Attach, Kind: providers.KindVolume,
-		Address: addr, Provider: "p", ServerAddr: "server/" + server, DependsOn: deps}
+	addr := addrs.Volume(server, name)
+	return planner.Action{ID: "attach " + addr.String(), Type: planner.Attach, Kind: addrs.KindVolume,
+		Address: addr, Provider: "p", ServerAddr: addrs.Server(server), DependsOn: deps}
 }
 
 // serverAction is a start, stop, resize, delete... of an existing server.
 func serverAction(typ planner.ActionType, name string, deps ...string) planner.Action {
-	a := planner.Action{ID: string(typ) + " server/" + name, Type: typ, Kind: providers.KindServer,
-		Address: "server/" + name, Provider: "p", DependsOn: deps}
+	a := planner.Action{ID: string(typ) + " server/" + name, Type: typ, Kind: addrs.KindServer,
+		Address: addrs.Server(name), Provider: "p", DependsOn: deps}
 	if typ == planner.Resize {
 		a.NewType = "s4"
 	}
@@ -56,7 +57,7 @@ func existing(t *testing.T, b *memBackend, servers map[string]string) *state.Sta
 	t.Helper()
 	st := &state.State{Version: state.FormatVersion, Fleet: "shop"}
 	for name, id := range servers {
-		st.Put(state.Resource{Address: "server/" + name, Kind: providers.KindServer, Provider: "p", ID: id,
+		st.Put(state.Resource{Address: addrs.Server(name), Kind: addrs.KindServer, Provider: "p", ID: id,
 			Server: &providers.Server{ID: id, Name: name, Type: "s2", Power: spec.PowerRunning}})
 	}
 	if err := b.Write(context.Background(), st); err != nil {

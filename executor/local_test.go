@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
@@ -44,7 +45,7 @@ func TestApplyWithTheLocalBackend(t *testing.T) {
 	if len(back.Resources) != 100 || len(back.Intents) != 0 {
 		t.Errorf("stored %d resources and %d intents, want 100 and none", len(back.Resources), len(back.Intents))
 	}
-	if v := back.Lookup("volume/web-7/data"); v == nil || v.Volume == nil || v.Volume.Name != "web-7-data" || v.ID != "id-volume/web-7/data" {
+	if v := back.Lookup(addrs.Volume("web-7", "data")); v == nil || v.Volume == nil || v.Volume.Name != "web-7-data" || v.ID != "id-volume/web-7/data" {
 		t.Errorf("volume/web-7/data stored as %+v", v)
 	}
 }

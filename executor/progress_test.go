@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
@@ -57,7 +58,7 @@ func readEvents(t *testing.T, path string) []Event {
 			ev.Err = errors.New(je.Error)
 		}
 		if je.Event == ActionFailed {
-			ev.Err = Failure{ActionID: je.ActionID, Address: je.Address, Type: ev.Type, Code: je.Code, Err: ev.Err}
+			ev.Err = Failure{ActionID: je.ActionID, Address: addrs.MustParse(je.Address), Type: ev.Type, Code: je.Code, Err: ev.Err}
 		}
 		out = append(out, ev)
 	}
@@ -119,7 +120,7 @@ func TestProgressColour(t *testing.T) {
 		colored string
 	}{
 		"succeeded": {ActionSucceeded, nil, "server/web-1: " + on.Added("Creation complete") + " after 3s [id=1] " + on.Faint("(1/2)") + "\n"},
-		"failed": {ActionFailed, Failure{Address: "server/web-1", Err: errors.New("server/web-1: boom")},
+		"failed": {ActionFailed, Failure{Address: addrs.Server("web-1"), Err: errors.New("server/web-1: boom")},
 			"server/web-1: " + on.Error("Creation failed") + " after 3s: boom " + on.Faint("(1/2)") + "\n"},
 		"skipped": {ActionSkipped, errors.New("upstream x failed"), "server/web-1: " + on.Warning("Creation skipped") + ": upstream x failed " + on.Faint("(1/2)") + "\n"},
 	}

@@ -32,7 +32,7 @@ func TestRandomDAGs(t *testing.T) {
 				}
 				actions[i] = createServer(fmt.Sprintf("s%03d", i), deps...)
 				if rng.IntN(15) == 0 {
-					failing[actions[i].Address] = true
+					failing[actions[i].Address.String()] = true
 				}
 			}
 			var mu sync.Mutex
@@ -62,7 +62,7 @@ func TestRandomDAGs(t *testing.T) {
 				mu.Lock()
 				defer mu.Unlock()
 				for _, d := range byID["create "+addr].DependsOn {
-					if !finished[byID[d].Address] {
+					if !finished[byID[d].Address.String()] {
 						violations = append(violations, addr+" before "+d)
 					}
 				}
@@ -84,7 +84,7 @@ func TestRandomDAGs(t *testing.T) {
 						k = ActionSkipped
 					}
 				}
-				if k == ActionSucceeded && failing[a.Address] {
+				if k == ActionSucceeded && failing[a.Address.String()] {
 					k = ActionFailed
 				}
 				want[a.ID] = k

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -16,14 +17,14 @@ func (s *step) reboot() (string, error) {
 		return "", err
 	}
 	err = s.call("update", func(ctx context.Context) error {
-		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.a.Address,
+		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
 			Reboot: &providers.Reboot{Hard: s.a.Hard}})
 		return err
 	})
 	if err != nil {
 		return id, err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: providers.KindServer, ID: id, Target: providers.TargetRunning})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: id, Target: providers.TargetRunning})
 	if err != nil {
 		return id, fmt.Errorf("wait for %s to be running again: %w", s.a.Address, err)
 	}

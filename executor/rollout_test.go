@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -166,8 +167,8 @@ func TestRolloutStopsAtAFailedBatch(t *testing.T) {
 			final := r.backend.stored(t)
 			got := map[string]string{}
 			for _, s := range []string{"web-1", "web-2", "web-3", "web-4", "web-5", "web-6"} {
-				srv := final.Lookup("server/" + s).Server
-				got[s] = srv.Type + " " + srv.Power
+				srv := final.Lookup(addrs.Server(s)).Server
+				got[s] = srv.Type + " " + string(srv.Power)
 			}
 			wantState := map[string]string{
 				"web-1": "s4 running", "web-2": "s4 running", "web-3": "s2 stopped",

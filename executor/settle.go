@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -18,7 +19,7 @@ func (s *step) settle() (string, error) {
 		return "", errHalted
 	}
 	target := providers.TargetIdle
-	if s.a.Kind == providers.KindImage {
+	if s.a.Kind == addrs.KindImage {
 		target = providers.TargetAvailable
 	}
 	s.begin()

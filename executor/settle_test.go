@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -18,8 +19,8 @@ import (
 // waitServer is the wait the planner puts before everything that needs a
 // server found in transition.
 func waitServer(name, id string) planner.Action {
-	return planner.Action{ID: "wait server/" + name, Type: planner.Wait, Kind: providers.KindServer,
-		Address: "server/" + name, Provider: "p", CloudID: id}
+	return planner.Action{ID: "wait server/" + name, Type: planner.Wait, Kind: addrs.KindServer,
+		Address: addrs.Server(name), Provider: "p", CloudID: id}
 }
 
 // A wait action makes no call: it waits for the server to be idle, then the
@@ -45,7 +46,7 @@ func TestWaitAction(t *testing.T) {
 		// plan, which finds it gone.
 		"vanishes": {
 			wait: func(_ context.Context, req providers.WaitRequest) (providers.WaitResponse, error) {
-				if req.Kind == providers.KindServer {
+				if req.Kind == addrs.KindServer {
 					return providers.WaitResponse{}, fmt.Errorf("server %s: %w", req.ID, providers.ErrNotFound)
 				}
 				return providers.WaitResponse{}, nil
@@ -65,7 +66,7 @@ func TestWaitAction(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			b := &memBackend{}
 			st := existing(t, b, map[string]string{"web": "101"})
-			r := *st.Lookup("server/web")
+			r := *st.Lookup(addrs.Server("web"))
 			r.Stuck = &state.Stuck{Status: "INIT", Waited: "1h0m0s"}
 			r.Server.Busy, r.Server.Power = true, ""
 			st.Put(r)
@@ -82,7 +83,7 @@ func TestWaitAction(t *testing.T) {
 			if d := cmp.Diff(tc.wantLog, prov.calls()); d != "" {
 				t.Errorf("calls (-want +got):\n%s", d)
 			}
-			got := b.stored(t).Lookup("server/web")
+			got := b.stored(t).Lookup(addrs.Server("web"))
 			if tc.wantOK {
 				if !res.Tally.OK() || res.Tally.Succeeded[planner.Wait] != 1 {
 					t.Errorf("tally %s, want the wait settled and the volume created", res.Tally)
@@ -107,7 +108,7 @@ func TestWaitAction(t *testing.T) {
 
 // A plan's wait without the cloud id is refused before any call.
 func TestWaitActionNeedsItsCloudID(t *testing.T) {
-	err := checkAction(&planner.Action{ID: "wait server/web", Type: planner.Wait, Kind: providers.KindServer, Address: "server/web"})
+	err := checkAction(&planner.Action{ID: "wait server/web", Type: planner.Wait, Kind: addrs.KindServer, Address: addrs.Server("web")})
 	if err == nil || !strings.Contains(err.Error(), "wait without the cloud id") {
 		t.Errorf("checkAction: %v", err)
 	}

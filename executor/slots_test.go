@@ -98,7 +98,7 @@ func TestSlotsArePerProvider(t *testing.T) {
 		}}
 	}
 	onQ := createServer("web-2")
-	onQ.Provider, onQ.Server.Provider = "q", "q"
+	onQ.Provider = "q"
 	res, err := Apply(context.Background(), Options{
 		Plan:      newPlan(createServer("web-1"), onQ),
 		Providers: map[string]providers.Provider{"p": meet("p", "q"), "q": meet("q", "p")},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
@@ -19,7 +20,7 @@ import (
 // holding servers a, b, d and volume d/old.
 func everyKindOfAction(t *testing.T, b *memBackend) (*planner.Plan, *state.State) {
 	st := existing(t, b, map[string]string{"a": "11", "b": "12", "d": "14"})
-	st.Put(state.Resource{Address: "volume/d/old", Kind: providers.KindVolume, Provider: "p", ID: "v14",
+	st.Put(state.Resource{Address: addrs.Volume("d", "old"), Kind: addrs.KindVolume, Provider: "p", ID: "v14",
 		Volume: &providers.Volume{ID: "v14", ServerID: "14"}})
 	if err := b.Write(context.Background(), st); err != nil {
 		t.Fatal(err)
@@ -28,17 +29,17 @@ func everyKindOfAction(t *testing.T, b *memBackend) (*planner.Plan, *state.State
 	update := serverAction(planner.Update, "a", "start server/a")
 	update.Protect, update.SecGroups = &protect, []string{"web", "base"}
 	rename := serverAction(planner.Rename, "b", "unshelve server/b")
-	rename.NewName, rename.NewAddress = "c", "server/c"
-	detach := planner.Action{ID: "detach volume/d/old", Type: planner.Detach, Kind: providers.KindVolume, Address: "volume/d/old", Provider: "p", ServerAddr: "server/d"}
-	delVol := planner.Action{ID: "delete volume/d/old", Type: planner.Delete, Kind: providers.KindVolume, Address: "volume/d/old", Provider: "p", DependsOn: []string{"detach volume/d/old"}}
-	image := planner.Action{ID: "image image/golden", Type: planner.MakeImg, Kind: providers.KindImage, Address: "image/golden", Provider: "p",
-		ServerAddr: "server/a", Image: &spec.Image{Name: "golden", From: "a"}, DependsOn: []string{"update server/a"}}
+	rename.NewName, rename.NewAddress = "c", addrs.Server("c")
+	detach := planner.Action{ID: "detach volume/d/old", Type: planner.Detach, Kind: addrs.KindVolume, Address: addrs.Volume("d", "old"), Provider: "p", ServerAddr: addrs.Server("d")}
+	delVol := planner.Action{ID: "delete volume/d/old", Type: planner.Delete, Kind: addrs.KindVolume, Address: addrs.Volume("d", "old"), Provider: "p", DependsOn: []string{"detach volume/d/old"}}
+	image := planner.Action{ID: "image image/golden", Type: planner.MakeImg, Kind: addrs.KindImage, Address: addrs.Image("golden"), Provider: "p",
+		ServerAddr: addrs.Server("a"), Image: &spec.Image{Name: "golden", From: "a"}, DependsOn: []string{"update server/a"}}
 	fromImage := createServer("n", "image image/golden")
 	fromImage.Server.Image = "image/golden"
 	fromImage.Server.Power = spec.PowerStopped
-	keypair := planner.Action{ID: "create keypair/k", Type: planner.Create, Kind: providers.KindKeypair, Address: "keypair/k", Provider: "p",
+	keypair := planner.Action{ID: "create keypair/k", Type: planner.Create, Kind: addrs.KindKeypair, Address: addrs.Keypair("k"), Provider: "p",
 		Keypair: &spec.Keypair{Name: "k", PublicKey: "ssh-ed25519 AAAA"}}
-	adopt := planner.Action{ID: "adopt server/e", Type: planner.Adopt, Kind: providers.KindServer, Address: "server/e", Provider: "p",
+	adopt := planner.Action{ID: "adopt server/e", Type: planner.Adopt, Kind: addrs.KindServer, Address: addrs.Server("e"), Provider: "p",
 		Adopted: &planner.AdoptedResource{Server: &providers.Server{ID: "15", Name: "e", Owner: providers.Owner{Fleet: "shop", Address: "server/e"}}}}
 	p := newPlan(
 		createServer("v"),
@@ -69,7 +70,7 @@ func TestIntentIsStoredBeforeEveryCall(t *testing.T) {
 		// The intent for this very call is in the stored document.
 		found := false
 		for _, in := range b.stored(t).Intents {
-			found = found || in.Address == addr && in.Op == op
+			found = found || in.Address.String() == addr && in.Op == op
 		}
 		if !found {
 			mu.Lock()
@@ -78,14 +79,14 @@ func TestIntentIsStoredBeforeEveryCall(t *testing.T) {
 		}
 	}
 	prov.DeleteF = func(ctx context.Context, req providers.DeleteRequest) (providers.DeleteResponse, error) {
-		if req.Kind == providers.KindVolume {
+		if req.Kind == addrs.KindVolume {
 			return providers.DeleteResponse{}, fmt.Errorf("volume %s: %w", req.ID, providers.ErrNotFound)
 		}
 		return providers.DeleteResponse{}, nil
 	}
 	prov.WaitF = func(ctx context.Context, req providers.WaitRequest) (providers.WaitResponse, error) {
 		// A resource being waited on is already recorded under its id.
-		if r := b.stored(t).Lookup(req.Address); req.Target != providers.TargetGone && (r == nil || r.ID != req.ID) {
+		if r := b.stored(t).Lookup(addrs.MustParse(req.Address)); req.Target != providers.TargetGone && (r == nil || r.ID != req.ID) {
 			mu.Lock()
 			problems = append(problems, fmt.Sprintf("waiting on %s %s before it was stored", req.Address, req.ID))
 			mu.Unlock()
@@ -149,7 +150,7 @@ func TestIntentIsStoredBeforeEveryCall(t *testing.T) {
 	final := b.stored(t)
 	got = nil
 	for _, r := range final.Resources {
-		got = append(got, r.Address+"="+r.ID)
+		got = append(got, r.Address.String()+"="+r.ID)
 	}
 	want := []string{"image/golden=id-image/golden", "keypair/k=id-keypair/k", "server/a=11", "server/c=12", "server/e=15", "server/n=id-server/n", "server/v=id-server/v", "volume/v/data=id-volume/v/data"}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -158,14 +159,14 @@ func TestIntentIsStoredBeforeEveryCall(t *testing.T) {
 	if len(final.Intents) != 0 {
 		t.Errorf("intents left: %+v", final.Intents)
 	}
-	a := final.Lookup("server/a").Server
+	a := final.Lookup(addrs.Server("a")).Server
 	if a.Type != "s4" || !a.Protect || !cmp.Equal(a.SecurityGroups, []string{"base", "web"}) || a.Power != spec.PowerRunning {
 		t.Errorf("server/a recorded as %+v", a)
 	}
-	if c := final.Lookup("server/c").Server; c.Name != "c" || c.Owner.Address != "server/c" {
+	if c := final.Lookup(addrs.Server("c")).Server; c.Name != "c" || c.Owner.Address != "server/c" {
 		t.Errorf("renamed server recorded as %+v", c)
 	}
-	if v := final.Lookup("volume/v/data").Volume; v.ServerID != "id-server/v" || v.Name != "v-data" {
+	if v := final.Lookup(addrs.Volume("v", "data")).Volume; v.ServerID != "id-server/v" || v.Name != "v-data" {
 		t.Errorf("volume recorded as %+v", v)
 	}
 }
@@ -189,11 +190,11 @@ func TestReplaceKeepsTheNewServerAtTheAddress(t *testing.T) {
 	// still known by the plan's cloud id; at the end only the new one is.
 	hist := b.history(t)
 	for _, s := range hist[1:] {
-		if r := s.Lookup("server/web-1"); r == nil {
+		if r := s.Lookup(addrs.Server("web-1")); r == nil {
 			t.Errorf("serial %d lost server/web-1", s.Serial)
 		}
 	}
-	if r := b.stored(t).Lookup("server/web-1"); r == nil || r.ID != "id-server/web-1" {
+	if r := b.stored(t).Lookup(addrs.Server("web-1")); r == nil || r.ID != "id-server/web-1" {
 		t.Errorf("server/web-1 stored as %v, want the replacement", r)
 	}
 }
@@ -201,8 +202,8 @@ func TestReplaceKeepsTheNewServerAtTheAddress(t *testing.T) {
 func TestCreateResolvesTheDeclaredImage(t *testing.T) {
 	b := &memBackend{}
 	st := &state.State{}
-	image := planner.Action{ID: "image image/golden", Type: planner.MakeImg, Kind: providers.KindImage, Address: "image/golden", Provider: "p",
-		ServerAddr: "server/base", Image: &spec.Image{Name: "golden", From: "base"}, DependsOn: []string{"create server/base"}}
+	image := planner.Action{ID: "image image/golden", Type: planner.MakeImg, Kind: addrs.KindImage, Address: addrs.Image("golden"), Provider: "p",
+		ServerAddr: addrs.Server("base"), Image: &spec.Image{Name: "golden", From: "base"}, DependsOn: []string{"create server/base"}}
 	web := createServer("web", "image image/golden")
 	web.Server.Image = "image/golden"
 	var mu sync.Mutex

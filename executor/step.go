@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
@@ -37,10 +38,10 @@ type step struct {
 	// left is a batch create's members created but not yet brought to
 	// their declared state, by address (guarded by mu; nil until the call
 	// returned): the still-running reports name them.
-	left map[string]bool
+	left map[addrs.Address]bool
 	// settled is the addresses of a batch create's members brought to
 	// their declared state, set once they all ended.
-	settled []string
+	settled []addrs.Address
 
 	mu      sync.Mutex // guards the fields below against the still-running timer
 	started bool
@@ -107,7 +108,7 @@ func (s *step) begin() {
 	}
 	s.started = true
 	s.start = s.w.opt.Clock()
-	s.w.emit(Event{Kind: ActionStarted, Time: s.start, ActionID: s.a.ID, Address: s.a.Address, Type: s.a.Type})
+	s.w.emit(Event{Kind: ActionStarted, Time: s.start, ActionID: s.a.ID, Address: s.a.Address.String(), Type: s.a.Type})
 	s.timer = time.AfterFunc(s.w.opt.SlowAfter, s.tick)
 }
 
@@ -118,7 +119,7 @@ func (s *step) tick() {
 		return
 	}
 	now := s.w.opt.Clock()
-	s.w.emit(Event{Kind: ActionStillRunning, Time: now, ActionID: s.a.ID, Address: s.a.Address, Type: s.a.Type, Elapsed: now.Sub(s.start), Left: s.leftMembers()})
+	s.w.emit(Event{Kind: ActionStillRunning, Time: now, ActionID: s.a.ID, Address: s.a.Address.String(), Type: s.a.Type, Elapsed: now.Sub(s.start), Left: s.leftMembers()})
 	s.timer.Reset(s.w.opt.SlowAfter)
 }
 
@@ -191,11 +192,14 @@ func definitive(err error) bool {
 	return errors.As(err, &ae) && !ae.Retryable && ae.Status >= http.StatusBadRequest && ae.Status < http.StatusInternalServerError
 }
 
-// wait waits without holding a slot.
+// wait waits without holding a slot for the action's own resource.
 func (s *step) wait(req providers.WaitRequest) (providers.WaitResponse, error) {
-	if req.Address == "" {
-		req.Address = s.a.Address
-	}
+	return s.waitAt(s.a.Address, req)
+}
+
+// waitAt waits without holding a slot for the resource at addr.
+func (s *step) waitAt(addr addrs.Address, req providers.WaitRequest) (providers.WaitResponse, error) {
+	req.Address = addr.String()
 	ctx, cancel := context.WithTimeout(s.ctx, s.w.opt.WaitTimeout)
 	defer cancel()
 	res, err := s.prov.Wait(ctx, req)
@@ -204,7 +208,7 @@ func (s *step) wait(req providers.WaitRequest) (providers.WaitResponse, error) {
 		// the state, marked stuck, and the next plan shows it so and waits
 		// for it again before anything acts on it.
 		err = fmt.Errorf("%s did not become %s within %s (--wait-timeout): %w", req.Address, req.Target, s.w.opt.WaitTimeout, err)
-		if cerr := s.commit(s.markStuck(req, res)); cerr != nil {
+		if cerr := s.commit(s.markStuck(addr, req, res)); cerr != nil {
 			err = errors.Join(err, cerr)
 		}
 		return res, err
@@ -214,7 +218,7 @@ func (s *step) wait(req providers.WaitRequest) (providers.WaitResponse, error) {
 
 // markStuck records on the waited resource's state entry that a wait gave
 // up on it; a wait that settles it clears the mark (refresh).
-func (s *step) markStuck(req providers.WaitRequest, seen providers.WaitResponse) func(*state.State) {
+func (s *step) markStuck(addr addrs.Address, req providers.WaitRequest, seen providers.WaitResponse) func(*state.State) {
 	status := ""
 	switch {
 	case seen.Server != nil:
@@ -225,7 +229,7 @@ func (s *step) markStuck(req providers.WaitRequest, seen providers.WaitResponse)
 		status = seen.Image.Status
 	}
 	return func(st *state.State) {
-		p := st.Lookup(req.Address)
+		p := st.Lookup(addr)
 		if p == nil || p.ID != req.ID || req.Target == providers.TargetGone {
 			return
 		}

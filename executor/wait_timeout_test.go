@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
@@ -33,7 +34,7 @@ func TestWaitTimeoutFailsTheActionNotTheApply(t *testing.T) {
 	if err != nil {
 		t.Fatalf("apply: %v", err)
 	}
-	if len(res.Failed) != 1 || res.Failed[0].Address != "server/stuck" ||
+	if len(res.Failed) != 1 || res.Failed[0].Address != addrs.Server("stuck") ||
 		!strings.Contains(res.Failed[0].Err.Error(), "did not become running within 50ms") {
 		t.Fatalf("failed = %+v, want server/stuck timed out", res.Failed)
 	}
@@ -41,7 +42,7 @@ func TestWaitTimeoutFailsTheActionNotTheApply(t *testing.T) {
 		t.Errorf("tally %s: the independent server should be created", res.Tally)
 	}
 	stored := b.stored(t)
-	if r := stored.Lookup("server/stuck"); r == nil || r.ID == "" {
+	if r := stored.Lookup(addrs.Server("stuck")); r == nil || r.ID == "" {
 		t.Errorf("the stuck server's id is not in the state: %+v", r)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -34,7 +35,7 @@ type finished struct {
 	stateErr error // the state could not be saved: start nothing more
 	// settled is the members of a batch create that did not succeed as a
 	// whole but are created and running all the same.
-	settled []string
+	settled []addrs.Address
 }
 
 // walker runs one apply. The walk loop alone decides what starts and
@@ -55,7 +56,7 @@ type walker struct {
 	out []outcome // walk loop only
 	// up is, by failed batch create, its members that came up all the
 	// same (walk loop only): what waits for one of them goes on.
-	up    map[int]map[string]bool
+	up    map[int]map[addrs.Address]bool
 	cause []string // walk loop only: the failed action at the root of a skip
 	why   []error  // walk loop only
 }
@@ -67,7 +68,7 @@ func newWalker(ctx context.Context, g *graph, opt Options) *walker {
 		slots: map[string]*slots{},
 		wide:  map[string]*slots{},
 		out:   make([]outcome, len(g.nodes)),
-		up:    map[int]map[string]bool{},
+		up:    map[int]map[addrs.Address]bool{},
 		cause: make([]string, len(g.nodes)),
 		why:   make([]error, len(g.nodes)),
 	}
@@ -126,7 +127,7 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 		i := f.node
 		w.out[i], w.why[i], w.cause[i] = f.out, f.err, f.cause
 		if f.out == outFailed && len(f.settled) > 0 {
-			w.up[i] = map[string]bool{}
+			w.up[i] = map[addrs.Address]bool{}
 			for _, m := range f.settled {
 				w.up[i][m] = true
 			}
@@ -146,7 +147,7 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 				res.Failed = append(res.Failed, fail)
 				f.err = fail // the event carries it typed
 			}
-			w.emit(Event{Kind: kindOf[f.out], ActionID: a.ID, Address: a.Address, Type: a.Type,
+			w.emit(Event{Kind: kindOf[f.out], ActionID: a.ID, Address: a.Address.String(), Type: a.Type,
 				CloudID: f.cloudID, Elapsed: f.elapsed, Err: f.err, Cause: f.cause})
 		}
 		for _, u := range nodes[i].users {

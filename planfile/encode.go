@@ -1,9 +1,8 @@
 package planfile
 
 import (
-	"time"
-
 	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -68,37 +67,12 @@ func (p *Plan) Waits() bool {
 	return false
 }
 
-func server(s *spec.Server) *Server {
+func server(s *providers.ServerSpec) *Server {
 	if s == nil {
 		return nil
 	}
-	out := &Server{
-		Name: s.Name, Group: s.Group, Index: s.Index, Provider: s.Provider, Image: s.Image, Type: s.Type, Zone: s.Zone,
-		Network: Network{VPC: s.Network.VPC, Subnet: s.Network.Subnet, SecurityGroups: s.Network.SecurityGroups,
-			IP: s.Network.IP, Interfaces: s.Network.Interfaces},
-		Key: s.Key, Power: s.Power, Protect: s.Protect, UserDataSHA256: planner.UserDataDigest(s.UserData),
-		Metadata: s.Metadata, PublicIP: s.PublicIP, PublicNetwork: s.PublicNetwork, InitScript: s.InitScript,
-		PlacementGroup: s.PlacementGroup, Billing: s.Billing, Description: s.Description, BatchCreate: s.BatchCreate,
-		Ignore: s.Ignore,
-	}
-	if l := s.ImageLookup; l != nil {
-		out.ImageLookup = &ImageLookup{Name: l.Name, MostRecent: l.MostRecent}
-	}
-	if r := s.RootVolume; r != nil {
-		out.RootVolume = &RootVolume{Size: r.Size, Type: r.Type, Encrypted: r.Encrypted}
-	}
-	for _, v := range s.Volumes {
-		out.Volumes = append(out.Volumes, *volume(&v))
-	}
-	for _, pt := range s.Partitions {
-		out.Partitions = append(out.Partitions, Partition{MountPoint: pt.MountPoint, Size: pt.Size})
-	}
-	if r := s.Rollout; r != nil {
-		out.Rollout = &Rollout{MaxUnavailable: r.MaxUnavailable, Percent: r.Percent}
-		if c := r.Check; c != nil {
-			out.Rollout.Check = &Check{Command: c.Command, Timeout: c.Timeout.String(), Interval: c.Interval.String()}
-		}
-	}
+	out := &Server{ServerSpec: *s, UserDataSHA256: planner.UserDataDigest(s.UserData)}
+	out.ServerSpec.UserData = ""
 	return out
 }
 
@@ -111,42 +85,14 @@ func members(ms []planner.BatchMember) []Member {
 	return out
 }
 
-func (s *Server) spec() *spec.Server {
+// spec is the saved server as the plan's, its user data the digest.
+func (s *Server) spec() *providers.ServerSpec {
 	if s == nil {
 		return nil
 	}
-	out := &spec.Server{
-		Name: s.Name, Group: s.Group, Index: s.Index, Provider: s.Provider, Image: s.Image, Type: s.Type, Zone: s.Zone,
-		Network: spec.Network{VPC: s.Network.VPC, Subnet: s.Network.Subnet, SecurityGroups: s.Network.SecurityGroups,
-			IP: s.Network.IP, Interfaces: s.Network.Interfaces},
-		Key: s.Key, Power: s.Power, Protect: s.Protect, UserData: s.UserDataSHA256,
-		Metadata: s.Metadata, PublicIP: s.PublicIP, PublicNetwork: s.PublicNetwork, InitScript: s.InitScript,
-		PlacementGroup: s.PlacementGroup, Billing: s.Billing, Description: s.Description, BatchCreate: s.BatchCreate,
-		Ignore: s.Ignore,
-	}
-	if l := s.ImageLookup; l != nil {
-		out.ImageLookup = &spec.ImageLookup{Name: l.Name, MostRecent: l.MostRecent}
-	}
-	if r := s.RootVolume; r != nil {
-		out.RootVolume = &spec.RootVolume{Size: r.Size, Type: r.Type, Encrypted: r.Encrypted}
-	}
-	for _, v := range s.Volumes {
-		out.Volumes = append(out.Volumes, *v.spec())
-	}
-	for _, pt := range s.Partitions {
-		out.Partitions = append(out.Partitions, spec.Partition{MountPoint: pt.MountPoint, Size: pt.Size})
-	}
-	if r := s.Rollout; r != nil {
-		out.Rollout = &spec.Rollout{MaxUnavailable: r.MaxUnavailable, Percent: r.Percent}
-		if c := r.Check; c != nil {
-			// Written by Encode from durations; a hand-edited one that does
-			// not parse only shows as 0s.
-			timeout, _ := time.ParseDuration(c.Timeout)
-			interval, _ := time.ParseDuration(c.Interval)
-			out.Rollout.Check = &spec.Check{Command: c.Command, Timeout: timeout, Interval: interval}
-		}
-	}
-	return out
+	out := s.ServerSpec
+	out.UserData = s.UserDataSHA256
+	return &out
 }
 
 func volume(v *spec.Volume) *Volume {

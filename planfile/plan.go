@@ -1,6 +1,12 @@
 package planfile
 
-import "github.com/fleet-iac/fleet/planner"
+import (
+	"errors"
+
+	"github.com/fleet-iac/fleet/addrs"
+	"github.com/fleet-iac/fleet/planner"
+	"github.com/fleet-iac/fleet/providers"
+)
 
 // FormatVersion is the version of the saved plan's layout. It is not the
 // public `plan --json` document's (planner.FormatVersion): the two change
@@ -66,63 +72,30 @@ type Action struct {
 // Member is one server of a batch create (planner.BatchMember), its
 // server in the saved form.
 type Member struct {
-	Address  string            `json:"address"`
+	Address  addrs.Address     `json:"address"`
 	Server   *Server           `json:"server"`
 	Declared map[string]string `json:"declared,omitempty"`
 }
 
-// Server is the server a create makes, as the fleet file declares it once
-// expanded. User data appears only as its SHA-256: apply takes the text
-// from the fleet files, which the spec digest holds unchanged.
+// Server is the server a create makes: the plan's providers.ServerSpec,
+// whose user data appears only as its SHA-256. Apply takes the text from
+// the fleet files, which the spec digest holds unchanged. UserData here
+// shadows the embedded field of the same JSON name (encoding/json prefers
+// the shallower field): it is never written, and a file that holds one is
+// refused; the test that no secret reaches the file guards the shadowing.
 type Server struct {
-	Name           string            `json:"name"`
-	Group          string            `json:"group"`
-	Index          int               `json:"index,omitempty"`
-	Provider       string            `json:"provider"`
-	Image          string            `json:"image"`
-	ImageLookup    *ImageLookup      `json:"image_lookup,omitempty"`
-	Type           string            `json:"type"`
-	Zone           string            `json:"zone,omitempty"`
-	Network        Network           `json:"network"`
-	Key            string            `json:"key,omitempty"`
-	Power          string            `json:"power,omitempty"`
-	Protect        bool              `json:"protect,omitempty"`
-	RootVolume     *RootVolume       `json:"root_volume,omitempty"`
-	Volumes        []Volume          `json:"volumes,omitempty"`
-	UserDataSHA256 string            `json:"user_data_sha256,omitempty"`
-	Metadata       map[string]string `json:"metadata,omitempty"`
-	PublicIP       bool              `json:"public_ip,omitempty"`
-	PublicNetwork  string            `json:"public_network,omitempty"`
-	InitScript     string            `json:"init_script,omitempty"`
-	PlacementGroup string            `json:"placement_group,omitempty"`
-	Billing        string            `json:"billing,omitempty"`
-	Description    string            `json:"description,omitempty"`
-	Partitions     []Partition       `json:"partitions,omitempty"`
-	Rollout        *Rollout          `json:"rollout,omitempty"`
-	BatchCreate    bool              `json:"batch_create,omitempty"`
-	Ignore         []string          `json:"ignore,omitempty"`
+	providers.ServerSpec
+	UserData       noUserData `json:"user_data,omitzero"`
+	UserDataSHA256 string     `json:"user_data_sha256,omitempty"`
 }
 
-// ImageLookup is image: {name: ...}.
-type ImageLookup struct {
-	Name       string `json:"name"`
-	MostRecent bool   `json:"most_recent"`
-}
+// noUserData is the place of a user data text in a saved plan: empty.
+type noUserData struct{}
 
-// Network places a server.
-type Network struct {
-	VPC            string   `json:"vpc,omitempty"`
-	Subnet         string   `json:"subnet,omitempty"`
-	SecurityGroups []string `json:"security_groups,omitempty"`
-	IP             string   `json:"ip,omitempty"`
-	Interfaces     []string `json:"interfaces,omitempty"`
-}
-
-// RootVolume is the boot disk.
-type RootVolume struct {
-	Size      int    `json:"size,omitempty"`
-	Type      string `json:"type,omitempty"`
-	Encrypted bool   `json:"encrypted,omitempty"`
+// UnmarshalJSON refuses a user data text as the decoder refuses any field
+// the format does not have.
+func (noUserData) UnmarshalJSON([]byte) error {
+	return errors.New(`unknown field "user_data": a saved plan holds user data only as its SHA-256 (user_data_sha256)`)
 }
 
 // Volume is an additional volume.
@@ -130,26 +103,6 @@ type Volume struct {
 	Name string `json:"name"`
 	Size int    `json:"size"`
 	Type string `json:"type,omitempty"`
-}
-
-// Partition is an NCP block device partition.
-type Partition struct {
-	MountPoint string `json:"mount_point"`
-	Size       int    `json:"size"`
-}
-
-// Rollout is the server's group's rollout.
-type Rollout struct {
-	MaxUnavailable int    `json:"max_unavailable"`
-	Percent        bool   `json:"percent,omitempty"`
-	Check          *Check `json:"check,omitempty"`
-}
-
-// Check is a rollout's health check; durations as Go writes them (5m0s).
-type Check struct {
-	Command  string `json:"command"`
-	Timeout  string `json:"timeout"`
-	Interval string `json:"interval"`
 }
 
 // Keypair is a keypair a create makes. A public key is no secret: it is

@@ -1,6 +1,6 @@
 package planner
 
-import "github.com/fleet-iac/fleet/spec"
+import "github.com/fleet-iac/fleet/providers"
 
 // createAttributes is what a create action will make, for --json readers:
 // the fleet file's fields under the fleet file's names. User data is left
@@ -12,10 +12,10 @@ func createAttributes(a *Action) map[string]any {
 	}
 	switch {
 	case a.Server != nil:
-		return serverAttributes(a.Server)
+		return serverAttributes(a.Server, a.Provider)
 	case a.IsBatch():
 		// The members are alike but for their names (Members lists them).
-		attrs := serverAttributes(a.Members[0].Server)
+		attrs := serverAttributes(a.Members[0].Server, a.Provider)
 		delete(attrs, "name")
 		return attrs
 	case a.Volume != nil:
@@ -26,7 +26,7 @@ func createAttributes(a *Action) map[string]any {
 	return nil
 }
 
-func serverAttributes(s *spec.Server) map[string]any {
+func serverAttributes(s *providers.ServerSpec, provider string) map[string]any {
 	network := map[string]any{"vpc": s.Network.VPC, "subnet": s.Network.Subnet, "security_groups": nonNil(s.Network.SecurityGroups), "ip": s.Network.IP}
 	volumes := make([]map[string]any, 0, len(s.Volumes))
 	for _, v := range s.Volumes {
@@ -37,7 +37,7 @@ func serverAttributes(s *spec.Server) map[string]any {
 		partitions = append(partitions, map[string]any{"mount_point": p.MountPoint, "size": p.Size})
 	}
 	attrs := map[string]any{
-		"name": s.Name, "provider": s.Provider, "image": s.Image, "type": s.Type, "zone": s.Zone,
+		"name": s.Name, "provider": provider, "image": s.Image, "type": s.Type, "zone": s.Zone,
 		"network": network, "key": s.Key, "power": s.Power, "protect": s.Protect,
 		"volumes": volumes, "partitions": partitions, "metadata": s.Metadata,
 		"public_ip": s.PublicIP, "public_network": s.PublicNetwork, "init_script": s.InitScript, "placement_group": s.PlacementGroup,

@@ -2,21 +2,19 @@ package planner
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 	"sort"
-	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 // BatchMember is one server a batch create makes: the action's Members,
 // in index order.
 type BatchMember struct {
-	Address  string            `json:"address"`
-	Server   *spec.Server      `json:"server"`
-	Declared map[string]string `json:"declared,omitempty"` // as Action.Declared
+	Address  addrs.Address         `json:"address"`
+	Server   *providers.ServerSpec `json:"server"`
+	Declared map[string]string     `json:"declared,omitempty"` // as Action.Declared
 }
 
 // IsBatch reports whether a is a batch create: one call that creates its
@@ -120,7 +118,7 @@ type groupKey struct{ provider, group string }
 // one call with others: a member of a count group, outside any rollout
 // batch and any replacement, on a provider that batches.
 func (b *builder) batchable(a *Action) bool {
-	if a.Type != Create || a.Kind != providers.KindServer || a.Server == nil || a.Server.Index < 1 ||
+	if a.Type != Create || a.Kind != addrs.KindServer || a.Server == nil || a.Server.Index < 1 ||
 		a.Batch > 0 || a.Replace || a.Blocked != "" {
 		return false
 	}
@@ -130,7 +128,7 @@ func (b *builder) batchable(a *Action) bool {
 // sameCall reports whether member y can share lead's create call: alike
 // but for their names, and waiting for the same actions (leadDeps).
 func (b *builder) sameCall(lead *Action, leadDeps []string, y *Action) bool {
-	return alike(lead.Server, y.Server) && slices.Equal(leadDeps, b.depSet(y))
+	return lead.Server.SameBatch(y.Server) && slices.Equal(leadDeps, b.depSet(y))
 }
 
 // depSet is a's dependencies as finish will keep them: known, sorted, once.
@@ -145,23 +143,14 @@ func (b *builder) depSet(a *Action) []string {
 	return slices.Compact(out)
 }
 
-// alike reports whether two members of a group differ only in name and
-// index, so one call can create both. It is the one place that decides it.
-func alike(a, b *spec.Server) bool {
-	x, y := *a, *b
-	x.Name, x.Index, x.Range = "", 0, spec.Range{}
-	y.Name, y.Index, y.Range = "", 0, spec.Range{}
-	return reflect.DeepEqual(x, y)
-}
-
 // addBatch adds the batch create of members (consecutive, alike, in index
 // order) and a rename for each member the cloud names otherwise.
 func (b *builder) addBatch(members []*Action, sizer providers.ServerBatchSizer, merged, renamed map[string]string) {
 	lead := members[0]
 	first, last := lead.Server.Index, lead.Server.Index+len(members)-1
 	batch := &Action{
-		Type: Create, Kind: providers.KindServer, Provider: lead.Provider,
-		Address:   providers.GroupTag(lead.Server.Group, first, last),
+		Type: Create, Kind: addrs.KindServer, Provider: lead.Provider,
+		Address:   providers.GroupAddress(lead.Server.Group, first, last),
 		Group:     lead.Group,
 		DependsOn: b.depSet(lead),
 	}
@@ -176,12 +165,12 @@ func (b *builder) addBatch(members []*Action, sizer providers.ServerBatchSizer, 
 			continue
 		}
 		rename := &Action{
-			Type: Rename, Kind: providers.KindServer, Address: m.Address, Provider: m.Provider,
+			Type: Rename, Kind: addrs.KindServer, Address: m.Address, Provider: m.Provider,
 			NewName: m.Server.Name, NewAddress: m.Address, Group: m.Group, DependsOn: []string{id},
 			Changes: []FieldChange{{Path: "name", From: cloudName, To: m.Server.Name}},
 			Reason:  "named by the batch create",
 		}
-		rename.ID = string(Rename) + " " + m.Address
+		rename.ID = ActionID(Rename, m.Address, RoleDeclared, "")
 		if b.byID[rename.ID] != nil {
 			// A moved block renames the server that had this address.
 			rename.ID += " (batch member)"
@@ -194,10 +183,10 @@ func (b *builder) addBatch(members []*Action, sizer providers.ServerBatchSizer, 
 // members as "server/web-1 … web-20", Address otherwise.
 func (a *Action) Shown() string {
 	if !a.IsBatch() {
-		return a.Address
+		return a.Address.String()
 	}
 	first, last := a.Members[0], a.Members[len(a.Members)-1]
-	return first.Address + " … " + strings.TrimPrefix(last.Address, "server/")
+	return first.Address.String() + " … " + last.Address.Name
 }
 
 // batchDetail says what a batch create makes, as describeNewServer does for

@@ -3,6 +3,7 @@ package planner
 import (
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -12,7 +13,7 @@ import (
 // planned (and the empty record reported) instead of crashing the planner.
 func TestMovedWithoutServerRecord(t *testing.T) {
 	st, _ := world(webAndDB(nil, nil))
-	st.Lookup("server/web-3").Server = nil
+	st.Lookup(addrs.Server("web-3")).Server = nil
 	f := webAndDB(nil, nil)
 	f.Groups[1].Count = 2
 	f.Servers = removeServer(f.Servers, "web-3")
@@ -37,7 +38,7 @@ func TestBatchKilledBeforeItsStateWrite(t *testing.T) {
 	f := fleetOf(dg, db)
 	st, inv := world(f)
 	for k := 11; k <= 13; k++ {
-		addr := "server/" + instanceName("db", k)
+		addr := addrs.Server(instanceName("db", k))
 		st.Remove(addr)
 		srv := invServer(inv, "nhn", instanceName("db", k))
 		srv.Name = instanceName("db", k-10)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/ncloud"
 	"github.com/fleet-iac/fleet/providers/nhncloud"
@@ -54,10 +55,10 @@ func batchScenarios() map[string]scenario {
 				var renamed []string
 				for _, a := range p.Actions {
 					if a.Type == Rename {
-						renamed = append(renamed, strings.TrimPrefix(a.Address, "server/"))
-						before(t, p, batchOf(t, p, a.Address), a.ID)
+						renamed = append(renamed, strings.TrimPrefix(a.Address.String(), "server/"))
+						before(t, p, batchOf(t, p, a.Address.String()), a.ID)
 					}
-					if a.Type == Create && a.Kind == providers.KindServer && !a.IsBatch() && !strings.HasPrefix(a.Address, "server/api-") {
+					if a.Type == Create && a.Kind == addrs.KindServer && !a.IsBatch() && !strings.HasPrefix(a.Address.String(), "server/api-") {
 						t.Errorf("%s goes alone", a.ID)
 					}
 				}
@@ -91,7 +92,7 @@ func batchOf(t *testing.T, p *Plan, addr string) string {
 	t.Helper()
 	for _, a := range p.Actions {
 		for _, m := range a.Members {
-			if m.Address == addr {
+			if m.Address.String() == addr {
 				return a.ID
 			}
 		}

@@ -1,9 +1,11 @@
 package planner
 
 import (
+	"slices"
 	"sort"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -83,27 +85,27 @@ type builder struct {
 	plan  *Plan
 	diags spec.Diagnostics
 
-	cur      map[string]*current   // by address
-	curAddrs []string              // sorted keys of cur
-	curByID  map[string]*current   // by provider + "\x00" + kind + "\x00" + cloud id, servers and volumes
-	attached map[string][]*current // current volumes by provider + "\x00" + server id
+	cur      map[addrs.Address]*current // by address
+	curAddrs []addrs.Address            // sorted keys of cur
+	curByID  map[cloudKey]*current      // servers and volumes
+	attached map[cloudRef][]*current    // current volumes by their server
 
-	desiredServers map[string]*spec.Server // by address
-	desiredVolumes map[string]desiredVolume
-	servers        map[string]*serverPlan // by desired or current server address
+	desiredServers map[addrs.Address]*spec.Server
+	desiredVolumes map[addrs.Address]desiredVolume
+	servers        map[addrs.Address]*serverPlan // by desired or current server address
 
-	intents        map[string]state.Intent               // pending intents by address, the latest of each
-	reportedIntent map[string]bool                       // addresses already in Plan.Interrupted
-	dups           []*current                            // extra tagged servers and volumes to delete (duplicate.go)
-	existing       map[string]bool                       // declared keypairs found in the cloud that this fleet did not create (existing.go)
-	ignored        map[string]map[string]map[string]bool // group → ignored path that differs → server addresses (ignore.go)
-	fieldErrors    map[string]bool                       // group + field + summary already reported (fieldError)
-	gone           []*state.Resource                     // state entries the refresh did not find (gone.go)
+	intents        map[addrs.Address]state.Intent               // pending intents by address, the latest of each
+	reportedIntent map[addrs.Address]bool                       // addresses already in Plan.Interrupted
+	dups           []*current                                   // extra tagged servers and volumes to delete (duplicate.go)
+	existing       map[addrs.Address]bool                       // declared keypairs found in the cloud that this fleet did not create (existing.go)
+	ignored        map[string]map[string]map[addrs.Address]bool // group → ignored path that differs → server addresses (ignore.go)
+	fieldErrors    map[fieldKey]bool                            // already reported (fieldError)
+	gone           []*state.Resource                            // state entries the refresh did not find (gone.go)
 
 	actions []*Action
 	byID    map[string]*Action
-	base    map[string][]string // address → actions every other change of it waits for (adopt, rename, wait)
-	waits   map[string]string   // provider + "\x00" + cloud id → the wait action on that resource
+	base    map[addrs.Address][]string // address → actions every other change of it waits for (adopt, rename, wait)
+	waits   map[cloudRef]string        // the wait action on a resource
 }
 
 // desiredVolume is one volume of one desired server.
@@ -121,19 +123,19 @@ func newBuilder(in Input) *builder {
 		in:             in,
 		fleet:          fleet,
 		types:          map[string]string{},
-		cur:            map[string]*current{},
-		curByID:        map[string]*current{},
-		attached:       map[string][]*current{},
-		desiredServers: map[string]*spec.Server{},
-		desiredVolumes: map[string]desiredVolume{},
-		servers:        map[string]*serverPlan{},
-		intents:        map[string]state.Intent{},
-		reportedIntent: map[string]bool{},
-		existing:       map[string]bool{},
-		fieldErrors:    map[string]bool{},
+		cur:            make(map[addrs.Address]*current, stateSize(in.State)),
+		curByID:        map[cloudKey]*current{},
+		attached:       map[cloudRef][]*current{},
+		desiredServers: map[addrs.Address]*spec.Server{},
+		desiredVolumes: map[addrs.Address]desiredVolume{},
+		servers:        map[addrs.Address]*serverPlan{},
+		intents:        map[addrs.Address]state.Intent{},
+		reportedIntent: map[addrs.Address]bool{},
+		existing:       map[addrs.Address]bool{},
+		fieldErrors:    map[fieldKey]bool{},
 		byID:           map[string]*Action{},
-		base:           map[string][]string{},
-		waits:          map[string]string{},
+		base:           map[addrs.Address][]string{},
+		waits:          map[cloudRef]string{},
 	}
 	for name, t := range in.ProviderTypes {
 		b.types[name] = t
@@ -161,7 +163,7 @@ func newBuilder(in Input) *builder {
 		for _, s := range fleet.Servers {
 			b.desiredServers[s.Address()] = s
 			for _, v := range s.Volumes {
-				b.desiredVolumes[spec.VolumeAddress(s.Name, v.Name)] = desiredVolume{server: s, volume: v}
+				b.desiredVolumes[addrs.Volume(s.Name, v.Name)] = desiredVolume{server: s, volume: v}
 			}
 		}
 	}
@@ -169,10 +171,10 @@ func newBuilder(in Input) *builder {
 }
 
 // add records an action and returns its id. Ids are unique by construction
-// ("<type> <address>", plus " (replaced)" for the old half of a replace).
+// (ActionID).
 func (b *builder) add(a *Action) string {
 	if a.ID == "" {
-		a.ID = string(a.Type) + " " + a.Address
+		a.ID = ActionID(a.Type, a.Address, a.Role, a.CloudID)
 	}
 	if prev, ok := b.byID[a.ID]; ok {
 		// The same step reached from two paths (a detach needed both by a
@@ -206,8 +208,8 @@ func (b *builder) refreshed(provider string) bool {
 }
 
 // errorf appends an error diagnostic about one address: planning failed.
-func (b *builder) errorf(addr, summary, detail string) {
-	b.fail(spec.Diagnostic{Severity: spec.SeverityError, Summary: summary, Detail: detail, Address: addr})
+func (b *builder) errorf(addr addrs.Address, summary, detail string) {
+	b.fail(spec.Diagnostic{Severity: spec.SeverityError, Summary: summary, Detail: detail, Address: addr.String()})
 }
 
 // fail appends an error diagnostic that makes the plan Failed: what it
@@ -217,9 +219,15 @@ func (b *builder) fail(d spec.Diagnostic) {
 	b.diags = append(b.diags, d)
 }
 
+// errorText is errorf for an address as the user wrote it, which may be no
+// address at all (a --target or --replace that does not parse).
+func (b *builder) errorText(addr, summary, detail string) {
+	b.fail(spec.Diagnostic{Severity: spec.SeverityError, Summary: summary, Detail: detail, Address: addr})
+}
+
 // warnf appends a warning diagnostic about one address.
-func (b *builder) warnf(addr, summary, detail string) {
-	b.diags = append(b.diags, spec.Diagnostic{Severity: spec.SeverityWarning, Summary: summary, Detail: detail, Address: addr})
+func (b *builder) warnf(addr addrs.Address, summary, detail string) {
+	b.diags = append(b.diags, spec.Diagnostic{Severity: spec.SeverityWarning, Summary: summary, Detail: detail, Address: addr.String()})
 }
 
 // sortedKeys returns a map's keys sorted.
@@ -230,4 +238,23 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// sortedAddrs returns a map's address keys in address order.
+func sortedAddrs[V any](m map[addrs.Address]V) []addrs.Address {
+	keys := make([]addrs.Address, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, addrs.Compare)
+	return keys
+}
+
+// stateSize is how many resources the state records, to size the maps
+// keyed by address once.
+func stateSize(st *state.State) int {
+	if st == nil {
+		return 0
+	}
+	return len(st.Resources)
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -176,15 +177,16 @@ func (b *builder) imageInfoAt(s *spec.Server, cat *providers.Catalog, depth int)
 // an image made in the same apply would get NHN's 20 GB default and fail
 // there ("Volume size is 20 GB, minimum size is 30 GB").
 func (b *builder) imageToMake(s *spec.Server, cat *providers.Catalog, depth int) *providers.ImageInfo {
-	if !strings.HasPrefix(s.Image, "image/") || depth > len(b.fleet.Images) {
+	name, declared := s.DeclaredImage()
+	if !declared || depth > len(b.fleet.Images) {
 		return nil
 	}
-	if _, made := b.cur[s.Image]; made {
+	if _, made := b.cur[addrs.Image(name)]; made {
 		return nil // made already: the catalog would list it
 	}
 	var src *spec.Server
 	for _, im := range b.fleet.Images {
-		if "image/"+im.Name == s.Image {
+		if im.Name == name {
 			src = b.fleet.Server(im.From)
 		}
 	}
@@ -200,7 +202,7 @@ func (b *builder) imageToMake(s *spec.Server, cat *providers.Catalog, depth int)
 		if src.RootVolume != nil && src.RootVolume.Size > 0 {
 			size = src.RootVolume.Size
 		}
-		if c, ok := b.cur["server/"+src.Name]; ok && c.Server != nil && c.Server.RootVolume != nil && c.Server.RootVolume.Size > 0 {
+		if c, ok := b.cur[src.Address()]; ok && c.Server != nil && c.Server.RootVolume != nil && c.Server.RootVolume.Size > 0 {
 			size = c.Server.RootVolume.Size // as it really is
 		}
 		minDisk = size
@@ -258,7 +260,7 @@ func (b *builder) unknownValue(s *spec.Server, what, value string, known []strin
 // line it was written, once for the whole group however many members
 // share the value. Planning failed.
 func (b *builder) fieldError(s *spec.Server, field, summary, detail string) {
-	key := s.Group + "\x00" + field + "\x00" + summary
+	key := fieldKey{s.Group, field, summary}
 	if b.fieldErrors[key] {
 		return
 	}
@@ -270,7 +272,7 @@ func (b *builder) fieldError(s *spec.Server, field, summary, detail string) {
 		Range:    rangeOrNil(s.FieldRange(field)),
 	}
 	if s.Index == 0 { // one server: the diagnostic is about it alone
-		d.Address = s.Address()
+		d.Address = s.Address().String()
 	}
 	b.fail(d)
 }

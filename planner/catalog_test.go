@@ -3,6 +3,7 @@ package planner
 import (
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -84,7 +85,7 @@ func TestCatalogChecks(t *testing.T) {
 			}
 			var create *Action
 			for i := range p.Actions {
-				if a := &p.Actions[i]; a.Type == Create && a.Address == "server/"+group {
+				if a := &p.Actions[i]; a.Type == Create && a.Address == addrs.Server(group) {
 					create = a
 				}
 			}
@@ -137,7 +138,7 @@ func TestCatalogChecksFleetImage(t *testing.T) {
 				t.Fatalf("unexpected errors: %s", renderDiags(diags))
 			}
 			for _, a := range p.Actions {
-				if a.Type == Create && a.Address == "server/app" {
+				if a.Type == Create && a.Address == addrs.Server("app") {
 					if a.Server.RootVolume == nil || a.Server.RootVolume.Size != tc.wantRoot {
 						t.Errorf("root volume %+v, want size %d", a.Server.RootVolume, tc.wantRoot)
 					}

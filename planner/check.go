@@ -3,9 +3,8 @@ package planner
 import (
 	"fmt"
 	"sort"
-	"strings"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -61,7 +60,7 @@ func (b *builder) planChecks() {
 				continue
 			}
 			if len(ups) == 0 && sp.cur != nil {
-				if w := b.waits[sp.cur.Provider+"\x00"+sp.cur.ID]; w != "" {
+				if w := b.waits[cloudRef{sp.cur.Provider, sp.cur.ID}]; w != "" {
 					ups = []string{w}
 				}
 			}
@@ -69,7 +68,7 @@ func (b *builder) planChecks() {
 				skipped = true
 				continue
 			}
-			id := b.add(&Action{ID: "check " + sp.addr, Type: Check, Kind: providers.KindServer, Address: sp.addr,
+			id := b.add(&Action{Type: Check, Kind: addrs.KindServer, Address: sp.addr,
 				Provider: sp.desired.Provider, Group: g.Name, Check: checkSpec(g.Rollout.Check), DependsOn: ups})
 			olds := twins
 			if sp.replaced {
@@ -93,7 +92,7 @@ func (b *builder) planChecks() {
 // skippedChecks is the warning that --skip-checks leaves the group's
 // rollout check out, for apply's plan and fleet reboot's alike.
 func skippedChecks(group string) spec.Diagnostic {
-	return spec.Diagnostic{Severity: spec.SeverityWarning, Address: "server/" + group,
+	return spec.Diagnostic{Severity: spec.SeverityWarning, Address: addrs.Server(group).String(),
 		Summary: "--skip-checks: the rollout check of " + group + " is not run",
 		Detail:  "servers count as back once the cloud says they run, whether or not the service on them came back"}
 }
@@ -104,14 +103,14 @@ func skippedChecks(group string) spec.Diagnostic {
 // interrupted create. They wait for the kept server's check, so that a
 // resumed apply does not delete the old twin of a replacement that never
 // passed.
-func (b *builder) duplicateServerActions(addr string) []string {
+func (b *builder) duplicateServerActions(addr addrs.Address) []string {
 	var out []string
 	for _, c := range b.dups {
-		if c.Kind != providers.KindServer || c.Address != addr {
+		if c.Kind != addrs.KindServer || c.Address != addr {
 			continue
 		}
-		for _, verb := range []string{"stop ", "delete "} {
-			if id := verb + addr + duplicateSuffix(c.ID); b.byID[id] != nil {
+		for _, t := range []ActionType{Stop, Delete} {
+			if id := ActionID(t, addr, RoleDuplicate, c.ID); b.byID[id] != nil {
 				out = append(out, id)
 			}
 		}
@@ -122,13 +121,12 @@ func (b *builder) duplicateServerActions(addr string) []string {
 // bringsUp lists the actions after which the server at addr (the new one,
 // for a replacement) runs, with its volumes' attaches; nil when the plan
 // neither creates, starts nor unshelves it.
-func (b *builder) bringsUp(addr string) []string {
+func (b *builder) bringsUp(addr addrs.Address) []string {
 	var out []string
 	up := false
-	volumes := "volume/" + strings.TrimPrefix(addr, "server/") + "/"
 	for _, a := range b.actions {
 		switch {
-		case a.Kind == providers.KindServer && a.Address == addr && !(a.Replace && a.Type != Create):
+		case a.Kind == addrs.KindServer && a.Address == addr && !(a.Replace && a.Type != Create):
 			switch a.Type {
 			case Create, Start, Unshelve:
 				up = true
@@ -136,7 +134,7 @@ func (b *builder) bringsUp(addr string) []string {
 			case Resize, Wait, Rename:
 				out = append(out, a.ID)
 			}
-		case a.Kind == providers.KindVolume && a.Type == Attach && strings.HasPrefix(a.Address, volumes):
+		case a.Kind == addrs.KindVolume && a.Type == Attach && a.Address.Server == addr.Name:
 			out = append(out, a.ID)
 		}
 	}

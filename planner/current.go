@@ -2,17 +2,18 @@ package planner
 
 import (
 	"sort"
-	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
 
 // current is one resource as it is now: from the refreshed inventory when
 // its provider was refreshed, otherwise from the state as last seen.
 type current struct {
-	Address  string
-	Kind     providers.Kind
+	Address  addrs.Address
+	Kind     addrs.Kind
 	Provider string
 	ID       string
 	Server   *providers.Server
@@ -31,7 +32,7 @@ type inventoryIndex struct {
 	volumes  map[string]*providers.Volume
 	images   map[string]*providers.Image
 	keypairs map[string]*providers.Keypair // by name: keypairs have no other id
-	used     map[string]bool               // kind + "\x00" + id of records matched to the state
+	used     map[cloudKey]bool             // records matched to the state (no provider: one index is one provider's)
 }
 
 func indexInventory(inv providers.InventoryResponse) *inventoryIndex {
@@ -40,7 +41,7 @@ func indexInventory(inv providers.InventoryResponse) *inventoryIndex {
 		volumes:  make(map[string]*providers.Volume, len(inv.Volumes)),
 		images:   make(map[string]*providers.Image, len(inv.Images)),
 		keypairs: make(map[string]*providers.Keypair, len(inv.Keypairs)),
-		used:     map[string]bool{},
+		used:     make(map[cloudKey]bool, len(inv.Servers)+len(inv.Volumes)+len(inv.Images)+len(inv.Keypairs)),
 	}
 	for i := range inv.Servers {
 		x.servers[inv.Servers[i].ID] = &inv.Servers[i]
@@ -87,7 +88,7 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 	}
 	found := false
 	switch r.Kind {
-	case providers.KindServer:
+	case addrs.KindServer:
 		if s, ok := x.servers[r.ID]; ok {
 			c.Server, found = s, true
 			// A record fleet made mid-transition (a run died before the final
@@ -97,18 +98,18 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 				b.recordDiff(r.Address, DriftChanged, b.dropIgnored(b.desiredServers[r.Address], r.Address, serverDrift(r.Server, s)))
 			}
 		}
-	case providers.KindVolume:
+	case addrs.KindVolume:
 		if v, ok := x.volumes[r.ID]; ok {
 			c.Volume, found = v, true
 			if r.Volume == nil || !r.Volume.Busy {
 				b.recordDiff(r.Address, DriftChanged, volumeDrift(r.Volume, v))
 			}
 		}
-	case providers.KindImage:
+	case addrs.KindImage:
 		if im, ok := x.images[r.ID]; ok {
 			c.Image, found = im, true
 		}
-	case providers.KindKeypair:
+	case addrs.KindKeypair:
 		if k, ok := x.keypairs[r.ID]; ok {
 			c.Keypair, found = k, true
 			b.recordDiff(r.Address, DriftChanged, keypairDrift(r.Keypair, k))
@@ -119,7 +120,7 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 		b.gone = append(b.gone, r)
 		return
 	}
-	x.used[string(r.Kind)+"\x00"+r.ID] = true
+	x.used[cloudKey{kind: r.Kind, id: r.ID}] = true
 	b.cur[c.Address] = c
 }
 
@@ -131,49 +132,51 @@ func (b *builder) matchState(r *state.Resource, x *inventoryIndex) {
 // state holds, else the healthiest, then lowest id, which is adopted; the
 // others are deleted as duplicates (duplicate.go).
 func (b *builder) adoptUnmatched(provider string, inv providers.InventoryResponse, x *inventoryIndex) {
-	var found []*current
+	var found []*tagged
 	owned := func(o providers.Owner) bool { return o.Fleet == b.fleet.Name }
 	for i := range inv.Servers {
 		s := &inv.Servers[i]
-		if !x.used[string(providers.KindServer)+"\x00"+s.ID] && owned(s.Owner) {
-			found = append(found, &current{Address: s.Owner.Address, Kind: providers.KindServer, Provider: provider, ID: s.ID, Server: s})
+		if !x.used[cloudKey{kind: addrs.KindServer, id: s.ID}] && owned(s.Owner) {
+			found = append(found, &tagged{current: &current{Kind: addrs.KindServer, Provider: provider, ID: s.ID, Server: s}, tag: s.Owner.Address})
 		}
 	}
 	for i := range inv.Volumes {
 		v := &inv.Volumes[i]
-		if !x.used[string(providers.KindVolume)+"\x00"+v.ID] && owned(v.Owner) {
-			found = append(found, &current{Address: v.Owner.Address, Kind: providers.KindVolume, Provider: provider, ID: v.ID, Volume: v})
+		if !x.used[cloudKey{kind: addrs.KindVolume, id: v.ID}] && owned(v.Owner) {
+			found = append(found, &tagged{current: &current{Kind: addrs.KindVolume, Provider: provider, ID: v.ID, Volume: v}, tag: v.Owner.Address})
 		}
 	}
 	for i := range inv.Images {
 		im := &inv.Images[i]
-		if !x.used[string(providers.KindImage)+"\x00"+im.ID] && owned(im.Owner) {
-			found = append(found, &current{Address: im.Owner.Address, Kind: providers.KindImage, Provider: provider, ID: im.ID, Image: im})
+		if !x.used[cloudKey{kind: addrs.KindImage, id: im.ID}] && owned(im.Owner) {
+			found = append(found, &tagged{current: &current{Kind: addrs.KindImage, Provider: provider, ID: im.ID, Image: im}, tag: im.Owner.Address})
 		}
 	}
 	b.useExistingKeypairs(provider, inv, x)
 	// Per address, the record to keep comes first.
 	sort.SliceStable(found, func(i, j int) bool {
-		if found[i].Address != found[j].Address {
-			return found[i].Address < found[j].Address
+		if found[i].tag != found[j].tag {
+			return found[i].tag < found[j].tag
 		}
-		if hi, hj := health(found[i]), health(found[j]); hi != hj {
+		if hi, hj := health(found[i].current), health(found[j].current); hi != hj {
 			return hi < hj
 		}
 		return found[i].ID < found[j].ID
 	})
-	for _, c := range found {
-		if !strings.HasPrefix(c.Address, string(c.Kind)+"/") {
-			b.warnf(c.Address, "ignored a "+string(c.Kind)+" with a malformed owner address",
-				"cloud id "+c.ID+" in provider "+provider+" carries this fleet's tag with address \""+c.Address+"\"; fix or remove the tag in the console")
+	for _, t := range found {
+		c := t.current
+		addr, err := addrs.Parse(t.tag)
+		if err != nil || addr.Kind != c.Kind {
+			b.malformedTag(t, provider)
 			continue
 		}
+		c.Address = addr
 		if prev, ok := b.cur[c.Address]; ok {
-			if prev.Kind == c.Kind && (c.Kind == providers.KindServer || c.Kind == providers.KindVolume) {
+			if prev.Kind == c.Kind && (c.Kind == addrs.KindServer || c.Kind == addrs.KindVolume) {
 				b.dups = append(b.dups, c)
 				continue
 			}
-			b.warnf(c.Address, "found a second "+string(c.Kind)+" tagged "+c.Address,
+			b.warnf(c.Address, "found a second "+string(c.Kind)+" tagged "+c.Address.String(),
 				"cloud id "+c.ID+" carries the same address as "+prev.ID+"; fleet leaves it alone: delete it in the console, or remove its tag")
 			continue
 		}
@@ -187,6 +190,21 @@ func (b *builder) adoptUnmatched(provider string, inv providers.InventoryRespons
 			Reason:   "owned by this fleet but missing from the state",
 		})}
 	}
+}
+
+// tagged is a record found in the cloud with this fleet's tag, before its
+// tag is read as an address.
+type tagged struct {
+	*current
+	tag string // the owner tag's address text
+}
+
+// malformedTag warns of a record whose tag names no address of its kind.
+// The diagnostic carries the tag's text as it is: it is no address.
+func (b *builder) malformedTag(t *tagged, provider string) {
+	b.diags = append(b.diags, spec.Diagnostic{Severity: spec.SeverityWarning, Address: t.tag,
+		Summary: "ignored a " + string(t.Kind) + " with a malformed owner address",
+		Detail:  "cloud id " + t.ID + " in provider " + provider + " carries this fleet's tag with address \"" + t.tag + "\"; fix or remove the tag in the console"})
 }
 
 // health ranks a found record for keeping among duplicates: 0 usable, 1
@@ -205,27 +223,27 @@ func health(c *current) int {
 
 // reindex rebuilds the lookups derived from cur.
 func (b *builder) reindex() {
-	b.curAddrs = sortedKeys(b.cur)
-	b.curByID = make(map[string]*current, len(b.cur))
-	b.attached = map[string][]*current{}
+	b.curAddrs = sortedAddrs(b.cur)
+	b.curByID = make(map[cloudKey]*current, len(b.cur))
+	b.attached = map[cloudRef][]*current{}
 	for _, a := range b.curAddrs {
 		c := b.cur[a]
-		if c.Kind == providers.KindServer || c.Kind == providers.KindVolume {
-			b.curByID[c.Provider+"\x00"+string(c.Kind)+"\x00"+c.ID] = c
+		if c.Kind == addrs.KindServer || c.Kind == addrs.KindVolume {
+			b.curByID[cloudKey{c.Provider, c.Kind, c.ID}] = c
 		}
 	}
 	// Duplicate servers are found by id too, so that a volume attached to
 	// one is detached from it; duplicate volumes stay out of the attachment
 	// index: their own detach is planned with them.
 	for _, c := range b.dups {
-		if c.Kind == providers.KindServer {
-			b.curByID[c.Provider+"\x00"+string(c.Kind)+"\x00"+c.ID] = c
+		if c.Kind == addrs.KindServer {
+			b.curByID[cloudKey{c.Provider, c.Kind, c.ID}] = c
 		}
 	}
 	for _, a := range b.curAddrs {
 		c := b.cur[a]
-		if c.Kind == providers.KindVolume && c.Volume != nil && c.Volume.ServerID != "" {
-			k := c.Provider + "\x00" + c.Volume.ServerID
+		if c.Kind == addrs.KindVolume && c.Volume != nil && c.Volume.ServerID != "" {
+			k := cloudRef{c.Provider, c.Volume.ServerID}
 			b.attached[k] = append(b.attached[k], c)
 		}
 	}
@@ -237,10 +255,10 @@ func (b *builder) attachedTo(v *current) *current {
 	if v.Volume == nil || v.Volume.ServerID == "" {
 		return nil
 	}
-	return b.curByID[v.Provider+"\x00"+string(providers.KindServer)+"\x00"+v.Volume.ServerID]
+	return b.curByID[cloudKey{v.Provider, addrs.KindServer, v.Volume.ServerID}]
 }
 
 // volumesOf returns the current volumes attached to a current server.
 func (b *builder) volumesOf(s *current) []*current {
-	return b.attached[s.Provider+"\x00"+s.ID]
+	return b.attached[cloudRef{s.Provider, s.ID}]
 }

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -24,7 +24,7 @@ func (b *builder) recordOf(d *spec.Server) map[string]string {
 			continue
 		}
 		if v, ok := rule.want(d, nil); ok {
-			out[rule.path] = v
+			out[string(rule.path)] = v
 		}
 	}
 	return out
@@ -59,17 +59,17 @@ func (b *builder) checkUnchangeable() {
 	}
 	for _, k := range b.fleet.Keypairs {
 		c, ok := b.cur[k.Address()]
-		if !ok || c.Kind != providers.KindKeypair {
+		if !ok || c.Kind != addrs.KindKeypair {
 			continue
 		}
 		if k.Provider != "" && c.Provider != k.Provider {
-			b.fail(spec.Diagnostic{Severity: spec.SeverityError, Address: k.Address(),
+			b.fail(spec.Diagnostic{Severity: spec.SeverityError, Address: k.Address().String(),
 				Summary: fmt.Sprintf("keypairs.%s.provider: fleet cannot move a keypair to another provider (%s → %s)", k.Name, c.Provider, k.Provider),
 				Detail:  "A keypair lives in one cloud account. Declare a keypair under a new name for provider " + k.Provider + " and point the servers' key at it (which replaces them), or revert the provider.",
 				Range:   rangeOrNil(k.FieldRange("provider"))})
 		}
 		if was, ok := c.Declared["public_key"]; ok && k.PublicKey != "" && was != keyDigest(k.PublicKey) {
-			b.fail(spec.Diagnostic{Severity: spec.SeverityError, Address: k.Address(),
+			b.fail(spec.Diagnostic{Severity: spec.SeverityError, Address: k.Address().String(),
 				Summary: fmt.Sprintf("keypairs.%s.public_key_file: the public key differs from the one fleet imported", k.Name),
 				Detail:  "Neither cloud changes a keypair in place, and servers keep the key they booted with. Declare the new key under a new keypair name and point the servers' key at it (which replaces them), or restore the old key file.",
 				Range:   rangeOrNil(k.FieldRange("public_key_file"))})
@@ -77,11 +77,11 @@ func (b *builder) checkUnchangeable() {
 	}
 	for _, im := range b.fleet.Images {
 		c, ok := b.cur[im.Address()]
-		if !ok || c.Kind != providers.KindImage {
+		if !ok || c.Kind != addrs.KindImage {
 			continue
 		}
 		if was, ok := c.Declared["from"]; ok && was != im.From {
-			b.fail(spec.Diagnostic{Severity: spec.SeverityError, Address: im.Address(),
+			b.fail(spec.Diagnostic{Severity: spec.SeverityError, Address: im.Address().String(),
 				Summary: fmt.Sprintf("images.%s.from: image/%s was made from %s, not %s", im.Name, im.Name, was, im.From),
 				Detail:  "fleet makes an image once and never remakes it. Declare an image under a new name to image " + im.From + ", or restore from: " + was + ".",
 				Range:   rangeOrNil(im.FieldRange("from"))})
@@ -93,7 +93,7 @@ func (b *builder) checkUnchangeable() {
 // (state.Intent.Declared): the resource it made is adopted with it, as if
 // the state had recorded it, so its unreported values are still compared
 // with the file. nil when no create intent there carries any.
-func (b *builder) createdDeclared(addr string) map[string]string {
+func (b *builder) createdDeclared(addr addrs.Address) map[string]string {
 	if b.in.State == nil {
 		return nil
 	}

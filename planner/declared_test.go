@@ -3,6 +3,7 @@ package planner
 import (
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -22,9 +23,9 @@ func TestAdoptKeepsIntentDeclared(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := webAndDB(nil, func(s *spec.Server) { s.Volumes = nil; s.UserData = tc.userData })
 			st, inv := world(f)
-			st.Remove("server/db")
+			st.Remove(addrs.Server("db"))
 			declared := map[string]string{"user_data": UserDataDigest("#cloud-config a")}
-			st.Intents = []state.Intent{{Action: "create server/db", Address: "server/db", Provider: "nhn", Op: "create", Started: started, Declared: declared}}
+			st.Intents = []state.Intent{{Action: "create server/db", Address: addrs.Server("db"), Provider: "nhn", Op: "create", Started: started, Declared: declared}}
 			p, diags := Build(Input{Fleet: f, State: st, Inventory: inv})
 			noErrors(t, diags)
 			ad := p.Actions[position(t, p, "adopt server/db")]

@@ -8,16 +8,18 @@ import (
 	"github.com/fleet-iac/fleet/providers"
 )
 
-// Drift kinds.
+// DriftKind is what the refresh found at an address.
+type DriftKind string
+
 const (
-	DriftChanged = "changed" // attributes differ from what fleet last recorded
-	DriftDeleted = "deleted" // the resource is gone from the cloud
+	DriftChanged DriftKind = "changed" // attributes differ from what fleet last recorded
+	DriftDeleted DriftKind = "deleted" // the resource is gone from the cloud
 )
 
 // changeList collects field changes, skipping equal values.
 type changeList []FieldChange
 
-func (l *changeList) add(path, from, to string) {
+func (l *changeList) add(path FieldPath, from, to string) {
 	if from != to {
 		*l = append(*l, FieldChange{Path: path, From: from, To: to})
 	}
@@ -36,20 +38,20 @@ func serverDrift(was, now *providers.Server) []FieldChange {
 		return nil
 	}
 	var l changeList
-	l.add("name", was.Name, now.Name)
-	l.add("type", was.Type, now.Type)
+	l.add(FieldName, was.Name, now.Name)
+	l.add(FieldType, was.Type, now.Type)
 	if now.Power != "" && was.Power != "" { // "" is a transition in progress, not a state
-		l.add("power", was.Power, now.Power)
+		l.add(FieldPower, string(was.Power), string(now.Power))
 	}
 	if now.Image != was.Image && !contains(now.ImageAliases, was.Image) {
-		l.add("image", was.Image, now.Image)
+		l.add(FieldImage, was.Image, now.Image)
 	}
-	l.add("network.security_groups", joinSorted(was.SecurityGroups), joinSorted(now.SecurityGroups))
-	l.add("protect", strconv.FormatBool(was.Protect), strconv.FormatBool(now.Protect))
-	l.add("public_ip", orNone(was.PublicIP), orNone(now.PublicIP)) // associated or released in the console
+	l.add(FieldSecurityGroups, joinSorted(was.SecurityGroups), joinSorted(now.SecurityGroups))
+	l.add(FieldProtect, strconv.FormatBool(was.Protect), strconv.FormatBool(now.Protect))
+	l.add(FieldPublicIP, orNone(was.PublicIP), orNone(now.PublicIP)) // associated or released in the console
 	metadataChanges(&l, was.Metadata, now.Metadata)
 	if was.RootVolume != nil && now.RootVolume != nil {
-		l.add("root_volume.size", strconv.Itoa(was.RootVolume.Size), strconv.Itoa(now.RootVolume.Size))
+		l.add(FieldRootSize, strconv.Itoa(was.RootVolume.Size), strconv.Itoa(now.RootVolume.Size))
 	}
 	return l.sorted()
 }
@@ -60,8 +62,8 @@ func volumeDrift(was, now *providers.Volume) []FieldChange {
 		return nil
 	}
 	var l changeList
-	l.add("size", strconv.Itoa(was.Size), strconv.Itoa(now.Size))
-	l.add("server_id", orNone(was.ServerID), orNone(now.ServerID))
+	l.add(FieldSize, strconv.Itoa(was.Size), strconv.Itoa(now.Size))
+	l.add(FieldServerID, orNone(was.ServerID), orNone(now.ServerID))
 	return l.sorted()
 }
 
@@ -71,7 +73,7 @@ func keypairDrift(was, now *providers.Keypair) []FieldChange {
 		return nil
 	}
 	var l changeList
-	l.add("fingerprint", was.Fingerprint, now.Fingerprint)
+	l.add(FieldFingerprint, was.Fingerprint, now.Fingerprint)
 	return l.sorted()
 }
 
@@ -82,11 +84,11 @@ func metadataChanges(l *changeList, from, to map[string]string) {
 		if !ok {
 			t = "(none)"
 		}
-		l.add("metadata."+k, from[k], t)
+		l.add(MetadataKey(k), from[k], t)
 	}
 	for _, k := range sortedKeys(to) {
 		if _, ok := from[k]; !ok {
-			l.add("metadata."+k, "(none)", to[k])
+			l.add(MetadataKey(k), "(none)", to[k])
 		}
 	}
 }

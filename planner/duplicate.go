@@ -1,34 +1,34 @@
 package planner
 
 import (
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
 // planDuplicates deletes the extra tagged servers and volumes that share an
 // address with the one kept (see adoptUnmatched). Every action names the
 // duplicate by cloud id, so none of them can reach the kept resource; their
-// ids carry "(duplicate ID)" to stay apart from the kept resource's
-// actions. Volumes go first, so that a duplicate server waits for the
+// role is RoleDuplicate, so their ids carry "(duplicate ID)" and stay apart
+// from the kept resource's actions. Volumes go first, so that a duplicate server waits for the
 // duplicate volumes attached to it to be detached.
 func (b *builder) planDuplicates() {
-	detachesOf := map[string][]string{} // provider + server id → detaches of duplicate volumes
+	detachesOf := map[cloudRef][]string{} // server → detaches of duplicate volumes
 	for _, c := range b.dups {
-		if c.Kind != providers.KindVolume {
+		if c.Kind != addrs.KindVolume {
 			continue
 		}
-		suffix, reason := b.duplicateOf(c)
+		reason := b.duplicateOf(c)
 		var deps []string
 		if sid := c.Volume.ServerID; sid != "" {
-			a := &Action{ID: "detach " + c.Address + suffix, Type: Detach, Kind: providers.KindVolume, Address: c.Address,
+			a := &Action{Role: RoleDuplicate, Type: Detach, Kind: addrs.KindVolume, Address: c.Address,
 				Provider: c.Provider, CloudID: c.ID, ServerID: sid, Reason: reason}
-			srv := b.curByID[c.Provider+"\x00"+string(providers.KindServer)+"\x00"+sid]
+			srv := b.curByID[cloudKey{c.Provider, addrs.KindServer, sid}]
 			if srv != nil {
 				a.ServerAddr = srv.Address
 			}
 			det := b.add(a)
 			deps = append(deps, det)
-			detachesOf[c.Provider+"\x00"+sid] = append(detachesOf[c.Provider+"\x00"+sid], det)
+			detachesOf[cloudRef{c.Provider, sid}] = append(detachesOf[cloudRef{c.Provider, sid}], det)
 			// A server being deleted waits for it, as for its own volumes.
 			if srv != nil {
 				if sp := b.servers[srv.Address]; sp != nil && sp.cur == srv && sp.deleteID != "" {
@@ -37,27 +37,27 @@ func (b *builder) planDuplicates() {
 				}
 			}
 		}
-		b.add(&Action{ID: "delete " + c.Address + suffix, Type: Delete, Kind: providers.KindVolume, Address: c.Address,
+		b.add(&Action{Role: RoleDuplicate, Type: Delete, Kind: addrs.KindVolume, Address: c.Address,
 			Provider: c.Provider, CloudID: c.ID, DependsOn: deps, Reason: reason})
 	}
 	for _, c := range b.dups {
-		if c.Kind != providers.KindServer {
+		if c.Kind != addrs.KindServer {
 			continue
 		}
-		suffix, reason := b.duplicateOf(c)
+		reason := b.duplicateOf(c)
 		ncp := b.cloud(c.Provider) != spec.ProviderNHNCloud
 		var deps []string
 		if c.Server.Protect {
 			// The kept server stays, so lifting the duplicate's termination
 			// protection takes nothing declared away.
 			off := false
-			deps = append(deps, b.add(&Action{ID: "update " + c.Address + suffix, Type: Update, Kind: providers.KindServer,
+			deps = append(deps, b.add(&Action{Role: RoleDuplicate, Type: Update, Kind: addrs.KindServer,
 				Address: c.Address, Provider: c.Provider, CloudID: c.ID, Protect: &off, Reason: reason,
-				Changes: []FieldChange{{Path: "protect", From: "true", To: "false"}}}))
+				Changes: []FieldChange{{Path: FieldProtect, From: "true", To: "false"}}}))
 		}
 		stop := ""
 		if ncp && stopBeforeTerminate(c.Server) {
-			stop = b.add(&Action{ID: "stop " + c.Address + suffix, Type: Stop, Kind: providers.KindServer, Address: c.Address,
+			stop = b.add(&Action{Role: RoleDuplicate, Type: Stop, Kind: addrs.KindServer, Address: c.Address,
 				Provider: c.Provider, CloudID: c.ID, Reason: "NCP terminates only stopped servers"})
 			deps = append(deps, stop)
 		}
@@ -66,24 +66,20 @@ func (b *builder) planDuplicates() {
 			b.dependOn(det, stop)
 			deps = append(deps, det)
 		}
-		for _, det := range detachesOf[c.Provider+"\x00"+c.ID] {
+		for _, det := range detachesOf[cloudRef{c.Provider, c.ID}] {
 			b.dependOn(det, stop)
 			deps = append(deps, det)
 		}
-		b.add(&Action{ID: "delete " + c.Address + suffix, Type: Delete, Kind: providers.KindServer, Address: c.Address,
+		b.add(&Action{Role: RoleDuplicate, Type: Delete, Kind: addrs.KindServer, Address: c.Address,
 			Provider: c.Provider, CloudID: c.ID, DependsOn: deps, Reason: reason})
 	}
 }
 
-// duplicateOf returns the id suffix of a duplicate's actions and the reason
-// shown for them.
-func (b *builder) duplicateOf(c *current) (suffix, reason string) {
-	reason = "duplicate of " + c.Address + " left by an interrupted run"
+// duplicateOf returns the reason shown for a duplicate's actions.
+func (b *builder) duplicateOf(c *current) (reason string) {
+	reason = "duplicate of " + c.Address.String() + " left by an interrupted run"
 	if kept := b.cur[c.Address]; kept != nil {
 		reason += "; fleet keeps " + kept.ID
 	}
-	return duplicateSuffix(c.ID), reason
+	return reason
 }
-
-// duplicateSuffix ends the ids of the actions on a duplicate.
-func duplicateSuffix(cloudID string) string { return " (duplicate " + cloudID + ")" }

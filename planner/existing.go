@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -18,14 +19,14 @@ import (
 // state is the only record of which ones fleet created; one the state does
 // not hold may be another fleet's or a person's.
 type Existing struct {
-	Address  string         `json:"address"`
-	Kind     providers.Kind `json:"kind"`
-	Provider string         `json:"provider"`
-	CloudID  string         `json:"cloud_id"`
+	Address  addrs.Address `json:"address"`
+	Kind     addrs.Kind    `json:"kind"`
+	Provider string        `json:"provider"`
+	CloudID  string        `json:"cloud_id"`
 }
 
 // Line is how people read it: "uses existing keypair/k".
-func (e Existing) Line() string { return "uses existing " + e.Address }
+func (e Existing) Line() string { return "uses existing " + e.Address.String() }
 
 // useExistingKeypairs handles the keypairs of one provider that no state
 // entry matched. A declared one is used as it is (Plan.Existing): neither
@@ -44,16 +45,16 @@ func (b *builder) useExistingKeypairs(provider string, inv providers.InventoryRe
 	}
 	for i := range inv.Keypairs {
 		k := &inv.Keypairs[i]
-		addr := "keypair/" + k.Name
-		if x.used[string(providers.KindKeypair)+"\x00"+k.Name] || declared[k.Name] == nil {
+		addr := addrs.Keypair(k.Name)
+		if x.used[cloudKey{kind: addrs.KindKeypair, id: k.Name}] || declared[k.Name] == nil {
 			continue
 		}
-		if in, ok := b.intents[addr]; ok && in.Action == string(Create)+" "+addr {
-			c := &current{Address: addr, Kind: providers.KindKeypair, Provider: provider, ID: k.Name, Keypair: k, Adopted: true,
+		if in, ok := b.intents[addr]; ok && in.Action == ActionID(Create, addr, RoleDeclared, "") {
+			c := &current{Address: addr, Kind: addrs.KindKeypair, Provider: provider, ID: k.Name, Keypair: k, Adopted: true,
 				Declared: b.createdDeclared(addr)}
 			b.cur[addr] = c
 			b.base[addr] = []string{b.add(&Action{
-				Type: Adopt, Kind: providers.KindKeypair, Address: addr, Provider: provider, CloudID: k.Name,
+				Type: Adopt, Kind: addrs.KindKeypair, Address: addr, Provider: provider, CloudID: k.Name,
 				Adopted:  &AdoptedResource{Keypair: k},
 				Declared: c.Declared,
 				Reason:   "created by an interrupted apply of this fleet",
@@ -61,7 +62,7 @@ func (b *builder) useExistingKeypairs(provider string, inv providers.InventoryRe
 			continue
 		}
 		b.existing[addr] = true
-		b.plan.Existing = append(b.plan.Existing, Existing{Address: addr, Kind: providers.KindKeypair, Provider: provider, CloudID: k.Name})
+		b.plan.Existing = append(b.plan.Existing, Existing{Address: addr, Kind: addrs.KindKeypair, Provider: provider, CloudID: k.Name})
 		b.checkExistingKey(declared[k.Name], k)
 	}
 }
@@ -78,7 +79,7 @@ func (b *builder) checkExistingKey(d *spec.Keypair, found *providers.Keypair) {
 	if len(want) == 0 || !known || slices.Contains(want, fp) {
 		return
 	}
-	b.fail(spec.Diagnostic{Severity: spec.SeverityError, Address: d.Address(),
+	b.fail(spec.Diagnostic{Severity: spec.SeverityError, Address: d.Address().String(),
 		Summary: fmt.Sprintf("keypairs.%s.public_key_file: keypair %s already exists in the cloud with another public key (%s)", d.Name, d.Name, fp),
 		Detail: "This fleet did not create it, so it uses it as it is and never changes it; its servers would boot with that key, not this file's. " +
 			"Point public_key_file at the key it holds, or declare this key under a keypair name not taken.",

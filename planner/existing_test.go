@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -24,7 +25,7 @@ func TestKeypairOwnership(t *testing.T) {
 	}{
 		"recorded: owned, nothing to do": {inState: true},
 		"found, not recorded: used": {
-			existing: []Existing{{Address: "keypair/access-key", Kind: "keypair", Provider: "nhn", CloudID: "access-key"}}},
+			existing: []Existing{{Address: addrs.Keypair("access-key"), Kind: "keypair", Provider: "nhn", CloudID: "access-key"}}},
 		"found, not recorded, destroy: left alone":    {destroy: true},
 		"recorded, destroy: deleted":                  {inState: true, destroy: true, want: []string{"delete keypair/access-key"}},
 		"found with a pending create intent: adopted": {intent: true, want: []string{"adopt keypair/access-key"}},
@@ -34,17 +35,17 @@ func TestKeypairOwnership(t *testing.T) {
 			f := webAndDB(nil, nil)
 			st, inv := world(f)
 			if !tc.inState {
-				st.Remove("keypair/access-key")
+				st.Remove(addrs.Keypair("access-key"))
 			}
 			if tc.intent {
-				st.Intents = []state.Intent{{Action: "create keypair/access-key", Address: "keypair/access-key", Provider: "nhn", Op: "create",
+				st.Intents = []state.Intent{{Action: "create keypair/access-key", Address: addrs.Keypair("access-key"), Provider: "nhn", Op: "create",
 					Started: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}}
 			}
 			p, diags := Build(Input{Fleet: f, State: st, Inventory: inv, Destroy: tc.destroy})
 			noErrors(t, diags)
 			var got []string
 			for _, a := range p.Actions {
-				if a.Address == "keypair/access-key" {
+				if a.Address == addrs.Keypair("access-key") {
 					got = append(got, a.ID)
 				}
 			}
@@ -105,7 +106,7 @@ func TestExistingKeypairWithAnotherKey(t *testing.T) {
 			f := webAndDB(nil, nil)
 			f.Keypairs[0].PublicKey = pub
 			st, inv := world(f)
-			st.Remove("keypair/access-key")
+			st.Remove(addrs.Keypair("access-key"))
 			r := inv["nhn"]
 			r.Keypairs[0].Fingerprint = tc.fingerprint
 			inv["nhn"] = r

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -117,7 +118,7 @@ func world(f *spec.Fleet) (*state.State, map[string]providers.InventoryResponse)
 	for _, s := range f.Servers {
 		r := inv[s.Provider]
 		srv := providers.Server{
-			ID: "id-" + s.Name, Name: s.Name, Owner: providers.Owner{Fleet: f.Name, Address: s.Address()},
+			ID: "id-" + s.Name, Name: s.Name, Owner: providers.Owner{Fleet: f.Name, Address: s.Address().String()},
 			Image: s.Image, Type: s.Type, Zone: s.Zone, VPC: s.Network.VPC, Subnet: s.Network.Subnet,
 			SecurityGroups: append([]string(nil), s.Network.SecurityGroups...), Key: s.Key,
 			Power: desiredPower(s), Status: "RUN",
@@ -136,7 +137,7 @@ func world(f *spec.Fleet) (*state.State, map[string]providers.InventoryResponse)
 		}
 		for _, v := range s.Volumes {
 			vol := providers.Volume{ID: "vol-" + s.Name + "-" + v.Name, Name: s.Name + "-" + v.Name,
-				Owner: providers.Owner{Fleet: f.Name, Address: spec.VolumeAddress(s.Name, v.Name)},
+				Owner: providers.Owner{Fleet: f.Name, Address: addrs.Volume(s.Name, v.Name).String()},
 				Size:  v.Size, Type: v.Type, Zone: s.Zone, ServerID: srv.ID, Status: "ATTAC"}
 			srv.Attached = append(srv.Attached, vol.ID)
 			r.Volumes = append(r.Volumes, vol)
@@ -146,13 +147,13 @@ func world(f *spec.Fleet) (*state.State, map[string]providers.InventoryResponse)
 	}
 	for _, k := range f.Keypairs {
 		r := inv[k.Provider]
-		r.Keypairs = append(r.Keypairs, providers.Keypair{Name: k.Name, Owner: providers.Owner{Fleet: f.Name, Address: k.Address()}, Fingerprint: "fp-" + k.Name})
+		r.Keypairs = append(r.Keypairs, providers.Keypair{Name: k.Name, Owner: providers.Owner{Fleet: f.Name, Address: k.Address().String()}, Fingerprint: "fp-" + k.Name})
 		inv[k.Provider] = r
 	}
 	for _, im := range f.Images {
 		src := f.Server(im.From)
 		r := inv[src.Provider]
-		r.Images = append(r.Images, providers.Image{ID: "img-" + im.Name, Name: im.Name, Owner: providers.Owner{Fleet: f.Name, Address: im.Address()},
+		r.Images = append(r.Images, providers.Image{ID: "img-" + im.Name, Name: im.Name, Owner: providers.Owner{Fleet: f.Name, Address: im.Address().String()},
 			SourceServerID: "id-" + im.From, Status: "CREAT", Ready: true})
 		inv[src.Provider] = r
 	}
@@ -164,23 +165,23 @@ func world(f *spec.Fleet) (*state.State, map[string]providers.InventoryResponse)
 		sort.Slice(r.Volumes, func(i, j int) bool { return r.Volumes[i].Owner.Address < r.Volumes[j].Owner.Address })
 		for i := range r.Servers {
 			s := cloneServer(r.Servers[i])
-			add(state.Resource{Address: s.Owner.Address, Kind: providers.KindServer, Provider: name, ID: s.ID, Server: &s})
+			add(state.Resource{Address: addrs.MustParse(s.Owner.Address), Kind: addrs.KindServer, Provider: name, ID: s.ID, Server: &s})
 		}
 		for i := range r.Volumes {
 			v := r.Volumes[i]
-			add(state.Resource{Address: v.Owner.Address, Kind: providers.KindVolume, Provider: name, ID: v.ID, Volume: &v})
+			add(state.Resource{Address: addrs.MustParse(v.Owner.Address), Kind: addrs.KindVolume, Provider: name, ID: v.ID, Volume: &v})
 		}
 		for i := range r.Keypairs {
 			k := r.Keypairs[i]
-			add(state.Resource{Address: k.Owner.Address, Kind: providers.KindKeypair, Provider: name, ID: k.Name, Keypair: &k})
+			add(state.Resource{Address: addrs.MustParse(k.Owner.Address), Kind: addrs.KindKeypair, Provider: name, ID: k.Name, Keypair: &k})
 		}
 		for i := range r.Images {
 			im := r.Images[i]
-			add(state.Resource{Address: im.Owner.Address, Kind: providers.KindImage, Provider: name, ID: im.ID, Image: &im})
+			add(state.Resource{Address: addrs.MustParse(im.Owner.Address), Kind: addrs.KindImage, Provider: name, ID: im.ID, Image: &im})
 		}
 		inv[name] = r
 	}
-	sort.Slice(st.Resources, func(i, j int) bool { return st.Resources[i].Address < st.Resources[j].Address })
+	sort.Slice(st.Resources, func(i, j int) bool { return st.Resources[i].Address.Less(st.Resources[j].Address) })
 	return st, inv
 }
 

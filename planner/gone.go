@@ -1,6 +1,6 @@
 package planner
 
-import "github.com/fleet-iac/fleet/providers"
+import "github.com/fleet-iac/fleet/addrs"
 
 // planGone settles state entries whose resource the refresh did not find.
 // A declared one is created again by the usual path (its address has no
@@ -13,27 +13,27 @@ func (b *builder) planGone() {
 		if _, held := b.cur[r.Address]; held || b.declared(r.Address, r.Kind) {
 			continue
 		}
-		b.add(&Action{ID: "delete " + r.Address + " (gone)", Type: Delete, Kind: r.Kind, Address: r.Address,
+		b.add(&Action{Role: RoleGone, Type: Delete, Kind: r.Kind, Address: r.Address,
 			Provider: r.Provider, CloudID: r.ID, Reason: "already gone from the cloud: fleet forgets it"})
 	}
 }
 
 // declared reports whether the fleet file declares the address.
-func (b *builder) declared(addr string, kind providers.Kind) bool {
+func (b *builder) declared(addr addrs.Address, kind addrs.Kind) bool {
 	switch kind {
-	case providers.KindServer:
+	case addrs.KindServer:
 		_, ok := b.desiredServers[addr]
 		return ok
-	case providers.KindVolume:
+	case addrs.KindVolume:
 		_, ok := b.desiredVolumes[addr]
 		return ok
-	case providers.KindKeypair:
+	case addrs.KindKeypair:
 		for _, k := range b.fleet.Keypairs {
 			if k.Address() == addr {
 				return true
 			}
 		}
-	case providers.KindImage:
+	case addrs.KindImage:
 		for _, im := range b.fleet.Images {
 			if im.Address() == addr {
 				return true

@@ -3,6 +3,7 @@ package planner
 import (
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -13,9 +14,9 @@ import (
 func TestStateEntriesOfGoneResources(t *testing.T) {
 	f := webAndDB(nil, nil)
 	st, inv := world(f)
-	st.Put(state.Resource{Address: "server/web-9", Kind: providers.KindServer, Provider: "ncp", ID: "id-web-9",
+	st.Put(state.Resource{Address: addrs.Server("web-9"), Kind: addrs.KindServer, Provider: "ncp", ID: "id-web-9",
 		Server: &providers.Server{ID: "id-web-9", Name: "web-9", Power: "running"}})
-	st.Put(state.Resource{Address: "volume/web-9/data", Kind: providers.KindVolume, Provider: "ncp", ID: "vol-web-9-data",
+	st.Put(state.Resource{Address: addrs.Volume("web-9", "data"), Kind: addrs.KindVolume, Provider: "ncp", ID: "vol-web-9-data",
 		Volume: &providers.Volume{ID: "vol-web-9-data", ServerID: "id-web-9"}})
 	p, diags := Build(Input{Fleet: f, State: st, Inventory: inv})
 	noErrors(t, diags)

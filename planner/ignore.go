@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -24,16 +25,16 @@ func (ig Ignored) Line() string {
 
 // isIgnored reports whether the group of d ignores path: the path itself,
 // or metadata.KEY under an ignored metadata.
-func isIgnored(d *spec.Server, path string) bool {
+func isIgnored(d *spec.Server, path FieldPath) bool {
 	if d == nil || len(d.Ignore) == 0 {
 		return false
 	}
-	return slices.Contains(d.Ignore, path) || strings.HasPrefix(path, "metadata.") && slices.Contains(d.Ignore, "metadata")
+	return slices.Contains(d.Ignore, string(path)) || path.InMetadata() && slices.Contains(d.Ignore, string(FieldMetadata))
 }
 
 // dropIgnored removes from changes the ones d's group ignores, noting them
 // for the plan's once-per-group line.
-func (b *builder) dropIgnored(d *spec.Server, addr string, changes []FieldChange) []FieldChange {
+func (b *builder) dropIgnored(d *spec.Server, addr addrs.Address, changes []FieldChange) []FieldChange {
 	if d == nil || len(d.Ignore) == 0 {
 		return changes
 	}
@@ -49,27 +50,27 @@ func (b *builder) dropIgnored(d *spec.Server, addr string, changes []FieldChange
 }
 
 // noteIgnored records that the server at addr differs in an ignored path.
-func (b *builder) noteIgnored(group, addr, path string) {
+func (b *builder) noteIgnored(group string, addr addrs.Address, path FieldPath) {
 	if b.ignored == nil {
-		b.ignored = map[string]map[string]map[string]bool{}
+		b.ignored = map[string]map[string]map[addrs.Address]bool{}
 	}
 	if b.ignored[group] == nil {
-		b.ignored[group] = map[string]map[string]bool{}
+		b.ignored[group] = map[string]map[addrs.Address]bool{}
 	}
-	if b.ignored[group][path] == nil {
-		b.ignored[group][path] = map[string]bool{}
+	if b.ignored[group][string(path)] == nil {
+		b.ignored[group][string(path)] = map[addrs.Address]bool{}
 	}
-	b.ignored[group][path][addr] = true
+	b.ignored[group][string(path)][addr] = true
 }
 
 // reportIgnored fills Plan.Ignored, sorted by group.
 func (b *builder) reportIgnored() {
 	for _, g := range sortedKeys(b.ignored) {
-		servers := map[string]bool{}
+		servers := map[addrs.Address]bool{}
 		var fields []string
-		for path, addrs := range b.ignored[g] {
+		for path, at := range b.ignored[g] {
 			fields = append(fields, path)
-			for a := range addrs {
+			for a := range at {
 				servers[a] = true
 			}
 		}
@@ -83,7 +84,7 @@ func (b *builder) reportIgnored() {
 func keepIgnoredMetadata(d *spec.Server, want, have map[string]string) map[string]string {
 	out := copyMap(want)
 	for _, p := range d.Ignore {
-		k, ok := strings.CutPrefix(p, "metadata.")
+		k, ok := FieldPath(p).MetadataKey()
 		if !ok {
 			continue
 		}

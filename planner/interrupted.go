@@ -5,12 +5,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/state"
 )
 
 // Interrupted kinds beyond the drift ones: nothing differs (the operation
 // may not have reached the cloud, or finished without being recorded).
-const interruptedNoChange = ""
+const interruptedNoChange DriftKind = ""
 
 // loadIntents indexes the state's pending intents by address, keeping the
 // latest one of each address (by start time, then action id): the one whose
@@ -30,7 +31,7 @@ func (b *builder) loadIntents() {
 // recordDiff reports what the refresh found different at an address: as
 // an interrupted operation when an earlier apply left an intent there (the
 // difference is most likely fleet's own half-done change), else as drift.
-func (b *builder) recordDiff(addr, kind string, changes []FieldChange) {
+func (b *builder) recordDiff(addr addrs.Address, kind DriftKind, changes []FieldChange) {
 	if kind == DriftChanged && len(changes) == 0 {
 		return
 	}
@@ -42,10 +43,10 @@ func (b *builder) recordDiff(addr, kind string, changes []FieldChange) {
 }
 
 // interrupted records one interrupted entry per address.
-func (b *builder) interrupted(addr string, in state.Intent, kind string, changes []FieldChange) {
+func (b *builder) interrupted(addr addrs.Address, in state.Intent, kind DriftKind, changes []FieldChange) {
 	b.reportedIntent[addr] = true
 	b.plan.Interrupted = append(b.plan.Interrupted, Interrupted{
-		Address: addr, Action: in.Action, Op: intentOp(in), Started: in.Started.UTC(), Kind: kind, Changes: changes,
+		Address: addr, Action: in.Action, Op: IntentOp(in), Started: in.Started.UTC(), Kind: kind, Changes: changes,
 	})
 }
 
@@ -53,28 +54,30 @@ func (b *builder) interrupted(addr string, in state.Intent, kind string, changes
 // has no state entry: a create whose result was never recorded), so that
 // every pending intent is shown once.
 func (b *builder) reportIntents() {
-	for _, addr := range sortedKeys(b.intents) {
+	for _, addr := range sortedAddrs(b.intents) {
 		if !b.reportedIntent[addr] {
 			b.interrupted(addr, b.intents[addr], interruptedNoChange, nil)
 		}
 	}
-	sort.SliceStable(b.plan.Interrupted, func(i, j int) bool { return b.plan.Interrupted[i].Address < b.plan.Interrupted[j].Address })
+	sort.SliceStable(b.plan.Interrupted, func(i, j int) bool { return b.plan.Interrupted[i].Address.Less(b.plan.Interrupted[j].Address) })
 }
 
-// intentOp is what the interrupted call was doing in plan terms: the type of
+// IntentOp is what an interrupted call was doing in plan terms: the type of
 // the action it belonged to ("resize server/web-1" → resize), else the
-// provider operation.
-func intentOp(in state.Intent) string {
+// provider operation. The state records an intent's action by its ID
+// alone (state.Intent), so this is the one place that reads an ID back;
+// the plan's own actions carry their type and role.
+func IntentOp(in state.Intent) ActionType {
 	if t, _, ok := strings.Cut(in.Action, " "); ok && t != "" {
-		return t
+		return ActionType(t)
 	}
-	return in.Op
+	return ActionType(in.Op)
 }
 
 // Line describes an interrupted operation for people: "interrupted: resize
 // started 2026-11-22T20:00:00Z did not finish", then what differs.
 func (i Interrupted) Line() string {
-	s := "interrupted: " + i.Op + " started " + i.Started.UTC().Format(time.RFC3339) + " did not finish"
+	s := "interrupted: " + string(i.Op) + " started " + i.Started.UTC().Format(time.RFC3339) + " did not finish"
 	switch {
 	case i.Kind == DriftDeleted:
 		s += "; the resource is gone"

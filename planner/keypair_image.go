@@ -1,9 +1,7 @@
 package planner
 
 import (
-	"strings"
-
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 )
 
 // planKeypairs creates declared keypairs that do not exist and deletes
@@ -11,7 +9,7 @@ import (
 // keypairs it created; one it found is used, see existing.go). Keypairs are never changed in place: a
 // new public key under the same name shows as drift.
 func (b *builder) planKeypairs() {
-	declared := map[string]bool{}
+	declared := map[addrs.Address]bool{}
 	if !b.in.Destroy {
 		for _, k := range b.fleet.Keypairs {
 			addr := k.Address()
@@ -20,14 +18,14 @@ func (b *builder) planKeypairs() {
 				continue
 			}
 			kc := *k
-			b.add(&Action{Type: Create, Kind: providers.KindKeypair, Address: addr, Provider: k.Provider, Keypair: &kc,
+			b.add(&Action{Type: Create, Kind: addrs.KindKeypair, Address: addr, Provider: k.Provider, Keypair: &kc,
 				Declared: declaredKeypair(k)})
 		}
 	}
 	for _, addr := range b.curAddrs {
 		c := b.cur[addr]
-		if c.Kind == providers.KindKeypair && !declared[addr] {
-			b.add(&Action{Type: Delete, Kind: providers.KindKeypair, Address: addr, Provider: c.Provider, CloudID: c.ID})
+		if c.Kind == addrs.KindKeypair && !declared[addr] {
+			b.add(&Action{Type: Delete, Kind: addrs.KindKeypair, Address: addr, Provider: c.Provider, CloudID: c.ID})
 		}
 	}
 }
@@ -36,7 +34,7 @@ func (b *builder) planKeypairs() {
 // ones nothing declares. An image is never remade: its server changing
 // later does not change it.
 func (b *builder) planImages() {
-	declared := map[string]bool{}
+	declared := map[addrs.Address]bool{}
 	if !b.in.Destroy {
 		for _, im := range b.fleet.Images {
 			addr := im.Address()
@@ -49,14 +47,14 @@ func (b *builder) planImages() {
 				provider = s.Provider
 			}
 			ic := *im
-			b.add(&Action{Type: MakeImg, Kind: providers.KindImage, Address: addr, Provider: provider,
-				Image: &ic, ServerAddr: "server/" + im.From, Declared: declaredImage(im)})
+			b.add(&Action{Type: MakeImg, Kind: addrs.KindImage, Address: addr, Provider: provider,
+				Image: &ic, ServerAddr: addrs.Server(im.From), Declared: declaredImage(im)})
 		}
 	}
 	for _, addr := range b.curAddrs {
 		c := b.cur[addr]
-		if c.Kind == providers.KindImage && !declared[addr] {
-			b.add(&Action{Type: Delete, Kind: providers.KindImage, Address: addr, Provider: c.Provider, CloudID: c.ID})
+		if c.Kind == addrs.KindImage && !declared[addr] {
+			b.add(&Action{Type: Delete, Kind: addrs.KindImage, Address: addr, Provider: c.Provider, CloudID: c.ID})
 		}
 	}
 }
@@ -66,16 +64,16 @@ func (b *builder) planImages() {
 // is at its target, detaches before the delete of the server they leave,
 // servers deleted before the keypair they use, and waits (wait.go).
 func (b *builder) wire() {
-	for _, addr := range sortedKeys(b.servers) {
+	for _, addr := range sortedAddrs(b.servers) {
 		sp := b.servers[addr]
 		if sp.blocked != "" {
 			b.markBlocked(sp)
 		}
 		if sp.create != "" {
 			d := sp.desired
-			b.dependOn(sp.create, b.ifExists("create keypair/"+d.Key))
-			if strings.HasPrefix(d.Image, "image/") {
-				b.dependOn(sp.create, b.ifExists("image "+d.Image), b.ifExists("wait "+d.Image))
+			b.dependOn(sp.create, b.ifPlanned(Create, addrs.Keypair(d.Key)))
+			if name, ok := d.DeclaredImage(); ok {
+				b.dependOn(sp.create, b.ifPlanned(MakeImg, addrs.Image(name)), b.ifPlanned(Wait, addrs.Image(name)))
 			}
 		}
 		if sp.deleteID != "" {
@@ -84,18 +82,18 @@ func (b *builder) wire() {
 				b.dependOn(sp.deleteID, b.detach(v, old, sp.replaced))
 			}
 			if old.Server != nil && old.Server.Key != "" {
-				if del := b.ifExists("delete keypair/" + old.Server.Key); del != "" {
+				if del := b.ifPlanned(Delete, addrs.Keypair(old.Server.Key)); del != "" {
 					b.dependOn(del, sp.deleteID)
 				}
 			}
 		}
 	}
 	for _, im := range b.fleet.Images {
-		id := b.ifExists("image " + im.Address())
+		id := b.ifPlanned(MakeImg, im.Address())
 		if id == "" {
 			continue
 		}
-		src := "server/" + im.From
+		src := addrs.Server(im.From)
 		a := b.byID[id]
 		if sp := b.servers[src]; sp != nil && sp.create == "" && sp.cur != nil {
 			a.ServerID = sp.cur.ID
@@ -110,8 +108,10 @@ func (b *builder) wire() {
 	b.wireWaits()
 }
 
-// ifExists returns id when an action with that id exists, else "".
-func (b *builder) ifExists(id string) string {
+// ifPlanned returns the id of the action of type t on the resource at addr
+// when the plan holds one, else "".
+func (b *builder) ifPlanned(t ActionType, addr addrs.Address) string {
+	id := ActionID(t, addr, RoleDeclared, "")
 	if _, ok := b.byID[id]; ok {
 		return id
 	}

@@ -42,11 +42,11 @@ func (l Lookup) Line() string {
 // getSubnetList, getAccessControlGroupList), so a lookup costs no call of
 // its own. A group's servers share one lookup and one diagnostic.
 func (b *builder) resolveLookups() {
-	found := map[string]*Lookup{} // group, field, name → the lookup
-	failed := map[string]bool{}
+	found := map[fieldKey]*Lookup{} // group, field, name → the lookup
+	failed := map[fieldKey]bool{}
 	for _, s := range b.fleet.Servers {
 		resolve := func(field, name string, find func() (string, bool), have string) string {
-			key := s.Group + "\x00" + field + "\x00" + name
+			key := fieldKey{s.Group, field, name}
 			if failed[key] {
 				return ""
 			}

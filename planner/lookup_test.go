@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/style"
@@ -82,7 +83,7 @@ func TestImageLookup(t *testing.T) {
 				t.Errorf("lookups = %+v, want %+v", p.Lookups, want)
 			}
 			for _, a := range p.Actions {
-				if a.Kind == providers.KindServer && (a.Server == nil || a.Server.Image != tc.wantID) {
+				if a.Kind == addrs.KindServer && (a.Server == nil || a.Server.Image != tc.wantID) {
 					t.Errorf("%s creates from %+v, want image %s", a.ID, a.Server, tc.wantID)
 				}
 			}

@@ -1,9 +1,7 @@
 package planner
 
 import (
-	"strings"
-
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 )
 
 // applyMoved turns each moved block whose source still exists into a rename
@@ -18,44 +16,46 @@ func (b *builder) applyMoved() {
 	}
 	changed := false
 	for _, m := range b.fleet.Moved {
-		from, ok := b.cur[m.From]
-		if !ok || from.Kind != providers.KindServer {
+		fromAddr, toAddr := m.Servers()
+		from, ok := b.cur[fromAddr]
+		if !ok || from.Kind != addrs.KindServer {
 			continue // already moved on an earlier apply, or never existed
 		}
-		if _, ok := b.cur[m.To]; ok {
-			b.errorf(m.From, "cannot move "+m.From+" to "+m.To+": both exist",
+		if _, ok := b.cur[toAddr]; ok {
+			b.errorf(fromAddr, "cannot move "+m.From+" to "+m.To+": both exist",
 				"the state (or the cloud) holds both addresses; remove the moved block, or remove one of them with \"fleet state rm\"")
 			continue
 		}
-		if _, ok := b.desiredServers[m.To]; !ok {
-			b.warnf(m.From, "moved block ignored: "+m.To+" is not declared",
-				"declare the server "+strings.TrimPrefix(m.To, "server/")+" or remove the moved block")
+		if _, ok := b.desiredServers[toAddr]; !ok {
+			b.warnf(fromAddr, "moved block ignored: "+m.To+" is not declared",
+				"declare the server "+toAddr.Name+" or remove the moved block")
 			continue
 		}
-		oldName := strings.TrimPrefix(m.From, "server/")
-		newName := strings.TrimPrefix(m.To, "server/")
+		oldName, newName := fromAddr.Name, toAddr.Name
 		id := b.add(&Action{
-			Type: Rename, Kind: providers.KindServer, Address: m.From, Provider: from.Provider, CloudID: from.ID,
-			NewName: newName, NewAddress: m.To,
-			Changes: []FieldChange{{Path: "name", From: oldName, To: newName}},
+			Type: Rename, Kind: addrs.KindServer, Address: fromAddr, Provider: from.Provider, CloudID: from.ID,
+			NewName: newName, NewAddress: toAddr,
+			Changes: []FieldChange{{Path: FieldName, From: oldName, To: newName}},
 			Reason:  "moved block",
 		})
-		delete(b.cur, m.From)
-		from.Address = m.To
+		delete(b.cur, fromAddr)
+		from.Address = toAddr
 		if from.Server != nil { // nil: an empty record, which planServers reports
 			renamed := *from.Server // the rename gives it the new name: nothing more to rename
 			renamed.Name = newName
 			from.Server = &renamed
 		}
-		b.cur[m.To] = from
-		b.base[m.To] = []string{id}
-		oldPrefix := "volume/" + oldName + "/"
+		b.cur[toAddr] = from
+		b.base[toAddr] = []string{id}
 		for _, a := range b.curAddrs {
 			v, ok := b.cur[a]
-			if !ok || v.Kind != providers.KindVolume || !strings.HasPrefix(a, oldPrefix) {
+			if !ok || v.Kind != addrs.KindVolume {
 				continue
 			}
-			na := "volume/" + newName + "/" + strings.TrimPrefix(a, oldPrefix)
+			na, renamed := a.Renamed(fromAddr, toAddr)
+			if !renamed {
+				continue
+			}
 			if _, taken := b.cur[na]; taken {
 				continue
 			}

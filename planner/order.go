@@ -34,8 +34,8 @@ func (b *builder) finish() {
 	for i, a := range ordered {
 		b.plan.Actions[i] = *a
 	}
-	sort.SliceStable(b.plan.Drift, func(i, j int) bool { return b.plan.Drift[i].Address < b.plan.Drift[j].Address })
-	sort.SliceStable(b.plan.Existing, func(i, j int) bool { return b.plan.Existing[i].Address < b.plan.Existing[j].Address })
+	sort.SliceStable(b.plan.Drift, func(i, j int) bool { return b.plan.Drift[i].Address.Less(b.plan.Drift[j].Address) })
+	sort.SliceStable(b.plan.Existing, func(i, j int) bool { return b.plan.Existing[i].Address.Less(b.plan.Existing[j].Address) })
 	b.plan.Summary = summarize(b.plan)
 }
 

@@ -3,6 +3,7 @@ package planner
 import (
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -91,31 +92,31 @@ type Plan struct {
 // Action is one step. DependsOn holds the IDs of actions that must finish
 // (and reach their target state) before this one starts.
 type Action struct {
-	ID       string         `json:"id"`                 // unique: "<type> <address>", "delete <address> (replaced)"
-	Type     ActionType     `json:"type"`               //
-	Kind     providers.Kind `json:"kind"`               // of the resource acted on
-	Address  string         `json:"address"`            // server/web-1, volume/web-1/data, ...
-	Provider string         `json:"provider"`           // provider name in the fleet file
-	CloudID  string         `json:"cloud_id,omitempty"` // existing resource; "" when the executor resolves it from the state at run time
+	ID       string        `json:"id"`                 // unique (ActionID): "<type> <address>", "delete <address> (replaced)"; carries no meaning of its own
+	Type     ActionType    `json:"type"`               //
+	Kind     addrs.Kind    `json:"kind"`               // of the resource acted on
+	Address  addrs.Address `json:"address"`            // server/web-1, volume/web-1/data, ...
+	Provider string        `json:"provider"`           // provider name in the fleet file
+	CloudID  string        `json:"cloud_id,omitempty"` // existing resource; "" when the executor resolves it from the state at run time
 
 	// Parameters, by Type and Kind. Addresses, not ids: resources created
 	// earlier in the same apply get their ids only at run time.
-	Server     *spec.Server      `json:"server,omitempty"`          // create server: the desired server
-	Volume     *spec.Volume      `json:"volume,omitempty"`          // create volume
-	Keypair    *spec.Keypair     `json:"keypair,omitempty"`         // create keypair
-	Image      *spec.Image       `json:"image,omitempty"`           // image
-	ServerAddr string            `json:"server_address,omitempty"`  // volume create/attach/detach; image: the source server
-	ServerID   string            `json:"server_id,omitempty"`       // the server's cloud id when known at plan time (always for detach); "" means resolve ServerAddr from the state at run time
-	NewType    string            `json:"new_type,omitempty"`        // resize
-	NewName    string            `json:"new_name,omitempty"`        // rename: new server name
-	NewAddress string            `json:"new_address,omitempty"`     // rename: new address
-	Protect    *bool             `json:"protect,omitempty"`         // update
-	SecGroups  []string          `json:"security_groups,omitempty"` // update: the complete new list
-	Metadata   map[string]string `json:"metadata,omitempty"`        // update: the complete new user metadata
-	VolumeSize int               `json:"volume_size,omitempty"`     // update volume: grow to this size
-	PublicIP   *bool             `json:"public_ip,omitempty"`       // update: allocate and associate (true) or release (false) the public address
-	PublicNet  string            `json:"public_network,omitempty"`  // update with PublicIP: NHN's external network, when named
-	Adopted    *AdoptedResource  `json:"adopted,omitempty"`         // adopt: what was found
+	Server     *providers.ServerSpec `json:"server,omitempty"`          // create server: the desired server
+	Volume     *spec.Volume          `json:"volume,omitempty"`          // create volume
+	Keypair    *spec.Keypair         `json:"keypair,omitempty"`         // create keypair
+	Image      *spec.Image           `json:"image,omitempty"`           // image
+	ServerAddr addrs.Address         `json:"server_address,omitzero"`   // volume create/attach/detach; image: the source server
+	ServerID   string                `json:"server_id,omitempty"`       // the server's cloud id when known at plan time (always for detach); "" means resolve ServerAddr from the state at run time
+	NewType    string                `json:"new_type,omitempty"`        // resize
+	NewName    string                `json:"new_name,omitempty"`        // rename: new server name
+	NewAddress addrs.Address         `json:"new_address,omitzero"`      // rename: new address
+	Protect    *bool                 `json:"protect,omitempty"`         // update
+	SecGroups  []string              `json:"security_groups,omitempty"` // update: the complete new list
+	Metadata   map[string]string     `json:"metadata,omitempty"`        // update: the complete new user metadata
+	VolumeSize int                   `json:"volume_size,omitempty"`     // update volume: grow to this size
+	PublicIP   *bool                 `json:"public_ip,omitempty"`       // update: allocate and associate (true) or release (false) the public address
+	PublicNet  string                `json:"public_network,omitempty"`  // update with PublicIP: NHN's external network, when named
+	Adopted    *AdoptedResource      `json:"adopted,omitempty"`         // adopt: what was found
 	// Members are the servers a batch create makes in one call, in index
 	// order; Address is their group tag (server/web-[1-20]) and Server is
 	// nil. The renames their cloud names need are actions of their own.
@@ -128,6 +129,7 @@ type Action struct {
 	Declared map[string]string `json:"declared,omitempty"`
 
 	Replace   bool       `json:"replace,omitempty"`    // half of a create-then-delete replacement
+	Role      ActionRole `json:"role,omitempty"`       // the old half of a replacement, or a duplicate
 	Requested bool       `json:"requested,omitempty"`  // the new half of a replacement --replace asked for
 	Hard      bool       `json:"hard,omitempty"`       // reboot: NHN Cloud HARD reboot
 	Check     *CheckSpec `json:"check,omitempty"`      // check: the rollout's health check
@@ -156,16 +158,16 @@ type AdoptedResource struct {
 
 // FieldChange is one attribute that differs.
 type FieldChange struct {
-	Path          string `json:"path"` // type, power, image, network.subnet, volumes.data.size, ...
-	From          string `json:"from"`
-	To            string `json:"to"`
-	ForcesReplace bool   `json:"forces_replace,omitempty"`
+	Path          FieldPath `json:"path"` // type, power, image, network.subnet, volumes.data.size, ...
+	From          string    `json:"from"`
+	To            string    `json:"to"`
+	ForcesReplace bool      `json:"forces_replace,omitempty"`
 }
 
 // Drift is something the refresh found changed outside fleet.
 type Drift struct {
-	Address string        `json:"address"`
-	Kind    string        `json:"kind"` // changed, deleted
+	Address addrs.Address `json:"address"`
+	Kind    DriftKind     `json:"kind"` // changed, deleted
 	Changes []FieldChange `json:"changes,omitempty"`
 }
 
@@ -173,11 +175,11 @@ type Drift struct {
 // did not record as finished. Differences the refresh found there are its
 // doing, not someone else's: they are reported here, not as drift.
 type Interrupted struct {
-	Address string        `json:"address"`
+	Address addrs.Address `json:"address"`
 	Action  string        `json:"action"` // the plan action id that was running
-	Op      string        `json:"op"`     // what it did: resize, stop, create, ... (the action's type)
+	Op      ActionType    `json:"op"`     // what it did: resize, stop, create, ... (the action's type)
 	Started time.Time     `json:"started"`
-	Kind    string        `json:"kind,omitempty"` // changed, deleted; "" when nothing differs
+	Kind    DriftKind     `json:"kind,omitempty"` // changed, deleted; "" when nothing differs
 	Changes []FieldChange `json:"changes,omitempty"`
 }
 

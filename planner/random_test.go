@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -63,7 +64,7 @@ func randomFleet(r *rand.Rand, edited bool) *spec.Fleet {
 			s.Image = "SW.VSVR.OS.LNX64.UBNTU.SVR2204.B050"
 		}
 		if r.IntN(4) == 0 {
-			s.Power = pick(spec.PowerRunning, spec.PowerStopped)
+			s.Power = spec.Power(pick(string(spec.PowerRunning), string(spec.PowerStopped)))
 		}
 		switch r.IntN(4) {
 		case 0:
@@ -80,7 +81,7 @@ func randomFleet(r *rand.Rand, edited bool) *spec.Fleet {
 			s.Type = pick("m2.c4m8", "m2.c8m16", "u2.c2m4")
 		}
 		if r.IntN(4) == 0 {
-			s.Power = pick(spec.PowerRunning, spec.PowerStopped, spec.PowerShelved)
+			s.Power = spec.Power(pick(string(spec.PowerRunning), string(spec.PowerStopped), string(spec.PowerShelved)))
 		}
 		if r.IntN(5) == 0 {
 			s.Zone = "kr-pub-b"
@@ -146,7 +147,7 @@ func checkInvariants(t *testing.T, p *Plan, inv map[string]providers.InventoryRe
 		}
 	}
 	for _, a := range p.Actions {
-		if a.Type != Delete || a.Kind != providers.KindServer || !live[a.CloudID] {
+		if a.Type != Delete || a.Kind != addrs.KindServer || !live[a.CloudID] {
 			continue // a server already gone has nothing left to detach
 		}
 		for _, vol := range attached[a.CloudID] {
@@ -155,10 +156,10 @@ func checkInvariants(t *testing.T, p *Plan, inv map[string]providers.InventoryRe
 			}
 		}
 		if a.Provider == "ncp" {
-			stop := "stop " + a.Address
+			stop := "stop " + a.Address.String()
 			if a.Replace {
 				stop += " (replaced)"
-				if !reaches(p, a.ID, "create "+a.Address) {
+				if !reaches(p, a.ID, "create "+a.Address.String()) {
 					t.Errorf("%s does not wait for its replacement", a.ID)
 				}
 			}

@@ -3,8 +3,8 @@ package planner
 import (
 	"fmt"
 	"sort"
-	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -50,20 +50,20 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 		group string
 		index int
 	}
-	live := map[string]*providers.Server{} // provider + id
+	live := map[cloudRef]*providers.Server{}
 	for name, inv := range in.Inventory {
 		for i := range inv.Servers {
-			live[name+"\x00"+inv.Servers[i].ID] = &inv.Servers[i]
+			live[cloudRef{name, inv.Servers[i].ID}] = &inv.Servers[i]
 		}
 	}
 	byGroup := map[string][]member{}
-	byAddr := map[string]member{}
+	byAddr := map[addrs.Address]member{}
 	for _, r := range st.Resources {
-		if r.Kind != providers.KindServer {
+		if r.Kind != addrs.KindServer {
 			continue
 		}
-		name := strings.TrimPrefix(r.Address, "server/")
-		m := member{r: r, live: live[r.Provider+"\x00"+r.ID], group: name}
+		name := r.Address.Name
+		m := member{r: r, live: live[cloudRef{r.Provider, r.ID}], group: name}
 		if s := fleet.Server(name); s != nil {
 			m.group, m.index = s.Group, s.Index
 		} else if g := fleet.GroupOf(name); g != nil {
@@ -73,14 +73,15 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 		byAddr[r.Address] = m
 	}
 
-	chosen := map[string]bool{}
+	chosen := map[addrs.Address]bool{}
 	for _, a := range in.Addresses {
-		if m, ok := byAddr[a]; ok {
+		addr, err := addrs.Parse(a)
+		if m, ok := byAddr[addr]; ok && err == nil {
 			chosen[m.r.Address] = true
 			continue
 		}
-		ms := byGroup[strings.TrimPrefix(a, "server/")]
-		if !strings.HasPrefix(a, "server/") || len(ms) == 0 {
+		ms := byGroup[addr.Name]
+		if err != nil || addr.Kind != addrs.KindServer || len(ms) == 0 {
 			fail(a, "reboot "+a+" matches no server fleet manages",
 				"give a server's address (server/web-1) or a group's (server/web); \"fleet output\" lists the servers fleet manages")
 			continue
@@ -101,7 +102,7 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 			if ms[i].index != ms[j].index {
 				return ms[i].index < ms[j].index
 			}
-			return ms[i].r.Address < ms[j].r.Address
+			return ms[i].r.Address.Less(ms[j].r.Address)
 		})
 		var picked []member
 		down := 0
@@ -109,7 +110,7 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 			running := m.live != nil && m.live.Power == spec.PowerRunning && !m.live.Busy && !m.live.Failed
 			switch {
 			case chosen[m.r.Address] && !running:
-				fail(m.r.Address, m.r.Address+" is not running, so it cannot be rebooted", "it is "+liveWord(m.live)+"; fleet reboot restarts running servers: start it with \"fleet apply\", or leave it out")
+				fail(m.r.Address.String(), m.r.Address.String()+" is not running, so it cannot be rebooted", "it is "+liveWord(m.live)+"; fleet reboot restarts running servers: start it with \"fleet apply\", or leave it out")
 			case chosen[m.r.Address]:
 				picked = append(picked, m)
 			case !running:
@@ -131,7 +132,7 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 			diags = append(diags, skippedChecks(gname))
 		}
 		if down >= limit {
-			fail("server/"+gname, fmt.Sprintf("rollout %s: %d member(s) are already not running", gname, down),
+			fail(addrs.Server(gname).String(), fmt.Sprintf("rollout %s: %d member(s) are already not running", gname, down),
 				fmt.Sprintf("rebooting another would take more than max_unavailable (%d) away; bring them back with \"fleet apply\" first", limit))
 			continue
 		}
@@ -141,13 +142,13 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 			batch := i/room + 1
 			batches = batch
 			p.Actions = append(p.Actions, Action{
-				ID: "reboot " + m.r.Address, Type: Reboot, Kind: providers.KindServer, Address: m.r.Address,
+				ID: ActionID(Reboot, m.r.Address, RoleDeclared, ""), Type: Reboot, Kind: addrs.KindServer, Address: m.r.Address,
 				Provider: m.r.Provider, CloudID: m.r.ID, Group: gname, Batch: batch, Hard: in.Hard, Reason: rebootReason(fleet, m.r.Provider, in.Hard),
 			})
 			if check != nil {
 				p.Actions = append(p.Actions, Action{
-					ID: "check " + m.r.Address, Type: Check, Kind: providers.KindServer, Address: m.r.Address,
-					Provider: m.r.Provider, Group: gname, Batch: batch, Check: checkSpec(check), DependsOn: []string{"reboot " + m.r.Address},
+					ID: ActionID(Check, m.r.Address, RoleDeclared, ""), Type: Check, Kind: addrs.KindServer, Address: m.r.Address,
+					Provider: m.r.Provider, Group: gname, Batch: batch, Check: checkSpec(check), DependsOn: []string{ActionID(Reboot, m.r.Address, RoleDeclared, "")},
 				})
 			}
 		}
@@ -171,7 +172,7 @@ func liveWord(s *providers.Server) string {
 	case s.Busy || s.Power == "":
 		return "in transition (" + s.Status + ")"
 	}
-	return s.Power + " (" + s.Status + ")"
+	return string(s.Power) + " (" + s.Status + ")"
 }
 
 // rebootReason says what --hard means for the server's cloud.

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -79,7 +80,7 @@ func TestBuildReboot(t *testing.T) {
 				if a.Type != Reboot || a.CloudID == "" {
 					t.Errorf("%s: type %s, cloud id %q", a.ID, a.Type, a.CloudID)
 				}
-				got[a.Address] = a.Batch
+				got[a.Address.String()] = a.Batch
 			}
 			if len(got) != len(tt.batches) {
 				t.Errorf("batches %v, want %v", got, tt.batches)
@@ -115,7 +116,7 @@ func TestBuildRebootChecks(t *testing.T) {
 		for i, n := range []string{"web-1", "web-2"} {
 			before(t, p, "reboot server/"+n, "check server/"+n)
 			for _, a := range p.Actions {
-				if a.Address == "server/"+n && a.Batch != i+1 {
+				if a.Address == addrs.Server(n) && a.Batch != i+1 {
 					t.Errorf("%s in batch %d, want %d", a.ID, a.Batch, i+1)
 				}
 			}

@@ -30,9 +30,9 @@ func TestReferenceSaysWhatAChangeDoes(t *testing.T) {
 		inUpdate:  "in place",
 	}
 	for _, rule := range serverRules {
-		t.Run(rule.path, func(t *testing.T) {
-			def, field := "server", rule.path
-			if d, f, ok := strings.Cut(rule.path, "."); ok {
+		t.Run(string(rule.path), func(t *testing.T) {
+			def, field := "server", string(rule.path)
+			if d, f, ok := strings.Cut(field, "."); ok {
 				def, field = d, f
 			}
 			desc := doc.Defs[def].Properties[field].Description

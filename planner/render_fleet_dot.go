@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -22,12 +23,12 @@ func RenderFleetDOT(w io.Writer, f *spec.Fleet) error {
 		fmt.Fprintf(&b, "  %s [label=%s];\n", dotQuote(addr), dotQuote(addr+"\n"+provider))
 	}
 	for _, k := range f.Keypairs {
-		node(k.Address(), k.Provider)
+		node(k.Address().String(), k.Provider)
 	}
 	for _, s := range f.Servers {
-		node(s.Address(), s.Provider)
+		node(s.Address().String(), s.Provider)
 		for _, v := range s.Volumes {
-			node(spec.VolumeAddress(s.Name, v.Name), s.Provider)
+			node(addrs.Volume(s.Name, v.Name).String(), s.Provider)
 		}
 	}
 	images := map[string]*spec.Image{}
@@ -39,7 +40,7 @@ func RenderFleetDOT(w io.Writer, f *spec.Fleet) error {
 				provider = s.Provider
 			}
 		}
-		node(im.Address(), provider)
+		node(im.Address().String(), provider)
 	}
 	edge := func(from, to string) { fmt.Fprintf(&b, "  %s -> %s;\n", dotQuote(from), dotQuote(to)) }
 	declaredKey := map[string]bool{}
@@ -48,17 +49,17 @@ func RenderFleetDOT(w io.Writer, f *spec.Fleet) error {
 	}
 	for _, s := range f.Servers {
 		if s.Key != "" && declaredKey[s.Key] {
-			edge("keypair/"+s.Key, s.Address())
+			edge(addrs.Keypair(s.Key).String(), s.Address().String())
 		}
-		if name, ok := strings.CutPrefix(s.Image, "image/"); ok && images[name] != nil {
-			edge(s.Image, s.Address())
+		if name, ok := s.DeclaredImage(); ok && images[name] != nil {
+			edge(s.Image, s.Address().String())
 		}
 		for _, v := range s.Volumes {
-			edge(s.Address(), spec.VolumeAddress(s.Name, v.Name))
+			edge(s.Address().String(), addrs.Volume(s.Name, v.Name).String())
 		}
 	}
 	for _, im := range f.Images {
-		edge("server/"+im.From, im.Address())
+		edge(addrs.Server(im.From).String(), im.Address().String())
 	}
 	b.WriteString("}\n")
 	_, err := io.WriteString(w, b.String())

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -47,24 +47,24 @@ type jsonState struct {
 // both halves of a create-then-delete replacement, so that readers can look
 // for "delete" alone.
 type jsonAction struct {
-	ID         string         `json:"id"`
-	Address    string         `json:"address"`
-	Kind       providers.Kind `json:"kind"`
-	Provider   string         `json:"provider"`
-	Type       ActionType     `json:"type"`
-	Actions    []string       `json:"actions"`
-	CloudID    string         `json:"cloud_id,omitempty"`
-	NewAddress string         `json:"new_address,omitempty"`
-	Replace    bool           `json:"replace,omitempty"`
-	Requested  bool           `json:"requested,omitempty"` // the new half of a replacement --replace asked for
-	Group      string         `json:"group,omitempty"`
-	Batch      int            `json:"batch,omitempty"`
-	Blocked    string         `json:"blocked,omitempty"`
-	Changes    []FieldChange  `json:"changes"`
-	Reason     string         `json:"reason,omitempty"`
-	Stuck      bool           `json:"stuck,omitempty"` // wait: an earlier apply gave up waiting for it, or it has built past its cloud's build limit
-	Check      *CheckSpec     `json:"check,omitempty"` // check: the rollout's health check
-	DependsOn  []string       `json:"depends_on"`
+	ID         string        `json:"id"`
+	Address    addrs.Address `json:"address"`
+	Kind       addrs.Kind    `json:"kind"`
+	Provider   string        `json:"provider"`
+	Type       ActionType    `json:"type"`
+	Actions    []string      `json:"actions"`
+	CloudID    string        `json:"cloud_id,omitempty"`
+	NewAddress addrs.Address `json:"new_address,omitzero"`
+	Replace    bool          `json:"replace,omitempty"`
+	Requested  bool          `json:"requested,omitempty"` // the new half of a replacement --replace asked for
+	Group      string        `json:"group,omitempty"`
+	Batch      int           `json:"batch,omitempty"`
+	Blocked    string        `json:"blocked,omitempty"`
+	Changes    []FieldChange `json:"changes"`
+	Reason     string        `json:"reason,omitempty"`
+	Stuck      bool          `json:"stuck,omitempty"` // wait: an earlier apply gave up waiting for it, or it has built past its cloud's build limit
+	Check      *CheckSpec    `json:"check,omitempty"` // check: the rollout's health check
+	DependsOn  []string      `json:"depends_on"`
 	// Attributes are what a create makes: for a server, every field of
 	// the fleet file under its name (user data only as user_data_set).
 	Attributes map[string]any `json:"attributes,omitempty"`
@@ -153,7 +153,7 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 			Stuck: a.Stuck, Check: a.Check, DependsOn: a.DependsOn, Attributes: createAttributes(a),
 		}
 		for _, m := range a.Members {
-			ja.Members = append(ja.Members, m.Address)
+			ja.Members = append(ja.Members, m.Address.String())
 		}
 		if ja.Changes == nil {
 			ja.Changes = []FieldChange{}

@@ -73,7 +73,7 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 			if d.Kind == DriftChanged {
 				changes = mdCode(describeChanges(d.Changes))
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdCode(d.Address), d.Kind, changes)
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdCode(d.Address.String()), d.Kind, changes)
 		}
 	}
 	if len(p.Interrupted) > 0 {
@@ -86,7 +86,7 @@ func RenderMarkdown(w io.Writer, p *Plan) error {
 			case len(in.Changes) > 0:
 				found = mdCode(describeChanges(in.Changes))
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCode(in.Address), in.Op, in.Started.UTC().Format(time.RFC3339), found)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", mdCode(in.Address.String()), in.Op, in.Started.UTC().Format(time.RFC3339), found)
 		}
 	}
 	if len(p.Existing) > 0 {

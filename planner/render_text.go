@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/style"
 )
 
@@ -41,7 +41,7 @@ func (a *Action) Label() string {
 		return "replace"
 	case a.Replace:
 		return string(a.Type) + " (replaced)"
-	case a.CloudID != "" && strings.HasSuffix(a.ID, duplicateSuffix(a.CloudID)):
+	case a.Role == RoleDuplicate:
 		return string(a.Type) + " (duplicate)"
 	}
 	return string(a.Type)
@@ -74,7 +74,7 @@ func (a *Action) Detail() string {
 
 // describeNewServer names what a server being created will be: its type,
 // image and zone (when the file sets one); --json has every attribute.
-func describeNewServer(s *spec.Server) string {
+func describeNewServer(s *providers.ServerSpec) string {
 	out := "type: " + s.Type + ", image: " + s.Image
 	if s.Zone != "" {
 		out += ", zone: " + s.Zone
@@ -85,7 +85,7 @@ func describeNewServer(s *spec.Server) string {
 func describeChanges(changes []FieldChange) string {
 	out := make([]string, len(changes))
 	for i, c := range changes {
-		out[i] = c.Path + ": " + c.From + " → " + c.To
+		out[i] = string(c.Path) + ": " + c.From + " → " + c.To
 		if c.ForcesReplace {
 			out[i] += " (forces replacement)"
 		}
@@ -119,12 +119,12 @@ func displayOrder(p *Plan) []*Action {
 	}
 	key := func(a *Action) string {
 		switch {
-		case a.NewAddress != "":
-			return a.NewAddress
+		case !a.NewAddress.IsZero():
+			return a.NewAddress.String()
 		case a.IsBatch():
-			return a.Members[0].Address // heads its first member's lines
+			return a.Members[0].Address.String() // heads its first member's lines
 		}
-		return a.Address
+		return a.Address.String()
 	}
 	sort.SliceStable(out, func(i, j int) bool { return key(out[i]) < key(out[j]) })
 	return out
@@ -183,7 +183,7 @@ func RenderText(w io.Writer, p *Plan, style style.Style) error {
 		b.WriteString(style.Bold("Drift: changed outside fleet since the last apply") + "\n")
 		width := 0
 		for _, d := range p.Drift {
-			width = max(width, len(d.Address))
+			width = max(width, len(d.Address.String()))
 		}
 		for _, d := range p.Drift {
 			sym := "~"
@@ -198,7 +198,7 @@ func RenderText(w io.Writer, p *Plan, style style.Style) error {
 		b.WriteString(style.Bold("Interrupted: started by an earlier apply, not recorded as finished") + "\n")
 		width := 0
 		for _, in := range p.Interrupted {
-			width = max(width, len(in.Address))
+			width = max(width, len(in.Address.String()))
 		}
 		for _, in := range p.Interrupted {
 			fmt.Fprintf(&b, "  %s %-*s  %s\n", style.Changed("!"), width, in.Address, in.Line())

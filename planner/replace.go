@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -26,7 +27,7 @@ const (
 // attrRule is one row of the table: an attribute, what changing it does on
 // each cloud, and how to read its desired and current values.
 type attrRule struct {
-	path     string
+	path     FieldPath
 	ncp, nhn effect
 	// want is the declared value, and whether to compare at all: false
 	// when the fleet file leaves the attribute to the cloud.
@@ -48,60 +49,60 @@ type attrRule struct {
 var serverRules = []attrRule{
 	// The image compares by the cloud's id; an alias (NCP product code vs
 	// image number) is the same image. See diffServer.
-	{path: "image", ncp: forcesNew, nhn: forcesNew,
+	{path: FieldImage, ncp: forcesNew, nhn: forcesNew,
 		want: func(d *spec.Server, r *resolver) (string, bool) { return r.image(d.Image), d.Image != "" },
 		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.Image, c.Image != "" }},
 	// Either side may name the type by spec code or by product code (NCP
 	// SVR.VSVR...; NHN flavor id): both are read as the catalog's name.
-	{path: "type", ncp: inResize, nhn: inResize,
+	{path: FieldType, ncp: inResize, nhn: inResize,
 		want: func(d *spec.Server, r *resolver) (string, bool) { return r.typeName(d.Type), d.Type != "" },
 		have: func(c *providers.Server, r *resolver) (string, bool) { return r.typeName(c.Type), c.Type != "" }},
-	{path: "zone", ncp: forcesNew, nhn: forcesNew, recorded: true,
+	{path: FieldZone, ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: declared(func(d *spec.Server) string { return d.Zone }),
 		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.Zone, c.Zone != "" }},
 	// NHN reports neither the network nor the subnet of a port: the
 	// recorded values stand in.
-	{path: "network.vpc", ncp: forcesNew, nhn: forcesNew, recorded: true,
+	{path: FieldVPC, ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: declared(func(d *spec.Server) string { return d.Network.VPC }),
 		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.VPC, c.VPC != "" }},
-	{path: "network.subnet", ncp: forcesNew, nhn: forcesNew, recorded: true,
+	{path: FieldSubnet, ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: declared(func(d *spec.Server) string { return d.Network.Subnet }),
 		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.Subnet, c.Subnet != "" }},
-	{path: "network.ip", ncp: forcesNew, nhn: forcesNew, recorded: true,
+	{path: FieldIP, ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: declared(func(d *spec.Server) string { return d.Network.IP }),
 		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.IP, c.IP != "" }},
 	// Existing NCP interfaces a server takes at create (NCP reports them in
 	// Extra["interfaces"], eth0 first); compared only when the file names some.
-	{path: "network.interfaces", ncp: forcesNew, nhn: ignored,
+	{path: FieldInterfaces, ncp: forcesNew, nhn: ignored,
 		want: func(d *spec.Server, _ *resolver) (string, bool) {
 			return strings.Join(d.Network.Interfaces, ","), len(d.Network.Interfaces) > 0
 		},
 		have: func(c *providers.Server, _ *resolver) (string, bool) { v, ok := c.Extra["interfaces"]; return v, ok }},
 	// NCP sets ACGs on the network interface at create time; fleet has no
 	// call that changes them afterwards. NHN adds and removes groups live.
-	{path: "network.security_groups", ncp: forcesNew, nhn: inUpdate,
+	{path: FieldSecurityGroups, ncp: forcesNew, nhn: inUpdate,
 		want: func(d *spec.Server, _ *resolver) (string, bool) {
 			return joinSorted(d.Network.SecurityGroups), len(d.Network.SecurityGroups) > 0
 		},
 		have: func(c *providers.Server, _ *resolver) (string, bool) {
 			return joinSorted(c.SecurityGroups), len(c.SecurityGroups) > 0
 		}},
-	{path: "key", ncp: forcesNew, nhn: forcesNew, recorded: true,
+	{path: FieldKey, ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: declared(func(d *spec.Server) string { return d.Key }),
 		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.Key, c.Key != "" }},
-	{path: "power", ncp: inPower, nhn: inPower,
-		want: func(d *spec.Server, _ *resolver) (string, bool) { return desiredPower(d), true },
-		have: func(c *providers.Server, _ *resolver) (string, bool) { return c.Power, c.Power != "" }},
+	{path: FieldPower, ncp: inPower, nhn: inPower,
+		want: func(d *spec.Server, _ *resolver) (string, bool) { return string(desiredPower(d)), true },
+		have: func(c *providers.Server, _ *resolver) (string, bool) { return string(c.Power), c.Power != "" }},
 	// NCP sets its termination protection; NHN's API cannot set its own
 	// flag, so the provider keeps fleet's fleet-protect tag instead, which
 	// its delete refuses just the same: both change in place.
-	{path: "protect", ncp: inUpdate, nhn: inUpdate,
+	{path: FieldProtect, ncp: inUpdate, nhn: inUpdate,
 		want: func(d *spec.Server, _ *resolver) (string, bool) { return strconv.FormatBool(d.Protect), true },
 		have: func(c *providers.Server, _ *resolver) (string, bool) { return strconv.FormatBool(c.Protect), true }},
-	{path: "metadata", ncp: ignored, nhn: inUpdate,
+	{path: FieldMetadata, ncp: ignored, nhn: inUpdate,
 		want: func(d *spec.Server, _ *resolver) (string, bool) { return canonicalMap(d.Metadata), true },
 		have: func(c *providers.Server, _ *resolver) (string, bool) { return canonicalMap(c.Metadata), true }},
-	{path: "root_volume.size", ncp: forcesNew, nhn: forcesNew, recorded: true,
+	{path: FieldRootSize, ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: func(d *spec.Server, _ *resolver) (string, bool) {
 			if d.RootVolume == nil || d.RootVolume.Size == 0 {
 				return "", false
@@ -114,7 +115,7 @@ var serverRules = []attrRule{
 			}
 			return strconv.Itoa(c.RootVolume.Size), true
 		}},
-	{path: "root_volume.type", ncp: forcesNew, nhn: forcesNew, recorded: true,
+	{path: FieldRootType, ncp: forcesNew, nhn: forcesNew, recorded: true,
 		want: func(d *spec.Server, _ *resolver) (string, bool) {
 			if d.RootVolume == nil || d.RootVolume.Type == "" {
 				return "", false
@@ -128,7 +129,7 @@ var serverRules = []attrRule{
 			return c.RootVolume.Type, true
 		}},
 	// NHN has no encrypted flag (the file is refused at validate time).
-	{path: "root_volume.encrypted", ncp: forcesNew, nhn: ignored, recorded: true,
+	{path: FieldRootEncrypted, ncp: forcesNew, nhn: ignored, recorded: true,
 		want: func(d *spec.Server, _ *resolver) (string, bool) {
 			if d.RootVolume == nil {
 				return "", false
@@ -145,7 +146,7 @@ var serverRules = []attrRule{
 	// addresses on a running server. An owned address allocated but never
 	// associated (a run stopped in between) reads "allocated": it differs
 	// from both true and false, so the update adopts or releases it.
-	{path: "public_ip", ncp: inUpdate, nhn: inUpdate,
+	{path: FieldPublicIP, ncp: inUpdate, nhn: inUpdate,
 		want: func(d *spec.Server, _ *resolver) (string, bool) { return strconv.FormatBool(d.PublicIP), true },
 		have: func(c *providers.Server, _ *resolver) (string, bool) {
 			if c.PublicIP == "" && c.PublicIPPending != "" {
@@ -153,26 +154,26 @@ var serverRules = []attrRule{
 			}
 			return strconv.FormatBool(c.PublicIP != ""), true
 		}},
-	{path: "init_script", ncp: forcesNew, nhn: ignored, recorded: true,
+	{path: FieldInitScript, ncp: forcesNew, nhn: ignored, recorded: true,
 		want: always(func(d *spec.Server) string { return d.InitScript }), have: extra("init_script")},
-	{path: "placement_group", ncp: forcesNew, nhn: ignored, recorded: true,
+	{path: FieldPlacementGroup, ncp: forcesNew, nhn: ignored, recorded: true,
 		want: always(func(d *spec.Server) string { return d.PlacementGroup }), have: extra("placement_group")},
 	// NCP does not report the fee system: the recorded value stands in.
-	{path: "billing", ncp: forcesNew, nhn: ignored, recorded: true,
+	{path: FieldBilling, ncp: forcesNew, nhn: ignored, recorded: true,
 		want: always(func(d *spec.Server) string {
 			if d.Billing == "" {
 				return "hourly"
 			}
 			return d.Billing
 		}), have: extra("billing")},
-	{path: "partitions", ncp: forcesNew, nhn: ignored, recorded: true,
+	{path: FieldPartitions, ncp: forcesNew, nhn: ignored, recorded: true,
 		want: always(func(d *spec.Server) string { return canonicalPartitions(d.Partitions) }), have: extra("partitions")},
 	// NCP has no call that changes a server's description.
-	{path: "description", ncp: forcesNew, nhn: ignored, recorded: true,
+	{path: FieldDescription, ncp: forcesNew, nhn: ignored, recorded: true,
 		want: always(func(d *spec.Server) string { return strings.TrimSpace(d.Description) }), have: extra("description")},
 	// Nova cannot read user data back: the sha256 recorded at create (a
 	// provider may report it too) stands in; the text is never stored.
-	{path: "user_data", ncp: ignored, nhn: forcesNew, recorded: true,
+	{path: FieldUserData, ncp: ignored, nhn: forcesNew, recorded: true,
 		want: always(func(d *spec.Server) string { return UserDataDigest(d.UserData) }), have: extra("user_data_sha256")},
 }
 
@@ -291,7 +292,7 @@ func ncpClass(code string, cat *providers.Catalog) string {
 }
 
 // desiredPower is the declared power state; running when unset.
-func desiredPower(d *spec.Server) string {
+func desiredPower(d *spec.Server) spec.Power {
 	if d.Power == "" {
 		return spec.PowerRunning
 	}
@@ -344,10 +345,11 @@ func (b *builder) typeName(provider, t string) string {
 // image returns the cloud id of a declared image, or the reference itself
 // when the image does not exist yet.
 func (r *resolver) image(ref string) string {
-	if !strings.HasPrefix(ref, "image/") {
+	name, ok := spec.DeclaredImageName(ref)
+	if !ok {
 		return ref
 	}
-	if c, ok := r.b.cur[ref]; ok && c.Kind == providers.KindImage {
+	if c, ok := r.b.cur[addrs.Image(name)]; ok && c.Kind == addrs.KindImage {
 		return c.ID
 	}
 	return ref
@@ -384,7 +386,7 @@ func (b *builder) diffServer(d *spec.Server, c *current) serverDiff {
 		}
 		have, reported := rule.have(c.Server, r)
 		if !reported && rule.recorded {
-			have, reported = c.Declared[rule.path]
+			have, reported = c.Declared[string(rule.path)]
 		}
 		if !reported || want == have {
 			continue
@@ -433,12 +435,12 @@ func (b *builder) diffServer(d *spec.Server, c *current) serverDiff {
 	}
 	if d.Provider != c.Provider {
 		// Another account, region or cloud: nothing moves a server there.
-		out.changes = append(out.changes, FieldChange{Path: "provider", From: c.Provider, To: d.Provider, ForcesReplace: true})
+		out.changes = append(out.changes, FieldChange{Path: FieldProvider, From: c.Provider, To: d.Provider, ForcesReplace: true})
 		out.replace = true
 	}
 	if c.Server.Failed {
 		// A failed build or a server in ERROR cannot be repaired in place.
-		out.changes = append(out.changes, FieldChange{Path: "status", From: orNone(c.Server.Status), To: "healthy", ForcesReplace: true})
+		out.changes = append(out.changes, FieldChange{Path: FieldStatus, From: orNone(c.Server.Status), To: "healthy", ForcesReplace: true})
 		out.replace = true
 		out.reason = "the cloud reports the server failed"
 	}

@@ -1,6 +1,6 @@
 package planner
 
-import "strings"
+import "github.com/fleet-iac/fleet/addrs"
 
 // requestedReason explains a replacement asked for with --replace.
 const requestedReason = "requested with --replace"
@@ -10,25 +10,27 @@ const requestedReason = "requested with --replace"
 // server/web for every member of the group fleet manages now. An address
 // that names no server the fleet both declares and manages is an error:
 // there is nothing to replace.
-func (b *builder) resolveRequested() map[string]bool {
-	out := map[string]bool{}
+func (b *builder) resolveRequested() map[addrs.Address]bool {
+	out := map[addrs.Address]bool{}
 	if len(b.in.Replace) == 0 {
 		return out
 	}
-	groups := map[string][]string{} // server/GROUP → its managed member addresses
+	groups := map[addrs.Address][]addrs.Address{} // server/GROUP → its managed member addresses
 	for _, s := range b.fleet.Servers {
-		addr := "server/" + s.Name
+		addr := s.Address()
 		if c, ok := b.cur[addr]; ok && c.Server != nil {
-			groups["server/"+s.Group] = append(groups["server/"+s.Group], addr)
+			g := addrs.Server(s.Group)
+			groups[g] = append(groups[g], addr)
 		}
 	}
-	for _, r := range b.in.Replace {
+	for _, text := range b.in.Replace {
+		r, err := addrs.Parse(text)
 		members := groups[r]
 		if c, ok := b.cur[r]; ok && c.Server != nil && b.desiredServers[r] != nil {
-			members = []string{r}
+			members = []addrs.Address{r}
 		}
-		if len(members) == 0 {
-			b.errorf(r, "--replace "+r+" matches no server fleet manages",
+		if err != nil || len(members) == 0 {
+			b.errorText(text, "--replace "+text+" matches no server fleet manages",
 				replaceHint(r)+"; \"fleet output\" lists the servers fleet manages")
 			continue
 		}
@@ -39,8 +41,8 @@ func (b *builder) resolveRequested() map[string]bool {
 	return out
 }
 
-func replaceHint(addr string) string {
-	if !strings.HasPrefix(addr, "server/") {
+func replaceHint(addr addrs.Address) string {
+	if addr.Kind != addrs.KindServer {
 		return "only servers are replaced: give server/NAME or server/GROUP"
 	}
 	return "give a server's address (server/web-1) or a group's (server/web) that the file declares and the state records"

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -53,7 +54,7 @@ func (b *builder) planRollouts() {
 				down++
 				// Its wait (a server found in transition) leads: batch 1
 				// holds the others back until it has settled.
-				ids = append([]string{b.waits[sp.cur.Provider+"\x00"+sp.cur.ID]}, sp.chain...)
+				ids = append([]string{b.waits[cloudRef{sp.cur.Provider, sp.cur.ID}]}, sp.chain...)
 				ids = append(ids, sp.batched...)
 			}
 			var kept []string
@@ -68,7 +69,7 @@ func (b *builder) planRollouts() {
 			case isDown && len(kept) > 0:
 				downUnits = append(downUnits, rolloutUnit{server: sp, ids: kept})
 			case isDown:
-				idle = append(idle, sp.addr)
+				idle = append(idle, sp.addr.String())
 			case len(kept) > 0:
 				units = append(units, rolloutUnit{server: sp, ids: kept})
 			}
@@ -93,7 +94,7 @@ func (b *builder) planRollouts() {
 			// Nothing in the plan brings the down servers back, so there
 			// is nothing to wait for: say so rather than hold the group.
 			room = limit
-			b.warnf("server/"+g.Name, "rollout "+g.Name+": "+strings.Join(idle, ", ")+" already down",
+			b.warnf(addrs.Server(g.Name), "rollout "+g.Name+": "+strings.Join(idle, ", ")+" already down",
 				fmt.Sprintf("they are in transition with nothing for fleet to do, and max_unavailable is %d: until they settle, up to %d servers of the group may be unavailable; plan again once they have settled to stay within the limit", limit, limit+down))
 		}
 		all := downUnits

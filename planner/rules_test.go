@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/style"
@@ -44,7 +45,7 @@ func TestResizeRule(t *testing.T) {
 
 func TestPowerSteps(t *testing.T) {
 	tests := map[string]struct {
-		from, to string
+		from, to spec.Power
 		want     []ActionType
 	}{
 		"running to stopped": {spec.PowerRunning, spec.PowerStopped, []ActionType{Stop}},
@@ -147,10 +148,10 @@ func TestAttributeEffects(t *testing.T) {
 			if tc.edit.live != nil {
 				provider := s0[0].Provider
 				tc.edit.live(invServer(inv, provider, grp))
-				tc.edit.live(st.Lookup("server/" + grp).Server)
+				tc.edit.live(st.Lookup(addrs.Server(grp)).Server)
 			}
 			if tc.edit.recorded != nil {
-				st.Lookup("server/" + grp).Declared = tc.edit.recorded
+				st.Lookup(addrs.Server(grp)).Declared = tc.edit.recorded
 			}
 			g1, s1 := groupOf(grp, 1, nil, mk, func(s *spec.Server) {
 				noVol(s)
@@ -210,11 +211,11 @@ func TestPublicIPDrift(t *testing.T) {
 	pub := func(s *spec.Server) { noVol(s); s.PublicIP = true }
 	g, srvs := groupOf("db", 1, nil, nhnServer, pub)
 	st, inv := world(fleetOf(g, srvs))
-	st.Lookup("server/db").Server.PublicIP = "133.186.128.2"
+	st.Lookup(addrs.Server("db")).Server.PublicIP = "133.186.128.2"
 	invServer(inv, srvs[0].Provider, "db").PublicIP = ""
 	p, diags := Build(Input{Fleet: fleetOf(g, srvs), State: st, Inventory: inv})
 	noErrors(t, diags)
-	want := []Drift{{Address: "server/db", Kind: "changed", Changes: []FieldChange{{Path: "public_ip", From: "133.186.128.2", To: "(none)"}}}}
+	want := []Drift{{Address: addrs.Server("db"), Kind: "changed", Changes: []FieldChange{{Path: "public_ip", From: "133.186.128.2", To: "(none)"}}}}
 	if d := cmp.Diff(want, p.Drift); d != "" {
 		t.Errorf("drift (-want +got):\n%s", d)
 	}
@@ -253,7 +254,7 @@ func TestTargetGroup(t *testing.T) {
 	p, diags := Build(Input{Fleet: f, State: st, Inventory: inv, Targets: []string{"server/web"}})
 	noErrors(t, diags)
 	for _, a := range p.Actions {
-		if a.Address == "server/db" {
+		if a.Address == addrs.Server("db") {
 			t.Errorf("db not targeted but planned: %s", a.ID)
 		}
 	}
@@ -424,7 +425,7 @@ func TestReplaceFreesWhatTheNewServerTakes(t *testing.T) {
 			g0, s0 := groupOf(grp, 1, nil, mk, nil)
 			st, inv := world(fleetOf(g0, s0))
 			tc.live(invServer(inv, s0[0].Provider, grp))
-			tc.live(st.Lookup("server/" + grp).Server)
+			tc.live(st.Lookup(addrs.Server(grp)).Server)
 			g1, s1 := groupOf(grp, 1, nil, mk, tc.desired)
 			p, diags := Build(Input{Fleet: fleetOf(g1, s1), State: st, Inventory: inv})
 			noErrors(t, diags)

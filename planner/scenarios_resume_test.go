@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -32,16 +33,16 @@ func resumeScenarios() map[string]scenario {
 				st, inv := world(fleetOf(wg, web))
 				for _, n := range []string{"web-2", "web-3"} {
 					invServer(inv, "ncp", n).Name = "web-00" + n[4:]
-					st.Lookup("server/" + n).Server.Name = "web-00" + n[4:]
+					st.Lookup(addrs.Server(n)).Server.Name = "web-00" + n[4:]
 				}
-				st.Intents = []state.Intent{{Action: "create server/web-3", Address: "server/web-3", Provider: "ncp", Op: "create", Started: started}}
+				st.Intents = []state.Intent{{Action: "create server/web-3", Address: addrs.Server("web-3"), Provider: "ncp", Op: "create", Started: started}}
 				return Input{Fleet: fleetOf(wg, web), State: st, Inventory: inv}
 			}(),
 			check: func(t *testing.T, p *Plan, d spec.Diagnostics) {
 				noErrors(t, d)
 				wantIDs(t, p, "rename server/web-2", "rename server/web-3")
 				for _, a := range p.Actions {
-					if a.NewAddress != a.Address || a.NewName != strings.TrimPrefix(a.Address, "server/") {
+					if a.NewAddress != a.Address || a.NewName != strings.TrimPrefix(a.Address.String(), "server/") {
 						t.Errorf("%s renames to %s at %s, want its own address", a.ID, a.NewName, a.NewAddress)
 					}
 				}
@@ -56,10 +57,10 @@ func resumeScenarios() map[string]scenario {
 				st, inv := world(fleetOf(wg, web))
 				for _, n := range []string{"web-1", "web-2"} {
 					invServer(inv, "ncp", n).Power = spec.PowerStopped
-					st.Lookup("server/" + n).Server.Power = spec.PowerStopped
+					st.Lookup(addrs.Server(n)).Server.Power = spec.PowerStopped
 				}
 				invServer(inv, "ncp", "web-2").Type = "s4-g2-s50"
-				st.Intents = []state.Intent{{Action: "resize server/web-2", Address: "server/web-2", Provider: "ncp", Op: "update", Started: started}}
+				st.Intents = []state.Intent{{Action: "resize server/web-2", Address: addrs.Server("web-2"), Provider: "ncp", Op: "update", Started: started}}
 				wg2, web2 := groupOf("web", 6, &spec.Rollout{MaxUnavailable: 2}, ncpServer, func(s *spec.Server) { s.Volumes = nil; s.Type = "s4-g2-s50" })
 				return Input{Fleet: fleetOf(wg2, web2), State: st, Inventory: withCatalog(inv)}
 			}(),
@@ -96,15 +97,15 @@ func resumeScenarios() map[string]scenario {
 				db.Type, db.Power, db.Status = "m2.c8m16", spec.PowerStopped, "SHUTOFF"
 				invServer(inv, "ncp", "web-3").Power = spec.PowerStopped
 				st.Intents = []state.Intent{
-					{Action: "resize server/db", Address: "server/db", Provider: "nhn", Op: "update", Started: started},
-					{Action: "create server/web-4", Address: "server/web-4", Provider: "ncp", Op: "create", Started: started.Add(-time.Minute)},
+					{Action: "resize server/db", Address: addrs.Server("db"), Provider: "nhn", Op: "update", Started: started},
+					{Action: "create server/web-4", Address: addrs.Server("web-4"), Provider: "ncp", Op: "create", Started: started.Add(-time.Minute)},
 				}
 				return Input{Fleet: webAndDB(nil, func(s *spec.Server) { s.Type = "m2.c8m16" }), State: st, Inventory: inv}
 			}(),
 			check: func(t *testing.T, p *Plan, d spec.Diagnostics) {
 				noErrors(t, d)
 				wantIDs(t, p, "start server/db", "start server/web-3")
-				if p.Summary.Drift != 1 || p.Drift[0].Address != "server/web-3" {
+				if p.Summary.Drift != 1 || p.Drift[0].Address != addrs.Server("web-3") {
 					t.Errorf("drift %+v", p.Drift)
 				}
 				want := []string{
@@ -113,7 +114,7 @@ func resumeScenarios() map[string]scenario {
 				}
 				var got []string
 				for _, in := range p.Interrupted {
-					got = append(got, in.Address+": "+in.Line())
+					got = append(got, in.Address.String()+": "+in.Line())
 				}
 				if diff := cmp.Diff(want, got); diff != "" || p.Summary.Interrupted != 2 {
 					t.Errorf("interrupted (-want +got):\n%s", diff)
@@ -145,8 +146,8 @@ func resumeScenarios() map[string]scenario {
 				second.ID, second.Attached = "id-db-b", nil
 				nhn.Servers = []providers.Server{first, second}
 				inv["ncp"], inv["nhn"] = ncp, nhn
-				st.Remove("server/db")
-				st.Remove("volume/db/pgdata")
+				st.Remove(addrs.Server("db"))
+				st.Remove(addrs.Volume("db", "pgdata"))
 				f2 := webAndDB(func(s *spec.Server) {
 					if s.Name == "web-1" {
 						s.Image = "SW.VSVR.OS.LNX64.UBNTU.SVR2204.B050"
@@ -221,8 +222,8 @@ func maxDown(p *Plan, group string, downAtStart []string) int {
 	byServer := map[string][]int{}
 	last := 0
 	for _, a := range p.Actions {
-		if a.Kind == providers.KindServer && a.Group == group || contains(downAtStart, a.Address) {
-			byServer[a.Address] = append(byServer[a.Address], a.Batch)
+		if a.Kind == addrs.KindServer && a.Group == group || contains(downAtStart, a.Address.String()) {
+			byServer[a.Address.String()] = append(byServer[a.Address.String()], a.Batch)
 			last = max(last, a.Batch)
 		}
 	}
@@ -281,7 +282,7 @@ func TestRolloutResume(t *testing.T) {
 			var down []string
 			for _, n := range tc.stopped {
 				invServer(inv, "ncp", n).Power = spec.PowerStopped
-				st.Lookup("server/" + n).Server.Power = spec.PowerStopped
+				st.Lookup(addrs.Server(n)).Server.Power = spec.PowerStopped
 				down = append(down, "server/"+n)
 			}
 			for _, n := range tc.busy {
@@ -305,8 +306,8 @@ func TestRolloutResume(t *testing.T) {
 			}
 			var batch1 []string
 			for _, a := range p.Actions {
-				if a.Batch == 1 && !contains(batch1, a.Address) {
-					batch1 = append(batch1, a.Address)
+				if a.Batch == 1 && !contains(batch1, a.Address.String()) {
+					batch1 = append(batch1, a.Address.String())
 				}
 			}
 			sort.Strings(batch1)
@@ -343,7 +344,7 @@ func TestDuplicateWithoutState(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := webAndDB(nil, func(s *spec.Server) { s.Volumes = nil })
 			st, inv := world(f)
-			st.Remove("server/db")
+			st.Remove(addrs.Server("db"))
 			nhn := inv["nhn"]
 			a, b := cloneServer(nhn.Servers[0]), cloneServer(nhn.Servers[0])
 			b.ID = "id-db-b"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -108,9 +109,9 @@ func scenarios() map[string]scenario {
 				dg, db := groupOf("db", 2, nil, nhnServer, func(s *spec.Server) { s.Volumes = nil })
 				st, inv := world(fleetOf(wg, db, dg, web))
 				invServer(inv, "ncp", "web-2").Power = spec.PowerStopped
-				st.Lookup("server/web-2").Server.Power = spec.PowerStopped
+				st.Lookup(addrs.Server("web-2")).Server.Power = spec.PowerStopped
 				invServer(inv, "nhn", "db-2").Power = spec.PowerShelved
-				st.Lookup("server/db-2").Server.Power = spec.PowerShelved
+				st.Lookup(addrs.Server("db-2")).Server.Power = spec.PowerShelved
 				wg2, web2 := groupOf("web", 2, nil, ncpServer, func(s *spec.Server) {
 					s.Volumes = nil
 					if s.Name == "web-1" {
@@ -119,7 +120,7 @@ func scenarios() map[string]scenario {
 				})
 				dg2, db2 := groupOf("db", 2, nil, nhnServer, func(s *spec.Server) {
 					s.Volumes = nil
-					s.Power = map[string]string{"db-1": spec.PowerShelved, "db-2": spec.PowerStopped}[s.Name]
+					s.Power = map[string]spec.Power{"db-1": spec.PowerShelved, "db-2": spec.PowerStopped}[s.Name]
 				})
 				return Input{Fleet: fleetOf(wg2, web2, dg2, db2), State: st, Inventory: inv}
 			}(),
@@ -244,7 +245,7 @@ func scenarios() map[string]scenario {
 				_, inv := world(fleetOf(wg, web))
 				f := webAndDB(nil, nil)
 				st, _ := world(f)
-				for _, a := range []string{"server/web-3", "volume/web-3/data", "server/db", "volume/db/pgdata", "keypair/access-key"} {
+				for _, a := range []addrs.Address{addrs.Server("web-3"), addrs.Volume("web-3", "data"), addrs.Server("db"), addrs.Volume("db", "pgdata"), addrs.Keypair("access-key")} {
 					st.Remove(a)
 				}
 				inv["nhn"] = providers.InventoryResponse{}
@@ -254,7 +255,7 @@ func scenarios() map[string]scenario {
 				noErrors(t, d)
 				position(t, p, "adopt volume/web-3/data")
 				for _, a := range p.Actions {
-					if a.Address == "server/web-3" && a.Type != Adopt {
+					if a.Address == addrs.Server("web-3") && a.Type != Adopt {
 						t.Errorf("web-3 matches the file once adopted, got %s", a.ID)
 					}
 				}

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
@@ -23,9 +24,9 @@ func waitScenarios() map[string]scenario {
 				st, inv := world(f)
 				web3 := invServer(inv, "ncp", "web-3")
 				web3.Status, web3.Power, web3.Busy, web3.Settling = "INIT", "", true, spec.PowerRunning
-				st.Lookup("server/web-3").Server.Busy = true
+				st.Lookup(addrs.Server("web-3")).Server.Busy = true
 				dropVolume(st, inv, "ncp", "volume/web-3/data")
-				st.Intents = []state.Intent{{Action: "create server/web-3", Address: "server/web-3", Provider: "ncp", Op: "create", Started: started}}
+				st.Intents = []state.Intent{{Action: "create server/web-3", Address: addrs.Server("web-3"), Provider: "ncp", Op: "create", Started: started}}
 				web2 := invServer(inv, "ncp", "web-2")
 				web2.Status, web2.Power, web2.Failed = "FSTOP", "", true
 				db := invServer(inv, "nhn", "db")
@@ -63,8 +64,8 @@ func waitScenarios() map[string]scenario {
 				st, inv := world(webAndDB(nil, nil))
 				db := invServer(inv, "nhn", "db")
 				db.Status, db.Power, db.Busy = "RESIZE", "", true
-				st.Lookup("server/db").Stuck = &state.Stuck{Status: "RESIZE", Waited: "1h0m0s", At: started}
-				st.Intents = []state.Intent{{Action: "resize server/db", Address: "server/db", Provider: "nhn", Op: "update", Started: started}}
+				st.Lookup(addrs.Server("db")).Stuck = &state.Stuck{Status: "RESIZE", Waited: "1h0m0s", At: started}
+				st.Intents = []state.Intent{{Action: "resize server/db", Address: addrs.Server("db"), Provider: "nhn", Op: "update", Started: started}}
 				return Input{Fleet: webAndDB(nil, func(s *spec.Server) { s.Type = "m2.c8m16" }), State: st, Inventory: withCatalog(inv)}
 			}(),
 			check: func(t *testing.T, p *Plan, d spec.Diagnostics) {
@@ -85,7 +86,7 @@ func waitScenarios() map[string]scenario {
 // dropVolume removes a volume from the state and the inventory: its create
 // never ran.
 func dropVolume(st *state.State, inv map[string]providers.InventoryResponse, provider, addr string) {
-	st.Remove(addr)
+	st.Remove(addrs.MustParse(addr))
 	r := inv[provider]
 	kept := r.Volumes[:0]
 	for _, v := range r.Volumes {
@@ -173,7 +174,7 @@ func TestWaitScope(t *testing.T) {
 				r := inv["ncp"]
 				r.Images = append(r.Images, providers.Image{ID: "img-golden", Name: "golden", Owner: providers.Owner{Fleet: "shop", Address: "image/golden"}, Status: "INIT"})
 				inv["ncp"] = r
-				st.Put(state.Resource{Address: "image/golden", Kind: providers.KindImage, Provider: "ncp", ID: "img-golden", Image: &r.Images[0]})
+				st.Put(state.Resource{Address: addrs.Image("golden"), Kind: addrs.KindImage, Provider: "ncp", ID: "img-golden", Image: &r.Images[0]})
 			},
 			fleet: func() *spec.Fleet {
 				wg, web := groupOf("web", 3, nil, ncpServer, nil)
@@ -231,7 +232,7 @@ func TestStuckMarkOutlived(t *testing.T) {
 			st, inv := world(webAndDB(nil, nil))
 			db := invServer(inv, "nhn", "db")
 			db.Status, db.Power, db.Busy = status, "", true
-			st.Lookup("server/db").Stuck = &state.Stuck{Status: tc.was, Waited: "1h0m0s", At: started}
+			st.Lookup(addrs.Server("db")).Stuck = &state.Stuck{Status: tc.was, Waited: "1h0m0s", At: started}
 			p, diags := Build(Input{Fleet: webAndDB(nil, nil), State: st, Inventory: withCatalog(inv)})
 			noErrors(t, diags)
 			w, ok := actionByID(p, "wait server/db")
@@ -284,18 +285,18 @@ func TestFailedServerUnderProtectAndRollout(t *testing.T) {
 // a destroy only for an NHN server (the only kind it does not wait for).
 func TestGiveUp(t *testing.T) {
 	for name, tc := range map[string]struct {
-		kind    providers.Kind
+		kind    addrs.Kind
 		cloud   string
 		destroy bool
 	}{
-		"NHN server": {kind: providers.KindServer, cloud: spec.ProviderNHNCloud, destroy: true},
-		"NCP server": {kind: providers.KindServer, cloud: spec.ProviderNCloud},
-		"NHN volume": {kind: providers.KindVolume, cloud: spec.ProviderNHNCloud},
-		"NCP image":  {kind: providers.KindImage, cloud: spec.ProviderNCloud},
+		"NHN server": {kind: addrs.KindServer, cloud: spec.ProviderNHNCloud, destroy: true},
+		"NCP server": {kind: addrs.KindServer, cloud: spec.ProviderNCloud},
+		"NHN volume": {kind: addrs.KindVolume, cloud: spec.ProviderNHNCloud},
+		"NCP image":  {kind: addrs.KindImage, cloud: spec.ProviderNCloud},
 	} {
 		t.Run(name, func(t *testing.T) {
-			got := giveUp("x/y", tc.kind, tc.cloud)
-			if strings.Contains(got, "fleet destroy --target") != tc.destroy || !strings.Contains(got, `fleet state rm x/y`) {
+			got := giveUp(addrs.Server("y"), tc.kind, tc.cloud)
+			if strings.Contains(got, "fleet destroy --target") != tc.destroy || !strings.Contains(got, `fleet state rm server/y`) {
 				t.Errorf("giveUp: %q", got)
 			}
 		})

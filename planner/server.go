@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -12,7 +13,7 @@ import (
 // serverPlan collects what the plan does to one server address, for the
 // edges other resources need.
 type serverPlan struct {
-	addr       string
+	addr       addrs.Address
 	desired    *spec.Server // nil when the server is to be deleted
 	cur        *current     // nil when the server is to be created
 	create     string       // create of the new server: fresh, or a replacement
@@ -32,20 +33,20 @@ type serverPlan struct {
 // deletes current servers nothing declares.
 func (b *builder) planServers() {
 	requested := b.resolveRequested()
-	for _, addr := range sortedKeys(b.desiredServers) {
+	for _, addr := range sortedAddrs(b.desiredServers) {
 		d := b.desiredServers[addr]
 		sp := &serverPlan{addr: addr, desired: d}
 		b.servers[addr] = sp
 		if d.Power == spec.PowerShelved && b.cloud(d.Provider) != spec.ProviderNHNCloud {
-			b.errorf(addr, addr+": power shelved is NHN Cloud only",
+			b.errorf(addr, addr.String()+": power shelved is NHN Cloud only",
 				"provider "+d.Provider+" is not nhncloud; use running or stopped")
 		}
 		c, ok := b.cur[addr]
 		switch {
 		case !ok:
 			b.createServer(sp, false)
-		case c.Kind != providers.KindServer || c.Server == nil:
-			b.errorf(addr, addr+": the state holds a "+string(c.Kind)+" here", "remove it with \"fleet state rm "+addr+"\"")
+		case c.Kind != addrs.KindServer || c.Server == nil:
+			b.errorf(addr, addr.String()+": the state holds a "+string(c.Kind)+" here", "remove it with \"fleet state rm "+addr.String()+"\"")
 		default:
 			sp.cur = c
 			diff := b.diffServer(d, c)
@@ -62,7 +63,7 @@ func (b *builder) planServers() {
 	}
 	for _, addr := range b.curAddrs {
 		c := b.cur[addr]
-		if c.Kind != providers.KindServer || b.desiredServers[addr] != nil {
+		if c.Kind != addrs.KindServer || b.desiredServers[addr] != nil {
 			continue
 		}
 		sp := &serverPlan{addr: addr, cur: c}
@@ -77,18 +78,18 @@ func (b *builder) createServer(sp *serverPlan, replace bool) {
 	copyD := *d
 	b.defaultRoot(&copyD)
 	sp.create = b.add(&Action{
-		Type: Create, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
-		Server: &copyD, Group: d.Group, Replace: replace, Declared: b.recordOf(&copyD),
+		Type: Create, Kind: addrs.KindServer, Address: sp.addr, Provider: d.Provider,
+		Server: providers.NewServerSpec(&copyD), Group: d.Group, Replace: replace, Declared: b.recordOf(&copyD),
 	})
 	switch desiredPower(d) {
 	case spec.PowerStopped:
-		sp.powerOff = b.add(&Action{Type: Stop, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
+		sp.powerOff = b.add(&Action{Type: Stop, Kind: addrs.KindServer, Address: sp.addr, Provider: d.Provider,
 			Group: d.Group, DependsOn: []string{sp.create}, Reason: "declared stopped",
-			Changes: []FieldChange{{Path: "power", From: spec.PowerRunning, To: spec.PowerStopped}}})
+			Changes: []FieldChange{{Path: FieldPower, From: string(spec.PowerRunning), To: string(spec.PowerStopped)}}})
 	case spec.PowerShelved:
-		sp.powerOff = b.add(&Action{Type: Shelve, Kind: providers.KindServer, Address: sp.addr, Provider: d.Provider,
+		sp.powerOff = b.add(&Action{Type: Shelve, Kind: addrs.KindServer, Address: sp.addr, Provider: d.Provider,
 			Group: d.Group, DependsOn: []string{sp.create}, Reason: "declared shelved",
-			Changes: []FieldChange{{Path: "power", From: spec.PowerRunning, To: spec.PowerShelved}}})
+			Changes: []FieldChange{{Path: FieldPower, From: string(spec.PowerRunning), To: string(spec.PowerShelved)}}})
 	}
 }
 
@@ -103,9 +104,9 @@ func (b *builder) renameServer(sp *serverPlan) {
 		return
 	}
 	b.add(&Action{
-		Type: Rename, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+		Type: Rename, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 		NewName: d.Name, NewAddress: sp.addr, Group: d.Group,
-		Changes: []FieldChange{{Path: "name", From: c.Server.Name, To: d.Name}},
+		Changes: []FieldChange{{Path: FieldName, From: c.Server.Name, To: d.Name}},
 		Reason:  "the cloud's name differs from the declared one",
 	})
 }
@@ -121,9 +122,9 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 	for i := range diff.changes {
 		ch := &diff.changes[i]
 		switch ch.Path {
-		case "type":
+		case FieldType:
 			typeCh = ch
-		case "power":
+		case FieldPower:
 		default:
 			upd = append(upd, *ch)
 		}
@@ -133,7 +134,7 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 	// step adds the next action of the chain; power actions show the power
 	// change they make.
 	step := func(t ActionType, reason string, disruptive bool) {
-		a := &Action{Type: t, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+		a := &Action{Type: t, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 			Group: d.Group, Reason: reason}
 		if prev != "" {
 			a.DependsOn = []string{prev}
@@ -145,7 +146,7 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 			}
 		} else {
 			to := powerAfter(t)
-			a.Changes = []FieldChange{{Path: "power", From: orNone(p), To: to}}
+			a.Changes = []FieldChange{{Path: FieldPower, From: orNone(string(p)), To: string(to)}}
 			p = to
 		}
 		prev = b.add(a)
@@ -172,28 +173,28 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 		for _, t := range powerSteps(p, want) {
 			step(t, "", t == Stop || t == Shelve)
 		}
-	} else if p == "" && b.waits[c.Provider+"\x00"+c.ID] != "" {
+	} else if p == "" && b.waits[cloudRef{c.Provider, c.ID}] != "" {
 		// Waited for, and its status does not say how it will end: the
 		// steps to the declared power state from either end. Each is a
 		// no-op on a server already there.
 		for _, t := range powerStepsFromUnknown(want) {
-			step(t, "in case it does not settle "+want, t == Stop || t == Shelve)
+			step(t, "in case it does not settle "+string(want), t == Stop || t == Shelve)
 		}
 	}
 	if diff.update && len(upd) > 0 {
-		a := &Action{Type: Update, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+		a := &Action{Type: Update, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 			Group: d.Group, Changes: upd}
 		for _, ch := range upd {
 			switch {
-			case ch.Path == "protect":
+			case ch.Path == FieldProtect:
 				v := d.Protect
 				a.Protect = &v
-			case ch.Path == "public_ip":
+			case ch.Path == FieldPublicIP:
 				v := d.PublicIP
 				a.PublicIP, a.PublicNet = &v, d.PublicNetwork
-			case ch.Path == "network.security_groups":
+			case ch.Path == FieldSecurityGroups:
 				a.SecGroups = append([]string{}, d.Network.SecurityGroups...)
-			case strings.HasPrefix(ch.Path, "metadata."):
+			case ch.Path.InMetadata():
 				a.Metadata = keepIgnoredMetadata(d, d.Metadata, c.Server.Metadata)
 			}
 		}
@@ -202,7 +203,7 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 }
 
 // powerAfter is the power state a power action leaves a server in.
-func powerAfter(t ActionType) string {
+func powerAfter(t ActionType) spec.Power {
 	switch t {
 	case Stop:
 		return spec.PowerStopped
@@ -215,7 +216,7 @@ func powerAfter(t ActionType) string {
 
 // powerSteps lists the power actions that take a server from one state to
 // another ("" is a transition in progress: left alone).
-func powerSteps(from, to string) []ActionType {
+func powerSteps(from, to spec.Power) []ActionType {
 	switch {
 	case from == to || from == "":
 		return nil
@@ -237,7 +238,7 @@ func powerSteps(from, to string) []ActionType {
 // powerStepsFromUnknown lists power actions that bring a server to a power
 // state whatever state it settles in: start and stop do nothing on a server
 // already there, and NHN shelves only ACTIVE servers.
-func powerStepsFromUnknown(to string) []ActionType {
+func powerStepsFromUnknown(to spec.Power) []ActionType {
 	switch to {
 	case spec.PowerStopped:
 		return []ActionType{Stop}
@@ -267,7 +268,7 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 	create.CloudID = ""
 	create.Requested = diff.requested
 	for _, ch := range diff.changes {
-		if ch.Path == "zone" || ch.Path == "provider" {
+		if ch.Path == FieldZone || ch.Path == FieldProvider {
 			sp.zoneMove = true
 		}
 	}
@@ -283,20 +284,20 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 	deps := slices.Clone(first)
 	if c.Server.Protect && !d.Protect { // when d.Protect, the replacement is blocked below
 		off := false
-		id := b.add(&Action{ID: "update " + sp.addr + " (replaced)", Type: Update, Kind: providers.KindServer, Address: sp.addr,
+		id := b.add(&Action{Role: RoleReplaced, Type: Update, Kind: addrs.KindServer, Address: sp.addr,
 			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, Protect: &off, DependsOn: slices.Clone(first),
-			Changes: []FieldChange{{Path: "protect", From: "true", To: "false"}}, Reason: "lift termination protection of the replaced server"})
+			Changes: []FieldChange{{Path: FieldProtect, From: "true", To: "false"}}, Reason: "lift termination protection of the replaced server"})
 		deps = append(deps, id)
 		sp.batched = append(sp.batched, id)
 	}
 	if ncp && stopBeforeTerminate(c.Server) {
-		sp.stopID = b.add(&Action{ID: "stop " + sp.addr + " (replaced)", Type: Stop, Kind: providers.KindServer, Address: sp.addr,
+		sp.stopID = b.add(&Action{Role: RoleReplaced, Type: Stop, Kind: addrs.KindServer, Address: sp.addr,
 			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, DependsOn: slices.Clone(first),
 			Reason: "NCP terminates only stopped servers"})
 		deps = append(deps, sp.stopID)
 		sp.batched = append(sp.batched, sp.stopID)
 	}
-	sp.deleteID = b.add(&Action{ID: "delete " + sp.addr + " (replaced)", Type: Delete, Kind: providers.KindServer, Address: sp.addr,
+	sp.deleteID = b.add(&Action{Role: RoleReplaced, Type: Delete, Kind: addrs.KindServer, Address: sp.addr,
 		Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, DependsOn: deps})
 	sp.batched = append(sp.batched, sp.deleteID)
 	if sp.oldFirst {
@@ -342,11 +343,11 @@ func (b *builder) deleteServer(sp *serverPlan) {
 	c := sp.cur
 	var deps []string
 	if b.cloud(c.Provider) != spec.ProviderNHNCloud && stopBeforeTerminate(c.Server) {
-		sp.stopID = b.add(&Action{Type: Stop, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+		sp.stopID = b.add(&Action{Type: Stop, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 			Reason: "NCP terminates only stopped servers"})
 		deps = append(deps, sp.stopID)
 	}
-	sp.deleteID = b.add(&Action{Type: Delete, Kind: providers.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
+	sp.deleteID = b.add(&Action{Type: Delete, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
 		DependsOn: deps})
 	if g := b.shrunkGroup(sp.addr); g != nil && g.Protect {
 		b.block(sp, "protect: true", fmt.Sprintf("the plan would delete it: count of servers.%s is now %d", g.Name, g.Count),
@@ -357,18 +358,18 @@ func (b *builder) deleteServer(sp *serverPlan) {
 			why = "destroy deletes everything"
 		}
 		b.block(sp, "protect: true", "the plan would delete it: "+why,
-			"declare it again with protect: false and apply before removing it, or forget it with \"fleet state rm "+sp.addr+"\"")
+			"declare it again with protect: false and apply before removing it, or forget it with \"fleet state rm "+sp.addr.String()+"\"")
 	}
 }
 
 // shrunkGroup returns the declared group a server address was a member of
 // when a lower count removed it, or nil. Its protect: true still covers the
 // member: protection cannot be lifted in the same change that deletes it.
-func (b *builder) shrunkGroup(addr string) *spec.ServerGroup {
+func (b *builder) shrunkGroup(addr addrs.Address) *spec.ServerGroup {
 	if b.in.Destroy {
 		return nil
 	}
-	return b.fleet.GroupOf(strings.TrimPrefix(addr, "server/"))
+	return b.fleet.GroupOf(addr.Name)
 }
 
 // protected reports whether a current server is protected, by the cloud's
@@ -397,7 +398,7 @@ func (b *builder) block(sp *serverPlan, marker, what, fix string) {
 // reportBlocked reports each blocked server whose actions survived
 // --target, in address order.
 func (b *builder) reportBlocked() {
-	for _, addr := range sortedKeys(b.servers) {
+	for _, addr := range sortedAddrs(b.servers) {
 		sp := b.servers[addr]
 		if sp.blocked == "" {
 			continue
@@ -405,7 +406,7 @@ func (b *builder) reportBlocked() {
 		for _, id := range append([]string{sp.stopID, sp.deleteID}, sp.batched...) {
 			if a, ok := b.byID[id]; ok && a.Blocked != "" {
 				// Not a failed plan: it shows what it would do, and cannot be applied.
-				b.diags = append(b.diags, spec.Diagnostic{Severity: spec.SeverityError, Summary: sp.addr + " is protected", Detail: sp.blockedWhy, Address: sp.addr})
+				b.diags = append(b.diags, spec.Diagnostic{Severity: spec.SeverityError, Summary: sp.addr.String() + " is protected", Detail: sp.blockedWhy, Address: sp.addr.String()})
 				break
 			}
 		}
@@ -431,7 +432,7 @@ func describeForced(changes []FieldChange) string {
 	var parts []string
 	for _, ch := range changes {
 		if ch.ForcesReplace {
-			parts = append(parts, ch.Path+": "+ch.From+" → "+ch.To)
+			parts = append(parts, string(ch.Path)+": "+ch.From+" → "+ch.To)
 		}
 	}
 	return strings.Join(parts, ", ")

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 )
 
 // summarize counts the plan's actions. A replacement counts once, as a
@@ -13,10 +13,10 @@ import (
 // servers with a blocked action (protect guards servers).
 func summarize(p *Plan) Summary {
 	var s Summary
-	blocked := map[string]bool{}
+	blocked := map[addrs.Address]bool{}
 	for i := range p.Actions {
 		a := &p.Actions[i]
-		if a.Blocked != "" && a.Kind == providers.KindServer {
+		if a.Blocked != "" && a.Kind == addrs.KindServer {
 			blocked[a.Address] = true
 		}
 		if a.Replace {

@@ -1,6 +1,6 @@
 package planner
 
-import "strings"
+import "github.com/fleet-iac/fleet/addrs"
 
 // applyTargets keeps only the actions on the --target addresses and the
 // actions they depend on (as terraform's -target does). A target names an
@@ -11,7 +11,7 @@ func (b *builder) applyTargets() {
 	if len(b.in.Targets) == 0 {
 		return
 	}
-	known := map[string]bool{}
+	known := map[addrs.Address]bool{}
 	for a := range b.desiredServers {
 		known[a] = true
 	}
@@ -30,36 +30,41 @@ func (b *builder) applyTargets() {
 	for _, a := range b.actions { // renamed servers are known by their old address too
 		known[a.Address] = true
 	}
-	groups := map[string][]string{} // server/GROUP → instance names
+	groups := map[addrs.Address][]string{} // server/GROUP → instance names
 	for _, s := range b.fleet.Servers {
-		groups["server/"+s.Group] = append(groups["server/"+s.Group], s.Name)
+		g := addrs.Server(s.Group)
+		groups[g] = append(groups[g], s.Name)
 	}
 	var names []string // server names whose volumes are targeted too
-	exact := map[string]bool{}
-	for _, t := range b.in.Targets {
+	exact := map[addrs.Address]bool{}
+	for _, text := range b.in.Targets {
+		t, err := addrs.Parse(text)
+		if err != nil {
+			t = addrs.Address{}
+		}
 		matched := known[t]
 		exact[t] = true
-		if strings.HasPrefix(t, "server/") {
-			names = append(names, strings.TrimPrefix(t, "server/"))
+		if t.Kind == addrs.KindServer {
+			names = append(names, t.Name)
 		}
 		if inst, ok := groups[t]; ok {
 			matched = true
 			for _, n := range inst {
-				exact["server/"+n] = true
+				exact[addrs.Server(n)] = true
 				names = append(names, n)
 			}
 		}
 		if !matched {
-			b.errorf(t, "target "+t+" matches nothing",
+			b.errorText(text, "target "+text+" matches nothing",
 				"no declared or managed resource has this address; use an address such as server/web-1, volume/web-1/data, keypair/NAME or image/NAME (\"fleet state list\" shows the managed ones)")
 		}
 	}
-	match := func(addr string) bool {
+	match := func(addr addrs.Address) bool {
 		if exact[addr] {
 			return true
 		}
 		for _, n := range names {
-			if strings.HasPrefix(addr, "volume/"+n+"/") {
+			if addr.Kind == addrs.KindVolume && addr.Server == n {
 				return true
 			}
 		}
@@ -68,7 +73,7 @@ func (b *builder) applyTargets() {
 	keep := map[string]bool{}
 	var stack []string
 	for _, a := range b.actions {
-		if match(a.Address) || a.NewAddress != "" && match(a.NewAddress) {
+		if match(a.Address) || !a.NewAddress.IsZero() && match(a.NewAddress) {
 			keep[a.ID] = true
 			stack = append(stack, a.ID)
 		}

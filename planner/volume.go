@@ -3,7 +3,7 @@ package planner
 import (
 	"strconv"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 )
 
 // planVolumes creates, grows, replaces, moves and deletes additional
@@ -11,22 +11,22 @@ import (
 // the old server once the new one exists, attached to the new one), except
 // into another zone, where it is replaced too.
 func (b *builder) planVolumes() {
-	for _, addr := range sortedKeys(b.desiredVolumes) {
+	for _, addr := range sortedAddrs(b.desiredVolumes) {
 		dv := b.desiredVolumes[addr]
 		sp := b.servers[dv.server.Address()]
 		c, ok := b.cur[addr]
 		switch {
 		case !ok:
 			b.newVolume(addr, dv, sp, false, nil)
-		case c.Kind != providers.KindVolume || c.Volume == nil:
-			b.errorf(addr, addr+": the state holds a "+string(c.Kind)+" here", "remove it with \"fleet state rm "+addr+"\"")
+		case c.Kind != addrs.KindVolume || c.Volume == nil:
+			b.errorf(addr, addr.String()+": the state holds a "+string(c.Kind)+" here", "remove it with \"fleet state rm "+addr.String()+"\"")
 		default:
 			b.changeVolume(addr, dv, sp, c)
 		}
 	}
 	for _, addr := range b.curAddrs {
 		c := b.cur[addr]
-		if c.Kind != providers.KindVolume {
+		if c.Kind != addrs.KindVolume {
 			continue
 		}
 		if _, ok := b.desiredVolumes[addr]; ok {
@@ -36,14 +36,14 @@ func (b *builder) planVolumes() {
 		if srv := b.attachedTo(c); srv != nil {
 			deps = append(deps, b.detach(c, srv, false))
 		}
-		b.add(&Action{Type: Delete, Kind: providers.KindVolume, Address: addr, Provider: c.Provider, CloudID: c.ID, DependsOn: deps})
+		b.add(&Action{Type: Delete, Kind: addrs.KindVolume, Address: addr, Provider: c.Provider, CloudID: c.ID, DependsOn: deps})
 	}
 }
 
 // newVolume creates a volume after its server exists and attaches it. A
 // replacement volume (replace) waits for its predecessor to be detached
 // before it is attached.
-func (b *builder) newVolume(addr string, dv desiredVolume, sp *serverPlan, replace bool, forced []FieldChange) (create, attach string) {
+func (b *builder) newVolume(addr addrs.Address, dv desiredVolume, sp *serverPlan, replace bool, forced []FieldChange) (create, attach string) {
 	v := dv.volume
 	srvID := ""
 	if sp.create == "" && sp.cur != nil {
@@ -51,10 +51,10 @@ func (b *builder) newVolume(addr string, dv desiredVolume, sp *serverPlan, repla
 	}
 	serverDeps := []string{sp.create}
 	serverDeps = append(serverDeps, b.base[sp.addr]...)
-	create = b.add(&Action{Type: Create, Kind: providers.KindVolume, Address: addr, Provider: dv.server.Provider,
+	create = b.add(&Action{Type: Create, Kind: addrs.KindVolume, Address: addr, Provider: dv.server.Provider,
 		Volume: &v, ServerAddr: sp.addr, ServerID: srvID, Replace: replace, Group: dv.server.Group,
 		Changes: forced, DependsOn: serverDeps})
-	attach = b.add(&Action{Type: Attach, Kind: providers.KindVolume, Address: addr, Provider: dv.server.Provider,
+	attach = b.add(&Action{Type: Attach, Kind: addrs.KindVolume, Address: addr, Provider: dv.server.Provider,
 		ServerAddr: sp.addr, ServerID: srvID, Group: dv.server.Group, DependsOn: append([]string{create}, serverDeps...)})
 	if sp.powerOff != "" {
 		b.dependOn(sp.powerOff, attach)
@@ -67,23 +67,23 @@ func (b *builder) newVolume(addr string, dv desiredVolume, sp *serverPlan, repla
 
 // changeVolume converges an existing volume: grow in place, replace when it
 // would shrink or change type, and attach it to its server.
-func (b *builder) changeVolume(addr string, dv desiredVolume, sp *serverPlan, c *current) {
+func (b *builder) changeVolume(addr addrs.Address, dv desiredVolume, sp *serverPlan, c *current) {
 	want, have := dv.volume, c.Volume
 	var forced []FieldChange
 	reason := ""
 	if want.Size < have.Size {
-		forced = append(forced, FieldChange{Path: "size", From: strconv.Itoa(have.Size), To: strconv.Itoa(want.Size), ForcesReplace: true})
+		forced = append(forced, FieldChange{Path: FieldSize, From: strconv.Itoa(have.Size), To: strconv.Itoa(want.Size), ForcesReplace: true})
 		reason = "volumes cannot shrink"
 	}
 	if want.Type != "" && have.Type != "" && want.Type != have.Type {
-		forced = append(forced, FieldChange{Path: "type", From: have.Type, To: want.Type, ForcesReplace: true})
+		forced = append(forced, FieldChange{Path: FieldType, From: have.Type, To: want.Type, ForcesReplace: true})
 	}
 	switch {
 	case sp.zoneMove && c.Provider != sp.desired.Provider:
-		forced = append(forced, FieldChange{Path: "provider", From: c.Provider, To: sp.desired.Provider, ForcesReplace: true})
+		forced = append(forced, FieldChange{Path: FieldProvider, From: c.Provider, To: sp.desired.Provider, ForcesReplace: true})
 		reason = "its server moves to another provider"
 	case sp.zoneMove:
-		forced = append(forced, FieldChange{Path: "zone", From: orNone(have.Zone), To: orNone(sp.desired.Zone), ForcesReplace: true})
+		forced = append(forced, FieldChange{Path: FieldZone, From: orNone(have.Zone), To: orNone(sp.desired.Zone), ForcesReplace: true})
 		reason = "its server moves to another zone"
 	}
 	srv := b.attachedTo(c)
@@ -99,7 +99,7 @@ func (b *builder) changeVolume(addr string, dv desiredVolume, sp *serverPlan, c 
 			b.dependOn(attach, det)
 			deps = append(deps, det)
 		}
-		del := b.add(&Action{ID: "delete " + addr + " (replaced)", Type: Delete, Kind: providers.KindVolume, Address: addr,
+		del := b.add(&Action{Role: RoleReplaced, Type: Delete, Kind: addrs.KindVolume, Address: addr,
 			Provider: c.Provider, CloudID: c.ID, Replace: true, DependsOn: append(deps, create)})
 		if sp.replaced {
 			sp.batched = append(sp.batched, del)
@@ -125,13 +125,13 @@ func (b *builder) changeVolume(addr string, dv desiredVolume, sp *serverPlan, c 
 		steps = append(steps, det)
 	}
 	if grow {
-		upd := b.add(&Action{Type: Update, Kind: providers.KindVolume, Address: addr, Provider: c.Provider, CloudID: c.ID,
+		upd := b.add(&Action{Type: Update, Kind: addrs.KindVolume, Address: addr, Provider: c.Provider, CloudID: c.ID,
 			VolumeSize: want.Size, Group: dv.server.Group, DependsOn: append([]string(nil), deps[1:]...),
-			Changes: []FieldChange{{Path: "size", From: strconv.Itoa(have.Size), To: strconv.Itoa(want.Size)}}})
+			Changes: []FieldChange{{Path: FieldSize, From: strconv.Itoa(have.Size), To: strconv.Itoa(want.Size)}}})
 		deps = append(deps, upd)
 		steps = append(steps, upd)
 	}
-	attach := b.add(&Action{Type: Attach, Kind: providers.KindVolume, Address: addr, Provider: c.Provider, CloudID: c.ID,
+	attach := b.add(&Action{Type: Attach, Kind: addrs.KindVolume, Address: addr, Provider: c.Provider, CloudID: c.ID,
 		ServerAddr: sp.addr, ServerID: srvID, Group: dv.server.Group, DependsOn: deps})
 	if sp.powerOff != "" {
 		b.dependOn(sp.powerOff, attach)
@@ -153,6 +153,6 @@ func (b *builder) detach(v, srv *current, replace bool) string {
 		}
 		deps = append(deps, sp.stopID)
 	}
-	return b.add(&Action{Type: Detach, Kind: providers.KindVolume, Address: v.Address, Provider: v.Provider, CloudID: v.ID,
+	return b.add(&Action{Type: Detach, Kind: addrs.KindVolume, Address: v.Address, Provider: v.Provider, CloudID: v.ID,
 		ServerAddr: srv.Address, ServerID: srv.ID, Replace: replace, DependsOn: deps})
 }

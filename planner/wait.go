@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -24,7 +24,7 @@ import (
 func (b *builder) planWaits() {
 	for _, addr := range b.curAddrs {
 		c := b.cur[addr]
-		if c.Kind == providers.KindServer && b.desiredServers[addr] == nil && b.cloud(c.Provider) == spec.ProviderNHNCloud {
+		if c.Kind == addrs.KindServer && b.desiredServers[addr] == nil && b.cloud(c.Provider) == spec.ProviderNHNCloud {
 			continue
 		}
 		status, ok := inTransition(c)
@@ -37,7 +37,7 @@ func (b *builder) planWaits() {
 			a.Stuck = true
 			a.Reason = "stuck: still " + orNone(status) + " after an earlier apply waited " + s.Waited +
 				" (--wait-timeout); fleet waits again, up to --wait-timeout"
-			b.warnf(addr, addr+" is stuck in "+orNone(status),
+			b.warnf(addr, addr.String()+" is stuck in "+orNone(status),
 				"an earlier apply waited "+s.Waited+" for the cloud to finish it, in vain; this plan waits again, up to --wait-timeout. "+
 					"To give up on it instead, "+giveUp(addr, c.Kind, b.cloud(c.Provider)))
 		} else if age, limit, over := b.overdue(c, status); over {
@@ -47,13 +47,13 @@ func (b *builder) planWaits() {
 			a.Stuck = true
 			a.Reason = "stuck: still " + status + " " + span(age) + " after it was created; " + cloud +
 				" builds take at most " + span(limit) + "; fleet waits for it, up to --wait-timeout"
-			b.warnf(addr, addr+" is stuck in "+status,
+			b.warnf(addr, addr.String()+" is stuck in "+status,
 				"it was created "+span(age)+" ago and "+cloud+" builds take at most "+span(limit)+"; this plan waits for it, up to --wait-timeout. "+
 					"To give up on it instead, "+giveUp(addr, c.Kind, b.cloud(c.Provider)))
 		}
 		id := b.add(a)
 		b.base[addr] = append(b.base[addr], id)
-		b.waits[c.Provider+"\x00"+c.ID] = id
+		b.waits[cloudRef{c.Provider, c.ID}] = id
 		if c.Server != nil && c.Server.Power == "" && c.Server.Settling != "" {
 			settled := *c.Server
 			settled.Power = settled.Settling
@@ -66,16 +66,16 @@ func (b *builder) planWaits() {
 // no server in transition (ncp.md §3), Nova deletes one in any state (so
 // a destroy does not wait for it, see planWaits). A destroy waits for a
 // volume or image in transition first, so only the state helps there.
-func giveUp(addr string, kind providers.Kind, cloud string) string {
+func giveUp(addr addrs.Address, kind addrs.Kind, cloud string) string {
 	switch {
-	case kind == providers.KindServer && cloud != spec.ProviderNHNCloud:
+	case kind == addrs.KindServer && cloud != spec.ProviderNHNCloud:
 		return "delete it in the NCP console (NCP stops and terminates no server in transition): the next plan creates it anew; " +
-			"or forget it with \"fleet state rm " + addr + "\" and leave it"
-	case kind == providers.KindServer:
-		return "delete it with \"fleet destroy --target " + addr + "\" (a later apply makes it anew), " +
-			"or forget it with \"fleet state rm " + addr + "\" and delete it in the console"
+			"or forget it with \"fleet state rm " + addr.String() + "\" and leave it"
+	case kind == addrs.KindServer:
+		return "delete it with \"fleet destroy --target " + addr.String() + "\" (a later apply makes it anew), " +
+			"or forget it with \"fleet state rm " + addr.String() + "\" and delete it in the console"
 	}
-	return "forget it with \"fleet state rm " + addr + "\" (a later apply makes it anew) and delete it in the console " +
+	return "forget it with \"fleet state rm " + addr.String() + "\" (a later apply makes it anew) and delete it in the console " +
 		"once the cloud lets you; a destroy would wait for it first"
 }
 
@@ -99,25 +99,25 @@ func inTransition(c *current) (string, bool) {
 // the cloud reports.
 func (b *builder) waitReason(c *current, status string) string {
 	if in, ok := b.intents[c.Address]; ok {
-		return "still " + progressive(intentOp(in), c.Kind) + " (" + orNone(status) + "), started by an earlier apply"
+		return "still " + progressive(IntentOp(in), c.Kind) + " (" + orNone(status) + "), started by an earlier apply"
 	}
 	return "in transition (" + orNone(status) + "); fleet waits for it to settle"
 }
 
 // progressive names what an interrupted operation is still doing.
-func progressive(op string, kind providers.Kind) string {
+func progressive(op ActionType, kind addrs.Kind) string {
 	switch op {
-	case string(Create):
-		if kind == providers.KindServer {
+	case Create:
+		if kind == addrs.KindServer {
 			return "building"
 		}
 		return "being created"
-	case string(MakeImg):
+	case MakeImg:
 		return "being imaged"
-	case string(Stop):
+	case Stop:
 		return "stopping"
-	case string(Shelve), string(Unshelve), string(Resize), string(Start), string(Attach), string(Detach), string(Rename), string(Update), string(Delete):
-		return strings.TrimSuffix(op, "e") + "ing"
+	case Shelve, Unshelve, Resize, Start, Attach, Detach, Rename, Update, Delete:
+		return strings.TrimSuffix(string(op), "e") + "ing"
 	}
 	return "in transition"
 }
@@ -222,7 +222,7 @@ func (b *builder) wireWaits() {
 		if a.Type == Wait || a.ServerID == "" {
 			continue
 		}
-		if w := b.waits[a.Provider+"\x00"+a.ServerID]; w != "" {
+		if w := b.waits[cloudRef{a.Provider, a.ServerID}]; w != "" {
 			b.dependOn(a.ID, w)
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fleet-iac/fleet/spec"
+	"github.com/fleet-iac/fleet/addrs"
 )
 
 // ServerBatcher is implemented by providers whose cloud creates several
@@ -42,12 +42,12 @@ type ServerBatchSizer interface {
 	// may create, given that n consecutive alike members (s included) are
 	// waiting: 1 when s cannot be batched (fixed IP, public IP, boot from
 	// a volume, a name too long for the cloud's suffix, ...).
-	ServerBatchSize(s *spec.Server, n int) int
+	ServerBatchSize(s *ServerSpec, n int) int
 
 	// BatchMemberName is the name the cloud gives member s of a batch whose
 	// first member has index first (NCP web-011, NHN web-3 for member 13 of
 	// a batch from 11). Where it is not s.Name, a rename follows.
-	BatchMemberName(s *spec.Server, first int) string
+	BatchMemberName(s *ServerSpec, first int) string
 }
 
 // CreateServersRequest creates consecutive members of one count group:
@@ -55,7 +55,7 @@ type ServerBatchSizer interface {
 // and Index.
 type CreateServersRequest struct {
 	Fleet   string
-	Servers []*spec.Server
+	Servers []*ServerSpec
 	ImageID string // as ServerCreate.ImageID
 }
 
@@ -72,14 +72,18 @@ type CreatedServer struct {
 
 // GroupTag is the owner address a batch's members share:
 // "server/GROUP-[FIRST-LAST]".
-func GroupTag(group string, first, last int) string {
-	return fmt.Sprintf("server/%s-[%d-%d]", group, first, last)
+func GroupTag(group string, first, last int) string { return GroupAddress(group, first, last).String() }
+
+// GroupAddress is the address a batch create acts on: its GroupTag.
+func GroupAddress(group string, first, last int) addrs.Address {
+	return addrs.Server(fmt.Sprintf("%s-[%d-%d]", group, first, last))
 }
 
 // ParseGroupTag reads a GroupTag; ok is false for any other address.
 func ParseGroupTag(address string) (group string, first, last int, ok bool) {
-	rest, found := strings.CutPrefix(address, "server/")
-	if !found || !strings.HasSuffix(rest, "]") {
+	a, err := addrs.Parse(address)
+	rest := a.Name
+	if err != nil || a.Kind != addrs.KindServer || !strings.HasSuffix(rest, "]") {
 		return "", 0, 0, false
 	}
 	i := strings.LastIndex(rest, "-[")
@@ -109,13 +113,13 @@ func ParseGroupTag(address string) (group string, first, last int, ok bool) {
 func MemberAddress(group string, first, last int, name string, rawFrom1 bool) string {
 	if k, ok := memberNumber(group, name); ok {
 		if k >= first && k <= last {
-			return fmt.Sprintf("server/%s-%d", group, k)
+			return addrs.Server(fmt.Sprintf("%s-%d", group, k)).String()
 		}
 		if rawFrom1 && k >= 1 && k <= last-first+1 {
-			return fmt.Sprintf("server/%s-%d", group, first-1+k)
+			return addrs.Server(fmt.Sprintf("%s-%d", group, first-1+k)).String()
 		}
 	}
-	return "server/" + name
+	return addrs.Server(name).String()
 }
 
 // TagAddress is the address an owner tag gives a server named name: the

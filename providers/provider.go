@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/spec"
 )
 
@@ -40,17 +41,6 @@ type Provider interface {
 	Wait(ctx context.Context, req WaitRequest) (WaitResponse, error)
 }
 
-// Kind is the kind of a managed resource; it is also the first segment of
-// its address.
-type Kind string
-
-const (
-	KindServer  Kind = "server"
-	KindVolume  Kind = "volume"
-	KindImage   Kind = "image"
-	KindKeypair Kind = "keypair"
-)
-
 // Owner is fleet's tag on a cloud resource: the fleet name and the
 // resource's address. Inventory returns only resources whose Fleet matches.
 type Owner struct {
@@ -79,7 +69,7 @@ type InventoryRequest struct {
 
 // Known is a resource the state records.
 type Known struct {
-	Kind Kind
+	Kind addrs.Kind
 	ID   string
 }
 
@@ -171,8 +161,8 @@ type Server struct {
 	// (public_ip: true) or releases it (false), so it never leaks.
 	PublicIPPending string            `json:"public_ip_pending,omitempty"`
 	Key             string            `json:"key,omitempty"`
-	Power           string            `json:"power"`              // spec.PowerRunning/Stopped/Shelved, or "" while in transition
-	Settling        string            `json:"settling,omitempty"` // in transition: the power state it ends in, when the cloud's status says; "" otherwise
+	Power           spec.Power        `json:"power"`              // spec.PowerRunning/Stopped/Shelved, or "" while in transition
+	Settling        spec.Power        `json:"settling,omitempty"` // in transition: the power state it ends in, when the cloud's status says; "" otherwise
 	Status          string            `json:"status"`             // the cloud's own status code, for display
 	Busy            bool              `json:"busy,omitempty"`     // an operation is in progress
 	Failed          bool              `json:"failed,omitempty"`   // the cloud reports a failure state
@@ -231,10 +221,11 @@ type CreateRequest struct {
 	Keypair *KeypairCreate
 }
 
-// ServerCreate is a server to create. Spec carries every field of the fleet
-// file; the ids fleet resolved before the call are beside it.
+// ServerCreate is a server to create. Spec is what the cloud needs of the
+// fleet file's server (ServerSpec); the ids fleet resolved before the call
+// are beside it.
 type ServerCreate struct {
-	Spec    *spec.Server
+	Spec    *ServerSpec
 	ImageID string // set when Spec.Image is "image/NAME": the cloud id of that image
 }
 
@@ -270,7 +261,7 @@ type CreateResponse struct {
 // UpdateRequest changes one thing about an existing resource: exactly one
 // change field is set.
 type UpdateRequest struct {
-	Kind    Kind
+	Kind    addrs.Kind
 	ID      string
 	Address string // for error messages
 
@@ -302,7 +293,7 @@ type PublicIPChange struct {
 type Resize struct{ Type string }
 
 // PowerChange moves a server to spec.PowerRunning, PowerStopped or PowerShelved.
-type PowerChange struct{ To string }
+type PowerChange struct{ To spec.Power }
 
 // Reboot restarts a running server. Hard is NHN Cloud's HARD reboot (a
 // power cycle); NCP has one kind of reboot and ignores it.
@@ -334,7 +325,7 @@ type UpdateResponse struct {
 
 // DeleteRequest deletes one resource.
 type DeleteRequest struct {
-	Kind    Kind
+	Kind    addrs.Kind
 	ID      string
 	Address string
 }
@@ -357,7 +348,7 @@ const (
 
 // WaitRequest waits for one resource to reach a target.
 type WaitRequest struct {
-	Kind     Kind
+	Kind     addrs.Kind
 	ID       string
 	Address  string
 	Target   Target

@@ -3,6 +3,8 @@ package providers
 import (
 	"sync"
 	"time"
+
+	"github.com/fleet-iac/fleet/addrs"
 )
 
 // Transitions names the change a wait waits for ("server build", "server
@@ -34,22 +36,22 @@ func (t *Transitions) Built(ids ...string) {
 func (t *Transitions) Of(req WaitRequest) (string, time.Time) {
 	verb := string(req.Target)
 	up := req.Type == "" && (req.Target == TargetRunning || req.Target == TargetIdle ||
-		req.Kind == KindImage && req.Target == TargetAvailable)
+		req.Kind == addrs.KindImage && req.Target == TargetAvailable)
 	if !up {
 		t.built.Delete(req.ID)
 	} else if at, ok := t.built.Load(req.ID); ok {
 		return string(req.Kind) + " build", at.(time.Time)
 	}
 	switch {
-	case req.Kind == KindServer && req.Target == TargetRunning:
+	case req.Kind == addrs.KindServer && req.Target == TargetRunning:
 		verb = "start" // or a reboot, which takes as long
-	case req.Kind == KindServer && req.Target == TargetStopped:
+	case req.Kind == addrs.KindServer && req.Target == TargetStopped:
 		verb = "stop"
-	case req.Kind == KindServer && req.Target == TargetIdle && req.Type != "":
+	case req.Kind == addrs.KindServer && req.Target == TargetIdle && req.Type != "":
 		verb = "resize"
-	case req.Kind == KindVolume && req.Target == TargetAvailable:
+	case req.Kind == addrs.KindVolume && req.Target == TargetAvailable:
 		verb = "detach"
-	case req.Kind == KindVolume && req.Target == TargetAttached:
+	case req.Kind == addrs.KindVolume && req.Target == TargetAttached:
 		verb = "attach"
 	case req.Target == TargetGone:
 		verb = "delete"

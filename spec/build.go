@@ -108,7 +108,7 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 	net, _ := g["network"].(map[string]any)
 	tmpl := Server{
 		Group: name, Provider: str(g, "provider"), Image: str(g, "image"), Type: str(g, "type"),
-		Zone: str(g, "zone"), Key: str(g, "key"), Power: str(g, "power"), Protect: boolean(g, "protect"),
+		Zone: str(g, "zone"), Key: str(g, "key"), Power: Power(str(g, "power")), Protect: boolean(g, "protect"),
 		Network: Network{VPC: str(net, "vpc"), Subnet: str(net, "subnet"),
 			SecurityGroups: strList(net["security_groups"]), IP: str(net, "ip"),
 			Interfaces: strList(net["interfaces"])},

@@ -127,7 +127,7 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 			}
 		}
 		l.cloudOnly(ptr, gv, nhnOnly, "NHN Cloud", p)
-		if s := gv["power"]; s == PowerShelved {
+		if s := gv["power"]; s == string(PowerShelved) {
 			l.errorAtPtr(ptr+"/power", false, pathText(ptr+"/power")+`: "shelved" is for NHN Cloud servers only`,
 				fmt.Sprintf("Provider %q is NCP (ncloud); use running or stopped.", provName))
 		}
@@ -173,8 +173,7 @@ func (l *loader) checkGroup(f *Fleet, g *ServerGroup, instances []*Server) {
 			}
 		}
 	}
-	if img := str(gv, "image"); strings.HasPrefix(img, "image/") {
-		name := strings.TrimPrefix(img, "image/")
+	if name, ok := DeclaredImageName(str(gv, "image")); ok {
 		var names []string
 		found := false
 		for _, im := range f.Images {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/regularfile"
 )
 
@@ -100,11 +101,15 @@ func (l *loader) checkImages(f *Fleet) {
 		for cur != nil && !seen[cur.Name] {
 			seen[cur.Name] = true
 			s := f.Server(cur.From)
-			if s == nil || !strings.HasPrefix(s.Image, "image/") {
+			name, ok := "", false
+			if s != nil {
+				name, ok = s.DeclaredImage()
+			}
+			if !ok {
 				cur = nil
 				break
 			}
-			cur = byName[strings.TrimPrefix(s.Image, "image/")]
+			cur = byName[name]
 		}
 		if cur != nil && cur.Name == im.Name {
 			ptr := "/images/" + escapePointer(im.Name) + "/from"
@@ -139,14 +144,14 @@ func (l *loader) checkMoved(f *Fleet) {
 		ptr := "/moved/" + strconv.Itoa(i)
 		fromOK := l.checkMovedAddress(ptr+"/from", m.From)
 		if l.checkMovedAddress(ptr+"/to", m.To) {
-			if name := strings.TrimPrefix(m.To, "server/"); f.Server(name) == nil {
-				l.undeclared(ptr+"/to", "server", name, serverNames(f), "servers")
+			if _, to := m.Servers(); f.Server(to.Name) == nil {
+				l.undeclared(ptr+"/to", "server", to.Name, serverNames(f), "servers")
 			}
 		}
 		if !fromOK {
 			continue
 		}
-		if f.Server(strings.TrimPrefix(m.From, "server/")) != nil {
+		if from, _ := m.Servers(); f.Server(from.Name) != nil {
 			l.errorAtPtr(ptr+"/from", false, fmt.Sprintf("%s: %s is still declared", pathText(ptr+"/from"), m.From),
 				"A server that moved away must no longer be declared; remove it from servers: or remove this moved entry.")
 		}
@@ -163,8 +168,7 @@ func (l *loader) checkMovedAddress(ptr, addr string) bool {
 	if addr == "" {
 		return false // missing: the schema reports it
 	}
-	kind, _, err := ParseAddress(addr)
-	if err == nil && kind == KindServer {
+	if a, err := addrs.Parse(addr); err == nil && a.Kind == addrs.KindServer {
 		return true
 	}
 	l.errorAtPtr(ptr, false, fmt.Sprintf("%s: must be a server address such as server/web-1, got %s", pathText(ptr), l.describe(ptr, addr)),

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -191,7 +192,7 @@ moved:
 		"keys/a.pub": "ssh-ed25519 AAAAtest me@host\n",
 	})
 	f := mustLoad(t, []string{filepath.Join(dir, "fleet.yaml")}, LoadOptions{})
-	if len(f.Keypairs) != 1 || f.Keypairs[0].PublicKey != "ssh-ed25519 AAAAtest me@host" || f.Keypairs[0].Address() != "keypair/access" {
+	if len(f.Keypairs) != 1 || f.Keypairs[0].PublicKey != "ssh-ed25519 AAAAtest me@host" || f.Keypairs[0].Address() != addrs.Keypair("access") {
 		t.Errorf("keypairs = %+v", f.Keypairs[0])
 	}
 	if len(f.Images) != 1 || f.Images[0].From != "web-1" {
@@ -274,35 +275,6 @@ func TestLoadRanges(t *testing.T) {
 	}
 	if _, ok := res.Sources[name]; !ok {
 		t.Errorf("Sources lacks %s", name)
-	}
-}
-
-func TestParseAddress(t *testing.T) {
-	tests := map[string]struct {
-		addr, kind, name string
-		wantErr          bool
-	}{
-		"server":          {addr: "server/web-1", kind: "server", name: "web-1"},
-		"volume":          {addr: "volume/web-1/data", kind: "volume", name: "web-1/data"},
-		"keypair":         {addr: "keypair/k", kind: "keypair", name: "k"},
-		"image":           {addr: "image/golden", kind: "image", name: "golden"},
-		"no kind":         {addr: "web-1", wantErr: true},
-		"unknown kind":    {addr: "vm/web-1", wantErr: true},
-		"empty name":      {addr: "server/", wantErr: true},
-		"server too deep": {addr: "server/a/b", wantErr: true},
-		"volume short":    {addr: "volume/web-1", wantErr: true},
-		"volume empty":    {addr: "volume/web-1/", wantErr: true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			kind, n, err := ParseAddress(tc.addr)
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("ParseAddress(%q) error = %v, want error %v", tc.addr, err, tc.wantErr)
-			}
-			if kind != tc.kind || n != tc.name {
-				t.Errorf("ParseAddress(%q) = %q, %q; want %q, %q", tc.addr, kind, n, tc.kind, tc.name)
-			}
-		})
 	}
 }
 

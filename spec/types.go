@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fleet-iac/fleet/addrs"
 )
 
 // Fleet is a loaded, expanded fleet: what the user declared, with every
@@ -102,11 +104,15 @@ func (r *Rollout) Limit(n int) int {
 	return m
 }
 
+// Power is a server's power state, as declared (power:) and as a cloud
+// reports it once settled.
+type Power string
+
 // Power states a server may be declared in.
 const (
-	PowerRunning = "running"
-	PowerStopped = "stopped"
-	PowerShelved = "shelved" // NHN only
+	PowerRunning Power = "running"
+	PowerStopped Power = "stopped"
+	PowerShelved Power = "shelved" // NHN only
 )
 
 // Server is one expanded server instance, e.g. web-2 of group web.
@@ -121,7 +127,7 @@ type Server struct {
 	Zone           string
 	Network        Network
 	Key            string // NCP login key / NHN keypair name
-	Power          string // PowerRunning (default), PowerStopped, PowerShelved
+	Power          Power  // PowerRunning (default), PowerStopped, PowerShelved
 	Protect        bool
 	RootVolume     *RootVolume
 	Volumes        []Volume // sorted by name
@@ -160,7 +166,17 @@ func (s *Server) FieldRange(path string) Range {
 }
 
 // Address is the server's state address: server/NAME.
-func (s *Server) Address() string { return "server/" + s.Name }
+func (s *Server) Address() addrs.Address { return addrs.Server(s.Name) }
+
+// DeclaredImage is the name of the image of the images block the server
+// boots from (image: image/NAME); ok is false for an image the cloud names.
+func (s *Server) DeclaredImage() (name string, ok bool) { return DeclaredImageName(s.Image) }
+
+// DeclaredImageName reads an image reference: image/NAME names an image of
+// the images block.
+func DeclaredImageName(ref string) (name string, ok bool) {
+	return strings.CutPrefix(ref, string(addrs.KindImage)+"/")
+}
 
 // ImageLookup is an image named as the cloud names it (image: {name:
 // ...}), resolved to an id at plan time from the provider's image lists.
@@ -194,9 +210,6 @@ type Volume struct {
 	Type string
 }
 
-// VolumeAddress is the state address of a server's volume: volume/SERVER/NAME.
-func VolumeAddress(server, volume string) string { return "volume/" + server + "/" + volume }
-
 // Partition is an NCP blockDevicePartitionList entry.
 type Partition struct {
 	MountPoint string
@@ -223,7 +236,7 @@ func (k *Keypair) FieldRange(field string) Range {
 }
 
 // Address is keypair/NAME.
-func (k *Keypair) Address() string { return "keypair/" + k.Name }
+func (k *Keypair) Address() addrs.Address { return addrs.Keypair(k.Name) }
 
 // Image is one entry of the images block: an image made from a server.
 type Image struct {
@@ -243,13 +256,21 @@ func (i *Image) FieldRange(field string) Range {
 }
 
 // Address is image/NAME.
-func (i *Image) Address() string { return "image/" + i.Name }
+func (i *Image) Address() addrs.Address { return addrs.Image(i.Name) }
 
 // Moved renames a server: the state entry and the cloud server keep their id.
 type Moved struct {
 	From  string // address, e.g. server/web-3
 	To    string
 	Range Range
+}
+
+// Servers are the addresses the move renames from and to; the loader
+// refuses a moved block whose from or to is not a server address.
+func (m *Moved) Servers() (from, to addrs.Address) {
+	from, _ = addrs.Parse(m.From)
+	to, _ = addrs.Parse(m.To)
+	return from, to
 }
 
 // ProviderNames returns the provider names sorted.

@@ -15,13 +15,13 @@ func encode(s *State) ([]byte, error) {
 	doc := *s
 	doc.Version = FormatVersion
 	doc.Resources = append([]Resource{}, s.Resources...)
-	sort.SliceStable(doc.Resources, func(i, j int) bool { return doc.Resources[i].Address < doc.Resources[j].Address })
+	sort.SliceStable(doc.Resources, func(i, j int) bool { return doc.Resources[i].Address.Less(doc.Resources[j].Address) })
 	if len(s.Intents) > 0 {
 		doc.Intents = append([]Intent(nil), s.Intents...)
 		sort.SliceStable(doc.Intents, func(i, j int) bool {
 			a, b := doc.Intents[i], doc.Intents[j]
 			if a.Address != b.Address {
-				return a.Address < b.Address
+				return a.Address.Less(b.Address)
 			}
 			return a.Action < b.Action
 		})
@@ -53,7 +53,7 @@ func decode(data []byte) (*State, error) {
 		s.Resources = []Resource{}
 	}
 	// Lookup and Put search by address: a hand-edited file may be unsorted.
-	sort.SliceStable(s.Resources, func(i, j int) bool { return s.Resources[i].Address < s.Resources[j].Address })
+	sort.SliceStable(s.Resources, func(i, j int) bool { return s.Resources[i].Address.Less(s.Resources[j].Address) })
 	return &s, nil
 }
 

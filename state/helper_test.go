@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -84,7 +85,7 @@ func helper(mode string) int {
 				return 1
 			}
 			n := s.Serial + 1
-			s.Put(state.Resource{Address: fmt.Sprintf("server/web-%06d", n), Kind: providers.KindServer, Provider: "sim",
+			s.Put(state.Resource{Address: addrs.Server(fmt.Sprintf("web-%06d", n)), Kind: addrs.KindServer, Provider: "sim",
 				ID: fmt.Sprint(n), Server: &providers.Server{ID: fmt.Sprint(n), Name: strings.Repeat("x", 200)}})
 			if err := b.Write(ctx, s); err != nil && !errors.Is(err, state.ErrSerialConflict) {
 				fmt.Println("write:", err)

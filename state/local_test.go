@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/state"
 	"github.com/fleet-iac/fleet/state/statetest"
 )
@@ -58,8 +58,8 @@ func TestLocalFile(t *testing.T) {
 	}
 	// Out of order on purpose: the file must come out sorted anyway.
 	s.Resources = []state.Resource{
-		{Address: "server/b", Kind: providers.KindServer, Provider: "sim", ID: "2"},
-		{Address: "server/a", Kind: providers.KindServer, Provider: "sim", ID: "1"},
+		{Address: addrs.Server("b"), Kind: addrs.KindServer, Provider: "sim", ID: "2"},
+		{Address: addrs.Server("a"), Kind: addrs.KindServer, Provider: "sim", ID: "1"},
 	}
 	if err := l.Write(ctx, s); err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestLocalFile(t *testing.T) {
 	if string(data) != want {
 		t.Errorf("state file:\ngot:\n%s\nwant:\n%s", data, want)
 	}
-	if s.Resources[0].Address != "server/b" {
+	if s.Resources[0].Address != addrs.Server("b") {
 		t.Error("Write reordered the caller's resources")
 	}
 	entries, err := os.ReadDir(filepath.Dir(l.Path()))
@@ -206,7 +206,7 @@ func TestLocalReadSortsResources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for addr, id := range map[string]string{"server/a": "1", "server/b": "2", "server/c": "3"} {
+	for addr, id := range map[addrs.Address]string{addrs.Server("a"): "1", addrs.Server("b"): "2", addrs.Server("c"): "3"} {
 		if r := s.Lookup(addr); r == nil || r.ID != id {
 			t.Errorf("lookup %s in a hand-edited, unsorted file: got %+v, want id %s", addr, r, id)
 		}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/state"
 )
 
@@ -38,8 +38,8 @@ func terminate(t *testing.T, admin *pgx.Conn, pid uint32) {
 	}
 }
 
-func resource(addr string) state.Resource {
-	return state.Resource{Address: addr, Kind: providers.KindServer, Provider: "sim", ID: addr}
+func resource(addr addrs.Address) state.Resource {
+	return state.Resource{Address: addr, Kind: addrs.KindServer, Provider: "sim", ID: addr.String()}
 }
 
 // A connection dropped inside Write's transaction leaves the last committed
@@ -52,12 +52,12 @@ func TestPostgresConnectionDroppedMidWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Put(resource("server/committed"))
+	s.Put(resource(addrs.Server("committed")))
 	if err := p.Write(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	p.SetBeforeCommit(func(pid uint32) { terminate(t, admin, pid) })
-	s.Put(resource("server/dropped"))
+	s.Put(resource(addrs.Server("dropped")))
 	if err := p.Write(ctx, s); err == nil {
 		t.Fatal("write whose connection dropped before the commit: got success")
 	}
@@ -69,7 +69,7 @@ func TestPostgresConnectionDroppedMidWrite(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read after the dropped connection: %v", err)
 	}
-	if got.Serial != 1 || got.Lookup("server/committed") == nil || got.Lookup("server/dropped") != nil {
+	if got.Serial != 1 || got.Lookup(addrs.Server("committed")) == nil || got.Lookup(addrs.Server("dropped")) != nil {
 		t.Fatalf("after the dropped write: got serial %d %v, want serial 1 with only the committed resource", got.Serial, got.Resources)
 	}
 	if err := p.Write(ctx, s); err != nil || s.Serial != 2 {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -26,8 +27,8 @@ type State struct {
 // Resource maps one address to its cloud id and what fleet last saw of it.
 // Exactly one of the attribute pointers is set, matching Kind.
 type Resource struct {
-	Address  string             `json:"address"`
-	Kind     providers.Kind     `json:"kind"`
+	Address  addrs.Address      `json:"address"`
+	Kind     addrs.Kind         `json:"kind"`
 	Provider string             `json:"provider"` // provider name in the fleet file
 	ID       string             `json:"id"`
 	Server   *providers.Server  `json:"server,omitempty"`
@@ -59,11 +60,11 @@ type Stuck struct {
 // Intent records a mutating call before it is made, so that a crash leaves
 // evidence the next plan reports and reconciles.
 type Intent struct {
-	Action   string    `json:"action"` // the plan action id
-	Address  string    `json:"address"`
-	Provider string    `json:"provider"`
-	Op       string    `json:"op"` // create, update, delete
-	Started  time.Time `json:"started"`
+	Action   string        `json:"action"` // the plan action id
+	Address  addrs.Address `json:"address"`
+	Provider string        `json:"provider"`
+	Op       string        `json:"op"` // create, update, delete
+	Started  time.Time     `json:"started"`
 	// Declared is what a create records with its resource
 	// (Resource.Declared), kept here too: a crash after the cloud made
 	// the resource but before the state recorded it must not lose it, or
@@ -72,8 +73,8 @@ type Intent struct {
 }
 
 // Lookup returns the resource at address, or nil.
-func (s *State) Lookup(address string) *Resource {
-	i := sort.Search(len(s.Resources), func(i int) bool { return s.Resources[i].Address >= address })
+func (s *State) Lookup(address addrs.Address) *Resource {
+	i := sort.Search(len(s.Resources), func(i int) bool { return addrs.Compare(s.Resources[i].Address, address) >= 0 })
 	if i < len(s.Resources) && s.Resources[i].Address == address {
 		return &s.Resources[i]
 	}
@@ -82,7 +83,7 @@ func (s *State) Lookup(address string) *Resource {
 
 // Put inserts or replaces the resource at r.Address, keeping the order.
 func (s *State) Put(r Resource) {
-	i := sort.Search(len(s.Resources), func(i int) bool { return s.Resources[i].Address >= r.Address })
+	i := sort.Search(len(s.Resources), func(i int) bool { return addrs.Compare(s.Resources[i].Address, r.Address) >= 0 })
 	if i < len(s.Resources) && s.Resources[i].Address == r.Address {
 		s.Resources[i] = r
 		return
@@ -93,8 +94,8 @@ func (s *State) Put(r Resource) {
 }
 
 // Remove deletes the resource at address; it reports whether one was there.
-func (s *State) Remove(address string) bool {
-	i := sort.Search(len(s.Resources), func(i int) bool { return s.Resources[i].Address >= address })
+func (s *State) Remove(address addrs.Address) bool {
+	i := sort.Search(len(s.Resources), func(i int) bool { return addrs.Compare(s.Resources[i].Address, address) >= 0 })
 	if i < len(s.Resources) && s.Resources[i].Address == address {
 		s.Resources = append(s.Resources[:i], s.Resources[i+1:]...)
 		return true

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -63,8 +64,8 @@ func (w *world) assertConverged(want int) {
 	}
 	tracked := map[string]string{} // id → address
 	for _, r := range st.Resources {
-		if r.Kind == providers.KindServer {
-			tracked[r.ID] = r.Address
+		if r.Kind == addrs.KindServer {
+			tracked[r.ID] = r.Address.String()
 		}
 	}
 	for _, in := range st.Intents {

@@ -150,7 +150,7 @@ func TestTimeouts(t *testing.T) {
 	f.on("getServerInstanceList", ok("getServerInstanceList", serverList(serverJSON("77", "web-1", "fleet:shop server/web-1", "INIT", "NULL"))))
 	p = f.provider(nil)
 	p.c.cfg.HTTPClient = &http.Client{Timeout: 100 * time.Millisecond}
-	res, err := p.Create(context.Background(), providers.CreateRequest{Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Server: &providers.ServerCreate{Spec: fullServer()}})
+	res, err := p.Create(context.Background(), providers.CreateRequest{Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(fullServer())}})
 	if err != nil || res.ID != "77" {
 		t.Fatalf("Create = %+v, %v; want the server adopted", res, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/ncloud"
 	"github.com/fleet-iac/fleet/providers/ncloud/ncloudsim"
@@ -98,7 +99,7 @@ func TestSharedPollerAgainstSim(t *testing.T) {
 	for i := range n {
 		s := &spec.Server{Name: fmt.Sprintf("poll-%d", i+1), Image: fx.Image, Type: fx.Spec,
 			Network: spec.Network{VPC: fx.VPC, Subnet: fx.Subnet, SecurityGroups: []string{fx.ACG}}}
-		res, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "poll", Address: s.Address()}, Server: &providers.ServerCreate{Spec: s}})
+		res, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "poll", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +110,7 @@ func TestSharedPollerAgainstSim(t *testing.T) {
 	var g errgroup.Group
 	for i, id := range ids {
 		g.Go(func() error {
-			_, err := p.Wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: fmt.Sprintf("server/poll-%d", i+1), Target: providers.TargetRunning})
+			_, err := p.Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: fmt.Sprintf("server/poll-%d", i+1), Target: providers.TargetRunning})
 			return err
 		})
 	}

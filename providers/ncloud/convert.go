@@ -17,7 +17,7 @@ var failedServer = map[string]bool{"FSTOP": true, "SD_FL": true, "RS_FL": true, 
 
 // serverPower is fleet's power state: running is RUN with no operation,
 // stopped is NSTOP with no operation, anything else is in transition.
-func serverPower(s serverInstance) string {
+func serverPower(s serverInstance) spec.Power {
 	if s.Operation.Code != "NULL" && s.Operation.Code != "" {
 		return ""
 	}
@@ -33,7 +33,7 @@ func serverPower(s serverInstance) string {
 // serverSettling is the power state a server in transition ends in, read
 // from its operation, else its status (shared/api/ncp.md §3.1): "" when it
 // is not in transition or the end is not known (terminating, failures).
-func serverSettling(s serverInstance) string {
+func serverSettling(s serverInstance) spec.Power {
 	if serverPower(s) != "" {
 		return ""
 	}

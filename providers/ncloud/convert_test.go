@@ -14,7 +14,7 @@ import (
 func TestServerSettling(t *testing.T) {
 	tests := map[string]struct {
 		status, op string
-		want       string
+		want       spec.Power
 	}{
 		"building (INIT)":       {status: "INIT", op: "NULL", want: spec.PowerRunning},
 		"building (CREAT)":      {status: "CREAT", op: "NULL", want: spec.PowerRunning},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -42,12 +43,12 @@ func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (pro
 		// The owner tag lives in the description, which NCP sets at create
 		// and offers no call to change.
 		err = fmt.Errorf("ncloud: %s: NCP cannot change the description of an existing %s, where fleet's owner tag lives: %w", req.Address, req.Kind, providers.ErrUnsupported)
-	case req.Kind == providers.KindServer && req.PublicIP != nil:
+	case req.Kind == addrs.KindServer && req.PublicIP != nil:
 		ip, err := p.publicIP(ctx, req.ID, req.Address, *req.PublicIP)
 		return providers.UpdateResponse{PublicIP: ip}, err
-	case req.Kind == providers.KindServer:
+	case req.Kind == addrs.KindServer:
 		err = p.updateServer(ctx, req)
-	case req.Kind == providers.KindVolume:
+	case req.Kind == addrs.KindVolume:
 		err = p.updateVolume(ctx, req)
 	default:
 		err = fmt.Errorf("ncloud: %s: a %s cannot be updated in place: %w", req.Address, req.Kind, providers.ErrConflict)
@@ -59,13 +60,13 @@ func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (pro
 func (p *Provider) Delete(ctx context.Context, req providers.DeleteRequest) (providers.DeleteResponse, error) {
 	var err error
 	switch req.Kind {
-	case providers.KindServer:
+	case addrs.KindServer:
 		err = p.deleteServer(ctx, req.ID, req.Address)
-	case providers.KindVolume:
+	case addrs.KindVolume:
 		err = p.deleteVolume(ctx, req.ID, req.Address)
-	case providers.KindImage:
+	case addrs.KindImage:
 		err = p.deleteImage(ctx, req.ID, req.Address)
-	case providers.KindKeypair:
+	case addrs.KindKeypair:
 		err = p.deleteKeypair(ctx, req.ID, req.Address)
 	default:
 		err = fmt.Errorf("ncloud: %s: unknown kind %q", req.Address, req.Kind)

@@ -3,6 +3,7 @@ package ncloud
 import (
 	"context"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -38,7 +39,7 @@ func (p *Provider) deleteImage(ctx context.Context, id, addr string) error {
 		return withAddress(err, addr)
 	}
 	if find(out.MemberServerImageInstanceList, id, imageID) == nil {
-		return notFound(providers.KindImage, id, addr)
+		return notFound(addrs.KindImage, id, addr)
 	}
 	f := newForm().list("memberServerImageInstanceNoList", []string{id})
 	return withAddress(p.c.call(ctx, "deleteMemberServerImageInstances", f, nil), addr)

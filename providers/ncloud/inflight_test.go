@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -49,7 +50,7 @@ func TestMaxInFlightBoundsPolls(t *testing.T) {
 	var g errgroup.Group
 	for i := range 4 {
 		g.Go(func() error {
-			_, err := p.poller.wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: fmt.Sprint(i + 1), Address: fmt.Sprintf("server/web-%d", i+1), Target: providers.TargetRunning}, false)
+			_, err := p.poller.wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: fmt.Sprint(i + 1), Address: fmt.Sprintf("server/web-%d", i+1), Target: providers.TargetRunning}, false)
 			return err
 		})
 		g.Go(func() error {

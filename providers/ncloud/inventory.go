@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -72,7 +73,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	if err := g.Wait(); err != nil {
 		return out, err
 	}
-	known := map[providers.Kind]map[string]bool{}
+	known := map[addrs.Kind]map[string]bool{}
 	for _, k := range req.Known {
 		if known[k.Kind] == nil {
 			known[k.Kind] = map[string]bool{}
@@ -82,7 +83,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	// wanted: tagged for this fleet, or recorded in the state (fleet import
 	// adopts untagged resources), with the owner as found; with Unowned also
 	// every untagged one (fleet import --discover).
-	wanted := func(kind providers.Kind, id string, o providers.Owner, tagged bool) bool {
+	wanted := func(kind addrs.Kind, id string, o providers.Owner, tagged bool) bool {
 		return (tagged && o.Fleet == req.Fleet) || known[kind][id] || (req.Unowned && !tagged)
 	}
 	// Group volumes by server once: matching them per server would cost
@@ -97,7 +98,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	out.Servers = make([]providers.Server, 0, len(srvs))
 	for _, s := range srvs {
 		desc, o, ok := serverOwner(s)
-		if !wanted(providers.KindServer, s.ServerInstanceNo, o, ok) {
+		if !wanted(addrs.KindServer, s.ServerInstanceNo, o, ok) {
 			continue
 		}
 		srv := toServer(s, o, desc, nicOf(s, nics), volsByServer[s.ServerInstanceNo])
@@ -122,19 +123,19 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	}
 	for _, v := range vols {
 		_, o, ok := parseTag(v.BlockStorageDescription)
-		if v.BlockStorageType.Code != "BASIC" && wanted(providers.KindVolume, v.BlockStorageInstanceNo, o, ok) {
+		if v.BlockStorageType.Code != "BASIC" && wanted(addrs.KindVolume, v.BlockStorageInstanceNo, o, ok) {
 			out.Volumes = append(out.Volumes, toVolume(v, o))
 		}
 	}
 	for _, im := range ims {
-		if _, o, ok := parseTag(im.MemberServerImageDescription); wanted(providers.KindImage, im.MemberServerImageInstanceNo, o, ok) {
+		if _, o, ok := parseTag(im.MemberServerImageDescription); wanted(addrs.KindImage, im.MemberServerImageInstanceNo, o, ok) {
 			out.Images = append(out.Images, toImage(im, o))
 		}
 	}
 	for _, k := range keys {
 		// Login keys carry no description: the fleet owns those its file
 		// declares, which only the planner knows. Fleet stays empty.
-		out.Keypairs = append(out.Keypairs, providers.Keypair{Name: k.KeyName, Owner: providers.Owner{Address: "keypair/" + k.KeyName}, Fingerprint: k.Fingerprint})
+		out.Keypairs = append(out.Keypairs, providers.Keypair{Name: k.KeyName, Owner: providers.Owner{Address: addrs.Keypair(k.KeyName).String()}, Fingerprint: k.Fingerprint})
 	}
 	out.Catalog = catalog
 	sortInventory(&out)

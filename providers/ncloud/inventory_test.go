@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -172,7 +173,7 @@ func TestInventoryKnown(t *testing.T) {
 	f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 0, "loginKeyList": []`))
 	f.on("getPublicIpInstanceList", ok("getPublicIpInstanceList", `"totalRows": 0, "publicIpInstanceList": []`))
 	p := f.provider(nil)
-	got, err := p.Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop", Known: []providers.Known{{Kind: providers.KindServer, ID: "3"}, {Kind: providers.KindVolume, ID: "12"}}})
+	got, err := p.Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop", Known: []providers.Known{{Kind: addrs.KindServer, ID: "3"}, {Kind: addrs.KindVolume, ID: "12"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

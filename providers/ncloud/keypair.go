@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -42,7 +43,7 @@ func (p *Provider) deleteKeypair(ctx context.Context, name, addr string) error {
 		return withAddress(err, addr)
 	}
 	if !found {
-		return notFound(providers.KindKeypair, name, addr)
+		return notFound(addrs.KindKeypair, name, addr)
 	}
 	return withAddress(p.c.call(ctx, "deleteLoginKeys", newForm().list("keyNameList", []string{name}), nil), addr)
 }

@@ -1,8 +1,7 @@
 package ncloud
 
 import (
-	"strings"
-
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -32,8 +31,8 @@ func serverOwner(s serverInstance) (userDesc string, o providers.Owner, ok bool)
 	}
 	if addr, group := providers.TagAddress(o.Address, s.ServerName, false); group {
 		o.Address = addr
-	} else if strings.HasPrefix(o.Address, "server/") && o.Address != "server/"+s.ServerName {
-		o.Address = "server/" + s.ServerName
+	} else if a, err := addrs.Parse(o.Address); err == nil && a.Kind == addrs.KindServer && a.Name != s.ServerName {
+		o.Address = addrs.Server(s.ServerName).String()
 	}
 	return userDesc, o, ok
 }

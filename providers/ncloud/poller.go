@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -40,8 +41,8 @@ func newPoller(c *client, interval time.Duration) *poller {
 // keys have no status: create and delete take effect at once.
 func (p *Provider) Wait(ctx context.Context, req providers.WaitRequest) (providers.WaitResponse, error) {
 	switch req.Kind {
-	case providers.KindServer, providers.KindVolume, providers.KindImage:
-	case providers.KindKeypair:
+	case addrs.KindServer, addrs.KindVolume, addrs.KindImage:
+	case addrs.KindKeypair:
 		return providers.WaitResponse{}, nil
 	default:
 		return providers.WaitResponse{}, fmt.Errorf("ncloud: wait for %s: unknown kind %q", req.Address, req.Kind)
@@ -54,11 +55,11 @@ func (p *Provider) Wait(ctx context.Context, req providers.WaitRequest) (provide
 
 func validTarget(req providers.WaitRequest) bool {
 	switch req.Kind {
-	case providers.KindServer:
+	case addrs.KindServer:
 		return slices.Contains([]providers.Target{providers.TargetRunning, providers.TargetStopped, providers.TargetIdle, providers.TargetGone}, req.Target)
-	case providers.KindVolume:
+	case addrs.KindVolume:
 		return slices.Contains([]providers.Target{providers.TargetAttached, providers.TargetAvailable, providers.TargetIdle, providers.TargetGone}, req.Target)
-	case providers.KindImage:
+	case addrs.KindImage:
 		return slices.Contains([]providers.Target{providers.TargetAvailable, providers.TargetIdle, providers.TargetGone}, req.Target)
 	}
 	return false
@@ -80,12 +81,12 @@ func (p *poller) wait(ctx context.Context, req providers.WaitRequest, full bool)
 // answer about the resources; the round's one attempt is not retried by
 // the client): the poller keeps those waiters for the next round.
 func (p *poller) round(ctx context.Context, ws []*waiter) error {
-	byKind := map[providers.Kind][]*waiter{}
+	byKind := map[addrs.Kind][]*waiter{}
 	for _, w := range ws {
 		byKind[w.Req.Kind] = append(byKind[w.Req.Kind], w)
 	}
 	var outage error
-	for _, kind := range []providers.Kind{providers.KindServer, providers.KindVolume, providers.KindImage} {
+	for _, kind := range []addrs.Kind{addrs.KindServer, addrs.KindVolume, addrs.KindImage} {
 		if ws := byKind[kind]; len(ws) > 0 {
 			if err := p.roundKind(ctx, kind, ws); err != nil {
 				outage = err
@@ -96,7 +97,7 @@ func (p *poller) round(ctx context.Context, ws []*waiter) error {
 }
 
 // roundKind lists one kind once and settles the waiters it can.
-func (p *poller) roundKind(ctx context.Context, kind providers.Kind, ws []*waiter) error {
+func (p *poller) roundKind(ctx context.Context, kind addrs.Kind, ws []*waiter) error {
 	ids := make([]string, 0, len(ws))
 	for _, w := range ws {
 		ids = append(ids, w.Req.ID)
@@ -109,21 +110,21 @@ func (p *poller) roundKind(ctx context.Context, kind providers.Kind, ws []*waite
 		err     error
 	)
 	switch kind {
-	case providers.KindServer:
+	case addrs.KindServer:
 		var list []serverInstance
 		list, err = p.c.servers(ctx, filters(func(f *form) { f.list("serverInstanceNoList", ids) }))
 		servers = byID(list, serverID)
 		check = func(w *waiter) (providers.WaitResponse, bool, error) {
 			return checkServer(w.Req.WaitRequest, servers[w.Req.ID])
 		}
-	case providers.KindVolume:
+	case addrs.KindVolume:
 		var list []blockStorageInstance
 		list, err = p.c.volumes(ctx, filters(func(f *form) { f.list("blockStorageInstanceNoList", ids) }))
 		vols := byID(list, volumeID)
 		check = func(w *waiter) (providers.WaitResponse, bool, error) {
 			return checkVolume(w.Req.WaitRequest, vols[w.Req.ID])
 		}
-	case providers.KindImage:
+	case addrs.KindImage:
 		var list []memberServerImage
 		list, err = p.c.images(ctx, filters(func(f *form) { f.list("memberServerImageInstanceNoList", ids) }))
 		images := byID(list, imageID)

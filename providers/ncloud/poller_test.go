@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -55,7 +56,7 @@ func TestPollerSharesCalls(t *testing.T) {
 	for i := range n {
 		g.Go(func() error {
 			ready.Done()
-			res, err := p.Wait(context.Background(), providers.WaitRequest{Kind: providers.KindServer, ID: fmt.Sprint(i + 1), Address: fmt.Sprintf("server/web-%d", i+1), Target: providers.TargetRunning})
+			res, err := p.Wait(context.Background(), providers.WaitRequest{Kind: addrs.KindServer, ID: fmt.Sprint(i + 1), Address: fmt.Sprintf("server/web-%d", i+1), Target: providers.TargetRunning})
 			if err == nil && (res.Server == nil || res.Server.Power != "running" || res.Server.IP != "10.0.1.11") {
 				err = fmt.Errorf("wait returned %+v", res.Server)
 			}
@@ -82,7 +83,7 @@ func TestPollerSharesCalls(t *testing.T) {
 	// Waits that come one after another keep to the interval too.
 	before, t0 := f.count("getServerInstanceList"), time.Now()
 	for i := range 3 {
-		if _, err := p.Wait(context.Background(), providers.WaitRequest{Kind: providers.KindServer, ID: fmt.Sprint(i + 1), Target: providers.TargetRunning}); err != nil {
+		if _, err := p.Wait(context.Background(), providers.WaitRequest{Kind: addrs.KindServer, ID: fmt.Sprint(i + 1), Target: providers.TargetRunning}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -103,27 +104,27 @@ func TestWaitOutcomes(t *testing.T) {
 		op      string
 		wantErr error
 	}{
-		"build fails": {providers.WaitRequest{Kind: providers.KindServer, Target: providers.TargetRunning},
+		"build fails": {providers.WaitRequest{Kind: addrs.KindServer, Target: providers.TargetRunning},
 			[]responder{listed("1", "INIT", "NULL", ""), listed("1", "FSTOP", "NULL", "")}, "getServerInstanceList", providers.ErrFailed},
-		"server vanished": {providers.WaitRequest{Kind: providers.KindServer, Target: providers.TargetRunning},
+		"server vanished": {providers.WaitRequest{Kind: addrs.KindServer, Target: providers.TargetRunning},
 			[]responder{ok("getServerInstanceList", serverList())}, "getServerInstanceList", providers.ErrNotFound},
-		"server gone": {providers.WaitRequest{Kind: providers.KindServer, Target: providers.TargetGone},
+		"server gone": {providers.WaitRequest{Kind: addrs.KindServer, Target: providers.TargetGone},
 			[]responder{listed("1", "NSTOP", "TERMT", ""), ok("getServerInstanceList", serverList())}, "getServerInstanceList", nil},
-		"stopped with the new type": {providers.WaitRequest{Kind: providers.KindServer, Target: providers.TargetStopped, Type: "s4-g2-s50"},
+		"stopped with the new type": {providers.WaitRequest{Kind: addrs.KindServer, Target: providers.TargetStopped, Type: "s4-g2-s50"},
 			[]responder{listed("1", "NSTOP", "NULL", ""), listed("1", "NSTOP", "NULL", "s4-g2-s50")}, "getServerInstanceList", nil},
-		"volume attached": {providers.WaitRequest{Kind: providers.KindVolume, Target: providers.TargetAttached, ServerID: "1"},
+		"volume attached": {providers.WaitRequest{Kind: addrs.KindVolume, Target: providers.TargetAttached, ServerID: "1"},
 			[]responder{ok("getBlockStorageInstanceList", volumeList(volumeJSON("1", "1", "SVRBS", "", "INIT", "ATTAC", 10))), ok("getBlockStorageInstanceList", volumeList(volumeJSON("1", "1", "SVRBS", "", "ATTAC", "NULL", 10)))},
 			"getBlockStorageInstanceList", nil},
-		"image failed": {providers.WaitRequest{Kind: providers.KindImage, Target: providers.TargetAvailable},
+		"image failed": {providers.WaitRequest{Kind: addrs.KindImage, Target: providers.TargetAvailable},
 			[]responder{ok("getMemberServerImageInstanceList", `"totalRows": 1, "memberServerImageInstanceList": [{"memberServerImageInstanceNo": "1", "memberServerImageInstanceStatus": {"code": "CREFL"}}]`)},
 			"getMemberServerImageInstanceList", providers.ErrFailed},
-		"outage outlasting the retries": {providers.WaitRequest{Kind: providers.KindServer, Target: providers.TargetRunning},
+		"outage outlasting the retries": {providers.WaitRequest{Kind: addrs.KindServer, Target: providers.TargetRunning},
 			[]responder{answer(503, `{"error":{"errorCode":"500","message":"Endpoint Error"}}`), answer(503, `{"error":{"errorCode":"500","message":"Endpoint Error"}}`),
 				answer(503, `{"error":{"errorCode":"500","message":"Endpoint Error"}}`), answer(503, `{"error":{"errorCode":"500","message":"Endpoint Error"}}`),
 				answer(503, `{"error":{"errorCode":"500","message":"Endpoint Error"}}`), listed("1", "RUN", "NULL", "")}, "getServerInstanceList", nil},
-		"permission denied ends the wait": {providers.WaitRequest{Kind: providers.KindServer, Target: providers.TargetRunning},
+		"permission denied ends the wait": {providers.WaitRequest{Kind: addrs.KindServer, Target: providers.TargetRunning},
 			[]responder{answer(401, `{"error":{"errorCode":"210","message":"Permission Denied"}}`)}, "getServerInstanceList", errAnswer},
-		"shelve is not NCP": {providers.WaitRequest{Kind: providers.KindServer, Target: providers.TargetShelved}, nil, "", providers.ErrConflict},
+		"shelve is not NCP": {providers.WaitRequest{Kind: addrs.KindServer, Target: providers.TargetShelved}, nil, "", providers.ErrConflict},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -157,7 +158,7 @@ func TestWaitCancelled(t *testing.T) {
 	f.on("getServerInstanceList", listed("1", "INIT", "NULL", ""))
 	ctx, cancel := context.WithTimeout(context.Background(), 80*time.Millisecond)
 	defer cancel()
-	_, err := f.provider(nil).Wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: "1", Address: "server/web-1", Target: providers.TargetRunning})
+	_, err := f.provider(nil).Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: "1", Address: "server/web-1", Target: providers.TargetRunning})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want the deadline", err)
 	}

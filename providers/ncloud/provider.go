@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -34,7 +35,7 @@ func New(cfg Config) (*Provider, error) {
 func (p *Provider) Calls() int { return int(p.c.calls.Load()) }
 
 // notFound is the error for a resource the cloud does not list.
-func notFound(kind providers.Kind, id, addr string) error {
+func notFound(kind addrs.Kind, id, addr string) error {
 	what := fmt.Sprintf("ncloud %s %s", kind, id)
 	if addr != "" {
 		what = addr + ": " + what

@@ -29,7 +29,7 @@ func fleetOf(t testing.TB, p *ncloud.Provider, sim *ncloudsim.Sim, n int) {
 				Name: fmt.Sprintf("web-%d", i+1), Image: fx.Image, Type: fx.Spec,
 				Network: spec.Network{VPC: fx.VPC, Subnet: fx.Subnet, SecurityGroups: []string{fx.ACG}},
 			}
-			_, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "bench", Address: s.Address()}, Server: &providers.ServerCreate{Spec: s}})
+			_, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "bench", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 			return err
 		})
 	}

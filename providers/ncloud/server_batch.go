@@ -27,7 +27,7 @@ func memberName(group string, k int) string { return fmt.Sprintf("%s-%03d", grou
 // call makes. A fixed IP or a public IP (associateWithPublicIp works for a
 // single server only) needs a call of its own, and so does a group whose
 // member names would break the name rule or a server outside a count group.
-func (p *Provider) ServerBatchSize(s *spec.Server, n int) int {
+func (p *Provider) ServerBatchSize(s *providers.ServerSpec, n int) int {
 	if s == nil || s.Index < 1 || s.Network.IP != "" || s.PublicIP || !spec.ValidNCPServerName(memberName(s.Group, s.Index)) {
 		return 1
 	}
@@ -42,7 +42,7 @@ func (p *Provider) ServerBatchSize(s *spec.Server, n int) int {
 // BatchMemberName is memberName: NCP numbers a batch from
 // serverCreateStartNo, the first member's index, so every member is named
 // by its own index, padded.
-func (p *Provider) BatchMemberName(s *spec.Server, first int) string {
+func (p *Provider) BatchMemberName(s *providers.ServerSpec, first int) string {
 	return memberName(s.Group, s.Index)
 }
 
@@ -59,7 +59,7 @@ func (p *Provider) CreateServers(ctx context.Context, req providers.CreateServer
 	s := ms[0]
 	if len(ms) == 1 {
 		// serverCreateCount 1 names the server serverName itself.
-		id, err := p.createServer(ctx, providers.Owner{Fleet: req.Fleet, Address: s.Address()}, &providers.ServerCreate{Spec: s, ImageID: req.ImageID})
+		id, err := p.createServer(ctx, providers.Owner{Fleet: req.Fleet, Address: s.Address().String()}, &providers.ServerCreate{Spec: s, ImageID: req.ImageID})
 		if err != nil {
 			return providers.CreateServersResponse{}, err
 		}
@@ -133,14 +133,14 @@ func (p *Provider) checkBatch(req providers.CreateServersRequest, o providers.Ow
 // matches whole names, and the cloud chose them. found is false when none
 // exists (the call may be sent again); some but not all is an error naming
 // the missing ones.
-func (p *Provider) findMembers(ctx context.Context, ms []*spec.Server, o providers.Owner) ([]providers.CreatedServer, bool, error) {
+func (p *Provider) findMembers(ctx context.Context, ms []*providers.ServerSpec, o providers.Owner) ([]providers.CreatedServer, bool, error) {
 	list, err := p.c.servers(ctx, filters(func(f *form) { f.set("vpcNo", ms[0].Network.VPC) }))
 	if err != nil {
 		return nil, false, err
 	}
 	pos := make(map[string]int, len(ms))
 	for i, m := range ms {
-		pos[m.Address()] = i
+		pos[m.Address().String()] = i
 	}
 	got, missing := collect(ms, list, func(srv serverInstance) (int, bool) {
 		if _, tag, ok := parseTag(srv.ServerDescription); !ok || tag != o {
@@ -162,7 +162,7 @@ func (p *Provider) findMembers(ctx context.Context, ms []*spec.Server, o provide
 // collect puts the servers that are members (member gives the position) in
 // request order, the first one found for each, and names the members none
 // of them is.
-func collect(ms []*spec.Server, list []serverInstance, member func(serverInstance) (int, bool)) ([]providers.CreatedServer, []string) {
+func collect(ms []*providers.ServerSpec, list []serverInstance, member func(serverInstance) (int, bool)) ([]providers.CreatedServer, []string) {
 	out := make([]providers.CreatedServer, len(ms))
 	for _, srv := range list {
 		if i, ok := member(srv); ok && out[i].ID == "" {
@@ -172,7 +172,7 @@ func collect(ms []*spec.Server, list []serverInstance, member func(serverInstanc
 	var missing []string
 	for i, c := range out {
 		if c.ID == "" {
-			missing = append(missing, ms[i].Address())
+			missing = append(missing, ms[i].Address().String())
 		}
 	}
 	return out, missing

@@ -95,7 +95,7 @@ func TestServerBatchSize(t *testing.T) {
 	p := &Provider{}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := p.ServerBatchSize(tc.server(), tc.n); got != tc.want {
+			if got := p.ServerBatchSize(providers.NewServerSpec(tc.server()), tc.n); got != tc.want {
 				t.Errorf("ServerBatchSize = %d, want %d", got, tc.want)
 			}
 		})
@@ -185,7 +185,7 @@ func TestCreateServersForm(t *testing.T) {
 				list = append(list, serverJSON("id-"+n, n, "", "INIT", "NULL"))
 			}
 			f.on("createServerInstances", ok("createServerInstances", serverList(list...)))
-			res, err := f.provider(nil).CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: tc.servers, ImageID: tc.imageID})
+			res, err := f.provider(nil).CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: specsOf(tc.servers), ImageID: tc.imageID})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -247,7 +247,7 @@ func TestCreateServersAmbiguous(t *testing.T) {
 			f := newFake(t)
 			f.on("createServerInstances", tc.create...)
 			f.on("getServerInstanceList", tc.lookup...)
-			res, err := f.provider(nil).CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: members("web", 1, 3)})
+			res, err := f.provider(nil).CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: specsOf(members("web", 1, 3))})
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Fatalf("CreateServers: %v", err)
@@ -293,7 +293,7 @@ func TestCreateServersRefused(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t)
-			_, err := f.provider(nil).CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: tc.servers()})
+			_, err := f.provider(nil).CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: specsOf(tc.servers())})
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("err = %v, want one saying %q", err, tc.wantErr)
 			}
@@ -302,4 +302,13 @@ func TestCreateServersRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// specsOf is what the planner sends for the fleet file's servers ss.
+func specsOf(ss []*spec.Server) []*providers.ServerSpec {
+	out := make([]*providers.ServerSpec, len(ss))
+	for i, s := range ss {
+		out[i] = providers.NewServerSpec(s)
+	}
+	return out
 }

@@ -11,14 +11,13 @@ import (
 
 	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 var digits = regexp.MustCompile(`^[0-9]+$`)
 
 // serverForm maps a desired server to createServerInstances parameters
 // (seed 000). acgs are the ACGs of NIC order 0.
-func serverForm(s *spec.Server, imageID string, o providers.Owner, acgs []string) (*form, error) {
+func serverForm(s *providers.ServerSpec, imageID string, o providers.Owner, acgs []string) (*form, error) {
 	f := newForm().
 		set("serverName", s.Name).
 		set("serverDescription", tagDescription(s.Description, o)).
@@ -34,7 +33,7 @@ func serverForm(s *spec.Server, imageID string, o providers.Owner, acgs []string
 	switch {
 	case imageID != "":
 		f.set("memberServerImageInstanceNo", imageID)
-	case strings.HasPrefix(s.Image, "image/"):
+	case declaredImage(s):
 		return nil, fmt.Errorf("ncloud: %s: image %s has no id yet", s.Address(), s.Image)
 	case digits.MatchString(s.Image):
 		f.set("serverImageNo", s.Image)
@@ -109,7 +108,7 @@ func (p *Provider) createServer(ctx context.Context, o providers.Owner, sc *prov
 
 // createForm is serverForm with NIC 0's ACGs filled in: without declared
 // security groups it takes the VPC's default ACG, which NIC 0 needs.
-func (p *Provider) createForm(ctx context.Context, s *spec.Server, imageID string, o providers.Owner) (*form, error) {
+func (p *Provider) createForm(ctx context.Context, s *providers.ServerSpec, imageID string, o providers.Owner) (*form, error) {
 	acgs := s.Network.SecurityGroups
 	if len(acgs) == 0 && len(s.Network.Interfaces) == 0 {
 		def, err := p.defaultACG(ctx, s.Network.VPC)
@@ -194,4 +193,10 @@ func (p *Provider) defaultACG(ctx context.Context, vpc string) ([]string, error)
 		}
 	}
 	return nil, nil
+}
+
+// declaredImage reports whether s boots from an image of the images block.
+func declaredImage(s *providers.ServerSpec) bool {
+	_, ok := s.DeclaredImage()
+	return ok
 }

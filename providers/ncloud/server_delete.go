@@ -5,6 +5,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -49,7 +50,7 @@ func (p *Provider) deleteServer(ctx context.Context, id, addr string) error {
 		g, gctx := errgroup.WithContext(ctx)
 		for _, vid := range detach {
 			g.Go(func() error {
-				_, err := p.poller.wait(gctx, providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Target: providers.TargetAvailable}, false)
+				_, err := p.poller.wait(gctx, providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Address: addr, Target: providers.TargetAvailable}, false)
 				return err
 			})
 		}

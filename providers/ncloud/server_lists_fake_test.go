@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -39,7 +40,7 @@ func TestServerActionListRefusedGoesOneByOne(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: "server/web-" + id, Power: &providers.PowerChange{To: spec.PowerStopped}})
+			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: "server/web-" + id, Power: &providers.PowerChange{To: spec.PowerStopped}})
 			mu.Lock()
 			errs[id] = err
 			mu.Unlock()

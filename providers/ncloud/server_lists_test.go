@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -34,7 +35,7 @@ func TestServerActionsInListCalls(t *testing.T) {
 				g.Go(func() error {
 					s := &spec.Server{Name: fmt.Sprintf("web-%d", i+1), Image: fx.Image, Type: fx.Spec, Power: spec.PowerRunning,
 						Network: spec.Network{VPC: fx.VPC, Subnet: fx.Subnet, SecurityGroups: []string{fx.ACG}}}
-					res, err := p.Create(gctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "lists", Address: s.Address()}, Server: &providers.ServerCreate{Spec: s}})
+					res, err := p.Create(gctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "lists", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 					ids[i] = res.ID
 					return err
 				})
@@ -54,7 +55,7 @@ func TestServerActionsInListCalls(t *testing.T) {
 			}
 			wait := func(target providers.Target) func(ctx context.Context, id, addr string) error {
 				return func(ctx context.Context, id, addr string) error {
-					_, err := p.Wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: addr, Target: target})
+					_, err := p.Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: addr, Target: target})
 					return err
 				}
 			}
@@ -62,12 +63,12 @@ func TestServerActionsInListCalls(t *testing.T) {
 
 			sim.Stats().Reset()
 			each(func(ctx context.Context, id, addr string) error {
-				_, err := p.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: addr, Power: &providers.PowerChange{To: spec.PowerStopped}})
+				_, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: addr, Power: &providers.PowerChange{To: spec.PowerStopped}})
 				return err
 			})
 			each(wait(providers.TargetStopped))
 			each(func(ctx context.Context, id, addr string) error {
-				_, err := p.Delete(ctx, providers.DeleteRequest{Kind: providers.KindServer, ID: id, Address: addr})
+				_, err := p.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindServer, ID: id, Address: addr})
 				return err
 			})
 			each(wait(providers.TargetGone))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -89,7 +90,7 @@ func TestCreateServerForm(t *testing.T) {
 			f := newFake(t)
 			f.on("createServerInstances", created)
 			p := f.provider(nil)
-			res, err := p.Create(context.Background(), providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: tc.server(), ImageID: tc.imageID}})
+			res, err := p.Create(context.Background(), providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(tc.server()), ImageID: tc.imageID}})
 			if err != nil || res.ID != "26695183" {
 				t.Fatalf("Create = %+v, %v", res, err)
 			}
@@ -106,7 +107,7 @@ func TestCreateServerDefaultACG(t *testing.T) {
 	f.on("createServerInstances", ok("createServerInstances", serverList(serverJSON("7", "web-1", "", "INIT", "NULL"))))
 	s := fullServer()
 	s.Network.SecurityGroups = nil
-	if _, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Server: &providers.ServerCreate{Spec: s}}); err != nil {
+	if _, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.last("createServerInstances").Get("networkInterfaceList.1.accessControlGroupNoList.1"); got != "43" {
@@ -146,7 +147,7 @@ func TestCreateServerAmbiguous(t *testing.T) {
 			f := newFake(t)
 			f.on("createServerInstances", tc.create...)
 			f.on("getServerInstanceList", tc.lookup...)
-			res, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: fullServer()}})
+			res, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(fullServer())}})
 			if err != nil || res.ID != tc.wantID {
 				t.Fatalf("Create = %+v, %v; want id %s", res, err, tc.wantID)
 			}
@@ -163,7 +164,7 @@ func TestCreateServerAmbiguous(t *testing.T) {
 func TestCreateServerFailsWithAddress(t *testing.T) {
 	f := newFake(t)
 	f.on("createServerInstances", answer(400, `{"responseError": {"returnCode": "1401", "returnMessage": "Not found server product. Please check the product code, region, and zone."}}`))
-	_, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Server: &providers.ServerCreate{Spec: fullServer()}})
+	_, err := f.provider(nil).Create(context.Background(), providers.CreateRequest{Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(fullServer())}})
 	var ae *providers.APIError
 	if !errors.As(err, &ae) || ae.Code != "1401" || ae.Address != "server/web-1" {
 		t.Fatalf("err = %v, want code 1401 naming server/web-1", err)
@@ -279,7 +280,7 @@ func TestUpdateServer(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t)
 			tc.setup(f)
-			tc.req.Kind, tc.req.ID, tc.req.Address = providers.KindServer, "1", "server/web-1"
+			tc.req.Kind, tc.req.ID, tc.req.Address = addrs.KindServer, "1", "server/web-1"
 			_, err := f.provider(nil).Update(context.Background(), tc.req)
 			if (tc.wantErr == nil && err != nil) || !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Update err = %v, want %v", err, tc.wantErr)
@@ -297,7 +298,7 @@ func TestUpdateServerForms(t *testing.T) {
 	f.on("changeServerInstanceSpec", ok("changeServerInstanceSpec", ""))
 	f.on("getServerInstanceList", listed("1", "NSTOP", "NULL", "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002"))
 	p := f.provider(nil)
-	req := providers.UpdateRequest{Kind: providers.KindServer, ID: "1", Address: "server/web-1", Resize: &providers.Resize{Type: "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002"}}
+	req := providers.UpdateRequest{Kind: addrs.KindServer, ID: "1", Address: "server/web-1", Resize: &providers.Resize{Type: "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002"}}
 	if _, err := p.Update(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
@@ -357,7 +358,7 @@ func TestDeleteServer(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t)
 			tc.setup(f)
-			_, err := f.provider(nil).Delete(context.Background(), providers.DeleteRequest{Kind: providers.KindServer, ID: "1", Address: "server/web-1"})
+			_, err := f.provider(nil).Delete(context.Background(), providers.DeleteRequest{Kind: addrs.KindServer, ID: "1", Address: "server/web-1"})
 			if (tc.wantErr == nil && err != nil) || !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Delete err = %v, want %v", err, tc.wantErr)
 			}

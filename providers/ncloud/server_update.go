@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -17,7 +18,7 @@ func (p *Provider) server(ctx context.Context, id, addr string) (serverInstance,
 		return serverInstance{}, withAddress(err, addr)
 	}
 	if !ok {
-		return serverInstance{}, notFound(providers.KindServer, id, addr)
+		return serverInstance{}, notFound(addrs.KindServer, id, addr)
 	}
 	return s, nil
 }
@@ -29,14 +30,14 @@ func (p *Provider) settled(ctx context.Context, id, addr string) (serverInstance
 	if err != nil || !serverBusy(s) {
 		return s, err
 	}
-	if _, err := p.poller.wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: addr, Target: providers.TargetIdle}, false); err != nil {
+	if _, err := p.poller.wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: addr, Target: providers.TargetIdle}, false); err != nil {
 		return s, err
 	}
 	return p.server(ctx, id, addr)
 }
 
 func (p *Provider) waitServer(ctx context.Context, id, addr string, target providers.Target, typ string) error {
-	_, err := p.poller.wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: addr, Target: target, Type: typ}, false)
+	_, err := p.poller.wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: addr, Target: target, Type: typ}, false)
 	return err
 }
 
@@ -91,7 +92,7 @@ func (p *Provider) rename(ctx context.Context, id, addr string, r *providers.Ren
 			return err
 		}
 	}
-	if want := "server/" + r.Name; r.Owner.Address != "" && r.Owner.Address != want {
+	if want := addrs.Server(r.Name).String(); r.Owner.Address != "" && r.Owner.Address != want {
 		return fmt.Errorf("ncloud: %s: rename to %q must keep the address %s, got %s", addr, r.Name, want, r.Owner.Address)
 	}
 	f := newForm().set("serverInstanceNo", id).set("serverName", r.Name)
@@ -100,7 +101,7 @@ func (p *Provider) rename(ctx context.Context, id, addr string, r *providers.Ren
 
 // power starts or stops a server. A server already there is left alone;
 // one in the middle of an operation is waited for first.
-func (p *Provider) power(ctx context.Context, id, addr, to string) error {
+func (p *Provider) power(ctx context.Context, id, addr string, to spec.Power) error {
 	if to != spec.PowerRunning && to != spec.PowerStopped {
 		return conflict(addr, "power %q is not available on NCP (running or stopped only)", to)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -49,7 +50,7 @@ func (p *Provider) volume(ctx context.Context, id, addr string) (blockStorageIns
 	if v := find(out.BlockStorageInstanceList, id, volumeID); v != nil {
 		return *v, nil
 	}
-	return blockStorageInstance{}, notFound(providers.KindVolume, id, addr)
+	return blockStorageInstance{}, notFound(addrs.KindVolume, id, addr)
 }
 
 // settledVolume reads a volume, first waiting for an operation in progress
@@ -59,7 +60,7 @@ func (p *Provider) settledVolume(ctx context.Context, id, addr string) (blockSto
 	if err != nil || !volumeBusy(v) {
 		return v, err
 	}
-	if _, err := p.poller.wait(ctx, providers.WaitRequest{Kind: providers.KindVolume, ID: id, Address: addr, Target: providers.TargetIdle}, false); err != nil {
+	if _, err := p.poller.wait(ctx, providers.WaitRequest{Kind: addrs.KindVolume, ID: id, Address: addr, Target: providers.TargetIdle}, false); err != nil {
 		return v, err
 	}
 	return p.volume(ctx, id, addr)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -57,7 +58,7 @@ func TestUpdateVolume(t *testing.T) {
 				f.on(tc.mutate, ok(tc.mutate, ""))
 				want = append(want, tc.mutate)
 			}
-			tc.req.Kind, tc.req.ID, tc.req.Address = providers.KindVolume, "11", "volume/web-1/data"
+			tc.req.Kind, tc.req.ID, tc.req.Address = addrs.KindVolume, "11", "volume/web-1/data"
 			_, err := f.provider(nil).Update(context.Background(), tc.req)
 			if (tc.wantErr == nil && err != nil) || !errors.Is(err, tc.wantErr) {
 				t.Fatalf("Update err = %v, want %v", err, tc.wantErr)
@@ -104,13 +105,13 @@ func TestImageAndKeypair(t *testing.T) {
 	if err != nil || gen.ID != "gen-key" || gen.PrivateKey == "" {
 		t.Fatalf("generate key = %+v, %v", gen, err)
 	}
-	if _, err := p.Delete(ctx, providers.DeleteRequest{Kind: providers.KindKeypair, ID: "prod-key", Address: "keypair/prod-key"}); err != nil {
+	if _, err := p.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindKeypair, ID: "prod-key", Address: "keypair/prod-key"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.last("deleteLoginKeys").Get("keyNameList.1"); got != "prod-key" {
 		t.Errorf("deleteLoginKeys keyNameList.1 = %q", got)
 	}
-	_, err = p.Delete(ctx, providers.DeleteRequest{Kind: providers.KindKeypair, ID: "prod-key", Address: "keypair/prod-key"})
+	_, err = p.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindKeypair, ID: "prod-key", Address: "keypair/prod-key"})
 	if !errors.Is(err, providers.ErrNotFound) {
 		t.Errorf("second delete err = %v, want ErrNotFound", err)
 	}

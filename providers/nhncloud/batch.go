@@ -11,7 +11,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 var _ providers.ServerBatcher = (*Provider)(nil)
@@ -31,7 +30,7 @@ const (
 // A batch starting at member first > 1 takes at most first-1 members: its
 // raw names GROUP-1 ... GROUP-K then all stand for members before first,
 // whose declared names they can never be taken for (providers.MemberAddress).
-func (p *Provider) ServerBatchSize(s *spec.Server, n int) int {
+func (p *Provider) ServerBatchSize(s *providers.ServerSpec, n int) int {
 	if s.Index < 1 || s.Name != fmt.Sprintf("%s-%d", s.Group, s.Index) || s.Network.IP != "" {
 		return 1
 	}
@@ -52,7 +51,7 @@ func (p *Provider) ServerBatchSize(s *spec.Server, n int) int {
 
 // BatchMemberName is GROUP-K: NHN numbers every batch from 1, so member s
 // of a batch from first is named by its place in the batch.
-func (p *Provider) BatchMemberName(s *spec.Server, first int) string {
+func (p *Provider) BatchMemberName(s *providers.ServerSpec, first int) string {
 	return fmt.Sprintf("%s-%d", s.Group, s.Index-first+1)
 }
 
@@ -68,7 +67,7 @@ func (p *Provider) CreateServers(ctx context.Context, req providers.CreateServer
 	}
 	s0 := req.Servers[0]
 	if len(req.Servers) == 1 {
-		owner := providers.Owner{Fleet: req.Fleet, Address: s0.Address()}
+		owner := providers.Owner{Fleet: req.Fleet, Address: s0.Address().String()}
 		res, err := p.createServer(ctx, owner, &providers.ServerCreate{Spec: s0, ImageID: req.ImageID})
 		if err != nil {
 			return resp, err
@@ -150,7 +149,7 @@ func matchMembers(req providers.CreateServersRequest, tag providers.Owner, list 
 	var resp providers.CreateServersResponse
 	var missing []string
 	for _, m := range req.Servers {
-		s, ok := byAddress[m.Address()]
+		s, ok := byAddress[m.Address().String()]
 		if !ok {
 			missing = append(missing, m.Name)
 			continue

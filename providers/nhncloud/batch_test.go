@@ -82,7 +82,7 @@ func TestServerBatchSize(t *testing.T) {
 	p := &Provider{}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			if got := p.ServerBatchSize(tc.s, tc.n); got != tc.want {
+			if got := p.ServerBatchSize(providers.NewServerSpec(tc.s), tc.n); got != tc.want {
 				t.Errorf("ServerBatchSize(%s, %d) = %d, want %d", tc.s.Name, tc.n, got, tc.want)
 			}
 		})
@@ -149,7 +149,7 @@ func TestCreateServersBody(t *testing.T) {
 				reply(w, http.StatusOK, `{"servers": [`+strings.Join(tc.list, ", ")+`]}`)
 			}))
 			p := f.provider(t)
-			res, err := p.CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: webMembers(tc.first, tc.n)})
+			res, err := p.CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: specsOf(webMembers(tc.first, tc.n))})
 			if err != nil {
 				t.Fatalf("create: %v", err)
 			}
@@ -209,7 +209,7 @@ func TestCreateServersAfterAmbiguousFailure(t *testing.T) {
 				}
 			}))
 			p := f.provider(t)
-			res, err := p.CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: webMembers(11, 3)})
+			res, err := p.CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: specsOf(webMembers(11, 3))})
 			switch {
 			case tc.wantErr != "":
 				if err == nil || err.Error() != tc.wantErr {
@@ -239,7 +239,7 @@ func TestCreateServersRefusesABadBatch(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t)
 			p := f.provider(t)
-			if _, err := p.CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: ms}); err == nil {
+			if _, err := p.CreateServers(context.Background(), providers.CreateServersRequest{Fleet: "shop", Servers: specsOf(ms)}); err == nil {
 				t.Fatal("created, want an error")
 			}
 			if n := f.count("POST " + computePath("/servers")); n != 0 {
@@ -247,4 +247,13 @@ func TestCreateServersRefusesABadBatch(t *testing.T) {
 			}
 		})
 	}
+}
+
+// specsOf is what the planner sends for the fleet file's servers ss.
+func specsOf(ss []*spec.Server) []*providers.ServerSpec {
+	out := make([]*providers.ServerSpec, len(ss))
+	for i, s := range ss {
+		out[i] = providers.NewServerSpec(s)
+	}
+	return out
 }

@@ -27,7 +27,7 @@ func populate(tb testing.TB, n int) (*nhnsim.Sim, *nhncloud.Provider) {
 			Name: fmt.Sprintf("web-%d", i), Image: fx.Image, Type: flavor, Zone: fx.Zone, Key: "bench",
 			Network: spec.Network{Subnet: fx.Subnet, SecurityGroups: []string{fx.SecurityGroup}},
 		}
-		if _, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "bench", Address: s.Address()}, Server: &providers.ServerCreate{Spec: s}}); err != nil {
+		if _, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "bench", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}}); err != nil {
 			tb.Fatal(err)
 		}
 	}

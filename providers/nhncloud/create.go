@@ -11,7 +11,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 // Create creates one server, volume, image or keypair.
@@ -76,13 +75,13 @@ func (p *Provider) createServer(ctx context.Context, owner providers.Owner, sc *
 
 // serverOpts resolves s's flavor and image and builds its create body,
 // tagged with owner. imageID is the cloud id of a declared image/NAME.
-func (p *Provider) serverOpts(ctx context.Context, s *spec.Server, owner providers.Owner, imageID string) (serverCreateOpts, error) {
+func (p *Provider) serverOpts(ctx context.Context, s *providers.ServerSpec, owner providers.Owner, imageID string) (serverCreateOpts, error) {
 	flavorID, err := p.flavorID(ctx, s.Type, owner.Address)
 	if err != nil {
 		return serverCreateOpts{}, err
 	}
 	image := s.Image
-	if strings.HasPrefix(s.Image, "image/") {
+	if _, declared := s.DeclaredImage(); declared {
 		if imageID == "" {
 			return serverCreateOpts{}, fmt.Errorf("%s: nhncloud: %s has no cloud id yet", owner.Address, s.Image)
 		}

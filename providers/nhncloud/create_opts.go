@@ -8,7 +8,6 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 // defaultRootSize is the root volume size when the fleet file gives none:
@@ -60,7 +59,7 @@ func (o serverCreateOpts) ToServerCreateMap() (map[string]any, error) {
 // createOpts builds the create body of one server. flavorID is resolved
 // from s.Type; imageID is the image to boot (the fleet file's id, or the
 // cloud id of an image/NAME).
-func createOpts(s *spec.Server, owner providers.Owner, flavorID, imageID string) (serverCreateOpts, error) {
+func createOpts(s *providers.ServerSpec, owner providers.Owner, flavorID, imageID string) (serverCreateOpts, error) {
 	md := map[string]string{}
 	maps.Copy(md, s.Metadata)
 	maps.Copy(md, ownerTags(owner)) // the tags win over user keys of the same name

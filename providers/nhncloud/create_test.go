@@ -73,7 +73,7 @@ func TestCreateServerBody(t *testing.T) {
 			if tc.mutate != nil {
 				tc.mutate(s)
 			}
-			res, err := p.Create(context.Background(), providers.CreateRequest{Owner: dbOwner, Server: &providers.ServerCreate{Spec: s}})
+			res, err := p.Create(context.Background(), providers.CreateRequest{Owner: dbOwner, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 			if err != nil {
 				t.Fatalf("create: %v", err)
 			}
@@ -103,7 +103,7 @@ func TestCreateServerFromDeclaredImage(t *testing.T) {
 	p := f.provider(t)
 	s := dbServer()
 	s.Image = "image/golden"
-	if _, err := p.Create(context.Background(), providers.CreateRequest{Owner: dbOwner, Server: &providers.ServerCreate{Spec: s, ImageID: golden}}); err != nil {
+	if _, err := p.Create(context.Background(), providers.CreateRequest{Owner: dbOwner, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s), ImageID: golden}}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -135,7 +135,7 @@ func TestCreateServerAfterAmbiguousFailure(t *testing.T) {
 				reply(w, http.StatusOK, tc.lookup)
 			}))
 			p := f.provider(t)
-			res, err := p.Create(context.Background(), providers.CreateRequest{Owner: dbOwner, Server: &providers.ServerCreate{Spec: dbServer()}})
+			res, err := p.Create(context.Background(), providers.CreateRequest{Owner: dbOwner, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(dbServer())}})
 			if err != nil {
 				t.Fatalf("create: %v", err)
 			}
@@ -154,7 +154,7 @@ func TestCreateServerUnknownFlavor(t *testing.T) {
 	p := f.provider(t)
 	s := dbServer()
 	s.Type = "m2.c4m9"
-	_, err := p.Create(context.Background(), providers.CreateRequest{Owner: dbOwner, Server: &providers.ServerCreate{Spec: s}})
+	_, err := p.Create(context.Background(), providers.CreateRequest{Owner: dbOwner, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 	if err == nil || !strings.Contains(err.Error(), `unknown flavor "m2.c4m9" (close: m2.c4m8, m2.c8m16, u2.c2m4)`) {
 		t.Fatalf("err = %v, want the close flavor names", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -21,7 +22,7 @@ func (p *Provider) Delete(ctx context.Context, req providers.DeleteRequest) (pro
 	var err error
 	var op string
 	switch req.Kind {
-	case providers.KindServer:
+	case addrs.KindServer:
 		s, gerr := p.getServer(ctx, req.ID, req.Address)
 		if gerr != nil {
 			return providers.DeleteResponse{}, gerr
@@ -33,11 +34,11 @@ func (p *Provider) Delete(ctx context.Context, req providers.DeleteRequest) (pro
 			return providers.DeleteResponse{}, err
 		}
 		op, err = "DELETE /servers/{id}", servers.Delete(ctx, p.compute, req.ID).ExtractErr()
-	case providers.KindVolume:
+	case addrs.KindVolume:
 		op, err = "DELETE /volumes/{id}", volumes.Delete(ctx, p.volume, req.ID, nil).ExtractErr()
-	case providers.KindImage:
+	case addrs.KindImage:
 		op, err = "DELETE /v2/images/{id}", images.Delete(ctx, p.image, req.ID).ExtractErr()
-	case providers.KindKeypair:
+	case addrs.KindKeypair:
 		op, err = "DELETE /os-keypairs/{name}", keypairs.Delete(ctx, p.compute, req.ID, nil).ExtractErr()
 	default:
 		return providers.DeleteResponse{}, fmt.Errorf("%s: nhncloud: cannot delete a %q", req.Address, req.Kind)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/nhncloud/nhnsim"
 	"github.com/fleet-iac/fleet/spec"
@@ -24,16 +25,16 @@ func TestPublicNetwork(t *testing.T) {
 	}
 	s := &spec.Server{Name: "pub-1", Image: fx.Image, Type: flavorName(t, p, fx.Flavor), Zone: fx.Zone, Key: "k",
 		Network: spec.Network{Subnet: fx.Subnet}, RootVolume: &spec.RootVolume{Size: 20}}
-	owner := providers.Owner{Fleet: "f", Address: s.Address()}
-	res, err := p.Create(ctx, providers.CreateRequest{Owner: owner, Server: &providers.ServerCreate{Spec: s}})
+	owner := providers.Owner{Fleet: "f", Address: s.Address().String()}
+	res, err := p.Create(ctx, providers.CreateRequest{Owner: owner, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: res.ID, Target: providers.TargetRunning}); err != nil {
+	if _, err := p.Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Target: providers.TargetRunning}); err != nil {
 		t.Fatal(err)
 	}
 	set := func(on bool, network string) (string, error) {
-		r, err := p.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(),
+		r, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(),
 			PublicIP: &providers.PublicIPChange{On: on, Owner: owner, Network: network}})
 		return r.PublicIP, err
 	}

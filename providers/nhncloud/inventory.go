@@ -13,6 +13,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/pagination"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -36,7 +37,7 @@ const pageSize = 1000
 // treats those its file declares as its own.
 func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest) (providers.InventoryResponse, error) {
 	var resp providers.InventoryResponse
-	known := map[providers.Kind]map[string]bool{}
+	known := map[addrs.Kind]map[string]bool{}
 	for _, k := range req.Known {
 		if known[k.Kind] == nil {
 			known[k.Kind] = map[string]bool{}
@@ -72,12 +73,12 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	byID := make(map[string]wireVolume, len(vols))
 	for _, v := range vols {
 		byID[v.ID] = v
-		if ownedBy(v.Metadata, req.Fleet) || known[providers.KindVolume][v.ID] || (req.Unowned && v.Bootable != "true" && untagged(v.Metadata)) {
+		if ownedBy(v.Metadata, req.Fleet) || known[addrs.KindVolume][v.ID] || (req.Unowned && v.Bootable != "true" && untagged(v.Metadata)) {
 			resp.Volumes = append(resp.Volumes, v.toVolume())
 		}
 	}
 	for _, s := range srvs {
-		if ownedBy(s.Metadata, req.Fleet) || known[providers.KindServer][s.ID] || (req.Unowned && untagged(s.Metadata)) {
+		if ownedBy(s.Metadata, req.Fleet) || known[addrs.KindServer][s.ID] || (req.Unowned && untagged(s.Metadata)) {
 			resp.Servers = append(resp.Servers, p.toServer(s, byID))
 		}
 	}
@@ -90,7 +91,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		}
 	}
 	for _, im := range ims {
-		if ownedBy(imageProps(im), req.Fleet) || known[providers.KindImage][im.ID] {
+		if ownedBy(imageProps(im), req.Fleet) || known[addrs.KindImage][im.ID] {
 			resp.Images = append(resp.Images, toImage(im))
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -48,7 +49,7 @@ func TestInventory(t *testing.T) {
 
 	p := f.provider(t)
 	// s3 and vol-x carry no tag, but the state knows them (fleet import).
-	known := []providers.Known{{Kind: providers.KindServer, ID: "s3"}, {Kind: providers.KindVolume, ID: "vol-x"}, {Kind: providers.KindImage, ID: "img-gone"}}
+	known := []providers.Known{{Kind: addrs.KindServer, ID: "s3"}, {Kind: addrs.KindVolume, ID: "vol-x"}, {Kind: addrs.KindImage, ID: "img-gone"}}
 	got, err := p.Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop", Known: known})
 	if err != nil {
 		t.Fatalf("inventory: %v", err)

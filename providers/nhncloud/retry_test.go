@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -79,7 +80,7 @@ func TestRetry(t *testing.T) {
 				mu.Unlock()
 				return nil
 			}
-			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: providers.KindServer, ID: "s1", Address: "server/web-1", Power: &providers.PowerChange{To: "stopped"}})
+			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindServer, ID: "s1", Address: "server/web-1", Power: &providers.PowerChange{To: "stopped"}})
 			var ae *providers.APIError
 			switch {
 			case tc.wantStatus == 0 && err != nil:
@@ -111,7 +112,7 @@ func TestRetryTimeout(t *testing.T) {
 		},
 		answer(http.StatusNoContent, ""))))
 	p := f.provider(t, func(c *Config) { c.HTTPClient = &http.Client{Timeout: 200 * time.Millisecond} })
-	if _, err := p.Delete(context.Background(), providers.DeleteRequest{Kind: providers.KindVolume, ID: "v1", Address: "volume/web-1/data"}); err != nil {
+	if _, err := p.Delete(context.Background(), providers.DeleteRequest{Kind: addrs.KindVolume, ID: "v1", Address: "volume/web-1/data"}); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
 	if n := f.count("DELETE " + volumePath("/volumes/v1")); n != 2 {

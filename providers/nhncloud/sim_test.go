@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/nhncloud"
 	"github.com/fleet-iac/fleet/providers/nhncloud/nhnsim"
@@ -50,12 +51,12 @@ func TestResizeConfirmAgainstSim(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			s := simServer(t, sim, p, "web-1")
-			owner := providers.Owner{Fleet: "sim", Address: s.Address()}
-			res, err := p.Create(ctx, providers.CreateRequest{Owner: owner, Server: &providers.ServerCreate{Spec: s}})
+			owner := providers.Owner{Fleet: "sim", Address: s.Address().String()}
+			res, err := p.Create(ctx, providers.CreateRequest{Owner: owner, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			wait := providers.WaitRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetRunning}
+			wait := providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(), Target: providers.TargetRunning}
 			if _, err := p.Wait(ctx, wait); err != nil {
 				t.Fatal(err)
 			}
@@ -70,7 +71,7 @@ func TestResizeConfirmAgainstSim(t *testing.T) {
 					break
 				}
 			}
-			if _, err := p.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(), Resize: &providers.Resize{Type: to}}); err != nil {
+			if _, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(), Resize: &providers.Resize{Type: to}}); err != nil {
 				t.Fatal(err)
 			}
 			wait.Type = to
@@ -100,7 +101,7 @@ func TestSharedPollerAgainstSim(t *testing.T) {
 	ids := make([]string, n)
 	for i := range ids {
 		s := simServer(t, sim, p, fmt.Sprintf("web-%d", i+1))
-		res, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "sim", Address: s.Address()}, Server: &providers.ServerCreate{Spec: s}})
+		res, err := p.Create(ctx, providers.CreateRequest{Owner: providers.Owner{Fleet: "sim", Address: s.Address().String()}, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +115,7 @@ func TestSharedPollerAgainstSim(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := p.Wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: fmt.Sprintf("server/web-%d", i+1), Target: providers.TargetRunning})
+			_, err := p.Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: fmt.Sprintf("server/web-%d", i+1), Target: providers.TargetRunning})
 			errs <- err
 		}()
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v2/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -15,16 +16,16 @@ import (
 // import). It reads first: a resource already carrying exactly this tag
 // costs no write, so a re-run after an interrupted import tags nothing twice.
 // A resource another fleet owns is refused, never re-tagged.
-func (p *Provider) tag(ctx context.Context, kind providers.Kind, id, address string, o providers.Owner) error {
+func (p *Provider) tag(ctx context.Context, kind addrs.Kind, id, address string, o providers.Owner) error {
 	var md map[string]string
 	switch kind {
-	case providers.KindServer:
+	case addrs.KindServer:
 		s, err := p.getServer(ctx, id, address)
 		if err != nil {
 			return err
 		}
 		md = s.Metadata
-	case providers.KindVolume:
+	case addrs.KindVolume:
 		v, err := p.getVolume(ctx, id, address)
 		if err != nil {
 			return err
@@ -40,7 +41,7 @@ func (p *Provider) tag(ctx context.Context, kind providers.Kind, id, address str
 	if got := map[string]string{metaFleet: md[metaFleet], metaAddress: md[metaAddress]}; maps.Equal(got, want) {
 		return nil
 	}
-	if kind == providers.KindServer {
+	if kind == addrs.KindServer {
 		// POST merges: the user's and NHN's pre-filled keys stay.
 		if _, err := servers.UpdateMetadata(ctx, p.compute, id, servers.MetadataOpts(want)).Extract(); err != nil {
 			return apiError("POST /servers/{id}/metadata", address, err)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -19,7 +20,7 @@ func TestTagVolumeKeepsMetadata(t *testing.T) {
 		`{"volume": {"metadata": {"team": "db", "fleet": "shop", "fleet-address": "volume/db/data"}}}`,
 		http.StatusOK, `{"volume": {"id": "v1", "status": "in-use", "size": 100}}`)
 	p := f.provider(t)
-	_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: providers.KindVolume, ID: "v1", Address: "volume/db/data",
+	_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindVolume, ID: "v1", Address: "volume/db/data",
 		Tag: &providers.Owner{Fleet: "shop", Address: "volume/db/data"}})
 	if err != nil {
 		t.Fatalf("tag: %v", err)
@@ -36,7 +37,7 @@ func TestTagVolumeOfAnotherFleet(t *testing.T) {
 		`{"volume": {"id": "v1", "status": "in-use", "size": 100, "metadata": {"fleet": "other", "fleet-address": "volume/db/data"}}}`)
 	f.handle("PUT "+volumePath("/volumes/v1"), "", http.StatusOK, `{"volume": {"id": "v1"}}`)
 	p := f.provider(t)
-	_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: providers.KindVolume, ID: "v1", Address: "volume/db/data",
+	_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindVolume, ID: "v1", Address: "volume/db/data",
 		Tag: &providers.Owner{Fleet: "shop", Address: "volume/db/data"}})
 	if !errors.Is(err, providers.ErrConflict) {
 		t.Errorf("tag another fleet's volume: %v, want ErrConflict", err)

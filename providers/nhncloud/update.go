@@ -128,7 +128,7 @@ func (a powerAction) running(s wireServer) bool {
 // power moves a server to running, stopped or shelved (NHN's "terminate",
 // which releases the hypervisor and stops compute billing). A server
 // already there, or on its way, needs no call.
-func (p *Provider) power(ctx context.Context, id, address, to string) error {
+func (p *Provider) power(ctx context.Context, id, address string, to spec.Power) error {
 	s, err := p.getServer(ctx, id, address)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/images"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 )
@@ -20,13 +21,13 @@ import (
 // flight once per interval and wakes every waiter from that one list.
 func (p *Provider) Wait(ctx context.Context, req providers.WaitRequest) (providers.WaitResponse, error) {
 	q := waitReq{WaitRequest: req}
-	if req.Kind == providers.KindServer {
+	if req.Kind == addrs.KindServer {
 		// The servers it returns name their flavor; ids need the cache.
 		if err := p.ensureFlavors(ctx); err != nil {
 			return providers.WaitResponse{}, err
 		}
 	}
-	if req.Kind == providers.KindServer && req.Type != "" {
+	if req.Kind == addrs.KindServer && req.Type != "" {
 		id, err := p.flavorID(ctx, req.Type, req.Address)
 		if err != nil {
 			return providers.WaitResponse{}, err
@@ -34,7 +35,7 @@ func (p *Provider) Wait(ctx context.Context, req providers.WaitRequest) (provide
 		q.flavorID = id
 	}
 	switch req.Kind {
-	case providers.KindServer, providers.KindVolume, providers.KindImage:
+	case addrs.KindServer, addrs.KindVolume, addrs.KindImage:
 	default:
 		return providers.WaitResponse{}, fmt.Errorf("%s: nhncloud: cannot wait for a %q", req.Address, req.Kind)
 	}
@@ -65,7 +66,7 @@ func newPoller(p *Provider, interval time.Duration) *backoff.Poller[waitReq, pro
 // is an outage: it settles nobody and is returned, so the poller tries
 // again; any other failure fails that kind's waiters.
 func (p *Provider) round(ctx context.Context, ws []*waiter) error {
-	byKind := map[providers.Kind][]*waiter{}
+	byKind := map[addrs.Kind][]*waiter{}
 	for _, w := range ws {
 		byKind[w.Req.Kind] = append(byKind[w.Req.Kind], w)
 	}
@@ -79,7 +80,7 @@ func (p *Provider) round(ctx context.Context, ws []*waiter) error {
 			w.Finish(providers.WaitResponse{}, listFailed(w, err))
 		}
 	}
-	if ws := byKind[providers.KindServer]; len(ws) > 0 {
+	if ws := byKind[addrs.KindServer]; len(ws) > 0 {
 		list, err := p.listServers(ctx, servers.ListOpts{Limit: pageSize})
 		if err != nil {
 			failAll(ws, err)
@@ -106,7 +107,7 @@ func (p *Provider) round(ctx context.Context, ws []*waiter) error {
 			}
 		}
 	}
-	if ws := byKind[providers.KindVolume]; len(ws) > 0 {
+	if ws := byKind[addrs.KindVolume]; len(ws) > 0 {
 		list, err := p.listVolumes(ctx)
 		if err != nil {
 			failAll(ws, err)
@@ -123,7 +124,7 @@ func (p *Provider) round(ctx context.Context, ws []*waiter) error {
 			}
 		}
 	}
-	if ws := byKind[providers.KindImage]; len(ws) > 0 {
+	if ws := byKind[addrs.KindImage]; len(ws) > 0 {
 		list, err := p.listImages(ctx)
 		if err != nil {
 			failAll(ws, err)

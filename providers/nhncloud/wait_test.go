@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
 )
 
 // However many servers are waited on, the poller lists servers once per
@@ -48,7 +50,7 @@ func TestPollerOneListPerInterval(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			ready.Done()
-			_, err := p.Wait(context.Background(), providers.WaitRequest{Kind: providers.KindServer, ID: "s" + string(rune('a'+i)), Address: "server/web", Target: providers.TargetRunning})
+			_, err := p.Wait(context.Background(), providers.WaitRequest{Kind: addrs.KindServer, ID: "s" + string(rune('a'+i)), Address: "server/web", Target: providers.TargetRunning})
 			errs <- err
 		}()
 	}
@@ -83,7 +85,7 @@ func TestWaitServer(t *testing.T) {
 		wantErr   error
 		wantMsg   string
 		confirms  int
-		wantPower string
+		wantPower spec.Power
 	}{
 		"running after build": {
 			target: providers.TargetRunning, lists: []string{srv("BUILD", "spawning", flavorM2C4M8), srv("ACTIVE", "", flavorM2C4M8)}, wantPower: "running",
@@ -136,7 +138,7 @@ func TestWaitServer(t *testing.T) {
 			p := f.provider(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			res, err := p.Wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: "s1", Address: "server/web-1", Target: tc.target, Type: tc.typ})
+			res, err := p.Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: "s1", Address: "server/web-1", Target: tc.target, Type: tc.typ})
 			switch {
 			case tc.wantErr == nil && err != nil:
 				t.Fatalf("wait: %v", err)
@@ -190,7 +192,7 @@ func TestWaitVolume(t *testing.T) {
 			p := f.provider(t)
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			_, err := p.Wait(ctx, providers.WaitRequest{Kind: providers.KindVolume, ID: "v1", Address: "volume/web-1/data", Target: tc.target, ServerID: "s1"})
+			_, err := p.Wait(ctx, providers.WaitRequest{Kind: addrs.KindVolume, ID: "v1", Address: "volume/web-1/data", Target: tc.target, ServerID: "s1"})
 			if tc.wantErr == nil && err != nil || tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tc.wantErr)
 			}
@@ -221,7 +223,7 @@ func TestWaitImage(t *testing.T) {
 			}
 			f.mux.HandleFunc("GET /image/v2/images", f.check("", sequence(replies...)))
 			p := f.provider(t)
-			res, err := p.Wait(context.Background(), providers.WaitRequest{Kind: providers.KindImage, ID: "img-1", Address: "image/golden", Target: providers.TargetAvailable})
+			res, err := p.Wait(context.Background(), providers.WaitRequest{Kind: addrs.KindImage, ID: "img-1", Address: "image/golden", Target: providers.TargetAvailable})
 			if tc.wantErr == nil && (err != nil || !res.Image.Ready || res.Image.SourceServerID != "s1") || tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
 				t.Fatalf("wait = %+v, %v; want err %v", res.Image, err, tc.wantErr)
 			}

@@ -80,7 +80,7 @@ var busyStatuses = map[string]bool{
 func (s wireServer) busy() bool { return s.task() != "" || busyStatuses[s.Status] }
 
 // power maps a settled status to fleet's power states; "" while busy.
-func (s wireServer) power() string {
+func (s wireServer) power() spec.Power {
 	if s.busy() {
 		return ""
 	}
@@ -108,7 +108,7 @@ func (s wireServer) shownStatus() string {
 // its task, else its status (shared/api/nhn.md §4): "" when it is not in
 // transition or the end is not known (a resize ends as it began, and Nova's
 // list does not say how that was).
-func (s wireServer) settling() string {
+func (s wireServer) settling() spec.Power {
 	if !s.busy() {
 		return ""
 	}

@@ -48,7 +48,7 @@ func TestToServerProtect(t *testing.T) {
 func TestServerSettling(t *testing.T) {
 	tests := map[string]struct {
 		status, task string
-		want         string
+		want         spec.Power
 	}{
 		"building":                   {status: "BUILD", task: "spawning", want: spec.PowerRunning},
 		"powering off":               {status: "ACTIVE", task: "powering-off", want: spec.PowerStopped},

@@ -5,26 +5,26 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/simcore"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 // members returns n alike members of count group group, first at index
 // first, built from the Env's server.
-func members(e Env, group string, first, n int) []*spec.Server {
-	out := make([]*spec.Server, n)
+func members(e Env, group string, first, n int) []*providers.ServerSpec {
+	out := make([]*providers.ServerSpec, n)
 	for i := range out {
 		s := e.Server(fmt.Sprintf("%s-%d", group, first+i))
 		s.Group, s.Index, s.BatchCreate = group, first+i, true
-		out[i] = s
+		out[i] = providers.NewServerSpec(s)
 	}
 	return out
 }
 
 // createMembers creates ms in as few batches as the provider allows and
 // returns what it created, in order, and the calls it cost.
-func createMembers(t *testing.T, ctx context.Context, e Env, b providers.ServerBatcher, ms []*spec.Server) ([]providers.CreatedServer, int) {
+func createMembers(t *testing.T, ctx context.Context, e Env, b providers.ServerBatcher, ms []*providers.ServerSpec) ([]providers.CreatedServer, int) {
 	t.Helper()
 	var out []providers.CreatedServer
 	calls := 0
@@ -99,12 +99,12 @@ func testBatch(t *testing.T, ctx context.Context, e Env) {
 	}
 	for i, c := range created {
 		if c.Name != ms[i].Name {
-			update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindServer, ID: c.ID, Address: ms[i].Address(),
+			update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: c.ID, Address: ms[i].Address().String(),
 				Rename: &providers.Rename{Name: ms[i].Name, Owner: owner(e, ms[i]), NameOnly: true}})
 		}
 	}
 	moved := e.Server("ptmoved-1")
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindServer, ID: created[4].ID, Address: ms[4].Address(),
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: created[4].ID, Address: ms[4].Address().String(),
 		Rename: &providers.Rename{Name: moved.Name, Owner: owner(e, moved)}})
 	inv = byID(inventory(t, ctx, e, false))
 	for i, c := range created {
@@ -115,7 +115,7 @@ func testBatch(t *testing.T, ctx context.Context, e Env) {
 		if got := inv[c.ID]; got.Owner != want || got.Name != wantName {
 			t.Errorf("after the renames %s read back as owner %+v name %q, want %+v %q", c.ID, got.Owner, got.Name, want, wantName)
 		}
-		waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindServer, ID: c.ID, Address: want.Address, Target: providers.TargetRunning})
+		waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: c.ID, Address: want.Address, Target: providers.TargetRunning})
 	}
 }
 
@@ -155,7 +155,7 @@ func testBatchErrorAfter(t *testing.T, ctx context.Context, e Env) {
 	created, _ := createMembers(t, ctx, e, b, ms)
 	inv := inventory(t, ctx, e, false)
 	for i, s := range ms {
-		if n := countAddress(inv, s.Address()); n != 1 {
+		if n := countAddress(inv, s.Address().String()); n != 1 {
 			t.Fatalf("%d servers carry %s, want 1: %+v", n, s.Address(), inv.Servers)
 		}
 		if findServer(inv, created[i].ID) == nil {

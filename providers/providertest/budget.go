@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/backoff"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/simcore"
@@ -81,7 +82,7 @@ func testThrottleStorm(t *testing.T, ctx context.Context, e Env) {
 	defer e.SetBehaviour(simcore.Behaviour{})
 	s := e.Server("pt-storm")
 	id := createServer(t, ctx, e, s)
-	del(t, ctx, e, providers.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 	if st := e.Provider.(budgeted).Budget().Stats(); st.Throttled == 0 {
 		t.Errorf("budget saw no 429 in a storm: %+v", st)
 	}

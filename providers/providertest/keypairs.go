@@ -10,6 +10,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -40,10 +41,10 @@ func testKeypair(t *testing.T, ctx context.Context, e Env) {
 		if !slices.ContainsFunc(inv.Keypairs, func(k providers.Keypair) bool { return k.Name == name }) {
 			t.Errorf("inventory lacks keypair %s: %+v", name, inv.Keypairs)
 		}
-		if _, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: providers.KindKeypair, ID: name, Address: "keypair/" + name}); err != nil {
+		if _, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindKeypair, ID: name, Address: addrs.Keypair(name).String()}); err != nil {
 			t.Fatalf("delete keypair %s: %v", name, err)
 		}
-		_, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: providers.KindKeypair, ID: name, Address: "keypair/" + name})
+		_, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindKeypair, ID: name, Address: addrs.Keypair(name).String()})
 		wantErr(t, "delete keypair twice", err, providers.ErrNotFound)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
@@ -67,11 +68,11 @@ func testOutage(o outage) func(t *testing.T, ctx context.Context, e Env) {
 			t.Skip("the harness cannot refuse connections")
 		}
 		s := e.Server("pt-outage")
-		res, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: owner(e, s), Server: &providers.ServerCreate{Spec: s}})
+		res, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: owner(e, s), Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 		if err != nil {
 			t.Fatalf("create: %v", err)
 		}
-		req := providers.WaitRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetRunning}
+		req := providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(), Target: providers.TargetRunning}
 
 		o.start(e)
 		done := make(chan error, 1)
@@ -93,17 +94,17 @@ func testOutage(o outage) func(t *testing.T, ctx context.Context, e Env) {
 		// Past the wait limit: the same failure from both clients.
 		o.start(e)
 		lctx, cancel := context.WithTimeout(ctx, 600*time.Millisecond)
-		_, err = e.Provider.Wait(lctx, providers.WaitRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetStopped})
+		_, err = e.Provider.Wait(lctx, providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(), Target: providers.TargetStopped})
 		cancel()
 		o.end(e)
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("wait past its limit in a %s outage = %v, want context.DeadlineExceeded", o.name, err)
 		}
-		for _, want := range []string{s.Address(), "last error"} {
+		for _, want := range []string{s.Address().String(), "last error"} {
 			if !strings.Contains(err.Error(), want) {
 				t.Errorf("wait past its limit: %q does not say %q", err, want)
 			}
 		}
-		del(t, ctx, e, providers.KindServer, res.ID, s.Address())
+		del(t, ctx, e, addrs.KindServer, res.ID, s.Address().String())
 	}
 }

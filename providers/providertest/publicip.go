@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -16,7 +17,7 @@ func testPublicIP(t *testing.T, ctx context.Context, e Env) {
 	o := owner(e, s)
 	set := func(on bool) string {
 		t.Helper()
-		res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.Address(),
+		res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(),
 			PublicIP: &providers.PublicIPChange{On: on, Owner: o}})
 		if err != nil {
 			t.Fatalf("public_ip %v: %v", on, err)
@@ -76,18 +77,18 @@ func testPublicIP(t *testing.T, ctx context.Context, e Env) {
 	// A replacement holds an address tagged for the same address; deleting
 	// the replaced server must leave it.
 	r := e.Server("pt-pip-new")
-	created, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: r}})
+	created, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: o, Server: &providers.ServerCreate{Spec: providers.NewServerSpec(r)}})
 	if err != nil {
 		t.Fatalf("create the replacement: %v", err)
 	}
 	rid := created.ID
-	waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindServer, ID: rid, Address: s.Address(), Target: providers.TargetRunning})
-	res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: rid, Address: s.Address(),
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: rid, Address: s.Address().String(), Target: providers.TargetRunning})
+	res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: rid, Address: s.Address().String(),
 		PublicIP: &providers.PublicIPChange{On: true, Owner: o}})
 	if err != nil || res.PublicIP == "" {
 		t.Fatalf("the replacement's public IP: %q %v", res.PublicIP, err)
 	}
-	del(t, ctx, e, providers.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 	if got := findServer(inventory(t, ctx, e, false), rid); got == nil || got.PublicIP != res.PublicIP {
 		t.Fatalf("deleting the replaced server took the replacement's address: %+v", got)
 	}
@@ -96,7 +97,7 @@ func testPublicIP(t *testing.T, ctx context.Context, e Env) {
 			t.Errorf("%d addresses allocated after the replaced server's deletion, want the replacement's 1", n)
 		}
 	}
-	del(t, ctx, e, providers.KindServer, rid, s.Address())
+	del(t, ctx, e, addrs.KindServer, rid, s.Address().String())
 	if e.PublicIPs != nil {
 		if n := e.PublicIPs(t); n != 0 {
 			t.Errorf("%d addresses left allocated after the servers' deletion", n)

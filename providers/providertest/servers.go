@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -65,7 +66,7 @@ func testCreate(t *testing.T, ctx context.Context, e Env) {
 		t.Errorf("another fleet's inventory shows server %s", id)
 	}
 
-	del(t, ctx, e, providers.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 	if findServer(inventory(t, ctx, e, false), id) != nil {
 		t.Errorf("deleted server %s still in the inventory", id)
 	}
@@ -73,18 +74,18 @@ func testCreate(t *testing.T, ctx context.Context, e Env) {
 
 func testNotFound(t *testing.T, ctx context.Context, e Env) {
 	id := e.MissingID
-	_, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: providers.KindServer, ID: id, Address: "server/ghost"})
+	_, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindServer, ID: id, Address: "server/ghost"})
 	wantErr(t, "delete missing server", err, providers.ErrNotFound)
-	_, err = e.Provider.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: "server/ghost", Power: &providers.PowerChange{To: spec.PowerStopped}})
+	_, err = e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: "server/ghost", Power: &providers.PowerChange{To: spec.PowerStopped}})
 	wantErr(t, "stop missing server", err, providers.ErrNotFound)
-	_, err = e.Provider.Wait(ctx, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: "server/ghost", Target: providers.TargetRunning})
+	_, err = e.Provider.Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: "server/ghost", Target: providers.TargetRunning})
 	wantErr(t, "wait for missing server to run", err, providers.ErrNotFound)
-	_, err = e.Provider.Delete(ctx, providers.DeleteRequest{Kind: providers.KindVolume, ID: id, Address: "volume/ghost/data"})
+	_, err = e.Provider.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindVolume, ID: id, Address: "volume/ghost/data"})
 	wantErr(t, "delete missing volume", err, providers.ErrNotFound)
-	_, err = e.Provider.Delete(ctx, providers.DeleteRequest{Kind: providers.KindKeypair, ID: "pt-ghost-key", Address: "keypair/pt-ghost-key"})
+	_, err = e.Provider.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindKeypair, ID: "pt-ghost-key", Address: "keypair/pt-ghost-key"})
 	wantErr(t, "delete missing keypair", err, providers.ErrNotFound)
 	// Waiting for something missing to be gone is done at once.
-	waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: "server/ghost", Target: providers.TargetGone})
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: "server/ghost", Target: providers.TargetGone})
 }
 
 func testResize(t *testing.T, ctx context.Context, e Env) {
@@ -106,9 +107,9 @@ func testResize(t *testing.T, ctx context.Context, e Env) {
 	to := inv.Catalog.Types[i].Name
 
 	// Resizing to the current type is already in effect.
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.Address(), Resize: &providers.Resize{Type: s.Type}})
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.Address(), Resize: &providers.Resize{Type: to}})
-	res := waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: s.Address(), Target: providers.TargetRunning, Type: to})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Resize: &providers.Resize{Type: s.Type}})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Resize: &providers.Resize{Type: to}})
+	res := waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Target: providers.TargetRunning, Type: to})
 	if res.Server == nil || res.Server.Type != to {
 		t.Fatalf("wait returned %+v, want a server of type %q", res.Server, to)
 	}
@@ -121,10 +122,10 @@ func testResize(t *testing.T, ctx context.Context, e Env) {
 func testStopStart(t *testing.T, ctx context.Context, e Env) {
 	s := e.Server("pt-power")
 	id := createServer(t, ctx, e, s)
-	power := func(to string, target providers.Target) {
+	power := func(to spec.Power, target providers.Target) {
 		t.Helper()
-		update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.Address(), Power: &providers.PowerChange{To: to}})
-		waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindServer, ID: id, Address: s.Address(), Target: target})
+		update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Power: &providers.PowerChange{To: to}})
+		waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Target: target})
 		got := findServer(inventory(t, ctx, e, false), id)
 		if got == nil || got.Power != to {
 			t.Fatalf("after power %s the inventory shows %+v", to, got)
@@ -146,14 +147,14 @@ func testProtected(t *testing.T, ctx context.Context, e Env) {
 	if got == nil || !got.Protect {
 		t.Fatalf("protected server read back as %+v", got)
 	}
-	_, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: providers.KindServer, ID: id, Address: s.Address()})
+	_, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String()})
 	wantErr(t, "delete protected server", err, providers.ErrConflict)
 	if findServer(inventory(t, ctx, e, false), id) == nil {
 		t.Fatalf("protected server %s disappeared after a refused delete", id)
 	}
 	off := false
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.Address(), Protect: &off})
-	del(t, ctx, e, providers.KindServer, id, s.Address())
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Protect: &off})
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 }
 
 // testShrink: volumes only grow; a shrink is a state conflict.
@@ -162,7 +163,7 @@ func testShrink(t *testing.T, ctx context.Context, e Env) {
 	id := createServer(t, ctx, e, s)
 	vid := createVolume(t, ctx, e, id, s.Name, 20)
 	shrink := 10
-	_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: spec.VolumeAddress(s.Name, "data"), ExtendVolume: &shrink})
+	_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addrs.Volume(s.Name, "data").String(), ExtendVolume: &shrink})
 	wantErr(t, "shrink volume", err, providers.ErrConflict)
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.Size != 20 {
 		t.Fatalf("volume after a refused shrink: %+v, want 20 GB", v)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 )
@@ -61,21 +62,21 @@ func Run(t *testing.T, h Harness) {
 }
 
 // owner is the tag of a server the suite creates.
-func owner(e Env, s *spec.Server) providers.Owner {
-	return providers.Owner{Fleet: e.Fleet, Address: s.Address()}
+func owner(e Env, s interface{ Address() addrs.Address }) providers.Owner {
+	return providers.Owner{Fleet: e.Fleet, Address: s.Address().String()}
 }
 
 // createServer creates a server and waits until it runs.
 func createServer(t *testing.T, ctx context.Context, e Env, s *spec.Server) string {
 	t.Helper()
-	res, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: owner(e, s), Server: &providers.ServerCreate{Spec: s}})
+	res, err := e.Provider.Create(ctx, providers.CreateRequest{Owner: owner(e, s), Server: &providers.ServerCreate{Spec: providers.NewServerSpec(s)}})
 	if err != nil {
 		t.Fatalf("create %s: %v", s.Address(), err)
 	}
 	if res.ID == "" {
 		t.Fatalf("create %s: empty id", s.Address())
 	}
-	waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindServer, ID: res.ID, Address: s.Address(), Target: providers.TargetRunning})
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(), Target: providers.TargetRunning})
 	return res.ID
 }
 
@@ -95,7 +96,7 @@ func update(t *testing.T, ctx context.Context, e Env, req providers.UpdateReques
 	}
 }
 
-func del(t *testing.T, ctx context.Context, e Env, kind providers.Kind, id, addr string) {
+func del(t *testing.T, ctx context.Context, e Env, kind addrs.Kind, id, addr string) {
 	t.Helper()
 	if _, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: kind, ID: id, Address: addr}); err != nil {
 		t.Fatalf("delete %s %s: %v", kind, id, err)

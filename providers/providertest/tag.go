@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 )
 
@@ -24,7 +25,7 @@ func testTag(t *testing.T, ctx context.Context, e Env) {
 	}
 
 	tag := func(o providers.Owner) error {
-		_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: id, Address: s.Address(), Tag: &o})
+		_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Tag: &o})
 		return err
 	}
 	err = tag(owner(e, s))
@@ -32,7 +33,7 @@ func testTag(t *testing.T, ctx context.Context, e Env) {
 		t.Errorf("tag with the tag it carries: %v, want nil or ErrUnsupported", err)
 	}
 	unsupported := errors.Is(err, providers.ErrUnsupported)
-	err = tag(providers.Owner{Fleet: e.Fleet + "-other", Address: s.Address()})
+	err = tag(providers.Owner{Fleet: e.Fleet + "-other", Address: s.Address().String()})
 	switch {
 	case unsupported:
 		wantErr(t, "tag where the cloud cannot", err, providers.ErrUnsupported)
@@ -43,8 +44,8 @@ func testTag(t *testing.T, ctx context.Context, e Env) {
 		t.Errorf("after the tag calls the server is %+v, want owned by %+v", got, owner(e, s))
 	}
 	if !unsupported {
-		_, err = e.Provider.Update(ctx, providers.UpdateRequest{Kind: providers.KindServer, ID: e.MissingID, Address: "server/ghost", Tag: &providers.Owner{Fleet: e.Fleet, Address: "server/ghost"}})
+		_, err = e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: e.MissingID, Address: "server/ghost", Tag: &providers.Owner{Fleet: e.Fleet, Address: "server/ghost"}})
 		wantErr(t, "tag a missing server", err, providers.ErrNotFound)
 	}
-	del(t, ctx, e, providers.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 }

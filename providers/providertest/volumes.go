@@ -5,29 +5,29 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 // createVolume creates volume "data" of the server and leaves it attached.
 func createVolume(t *testing.T, ctx context.Context, e Env, serverID, serverName string, size int) string {
 	t.Helper()
-	addr := spec.VolumeAddress(serverName, "data")
+	addr := addrs.Volume(serverName, "data")
 	var zone string
 	if srv := findServer(inventory(t, ctx, e, false), serverID); srv != nil {
 		zone = srv.Zone
 	}
 	res, err := e.Provider.Create(ctx, providers.CreateRequest{
-		Owner:  providers.Owner{Fleet: e.Fleet, Address: addr},
+		Owner:  providers.Owner{Fleet: e.Fleet, Address: addr.String()},
 		Volume: &providers.VolumeCreate{Name: serverName + "-data", Size: size, Type: e.VolumeType, Zone: zone, ServerID: serverID},
 	})
 	if err != nil {
 		t.Fatalf("create %s: %v", addr, err)
 	}
-	attached := providers.WaitRequest{Kind: providers.KindVolume, ID: res.ID, Address: addr, Target: providers.TargetAttached, ServerID: serverID}
+	attached := providers.WaitRequest{Kind: addrs.KindVolume, ID: res.ID, Address: addr.String(), Target: providers.TargetAttached, ServerID: serverID}
 	if !e.VolumeAttachedAtCreate {
-		waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindVolume, ID: res.ID, Address: addr, Target: providers.TargetAvailable})
-		update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindVolume, ID: res.ID, Address: addr, Attach: &providers.Attachment{VolumeID: res.ID, ServerID: serverID}})
+		waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindVolume, ID: res.ID, Address: addr.String(), Target: providers.TargetAvailable})
+		update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: res.ID, Address: addr.String(), Attach: &providers.Attachment{VolumeID: res.ID, ServerID: serverID}})
 	}
 	waitFor(t, ctx, e, attached)
 	return res.ID
@@ -36,12 +36,12 @@ func createVolume(t *testing.T, ctx context.Context, e Env, serverID, serverName
 func testVolume(t *testing.T, ctx context.Context, e Env) {
 	s := e.Server("pt-vol")
 	id := createServer(t, ctx, e, s)
-	addr := spec.VolumeAddress(s.Name, "data")
+	addr := addrs.Volume(s.Name, "data")
 	vid := createVolume(t, ctx, e, id, s.Name, 20)
 
 	inv := inventory(t, ctx, e, false)
 	v := findVolume(inv, vid)
-	if v == nil || v.ServerID != id || v.Size != 20 || v.Owner != (providers.Owner{Fleet: e.Fleet, Address: addr}) {
+	if v == nil || v.ServerID != id || v.Size != 20 || v.Owner != (providers.Owner{Fleet: e.Fleet, Address: addr.String()}) {
 		t.Fatalf("volume read back as %+v, want 20 GB attached to %s owned by %s", v, id, addr)
 	}
 	if srv := findServer(inv, id); srv == nil || !slices.Contains(srv.Attached, vid) {
@@ -49,26 +49,26 @@ func testVolume(t *testing.T, ctx context.Context, e Env) {
 	}
 
 	att := &providers.Attachment{VolumeID: vid, ServerID: id}
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Attach: att}) // already attached
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Detach: att})
-	waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Target: providers.TargetAvailable})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Attach: att}) // already attached
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Detach: att})
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Target: providers.TargetAvailable})
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.ServerID != "" {
 		t.Fatalf("detached volume read back as %+v", v)
 	}
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Detach: att}) // already detached
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Detach: att}) // already detached
 
 	grow := 30
-	update(t, ctx, e, providers.UpdateRequest{Kind: providers.KindVolume, ID: vid, Address: addr, ExtendVolume: &grow})
-	waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindVolume, ID: vid, Address: addr, Target: providers.TargetAvailable})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), ExtendVolume: &grow})
+	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Target: providers.TargetAvailable})
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.Size != 30 {
 		t.Fatalf("extended volume read back as %+v, want 30 GB", v)
 	}
 
-	del(t, ctx, e, providers.KindVolume, vid, addr)
+	del(t, ctx, e, addrs.KindVolume, vid, addr.String())
 	if findVolume(inventory(t, ctx, e, false), vid) != nil {
 		t.Fatalf("deleted volume %s still in the inventory", vid)
 	}
-	del(t, ctx, e, providers.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 }
 
 func testImage(t *testing.T, ctx context.Context, e Env) {
@@ -82,7 +82,7 @@ func testImage(t *testing.T, ctx context.Context, e Env) {
 	if err != nil {
 		t.Fatalf("create image: %v", err)
 	}
-	w := waitFor(t, ctx, e, providers.WaitRequest{Kind: providers.KindImage, ID: res.ID, Address: addr, Target: providers.TargetAvailable})
+	w := waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindImage, ID: res.ID, Address: addr, Target: providers.TargetAvailable})
 	if w.Image == nil || !w.Image.Ready {
 		t.Fatalf("wait returned image %+v, want ready", w.Image)
 	}
@@ -94,6 +94,6 @@ func testImage(t *testing.T, ctx context.Context, e Env) {
 	if im := inv.Images[i]; im.Owner.Address != addr || im.SourceServerID != id || !im.Ready {
 		t.Fatalf("image read back as %+v", im)
 	}
-	del(t, ctx, e, providers.KindImage, res.ID, addr)
-	del(t, ctx, e, providers.KindServer, id, s.Address())
+	del(t, ctx, e, addrs.KindImage, res.ID, addr)
+	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 }

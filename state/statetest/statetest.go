@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -69,13 +70,13 @@ func write(t *testing.T, b state.Backend, s *state.State) {
 	}
 }
 
-func server(addr, id string) state.Resource {
+func server(addr addrs.Address, id string) state.Resource {
 	return state.Resource{
 		Address:  addr,
-		Kind:     providers.KindServer,
+		Kind:     addrs.KindServer,
 		Provider: "sim",
 		ID:       id,
-		Server:   &providers.Server{ID: id, Name: addr, Metadata: map[string]string{"role": "web"}, SecurityGroups: []string{"a", "b"}},
+		Server:   &providers.Server{ID: id, Name: addr.String(), Metadata: map[string]string{"role": "web"}, SecurityGroups: []string{"a", "b"}},
 	}
 }
 
@@ -93,11 +94,11 @@ func testEmptyRead(t *testing.T, b state.Backend) {
 func testRoundTrip(t *testing.T, b state.Backend) {
 	s := read(t, b)
 	started := time.Date(2026, 11, 22, 20, 1, 2, 0, time.UTC)
-	s.Put(server("server/web-2", "i-2"))
-	s.Put(server("server/web-1", "i-1"))
-	s.Put(state.Resource{Address: "volume/web-1/data", Kind: providers.KindVolume, Provider: "sim", ID: "v-1",
+	s.Put(server(addrs.Server("web-2"), "i-2"))
+	s.Put(server(addrs.Server("web-1"), "i-1"))
+	s.Put(state.Resource{Address: addrs.Volume("web-1", "data"), Kind: addrs.KindVolume, Provider: "sim", ID: "v-1",
 		Volume: &providers.Volume{ID: "v-1", Name: "data", Size: 20}})
-	s.Intents = []state.Intent{{Action: "create server/web-3", Address: "server/web-3", Provider: "sim", Op: "create", Started: started}}
+	s.Intents = []state.Intent{{Action: "create server/web-3", Address: addrs.Server("web-3"), Provider: "sim", Op: "create", Started: started}}
 	write(t, b, s)
 	if s.Serial != 1 || s.Lineage == "" {
 		t.Fatalf("after the first write: got serial %d lineage %q, want serial 1 and a lineage", s.Serial, s.Lineage)
@@ -111,7 +112,7 @@ func testRoundTrip(t *testing.T, b state.Backend) {
 func testSerial(t *testing.T, b state.Backend) {
 	s := read(t, b)
 	for want := uint64(1); want <= 3; want++ {
-		s.Put(server(fmt.Sprintf("server/web-%d", want), fmt.Sprint(want)))
+		s.Put(server(addrs.Server(fmt.Sprintf("web-%d", want)), fmt.Sprint(want)))
 		write(t, b, s)
 		if s.Serial != want {
 			t.Fatalf("write %d: got serial %d, want %d", want, s.Serial, want)
@@ -132,12 +133,12 @@ func testLineage(t *testing.T, b state.Backend) {
 	}
 	foreign := read(t, b)
 	foreign.Lineage = "00000000-0000-4000-8000-000000000000"
-	foreign.Put(server("server/intruder", "x"))
+	foreign.Put(server(addrs.Server("intruder"), "x"))
 	if err := b.Write(ctx(t), foreign); err == nil {
 		t.Fatal("write with a foreign lineage: got success, want a refusal")
 	}
 	got := read(t, b)
-	if got.Lineage != lineage || got.Serial != 2 || got.Lookup("server/intruder") != nil {
+	if got.Lineage != lineage || got.Serial != 2 || got.Lookup(addrs.Server("intruder")) != nil {
 		t.Errorf("after the refused write: got lineage %q serial %d, want %q and 2 with nothing added", got.Lineage, got.Serial, lineage)
 	}
 }
@@ -146,9 +147,9 @@ func testSerialConflict(t *testing.T, b state.Backend) {
 	base := read(t, b)
 	write(t, b, base)
 	first, second := read(t, b), read(t, b)
-	first.Put(server("server/first", "1"))
+	first.Put(server(addrs.Server("first"), "1"))
 	write(t, b, first)
-	second.Put(server("server/second", "2"))
+	second.Put(server(addrs.Server("second"), "2"))
 	err := b.Write(ctx(t), second)
 	if !errors.Is(err, state.ErrSerialConflict) {
 		t.Fatalf("second writer from the same read: got %v, want ErrSerialConflict", err)
@@ -157,9 +158,9 @@ func testSerialConflict(t *testing.T, b state.Backend) {
 		t.Errorf("a failed write changed the caller's serial to %d, want 1", second.Serial)
 	}
 	got := read(t, b)
-	if got.Serial != 2 || got.Lookup("server/first") == nil || got.Lookup("server/second") != nil {
+	if got.Serial != 2 || got.Lookup(addrs.Server("first")) == nil || got.Lookup(addrs.Server("second")) != nil {
 		t.Errorf("after the conflict: got serial %d with first=%v second=%v, want serial 2 with only the first writer's resource",
-			got.Serial, got.Lookup("server/first") != nil, got.Lookup("server/second") != nil)
+			got.Serial, got.Lookup(addrs.Server("first")) != nil, got.Lookup(addrs.Server("second")) != nil)
 	}
 }
 
@@ -179,7 +180,7 @@ func testConcurrentWriters(t *testing.T, b state.Backend) {
 					errs <- err
 					return
 				}
-				s.Put(server(fmt.Sprintf("server/w-%d", i), fmt.Sprint(i)))
+				s.Put(server(addrs.Server(fmt.Sprintf("w-%d", i)), fmt.Sprint(i)))
 				err = b.Write(c, s)
 				if errors.Is(err, state.ErrSerialConflict) {
 					continue

@@ -3,12 +3,13 @@ package nhnsim
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/google/go-cmp/cmp"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // The simulator's catalog carries the seeds' image, flavor, subnet and

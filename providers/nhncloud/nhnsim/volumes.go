@@ -2,11 +2,12 @@ package nhnsim
 
 import (
 	"encoding/json"
-	"github.com/fleet-iac/fleet/providers/simcore"
 	"net/http"
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/fleet-iac/fleet/providers/simcore"
 )
 
 func listTypes(c *call) {
