@@ -20,13 +20,22 @@ import (
 // Main is a TestMain body: with childEnv=1 the re-executed test binary is
 // fleet itself and runs its arguments, otherwise it runs the tests. It
 // returns the exit code for TestMain to exit with. A child given
-// ProfileEnv=PREFIX writes PREFIX.cpu and PREFIX.heap profiles of its run.
+// ProfileEnv=PREFIX writes PREFIX.cpu and PREFIX.heap profiles of its run,
+// one given PeakEnv=FILE its peak resident set.
 func Main(m *testing.M, childEnv string) int {
 	if os.Getenv(childEnv) == "1" {
+		fleet := func() int { return command.Run(os.Args, os.Stdin, os.Stdout, os.Stderr) }
+		run := fleet
 		if prefix := os.Getenv(ProfileEnv); prefix != "" {
-			return profiled(prefix, func() int { return command.Run(os.Args, os.Stdin, os.Stdout, os.Stderr) })
+			run = func() int { return profiled(prefix, fleet) }
 		}
-		return command.Run(os.Args, os.Stdin, os.Stdout, os.Stderr)
+		code := run()
+		if path := os.Getenv(PeakEnv); path != "" {
+			if err := writePeak(path); err != nil {
+				fmt.Fprintln(os.Stderr, "peak:", err)
+			}
+		}
+		return code
 	}
 	return m.Run()
 }

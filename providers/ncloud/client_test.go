@@ -236,3 +236,52 @@ func TestNewRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeSuccessEnvelope pins how the inner object is found: other
+// top-level keys are skipped, an answer without the operation's key or
+// that is not an object is refused by name, and an operation without a
+// payload reads only the common fields.
+func TestDecodeSuccessEnvelope(t *testing.T) {
+	const op = "getLoginKeyList"
+	tests := map[string]struct {
+		body    string
+		payload bool
+		wantID  string
+		wantErr string
+		wantKey string
+	}{
+		"other keys first":  {body: `{"x":[1,{"y":null}],"getLoginKeyListResponse":{"totalRows":1,"loginKeyList":[{"keyName":"k1"}],"requestId":"r1","returnCode":"0"}}`, payload: true, wantID: "r1", wantKey: "k1"},
+		"no payload wanted": {body: `{"getLoginKeyListResponse": {"requestId": "r2", "returnCode": "0", "loginKeyList": [{"keyName": "k1"}]}}`, wantID: "r2"},
+		"leading space":     {body: " \n{\"getLoginKeyListResponse\": {\"requestId\": \"r3\"}}", payload: true, wantID: "r3"},
+		"other operation":   {body: `{"getServerInstanceListResponse":{"requestId":"r4"}}`, payload: true, wantErr: "no getLoginKeyListResponse object"},
+		"not an object":     {body: `[{"getLoginKeyListResponse":{}}]`, payload: true, wantErr: "no getLoginKeyListResponse object"},
+		"empty":             {body: ``, wantErr: "no getLoginKeyListResponse object"},
+		"malformed":         {body: `{"getLoginKeyListResponse":{"requestId":}}`, payload: true, wantErr: "invalid character"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var out loginKeyList
+			var target any
+			if tc.payload {
+				target = &out
+			}
+			id, err := decode(op, &http.Response{StatusCode: 200}, []byte(tc.body), target)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("decode = %q, %v; want an error with %q", id, err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || id != tc.wantID {
+				t.Fatalf("decode = %q, %v; want %q", id, err, tc.wantID)
+			}
+			var got string
+			if len(out.LoginKeyList) > 0 {
+				got = out.LoginKeyList[0].KeyName
+			}
+			if got != tc.wantKey {
+				t.Errorf("key = %q, want %q", got, tc.wantKey)
+			}
+		})
+	}
+}

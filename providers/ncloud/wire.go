@@ -3,23 +3,22 @@ package ncloud
 // Wire types of the vserver API (shared/api/ncp.md §2). They never leave
 // this package: convert.go turns them into providers types.
 
+// commonCode keeps only the code: its codeName is never read, and a
+// field left out is skipped without allocating (every server and volume
+// of a refresh carries four or more).
 type commonCode struct {
-	Code     string `json:"code"`
-	CodeName string `json:"codeName"`
+	Code string `json:"code"`
 }
 
 type serverInstance struct {
 	ServerInstanceNo            string     `json:"serverInstanceNo"`
 	ServerName                  string     `json:"serverName"`
 	ServerDescription           string     `json:"serverDescription"`
-	CPUCount                    int        `json:"cpuCount"`
-	MemorySize                  int64      `json:"memorySize"`
 	LoginKeyName                string     `json:"loginKeyName"`
 	PublicIPInstanceNo          string     `json:"publicIpInstanceNo"`
 	PublicIP                    string     `json:"publicIp"`
 	Status                      commonCode `json:"serverInstanceStatus"`
 	Operation                   commonCode `json:"serverInstanceOperation"`
-	StatusName                  string     `json:"serverInstanceStatusName"`
 	CreateDate                  string     `json:"createDate"` // "2024-09-24T18:16:19+0900"
 	ServerImageProductCode      string     `json:"serverImageProductCode"`
 	ServerProductCode           string     `json:"serverProductCode"`
@@ -31,7 +30,6 @@ type serverInstance struct {
 	InitScriptNo                string     `json:"initScriptNo"`
 	PlacementGroupNo            string     `json:"placementGroupNo"`
 	MemberServerImageInstanceNo string     `json:"memberServerImageInstanceNo"`
-	HypervisorType              commonCode `json:"hypervisorType"`
 	ServerImageNo               string     `json:"serverImageNo"`
 	ServerSpecCode              string     `json:"serverSpecCode"`
 	BlockDevicePartitionList    []struct {
@@ -53,7 +51,6 @@ type blockStorageInstance struct {
 	BlockStorageSize        int64      `json:"blockStorageSize"`
 	Status                  commonCode `json:"blockStorageInstanceStatus"`
 	Operation               commonCode `json:"blockStorageInstanceOperation"`
-	StatusName              string     `json:"blockStorageInstanceStatusName"`
 	BlockStorageDescription string     `json:"blockStorageDescription"`
 	DiskDetailType          commonCode `json:"blockStorageDiskDetailType"`
 	VolumeType              commonCode `json:"blockStorageVolumeType"`
