@@ -26,7 +26,7 @@ func (ws *workspace) tagImported(ctx context.Context, rs []state.Resource) (tagg
 		}
 		_, err := ws.providers[r.Provider].Update(ctx, providers.UpdateRequest{
 			Kind: r.Kind, ID: r.ID, Address: r.Address.String(),
-			Tag: &providers.Owner{Fleet: ws.fleet.Name, Address: r.Address.String()},
+			Change: providers.Tag{Owner: providers.Owner{Fleet: ws.fleet.Name, Address: r.Address.String()}},
 		})
 		switch {
 		case errors.Is(err, providers.ErrUnsupported):

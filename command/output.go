@@ -279,11 +279,11 @@ func (ws *workspace) writeChangedServers(ctx context.Context, plan *planner.Plan
 			continue
 		}
 		addr := a.Address
-		if !a.NewAddress.IsZero() {
-			addr = a.NewAddress
+		if to := a.NewAddress(); !to.IsZero() {
+			addr = to
 		}
 		touched[addr.String()] = true
-		for _, m := range a.Members { // a batch create
+		for _, m := range a.BatchMembers() { // a batch create
 			touched[m.Address.String()] = true
 		}
 	}

@@ -97,14 +97,14 @@ func (s *step) targetID() (string, error) {
 
 // serverAddr is the address of the server a volume or image action names.
 func (s *step) serverAddr() addrs.Address {
-	if !s.a.ServerAddr.IsZero() {
-		return s.a.ServerAddr
+	if addr, _ := s.a.OnServer(); !addr.IsZero() {
+		return addr
 	}
 	if srv, ok := s.a.Address.ServerAddress(); ok && s.a.Kind == addrs.KindVolume {
 		return srv
 	}
-	if s.a.Image != nil {
-		return addrs.Server(s.a.Image.From)
+	if s.a.MakeImage != nil && s.a.MakeImage.Image != nil {
+		return addrs.Server(s.a.MakeImage.Image.From)
 	}
 	return addrs.Address{}
 }

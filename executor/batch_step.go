@@ -29,9 +29,9 @@ func (s *step) createBatch() (string, error) {
 	if !ok { // buildGraph refuses such a plan; this keeps the step honest
 		return "", fmt.Errorf("provider %s cannot create servers in one call", s.a.Provider)
 	}
-	members := make([]*step, len(s.a.Members))
-	servers := make([]*providers.ServerSpec, len(s.a.Members))
-	for k, m := range s.a.Members {
+	members := make([]*step, len(s.a.BatchMembers()))
+	servers := make([]*providers.ServerSpec, len(s.a.BatchMembers()))
+	for k, m := range s.a.BatchMembers() {
 		members[k] = s.member(m)
 		servers[k] = m.Server
 	}
@@ -89,7 +89,7 @@ func (s *step) createBatch() (string, error) {
 // stores its intents, records its state and reports as the batch.
 func (s *step) member(m planner.BatchMember) *step {
 	a := &planner.Action{ID: planner.ActionID(planner.Create, m.Address, planner.RoleDeclared, ""), Type: planner.Create, Kind: addrs.KindServer,
-		Address: m.Address, Provider: s.a.Provider, Server: m.Server, Declared: m.Declared, Group: s.a.Group}
+		Address: m.Address, Provider: s.a.Provider, Create: &planner.CreateParams{Server: m.Server}, Declared: m.Declared, Group: s.a.Group}
 	return &step{w: s.w, ctx: s.ctx, i: s.i, n: s.n, a: a, prov: s.prov, parent: s}
 }
 
@@ -151,11 +151,11 @@ func (s *step) sendBatch(b providers.ServerBatcher, members []*step, servers []*
 // member without its server, or members that are not consecutive members
 // of one count group.
 func checkBatch(a *planner.Action) error {
-	if a.Kind != addrs.KindServer || a.Server != nil || len(a.Members) < 2 {
+	if a.Kind != addrs.KindServer || a.Create.Server != nil || len(a.Create.Members) < 2 {
 		return errors.New("a batch create makes two servers or more, and only servers")
 	}
-	lead := a.Members[0].Server
-	for k, m := range a.Members {
+	lead := a.Create.Members[0].Server
+	for k, m := range a.Create.Members {
 		if m.Server == nil {
 			return fmt.Errorf("batch member %s without its server", m.Address)
 		}
@@ -185,7 +185,7 @@ func (w *walker) memberUp(d, i int) bool {
 // hidden behind its batch's address. s.mu is held.
 func (s *step) leftMembers() []string {
 	var out []string
-	for _, m := range s.a.Members {
+	for _, m := range s.a.BatchMembers() {
 		if s.left[m.Address] {
 			out = append(out, m.Address.String())
 		}

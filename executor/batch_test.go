@@ -100,7 +100,7 @@ func batchesOf(p *planner.Plan) []string {
 	var out []string
 	for _, a := range p.Actions {
 		if a.IsBatch() {
-			out = append(out, a.Members[0].Server.Name+".."+a.Members[len(a.Members)-1].Server.Name)
+			out = append(out, a.BatchMembers()[0].Server.Name+".."+a.BatchMembers()[len(a.BatchMembers())-1].Server.Name)
 		}
 	}
 	slices.Sort(out)
@@ -228,17 +228,17 @@ func TestWalkMakesTheCallsThePlanLists(t *testing.T) {
 	for _, a := range plan.Actions {
 		switch {
 		case a.IsBatch():
-			byAction = append(byAction, "batch "+a.Members[0].Server.Name+".."+a.Members[len(a.Members)-1].Server.Name)
-			for _, m := range a.Members {
+			byAction = append(byAction, "batch "+a.BatchMembers()[0].Server.Name+".."+a.BatchMembers()[len(a.BatchMembers())-1].Server.Name)
+			for _, m := range a.BatchMembers() {
 				members = append(members, m.Address.String())
 			}
 		case a.Type == planner.Create:
 			byAction = append(byAction, "create "+a.Address.String())
 		case a.Type == planner.Rename:
 			renames++
-			byAction = append(byAction, "update "+a.Address.String()+" rename "+a.NewAddress.String())
+			byAction = append(byAction, "update "+a.Address.String()+" rename "+a.NewAddress().String())
 		case a.Type == planner.Attach:
-			byAction = append(byAction, "update "+a.Address.String()+" attach id-"+a.ServerAddr.String())
+			byAction = append(byAction, "update "+a.Address.String()+" attach id-"+a.Attachment.ServerAddr.String())
 		default:
 			t.Fatalf("unexpected action %s", a.ID)
 		}
@@ -438,22 +438,22 @@ func handBatched(n, size int) []planner.Action {
 		var members []planner.BatchMember
 		for k := first; k <= last; k++ {
 			a := createServer(fmt.Sprintf("web-%d", k))
-			a.Server.Group, a.Server.Index = "web", k
+			a.Create.Server.Group, a.Create.Server.Index = "web", k
 			if size == 1 {
 				out = append(out, a)
 				continue
 			}
-			members = append(members, planner.BatchMember{Address: a.Address, Server: a.Server})
+			members = append(members, planner.BatchMember{Address: a.Address, Server: a.Create.Server})
 		}
 		if size == 1 {
 			continue
 		}
 		id := fmt.Sprintf("create server/web-[%d-%d]", first, last)
 		out = append(out, planner.Action{ID: id, Type: planner.Create, Kind: addrs.KindServer,
-			Address: providers.GroupAddress("web", first, last), Provider: "p", Group: "web", Members: members})
+			Address: providers.GroupAddress("web", first, last), Provider: "p", Group: "web", Create: &planner.CreateParams{Members: members}})
 		for _, m := range members {
 			out = append(out, planner.Action{ID: "rename " + m.Address.String(), Type: planner.Rename, Kind: addrs.KindServer,
-				Address: m.Address, Provider: "p", NewName: m.Server.Name, NewAddress: m.Address, DependsOn: []string{id}})
+				Address: m.Address, Provider: "p", Rename: &planner.RenameParams{NewName: m.Server.Name, NewAddress: m.Address}, DependsOn: []string{id}})
 		}
 	}
 	return out

@@ -20,14 +20,14 @@ func (s *step) rename() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	to := s.owner(s.a.NewAddress)
+	to := s.owner(s.a.Rename.NewAddress)
 	height := s.n.height
-	if s.a.NewAddress == s.a.Address {
+	if s.a.Rename.NewAddress == s.a.Address {
 		height = renameHeight
 	}
 	err = s.callAt("update", height, func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: s.a.Kind, ID: id, Address: s.a.Address.String(),
-			Rename: &providers.Rename{Name: s.a.NewName, Owner: to, NameOnly: s.a.NewAddress == s.a.Address}})
+			Change: providers.Rename{Name: s.a.Rename.NewName, Owner: to, NameOnly: s.a.Rename.NewAddress == s.a.Address}})
 		return err
 	})
 	if err != nil {
@@ -39,12 +39,12 @@ func (s *step) rename() (string, error) {
 			return
 		}
 		r := *p
-		r.Address = s.a.NewAddress
+		r.Address = s.a.Rename.NewAddress
 		if r.Server != nil {
 			r.Server = cloneServer(r.Server)
-			r.Server.Name, r.Server.Owner = s.a.NewName, to
+			r.Server.Name, r.Server.Owner = s.a.Rename.NewName, to
 		}
-		if s.a.NewAddress == s.a.Address {
+		if s.a.Rename.NewAddress == s.a.Address {
 			// A name only (a batch member's): nothing moves, and a large
 			// batch must not pay a scan of the state per member.
 			st.Put(r)
@@ -54,7 +54,7 @@ func (s *step) rename() (string, error) {
 		st.Put(r)
 		// The server's volumes move with it: volume/FROM/x becomes volume/TO/x,
 		// or the next plan would delete them and create empty ones.
-		moveVolumes(st, s.a.Address, s.a.NewAddress)
+		moveVolumes(st, s.a.Address, s.a.Rename.NewAddress)
 	})
 }
 
@@ -116,19 +116,19 @@ func (s *step) resize() (string, error) {
 	}
 	err = s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
-			Resize: &providers.Resize{Type: s.a.NewType}})
+			Change: providers.Resize{Type: s.a.Resize.NewType}})
 		return err
 	})
 	if err != nil {
 		return id, err
 	}
-	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: id, Target: providers.TargetIdle, Type: s.a.NewType})
+	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: id, Target: providers.TargetIdle, Type: s.a.Resize.NewType})
 	if err != nil {
-		return id, fmt.Errorf("wait for %s to be %s: %w", s.a.Address, s.a.NewType, err)
+		return id, fmt.Errorf("wait for %s to be %s: %w", s.a.Address, s.a.Resize.NewType, err)
 	}
 	return id, s.finish(s.refresh(seen, func(r *state.Resource) {
 		if r.Server != nil {
-			r.Server.Type, r.Server.Busy = s.a.NewType, false
+			r.Server.Type, r.Server.Busy = s.a.Resize.NewType, false
 		}
 	}))
 }
@@ -163,7 +163,7 @@ func (s *step) deletedNext() bool {
 func (s *step) powerOf(id string, to spec.Power, target providers.Target) error {
 	err := s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
-			Power: &providers.PowerChange{To: to}})
+			Change: providers.PowerChange{To: to}})
 		return err
 	})
 	if err != nil {
@@ -199,7 +199,7 @@ func (s *step) attach() (string, error) {
 	}
 	err = s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address.String(),
-			Attach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
+			Change: providers.Attach{VolumeID: vid, ServerID: sid}})
 		return err
 	})
 	if err != nil {
@@ -225,7 +225,8 @@ func (s *step) detach() (string, error) {
 	// The server is the one the planner saw it attached to (during a replace
 	// the address already names the new server), else the one the plan names,
 	// else the one the state saw the volume attached to.
-	sid, err := s.a.ServerID, error(nil)
+	_, sid := s.a.OnServer()
+	err = nil
 	if sid == "" {
 		sid, err = s.idOf(s.serverAddr())
 	}
@@ -238,7 +239,7 @@ func (s *step) detach() (string, error) {
 	}
 	err = s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: s.a.Address.String(),
-			Detach: &providers.Attachment{VolumeID: vid, ServerID: sid}})
+			Change: providers.Detach{VolumeID: vid, ServerID: sid}})
 		return err
 	})
 	if err != nil {
@@ -263,39 +264,28 @@ func (s *step) update() (string, error) {
 		return "", err
 	}
 	a := s.a
-	var reqs []providers.UpdateRequest
-	base := providers.UpdateRequest{Kind: a.Kind, ID: id, Address: a.Address.String()}
-	if a.Protect != nil {
-		r := base
-		r.Protect = a.Protect
-		reqs = append(reqs, r)
+	var changes []providers.Change
+	if a.Update.Protect != nil {
+		changes = append(changes, providers.Protect{On: *a.Update.Protect})
 	}
-	if a.SecGroups != nil {
-		r := base
-		r.SecurityGroups = &providers.SecurityGroups{Names: a.SecGroups}
-		reqs = append(reqs, r)
+	if a.Update.SecGroups != nil {
+		changes = append(changes, providers.SecurityGroups{Names: a.Update.SecGroups})
 	}
-	if a.Metadata != nil {
-		r := base
-		r.Metadata = &providers.Metadata{Values: a.Metadata}
-		reqs = append(reqs, r)
+	if a.Update.Metadata != nil {
+		changes = append(changes, providers.Metadata{Values: a.Update.Metadata})
 	}
-	if a.PublicIP != nil {
-		r := base
-		r.PublicIP = &providers.PublicIPChange{On: *a.PublicIP, Owner: s.owner(a.Address), Network: a.PublicNet}
-		reqs = append(reqs, r)
+	if a.Update.PublicIP != nil {
+		changes = append(changes, providers.PublicIPChange{On: *a.Update.PublicIP, Owner: s.owner(a.Address), Network: a.Update.PublicNet})
 	}
-	if a.VolumeSize > 0 {
-		r := base
-		size := a.VolumeSize
-		r.ExtendVolume = &size
-		reqs = append(reqs, r)
+	if a.Update.VolumeSize > 0 {
+		changes = append(changes, providers.ExtendVolume{Size: a.Update.VolumeSize})
 	}
 	publicIP := ""
-	for _, req := range reqs {
+	for _, c := range changes {
+		req := providers.UpdateRequest{Kind: a.Kind, ID: id, Address: a.Address.String(), Change: c}
 		err := s.call("update", func(ctx context.Context) error {
 			resp, err := s.prov.Update(ctx, req)
-			if req.PublicIP != nil {
+			if _, ok := c.(providers.PublicIPChange); ok {
 				publicIP = resp.PublicIP
 			}
 			return err
@@ -305,7 +295,7 @@ func (s *step) update() (string, error) {
 		}
 	}
 	var seen providers.WaitResponse
-	if a.VolumeSize > 0 {
+	if a.Update.VolumeSize > 0 {
 		// The volume is busy while it grows, attached or not.
 		wr := providers.WaitRequest{Kind: addrs.KindVolume, ID: id, Target: providers.TargetIdle}
 		if seen, err = s.wait(wr); err != nil {
@@ -314,21 +304,21 @@ func (s *step) update() (string, error) {
 	}
 	return id, s.finish(s.refresh(seen, func(r *state.Resource) {
 		if r.Server != nil {
-			if a.Protect != nil {
-				r.Server.Protect = *a.Protect
+			if a.Update.Protect != nil {
+				r.Server.Protect = *a.Update.Protect
 			}
-			if a.SecGroups != nil {
-				r.Server.SecurityGroups = slices.Sorted(slices.Values(a.SecGroups))
+			if a.Update.SecGroups != nil {
+				r.Server.SecurityGroups = slices.Sorted(slices.Values(a.Update.SecGroups))
 			}
-			if a.Metadata != nil {
-				r.Server.Metadata = a.Metadata
+			if a.Update.Metadata != nil {
+				r.Server.Metadata = a.Update.Metadata
 			}
-			if a.PublicIP != nil {
+			if a.Update.PublicIP != nil {
 				r.Server.PublicIP, r.Server.PublicIPPending = publicIP, ""
 			}
 		}
-		if r.Volume != nil && a.VolumeSize > 0 {
-			r.Volume.Size = a.VolumeSize
+		if r.Volume != nil && a.Update.VolumeSize > 0 {
+			r.Volume.Size = a.Update.VolumeSize
 		}
 	}))
 }

@@ -14,7 +14,7 @@ import (
 // createServer creates the server, records its id at once, waits for it to
 // run, and then brings it to its declared power state.
 func (s *step) createServer() (string, error) {
-	srv := s.a.Server
+	srv := s.a.Create.Server
 	imageID, err := s.imageID()
 	if err != nil {
 		return "", err
@@ -35,7 +35,7 @@ func (s *step) createServer() (string, error) {
 // imageID is the cloud id of the image the server boots from when it is
 // one the fleet makes (image/NAME), "" when the spec names it.
 func (s *step) imageID() (string, error) {
-	srv := s.a.Server
+	srv := s.a.Create.Server
 	name, ok := srv.DeclaredImage()
 	if !ok {
 		return "", nil
@@ -51,7 +51,7 @@ func (s *step) imageID() (string, error) {
 // gave it, waits for it to run, gives it a public address when the create
 // could not, and brings it to its declared power state.
 func (s *step) settleCreated(created providers.CreatedServer) (string, error) {
-	srv := s.a.Server
+	srv := s.a.Create.Server
 	id := created.ID
 	// Record the id before waiting: a crash during the build must not lose it.
 	// The file's values the cloud does not report back go with it, so that
@@ -90,7 +90,7 @@ func (s *step) settleCreated(created providers.CreatedServer) (string, error) {
 // unassociated address that the next plan adopts.
 func (s *step) publicIPAfterCreate(id string, seen *providers.Server) error {
 	req := providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
-		PublicIP: &providers.PublicIPChange{On: true, Owner: s.owner(s.a.Address), Network: s.a.Server.PublicNetwork}}
+		Change: providers.PublicIPChange{On: true, Owner: s.owner(s.a.Address), Network: s.a.Create.Server.PublicNetwork}}
 	return s.call("update", func(ctx context.Context) error {
 		resp, err := s.prov.Update(ctx, req)
 		if seen != nil {
@@ -121,7 +121,7 @@ func desiredServer(id string, srv *providers.ServerSpec, owner providers.Owner) 
 // createVolume creates a server's volume in the server's zone and records
 // its id before waiting.
 func (s *step) createVolume() (string, error) {
-	vol := s.a.Volume
+	vol := s.a.Create.Volume
 	srvAddr := s.serverAddr()
 	srvRec, ok := s.record(srvAddr)
 	if !ok || srvRec.ID == "" {
@@ -161,7 +161,7 @@ func (s *step) createVolume() (string, error) {
 
 // createKeypair imports (or generates) a keypair; it is usable at once.
 func (s *step) createKeypair() (string, error) {
-	kp := s.a.Keypair
+	kp := s.a.Create.Keypair
 	var resp providers.CreateResponse
 	err := s.call("create", func(ctx context.Context) (err error) {
 		resp, err = s.prov.Create(ctx, providers.CreateRequest{Owner: s.owner(s.a.Address),
@@ -183,7 +183,13 @@ func (s *step) createKeypair() (string, error) {
 // createImage makes an image from its source server and waits until it is
 // ready.
 func (s *step) createImage() (string, error) {
-	img := s.a.Image
+	// An image action (MakeImage), or a create of a kind image (Create).
+	var img *spec.Image
+	if s.a.MakeImage != nil {
+		img = s.a.MakeImage.Image
+	} else {
+		img = s.a.Create.Image
+	}
 	srvID, err := s.idOf(s.serverAddr())
 	if err != nil {
 		return "", fmt.Errorf("source of %s: %w", s.a.Address, err)

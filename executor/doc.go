@@ -26,7 +26,7 @@
 // and records them.
 //
 // The walk makes only the calls the plan lists. A batch create (an action
-// with Members, decided by the planner) is a step of its own: the intents
+// with Create.Members, decided by the planner) is a step of its own: the intents
 // of all its members in one write, one providers.ServerBatcher call, then
 // each member recorded and waited for as a single create is; the renames
 // the cloud's names need are the plan's rename actions after it. The

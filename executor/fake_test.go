@@ -82,25 +82,25 @@ func (f *fakeProvider) Update(ctx context.Context, req providers.UpdateRequest) 
 }
 
 func updateWhat(req providers.UpdateRequest) string {
-	switch {
-	case req.Resize != nil:
-		return "resize " + req.Resize.Type
-	case req.Power != nil:
-		return "power " + string(req.Power.To)
-	case req.Attach != nil:
-		return "attach " + req.Attach.ServerID
-	case req.Detach != nil:
-		return "detach " + req.Detach.ServerID
-	case req.Rename != nil:
-		return "rename " + req.Rename.Owner.Address
-	case req.Protect != nil:
-		return fmt.Sprintf("protect %v", *req.Protect)
-	case req.SecurityGroups != nil:
-		return fmt.Sprintf("security-groups %v", req.SecurityGroups.Names)
-	case req.Metadata != nil:
-		return fmt.Sprintf("metadata %v", req.Metadata.Values)
-	case req.ExtendVolume != nil:
-		return fmt.Sprintf("extend %d", *req.ExtendVolume)
+	switch c := req.Change.(type) {
+	case providers.Resize:
+		return "resize " + c.Type
+	case providers.PowerChange:
+		return "power " + string(c.To)
+	case providers.Attach:
+		return "attach " + c.ServerID
+	case providers.Detach:
+		return "detach " + c.ServerID
+	case providers.Rename:
+		return "rename " + c.Owner.Address
+	case providers.Protect:
+		return fmt.Sprintf("protect %v", c.On)
+	case providers.SecurityGroups:
+		return fmt.Sprintf("security-groups %v", c.Names)
+	case providers.Metadata:
+		return fmt.Sprintf("metadata %v", c.Values)
+	case providers.ExtendVolume:
+		return fmt.Sprintf("extend %d", c.Size)
 	}
 	return "nothing"
 }

@@ -224,39 +224,47 @@ func (g *graph) topological() ([]int, error) {
 }
 
 // checkAction reports an action that lacks what its type needs, so that a
-// malformed plan is refused before any call rather than half applied.
+// malformed plan is refused before any call rather than half applied:
+// exactly the parameter group its type carries (planner.ParamsOf), then
+// what that group must hold.
 func checkAction(a *planner.Action) error {
+	want, _ := planner.ParamsOf(a.Type)
+	switch got := a.ParamGroups(); {
+	case len(got) > 1:
+		return fmt.Errorf("%s with %d parameter groups (%s), want only %s", a.Type, len(got), joinGroups(got), shownGroup(want))
+	case len(got) == 0 && want != planner.NoParams:
+		return fmt.Errorf("%s without its %s parameters", a.Type, want)
+	case len(got) == 1 && got[0] != want:
+		return fmt.Errorf("%s with %s parameters, want %s", a.Type, got[0], shownGroup(want))
+	}
 	switch a.Type {
 	case planner.Create:
 		if a.IsBatch() {
 			return checkBatch(a)
 		}
-		switch {
-		case a.Kind == addrs.KindServer && a.Server != nil,
-			a.Kind == addrs.KindVolume && a.Volume != nil,
-			a.Kind == addrs.KindKeypair && a.Keypair != nil,
-			a.Kind == addrs.KindImage && a.Image != nil:
+		if c := a.Create; a.Kind == addrs.KindServer && c.Server != nil || a.Kind == addrs.KindVolume && c.Volume != nil ||
+			a.Kind == addrs.KindKeypair && c.Keypair != nil || a.Kind == addrs.KindImage && c.Image != nil {
 			return nil
 		}
 		return fmt.Errorf("create of a %s without its %s", a.Kind, a.Kind)
 	case planner.MakeImg:
-		if a.Image == nil {
+		if a.MakeImage.Image == nil {
 			return errors.New("image without the image")
 		}
 	case planner.Adopt:
-		if ad := a.Adopted; ad == nil || ad.Server == nil && ad.Volume == nil && ad.Image == nil && ad.Keypair == nil {
+		if ad := a.Adopted; ad.Server == nil && ad.Volume == nil && ad.Image == nil && ad.Keypair == nil {
 			return errors.New("adopt without the resource found")
 		}
 	case planner.Rename:
-		if a.NewAddress.IsZero() || a.NewName == "" {
+		if a.Rename.NewAddress.IsZero() || a.Rename.NewName == "" {
 			return errors.New("rename without the new name and address")
 		}
 	case planner.Resize:
-		if a.NewType == "" {
+		if a.Resize.NewType == "" {
 			return errors.New("resize without the new type")
 		}
 	case planner.Update:
-		if a.Protect == nil && a.SecGroups == nil && a.Metadata == nil && a.PublicIP == nil && a.VolumeSize == 0 {
+		if u := a.Update; u.Protect == nil && u.SecGroups == nil && u.Metadata == nil && u.PublicIP == nil && u.VolumeSize == 0 {
 			return errors.New("update with nothing to change")
 		}
 	case planner.Start, planner.Stop, planner.Shelve, planner.Unshelve:
@@ -276,7 +284,7 @@ func checkAction(a *planner.Action) error {
 			return errors.New("reboot of a server needs its cloud id")
 		}
 	case planner.Check:
-		if a.Check == nil || a.Check.Command == "" {
+		if a.Check.Command == "" {
 			return errors.New("check without its command")
 		}
 	case planner.Delete:
@@ -287,4 +295,19 @@ func checkAction(a *planner.Action) error {
 		}
 	}
 	return nil
+}
+
+func shownGroup(g planner.ParamGroup) string {
+	if g == planner.NoParams {
+		return "none"
+	}
+	return string(g)
+}
+
+func joinGroups(gs []planner.ParamGroup) string {
+	s := make([]string, len(gs))
+	for i, g := range gs {
+		s[i] = string(g)
+	}
+	return strings.Join(s, ", ")
 }

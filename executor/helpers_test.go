@@ -16,20 +16,20 @@ import (
 func createServer(name string, deps ...string) planner.Action {
 	return planner.Action{ID: "create server/" + name, Type: planner.Create, Kind: addrs.KindServer,
 		Address: addrs.Server(name), Provider: "p", DependsOn: deps,
-		Server: &providers.ServerSpec{Name: name, Image: "ubuntu", Type: "s2", Zone: "kr-pub-a"}}
+		Create: &planner.CreateParams{Server: &providers.ServerSpec{Name: name, Image: "ubuntu", Type: "s2", Zone: "kr-pub-a"}}}
 }
 
 func createVolume(server, name string, deps ...string) planner.Action {
 	addr := addrs.Volume(server, name)
 	return planner.Action{ID: "create " + addr.String(), Type: planner.Create, Kind: addrs.KindVolume,
-		Address: addr, Provider: "p", ServerAddr: addrs.Server(server), DependsOn: deps,
-		Volume: &spec.Volume{Name: name, Size: 100, Type: "SSD"}}
+		Address: addr, Provider: "p", DependsOn: deps,
+		Create: &planner.CreateParams{Volume: &spec.Volume{Name: name, Size: 100, Type: "SSD"}, ServerAddr: addrs.Server(server)}}
 }
 
 func attachVolume(server, name string, deps ...string) planner.Action {
 	addr := addrs.Volume(server, name)
 	return planner.Action{ID: "attach " + addr.String(), Type: planner.Attach, Kind: addrs.KindVolume,
-		Address: addr, Provider: "p", ServerAddr: addrs.Server(server), DependsOn: deps}
+		Address: addr, Provider: "p", Attachment: &planner.AttachParams{ServerAddr: addrs.Server(server)}, DependsOn: deps}
 }
 
 // serverAction is a start, stop, resize, delete... of an existing server.
@@ -37,7 +37,7 @@ func serverAction(typ planner.ActionType, name string, deps ...string) planner.A
 	a := planner.Action{ID: string(typ) + " server/" + name, Type: typ, Kind: addrs.KindServer,
 		Address: addrs.Server(name), Provider: "p", DependsOn: deps}
 	if typ == planner.Resize {
-		a.NewType = "s4"
+		a.Resize = &planner.ResizeParams{NewType: "s4"}
 	}
 	return a
 }

@@ -18,7 +18,7 @@ func (s *step) reboot() (string, error) {
 	}
 	err = s.call("update", func(ctx context.Context) error {
 		_, err := s.prov.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.a.Address.String(),
-			Reboot: &providers.Reboot{Hard: s.a.Hard}})
+			Change: providers.Reboot{Hard: s.a.Reboot.Hard}})
 		return err
 	})
 	if err != nil {

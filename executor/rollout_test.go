@@ -66,7 +66,7 @@ func (u *unavailability) provider(fail map[string]error) *fakeProvider {
 			if err := fail[req.Address+" "+updateWhat(req)]; err != nil {
 				return providers.UpdateResponse{}, err
 			}
-			if req.Power != nil && req.Power.To == "stopped" {
+			if c, ok := req.Change.(providers.PowerChange); ok && c.To == "stopped" {
 				u.down[req.Address] = true
 				u.peak = max(u.peak, len(u.down))
 			}

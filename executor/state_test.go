@@ -27,18 +27,18 @@ func everyKindOfAction(t *testing.T, b *memBackend) (*planner.Plan, *state.State
 	}
 	protect := true
 	update := serverAction(planner.Update, "a", "start server/a")
-	update.Protect, update.SecGroups = &protect, []string{"web", "base"}
+	update.Update = &planner.UpdateParams{Protect: &protect, SecGroups: []string{"web", "base"}}
 	rename := serverAction(planner.Rename, "b", "unshelve server/b")
-	rename.NewName, rename.NewAddress = "c", addrs.Server("c")
-	detach := planner.Action{ID: "detach volume/d/old", Type: planner.Detach, Kind: addrs.KindVolume, Address: addrs.Volume("d", "old"), Provider: "p", ServerAddr: addrs.Server("d")}
+	rename.Rename = &planner.RenameParams{NewName: "c", NewAddress: addrs.Server("c")}
+	detach := planner.Action{ID: "detach volume/d/old", Type: planner.Detach, Kind: addrs.KindVolume, Address: addrs.Volume("d", "old"), Provider: "p", Attachment: &planner.AttachParams{ServerAddr: addrs.Server("d")}}
 	delVol := planner.Action{ID: "delete volume/d/old", Type: planner.Delete, Kind: addrs.KindVolume, Address: addrs.Volume("d", "old"), Provider: "p", DependsOn: []string{"detach volume/d/old"}}
 	image := planner.Action{ID: "image image/golden", Type: planner.MakeImg, Kind: addrs.KindImage, Address: addrs.Image("golden"), Provider: "p",
-		ServerAddr: addrs.Server("a"), Image: &spec.Image{Name: "golden", From: "a"}, DependsOn: []string{"update server/a"}}
+		MakeImage: &planner.ImageParams{ServerAddr: addrs.Server("a"), Image: &spec.Image{Name: "golden", From: "a"}}, DependsOn: []string{"update server/a"}}
 	fromImage := createServer("n", "image image/golden")
-	fromImage.Server.Image = "image/golden"
-	fromImage.Server.Power = spec.PowerStopped
+	fromImage.Create.Server.Image = "image/golden"
+	fromImage.Create.Server.Power = spec.PowerStopped
 	keypair := planner.Action{ID: "create keypair/k", Type: planner.Create, Kind: addrs.KindKeypair, Address: addrs.Keypair("k"), Provider: "p",
-		Keypair: &spec.Keypair{Name: "k", PublicKey: "ssh-ed25519 AAAA"}}
+		Create: &planner.CreateParams{Keypair: &spec.Keypair{Name: "k", PublicKey: "ssh-ed25519 AAAA"}}}
 	adopt := planner.Action{ID: "adopt server/e", Type: planner.Adopt, Kind: addrs.KindServer, Address: addrs.Server("e"), Provider: "p",
 		Adopted: &planner.AdoptedResource{Server: &providers.Server{ID: "15", Name: "e", Owner: providers.Owner{Fleet: "shop", Address: "server/e"}}}}
 	p := newPlan(
@@ -203,9 +203,9 @@ func TestCreateResolvesTheDeclaredImage(t *testing.T) {
 	b := &memBackend{}
 	st := &state.State{}
 	image := planner.Action{ID: "image image/golden", Type: planner.MakeImg, Kind: addrs.KindImage, Address: addrs.Image("golden"), Provider: "p",
-		ServerAddr: addrs.Server("base"), Image: &spec.Image{Name: "golden", From: "base"}, DependsOn: []string{"create server/base"}}
+		MakeImage: &planner.ImageParams{ServerAddr: addrs.Server("base"), Image: &spec.Image{Name: "golden", From: "base"}}, DependsOn: []string{"create server/base"}}
 	web := createServer("web", "image image/golden")
-	web.Server.Image = "image/golden"
+	web.Create.Server.Image = "image/golden"
 	var mu sync.Mutex
 	got := map[string]string{}
 	prov := &fakeProvider{CreateF: func(ctx context.Context, req providers.CreateRequest) (providers.CreateResponse, error) {

@@ -245,8 +245,13 @@ func TestApplyRefuses(t *testing.T) {
 			newPlan(replaced),
 			"invalid plan: action delete server/web (replaced): the old half of a replace needs its cloud id",
 		},
-		"resize without a type": {
+		"resize without its parameters": {
 			newPlan(planner.Action{ID: "resize server/a", Type: planner.Resize, Kind: addrs.KindServer, Address: addrs.Server("a"), Provider: "p"}),
+			"invalid plan: action resize server/a: resize without its resize parameters",
+		},
+		"resize without a type": {
+			newPlan(planner.Action{ID: "resize server/a", Type: planner.Resize, Kind: addrs.KindServer, Address: addrs.Server("a"), Provider: "p",
+				Resize: &planner.ResizeParams{}}),
 			"invalid plan: action resize server/a: resize without the new type",
 		},
 	}

@@ -186,7 +186,29 @@ type flat struct {
 	values map[string]string
 }
 
-func fields(a *Action) flat { return flatten(a) }
+// The action's parameter group is left out of the paths ("new_type", not
+// "resize.new_type"): both actions are of one type, so of one group, and
+// the paths stay those people know from the plan.
+func fields(a *Action) flat {
+	f := flatten(a)
+	for i, path := range f.order {
+		group, rest, ok := strings.Cut(path, ".")
+		if !ok || !unnamedGroups[planner.ParamGroup(group)] {
+			continue
+		}
+		f.order[i] = rest
+		f.values[rest] = f.values[path]
+		delete(f.values, path)
+	}
+	return f
+}
+
+// unnamedGroups are the parameter groups whose fields were the action's
+// own before they were grouped; adopted and check always had their name.
+var unnamedGroups = map[planner.ParamGroup]bool{
+	planner.CreateGroup: true, planner.ResizeGroup: true, planner.RenameGroup: true, planner.UpdateGroup: true,
+	planner.AttachGroup: true, planner.ImageGroup: true, planner.RebootGroup: true,
+}
 
 // flatten is v (plain data, whose encoding cannot fail) as a flat.
 func flatten(v any) flat {

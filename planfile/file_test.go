@@ -125,19 +125,19 @@ func TestUnmarshalRefuses(t *testing.T) {
 			version: true, want: `p.json is a saved plan of format "1"; this fleet reads format "2" only`},
 		"no version":    {data: `{"actions": []}`, version: true, want: `format ""`},
 		"not json":      {data: `plan: yes`, want: "p.json is not a fleet plan"},
-		"unknown field": {data: `{"format_version": "2", "actions": [{"id": "x", "server": {"UserData": "x"}}]}`, want: `unknown field "UserData"`},
+		"unknown field": {data: `{"format_version": "2", "actions": [{"id": "x", "create": {"server": {"UserData": "x"}}}]}`, want: `unknown field "UserData"`},
 		// encoding/json matches keys case-insensitively and keeps the last
 		// of two: jq and a policy check in CI would read these otherwise.
 		"key in another case": {data: `{"format_version": "2", "options": {"Destroy": true, "refresh": true}, "actions": []}`,
 			want: `options: key "Destroy" is not one fleet writes (keys are case-sensitive: it is spelled "destroy")`},
-		"shadowed key in another case": {data: `{"format_version": "2", "actions": [{"id": "x", "Server": {"name": "web"}}]}`,
-			want: `actions[0]: key "Server" is not one fleet writes (keys are case-sensitive: it is spelled "server")`},
+		"shadowed key in another case": {data: `{"format_version": "2", "actions": [{"id": "x", "create": {"Server": {"name": "web"}}}]}`,
+			want: `actions[0].create: key "Server" is not one fleet writes (keys are case-sensitive: it is spelled "server")`},
 		"key twice": {data: `{"format_version": "2", "options": {"destroy": false, "refresh": true, "destroy": true}, "actions": []}`,
 			want: `options: key "destroy" is given twice`},
 		"top-level key twice": {data: `{"format_version": "2", "actions": [], "actions": [{"id": "delete server/web"}]}`,
 			want: `key "actions" is given twice`},
-		"map key twice": {data: `{"format_version": "2", "actions": [{"id": "x", "server": {"metadata": {"a": "1", "a": "2"}}}]}`,
-			want: `actions[0].server.metadata: key "a" is given twice`},
+		"map key twice": {data: `{"format_version": "2", "actions": [{"id": "x", "create": {"server": {"metadata": {"a": "1", "a": "2"}}}}]}`,
+			want: `actions[0].create.server.metadata: key "a" is given twice`},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -166,12 +166,12 @@ func TestUnmarshalRefuses(t *testing.T) {
 func TestUnmarshalAcceptsMapKeys(t *testing.T) {
 	data := `{"format_version": "2", "environment": {"var_files": [], "state": "", "state_backend": "", "variables_digest": "",
 		"variables": [{"name": "tags", "value": {"Team": "a", "team": "b"}}]},
-		"actions": [{"id": "create server/web", "server": {"name": "web", "metadata": {"Team": "a", "team": "b"}}}]}`
+		"actions": [{"id": "create server/web", "create": {"server": {"name": "web", "metadata": {"Team": "a", "team": "b"}}}}]}`
 	p, err := Unmarshal("p.json", []byte(data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.Actions[0].Server.Metadata; !cmp.Equal(got, map[string]string{"Team": "a", "team": "b"}) {
+	if got := p.Actions[0].Create.Server.Metadata; !cmp.Equal(got, map[string]string{"Team": "a", "team": "b"}) {
 		t.Errorf("metadata %v", got)
 	}
 }

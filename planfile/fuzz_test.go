@@ -15,7 +15,7 @@ func FuzzUnmarshal(f *testing.F) {
 	}
 	f.Add(golden)
 	f.Add([]byte(`{"format_version": "1", "actions": []}`))
-	f.Add([]byte(`{"format_version": "2", "actions": [{"id": "x", "server": {"metadata": {}}}]}`))
+	f.Add([]byte(`{"format_version": "2", "actions": [{"id": "x", "create": {"server": {"metadata": {}}}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := Unmarshal("p.json", data)
 		if err != nil {

@@ -91,7 +91,7 @@ func walkKeys(dec *json.Decoder, t reflect.Type, path string) error {
 
 // jsonFields are the JSON names encoding/json gives a struct's fields,
 // those of embedded structs promoted unless a shallower field shadows them
-// (as planfile.Action's server shadows planner.Action's).
+// (as planfile.Action's create shadows planner.Action's).
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	out := map[string]reflect.Type{}
 	depth := map[string]int{}

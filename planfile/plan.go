@@ -56,17 +56,33 @@ type Options struct {
 	Refresh    bool     `json:"refresh"` // false: planned from the state alone (--refresh=false)
 }
 
-// Action is a planner.Action with its fleet-file parameters in the saved
-// form. The fields declared here shadow the embedded ones of the same JSON
-// name (encoding/json prefers the shallower field), so those are never
-// written; the test that no secret reaches the file guards the shadowing.
+// Action is a planner.Action with the parameter groups that hold fleet-file
+// values (create, make_image) in the saved form. The fields declared here
+// shadow the embedded ones of the same JSON name (encoding/json prefers the
+// shallower field), so those are never written; the test that no secret
+// reaches the file guards the shadowing.
 type Action struct {
 	planner.Action
-	Server  *Server  `json:"server,omitempty"`
-	Volume  *Volume  `json:"volume,omitempty"`
-	Keypair *Keypair `json:"keypair,omitempty"`
-	Image   *Image   `json:"image,omitempty"`
-	Members []Member `json:"members,omitempty"` // a batch create's servers
+	Create    *Create    `json:"create,omitempty"`
+	MakeImage *MakeImage `json:"make_image,omitempty"`
+}
+
+// Create is planner.CreateParams in the saved form.
+type Create struct {
+	Server     *Server       `json:"server,omitempty"`
+	Volume     *Volume       `json:"volume,omitempty"`
+	Keypair    *Keypair      `json:"keypair,omitempty"`
+	Image      *Image        `json:"image,omitempty"`
+	ServerAddr addrs.Address `json:"server_address,omitzero"`
+	ServerID   string        `json:"server_id,omitempty"`
+	Members    []Member      `json:"members,omitempty"` // a batch create's servers
+}
+
+// MakeImage is planner.ImageParams in the saved form.
+type MakeImage struct {
+	Image      *Image        `json:"image"`
+	ServerAddr addrs.Address `json:"server_address,omitzero"`
+	ServerID   string        `json:"server_id,omitempty"`
 }
 
 // Member is one server of a batch create (planner.BatchMember), its

@@ -11,17 +11,18 @@ func createAttributes(a *Action) map[string]any {
 		return nil
 	}
 	switch {
-	case a.Server != nil:
-		return serverAttributes(a.Server, a.Provider)
+	case a.NewServer() != nil:
+		return serverAttributes(a.NewServer(), a.Provider)
 	case a.IsBatch():
 		// The members are alike but for their names (Members lists them).
-		attrs := serverAttributes(a.Members[0].Server, a.Provider)
+		attrs := serverAttributes(a.BatchMembers()[0].Server, a.Provider)
 		delete(attrs, "name")
 		return attrs
-	case a.Volume != nil:
-		return map[string]any{"name": a.Volume.Name, "size": a.Volume.Size, "type": a.Volume.Type, "server": a.ServerAddr}
-	case a.Keypair != nil:
-		return map[string]any{"name": a.Keypair.Name, "public_key_file": a.Keypair.PublicKeyFile}
+	case a.Create != nil && a.Create.Volume != nil:
+		v := a.Create.Volume
+		return map[string]any{"name": v.Name, "size": v.Size, "type": v.Type, "server": a.Create.ServerAddr}
+	case a.Create != nil && a.Create.Keypair != nil:
+		return map[string]any{"name": a.Create.Keypair.Name, "public_key_file": a.Create.Keypair.PublicKeyFile}
 	}
 	return nil
 }

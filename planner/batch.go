@@ -19,11 +19,11 @@ type BatchMember struct {
 
 // IsBatch reports whether a is a batch create: one call that creates its
 // Members, alike but for their names (Server is nil then).
-func (a *Action) IsBatch() bool { return len(a.Members) > 0 }
+func (a *Action) IsBatch() bool { return len(a.BatchMembers()) > 0 }
 
 // Servers counts the servers an action acts on: a batch create's members,
 // one otherwise.
-func (a *Action) Servers() int { return max(1, len(a.Members)) }
+func (a *Action) Servers() int { return max(1, len(a.BatchMembers())) }
 
 // maxBatchAsk asks a provider for the largest batch it would make: more
 // members than any cloud creates in one call.
@@ -42,7 +42,7 @@ func (b *builder) planBatches() {
 		if !b.batchable(a) {
 			continue
 		}
-		k := groupKey{a.Provider, a.Server.Group}
+		k := groupKey{a.Provider, a.NewServer().Group}
 		if runs[k] == nil {
 			keys = append(keys, k)
 		}
@@ -56,19 +56,19 @@ func (b *builder) planBatches() {
 	for _, k := range keys {
 		members := runs[k]
 		// Clouds number a batch from its first member, so runs go by index.
-		sort.Slice(members, func(i, j int) bool { return members[i].Server.Index < members[j].Server.Index })
+		sort.Slice(members, func(i, j int) bool { return members[i].NewServer().Index < members[j].NewServer().Index })
 		sizer := b.in.Batchers[k.provider]
 		for len(members) > 0 {
 			lead := members[0]
-			most := sizer.ServerBatchSize(lead.Server, maxBatchAsk)
+			most := sizer.ServerBatchSize(lead.NewServer(), maxBatchAsk)
 			n := 1
 			if most > 1 {
 				deps := b.depSet(lead)
-				for n < len(members) && n < most && members[n].Server.Index == lead.Server.Index+n && b.sameCall(lead, deps, members[n]) {
+				for n < len(members) && n < most && members[n].NewServer().Index == lead.NewServer().Index+n && b.sameCall(lead, deps, members[n]) {
 					n++
 				}
 			}
-			n = min(n, sizer.ServerBatchSize(lead.Server, n))
+			n = min(n, sizer.ServerBatchSize(lead.NewServer(), n))
 			if n >= 2 {
 				b.addBatch(members[:n], sizer, merged, renamed)
 			}
@@ -118,7 +118,7 @@ type groupKey struct{ provider, group string }
 // one call with others: a member of a count group, outside any rollout
 // batch and any replacement, on a provider that batches.
 func (b *builder) batchable(a *Action) bool {
-	if a.Type != Create || a.Kind != addrs.KindServer || a.Server == nil || a.Server.Index < 1 ||
+	if a.Type != Create || a.Kind != addrs.KindServer || a.NewServer() == nil || a.NewServer().Index < 1 ||
 		a.Batch > 0 || a.Replace || a.Blocked != "" {
 		return false
 	}
@@ -128,7 +128,7 @@ func (b *builder) batchable(a *Action) bool {
 // sameCall reports whether member y can share lead's create call: alike
 // but for their names, and waiting for the same actions (leadDeps).
 func (b *builder) sameCall(lead *Action, leadDeps []string, y *Action) bool {
-	return lead.Server.SameBatch(y.Server) && slices.Equal(leadDeps, b.depSet(y))
+	return lead.NewServer().SameBatch(y.NewServer()) && slices.Equal(leadDeps, b.depSet(y))
 }
 
 // depSet is a's dependencies as finish will keep them: known, sorted, once.
@@ -147,27 +147,28 @@ func (b *builder) depSet(a *Action) []string {
 // order) and a rename for each member the cloud names otherwise.
 func (b *builder) addBatch(members []*Action, sizer providers.ServerBatchSizer, merged, renamed map[string]string) {
 	lead := members[0]
-	first, last := lead.Server.Index, lead.Server.Index+len(members)-1
+	first, last := lead.NewServer().Index, lead.NewServer().Index+len(members)-1
 	batch := &Action{
 		Type: Create, Kind: addrs.KindServer, Provider: lead.Provider,
-		Address:   providers.GroupAddress(lead.Server.Group, first, last),
+		Address:   providers.GroupAddress(lead.NewServer().Group, first, last),
 		Group:     lead.Group,
 		DependsOn: b.depSet(lead),
+		Create:    &CreateParams{},
 	}
 	for _, m := range members {
-		batch.Members = append(batch.Members, BatchMember{Address: m.Address, Server: m.Server, Declared: m.Declared})
+		batch.Create.Members = append(batch.Create.Members, BatchMember{Address: m.Address, Server: m.NewServer(), Declared: m.Declared})
 	}
 	id := b.add(batch)
 	for _, m := range members {
 		merged[m.ID] = id
-		cloudName := sizer.BatchMemberName(m.Server, first)
-		if cloudName == m.Server.Name {
+		cloudName := sizer.BatchMemberName(m.NewServer(), first)
+		if cloudName == m.NewServer().Name {
 			continue
 		}
 		rename := &Action{
 			Type: Rename, Kind: addrs.KindServer, Address: m.Address, Provider: m.Provider,
-			NewName: m.Server.Name, NewAddress: m.Address, Group: m.Group, DependsOn: []string{id},
-			Changes: []FieldChange{{Path: "name", From: cloudName, To: m.Server.Name}},
+			Rename: &RenameParams{NewName: m.NewServer().Name, NewAddress: m.Address}, Group: m.Group, DependsOn: []string{id},
+			Changes: []FieldChange{{Path: "name", From: cloudName, To: m.NewServer().Name}},
 			Reason:  "named by the batch create",
 		}
 		rename.ID = ActionID(Rename, m.Address, RoleDeclared, "")
@@ -185,12 +186,12 @@ func (a *Action) Shown() string {
 	if !a.IsBatch() {
 		return a.Address.String()
 	}
-	first, last := a.Members[0], a.Members[len(a.Members)-1]
+	first, last := a.BatchMembers()[0], a.BatchMembers()[len(a.BatchMembers())-1]
 	return first.Address.String() + " … " + last.Address.Name
 }
 
 // batchDetail says what a batch create makes, as describeNewServer does for
 // one server: the members are alike but for their names.
 func (a *Action) batchDetail() string {
-	return fmt.Sprintf("one call for %d servers, ", len(a.Members)) + describeNewServer(a.Members[0].Server)
+	return fmt.Sprintf("one call for %d servers, ", len(a.BatchMembers())) + describeNewServer(a.BatchMembers()[0].Server)
 }

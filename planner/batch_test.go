@@ -91,7 +91,7 @@ func batchIDs(p *Plan) []string {
 func batchOf(t *testing.T, p *Plan, addr string) string {
 	t.Helper()
 	for _, a := range p.Actions {
-		for _, m := range a.Members {
+		for _, m := range a.BatchMembers() {
 			if m.Address.String() == addr {
 				return a.ID
 			}

@@ -93,7 +93,7 @@ func TestCatalogChecks(t *testing.T) {
 				t.Fatal("no create of the server")
 			}
 			got := 0
-			if rv := create.Server.RootVolume; rv != nil {
+			if rv := create.NewServer().RootVolume; rv != nil {
 				got = rv.Size
 			}
 			if got != tc.wantRoot {
@@ -139,8 +139,8 @@ func TestCatalogChecksFleetImage(t *testing.T) {
 			}
 			for _, a := range p.Actions {
 				if a.Type == Create && a.Address == addrs.Server("app") {
-					if a.Server.RootVolume == nil || a.Server.RootVolume.Size != tc.wantRoot {
-						t.Errorf("root volume %+v, want size %d", a.Server.RootVolume, tc.wantRoot)
+					if a.NewServer().RootVolume == nil || a.NewServer().RootVolume.Size != tc.wantRoot {
+						t.Errorf("root volume %+v, want size %d", a.NewServer().RootVolume, tc.wantRoot)
 					}
 					return
 				}

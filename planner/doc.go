@@ -16,7 +16,8 @@
 //	RenderText(w, p, style.Style); RenderJSON(w, p); RenderMarkdown(w, p); RenderDOT(w, p)
 //	(*Plan).SummaryLine(), HasChanges(), Applyable()
 //	Action.Symbol(), Label(), Detail(), Shown(); Drift.Line(); Rollout.Line()  // the text forms, for other views
-//	Action.IsBatch(), Servers()   // a batch create: one call for its Members
+//	Action.IsBatch(), Servers()   // a batch create: one call for its Create.Members
+//	Action.ParamGroups(); ParamsOf(ActionType)   // the one parameter group a type carries
 //
 // Build returns a plan even when its diagnostics hold errors (a blocked
 // protected server, a cycle, a type the catalog does not offer, a --target
@@ -120,7 +121,7 @@
 // image's source server. The schema's descriptions say the same per field
 // (reference_test.go keeps them in step).
 //
-// Volumes grow in place: detach, update (VolumeSize), attach again, since
+// Volumes grow in place: detach, update (Update.VolumeSize), attach again, since
 // neither cloud extends a volume in use. A shrink or a type change replaces
 // them. A replaced server's volumes move to the new server (detach
 // from the old one once the new one exists, attach to the new one), unless
@@ -146,13 +147,17 @@
 //
 // # Run-time resolution
 //
+// An action's parameters are grouped per verb (params.go): it carries
+// exactly the one group its type needs (ParamsOf: Create, Resize, Rename,
+// Update, Attachment, MakeImage, Reboot, Adopted, Check), none for start,
+// stop, shelve, unshelve, delete and wait; the executor refuses any other.
 // Actions on existing resources carry CloudID. Actions on resources created
-// in the same apply carry addresses (ServerAddr) with CloudID or ServerID
-// empty: the executor resolves them from the state when the action runs. The
-// create half of a replacement records the new id at the address; the
-// actions on the old server keep its id in CloudID (ServerID for detach). An
-// update action may set several of Protect, SecGroups, Metadata, PublicIP
-// and VolumeSize: one provider Update per field set. A public address
+// in the same apply carry addresses (ServerAddr in their group) with CloudID
+// or ServerID empty: the executor resolves them from the state when the
+// action runs. The create half of a replacement records the new id at the
+// address; the actions on the old server keep its id in CloudID (ServerID
+// for detach). An update's group may set several of Protect, SecGroups,
+// Metadata, PublicIP and VolumeSize: one provider Update per field set. A public address
 // allocated but never associated reads public_ip "allocated", so the next
 // plan updates it either way: adopted when wanted, released when not.
 //
@@ -179,7 +184,7 @@
 // Where a provider creates several members of a count group in one call
 // (Input.Batchers, a providers.ServerBatchSizer), runs of consecutive
 // member creates that are alike but for their names (one function, alike)
-// and wait for the same actions become one create action whose Members
+// and wait for the same actions become one create action whose Create.Members
 // are the servers and whose Address is their group tag
 // (server/web-[1-20]); members in a rollout batch or a replacement go
 // alone. Each member the cloud names otherwise (BatchMemberName) gets a

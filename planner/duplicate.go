@@ -21,10 +21,10 @@ func (b *builder) planDuplicates() {
 		var deps []string
 		if sid := c.Volume.ServerID; sid != "" {
 			a := &Action{Role: RoleDuplicate, Type: Detach, Kind: addrs.KindVolume, Address: c.Address,
-				Provider: c.Provider, CloudID: c.ID, ServerID: sid, Reason: reason}
+				Provider: c.Provider, CloudID: c.ID, Attachment: &AttachParams{ServerID: sid}, Reason: reason}
 			srv := b.curByID[cloudKey{c.Provider, addrs.KindServer, sid}]
 			if srv != nil {
-				a.ServerAddr = srv.Address
+				a.Attachment.ServerAddr = srv.Address
 			}
 			det := b.add(a)
 			deps = append(deps, det)
@@ -52,7 +52,7 @@ func (b *builder) planDuplicates() {
 			// protection takes nothing declared away.
 			off := false
 			deps = append(deps, b.add(&Action{Role: RoleDuplicate, Type: Update, Kind: addrs.KindServer,
-				Address: c.Address, Provider: c.Provider, CloudID: c.ID, Protect: &off, Reason: reason,
+				Address: c.Address, Provider: c.Provider, CloudID: c.ID, Update: &UpdateParams{Protect: &off}, Reason: reason,
 				Changes: []FieldChange{{Path: FieldProtect, From: "true", To: "false"}}}))
 		}
 		stop := ""

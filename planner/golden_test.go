@@ -56,6 +56,7 @@ func TestGolden(t *testing.T) {
 			if sc.check != nil {
 				sc.check(t, p, diags)
 			}
+			wantParamGroups(t, p)
 			files := map[string][]byte{}
 			var buf bytes.Buffer
 			mustRender(t, RenderText(&buf, p, style.Style{}))

@@ -92,8 +92,8 @@ func TestIgnore(t *testing.T) {
 				}
 			}
 			for _, a := range p.Actions {
-				if a.Metadata != nil && (a.Metadata["team"] != "db" || a.Metadata["env"] != "staging") {
-					t.Errorf("%s sends metadata %v, want team kept as db and env staging", a.ID, a.Metadata)
+				if a.Update != nil && a.Update.Metadata != nil && (a.Update.Metadata["team"] != "db" || a.Update.Metadata["env"] != "staging") {
+					t.Errorf("%s sends metadata %v, want team kept as db and env staging", a.ID, a.Update.Metadata)
 				}
 			}
 		})

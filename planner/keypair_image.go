@@ -18,7 +18,7 @@ func (b *builder) planKeypairs() {
 				continue
 			}
 			kc := *k
-			b.add(&Action{Type: Create, Kind: addrs.KindKeypair, Address: addr, Provider: k.Provider, Keypair: &kc,
+			b.add(&Action{Type: Create, Kind: addrs.KindKeypair, Address: addr, Provider: k.Provider, Create: &CreateParams{Keypair: &kc},
 				Declared: declaredKeypair(k)})
 		}
 	}
@@ -48,7 +48,7 @@ func (b *builder) planImages() {
 			}
 			ic := *im
 			b.add(&Action{Type: MakeImg, Kind: addrs.KindImage, Address: addr, Provider: provider,
-				Image: &ic, ServerAddr: addrs.Server(im.From), Declared: declaredImage(im)})
+				MakeImage: &ImageParams{Image: &ic, ServerAddr: addrs.Server(im.From)}, Declared: declaredImage(im)})
 		}
 	}
 	for _, addr := range b.curAddrs {
@@ -96,7 +96,7 @@ func (b *builder) wire() {
 		src := addrs.Server(im.From)
 		a := b.byID[id]
 		if sp := b.servers[src]; sp != nil && sp.create == "" && sp.cur != nil {
-			a.ServerID = sp.cur.ID
+			a.MakeImage.ServerID = sp.cur.ID
 		}
 		a.DependsOn = append(a.DependsOn, b.base[src]...)
 		for _, other := range b.actions {

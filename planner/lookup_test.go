@@ -83,8 +83,8 @@ func TestImageLookup(t *testing.T) {
 				t.Errorf("lookups = %+v, want %+v", p.Lookups, want)
 			}
 			for _, a := range p.Actions {
-				if a.Kind == addrs.KindServer && (a.Server == nil || a.Server.Image != tc.wantID) {
-					t.Errorf("%s creates from %+v, want image %s", a.ID, a.Server, tc.wantID)
+				if a.Kind == addrs.KindServer && (a.NewServer() == nil || a.NewServer().Image != tc.wantID) {
+					t.Errorf("%s creates from %+v, want image %s", a.ID, a.NewServer(), tc.wantID)
 				}
 			}
 		})

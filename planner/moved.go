@@ -34,7 +34,7 @@ func (b *builder) applyMoved() {
 		oldName, newName := fromAddr.Name, toAddr.Name
 		id := b.add(&Action{
 			Type: Rename, Kind: addrs.KindServer, Address: fromAddr, Provider: from.Provider, CloudID: from.ID,
-			NewName: newName, NewAddress: toAddr,
+			Rename:  &RenameParams{NewName: newName, NewAddress: toAddr},
 			Changes: []FieldChange{{Path: FieldName, From: oldName, To: newName}},
 			Reason:  "moved block",
 		})

@@ -5,7 +5,6 @@ import (
 
 	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers"
-	"github.com/fleet-iac/fleet/spec"
 )
 
 // FormatVersion is the version of the --json document (the saved plan has
@@ -99,28 +98,18 @@ type Action struct {
 	Provider string        `json:"provider"`           // provider name in the fleet file
 	CloudID  string        `json:"cloud_id,omitempty"` // existing resource; "" when the executor resolves it from the state at run time
 
-	// Parameters, by Type and Kind. Addresses, not ids: resources created
+	// Parameters: exactly the one group its Type needs (ParamsOf), none
+	// for a type that needs none. Addresses, not ids: resources created
 	// earlier in the same apply get their ids only at run time.
-	Server     *providers.ServerSpec `json:"server,omitempty"`          // create server: the desired server
-	Volume     *spec.Volume          `json:"volume,omitempty"`          // create volume
-	Keypair    *spec.Keypair         `json:"keypair,omitempty"`         // create keypair
-	Image      *spec.Image           `json:"image,omitempty"`           // image
-	ServerAddr addrs.Address         `json:"server_address,omitzero"`   // volume create/attach/detach; image: the source server
-	ServerID   string                `json:"server_id,omitempty"`       // the server's cloud id when known at plan time (always for detach); "" means resolve ServerAddr from the state at run time
-	NewType    string                `json:"new_type,omitempty"`        // resize
-	NewName    string                `json:"new_name,omitempty"`        // rename: new server name
-	NewAddress addrs.Address         `json:"new_address,omitzero"`      // rename: new address
-	Protect    *bool                 `json:"protect,omitempty"`         // update
-	SecGroups  []string              `json:"security_groups,omitempty"` // update: the complete new list
-	Metadata   map[string]string     `json:"metadata,omitempty"`        // update: the complete new user metadata
-	VolumeSize int                   `json:"volume_size,omitempty"`     // update volume: grow to this size
-	PublicIP   *bool                 `json:"public_ip,omitempty"`       // update: allocate and associate (true) or release (false) the public address
-	PublicNet  string                `json:"public_network,omitempty"`  // update with PublicIP: NHN's external network, when named
-	Adopted    *AdoptedResource      `json:"adopted,omitempty"`         // adopt: what was found
-	// Members are the servers a batch create makes in one call, in index
-	// order; Address is their group tag (server/web-[1-20]) and Server is
-	// nil. The renames their cloud names need are actions of their own.
-	Members []BatchMember `json:"members,omitempty"`
+	Create     *CreateParams    `json:"create,omitempty"`
+	Resize     *ResizeParams    `json:"resize,omitempty"`
+	Rename     *RenameParams    `json:"rename,omitempty"`
+	Update     *UpdateParams    `json:"update,omitempty"`
+	Attachment *AttachParams    `json:"attachment,omitempty"` // attach, detach
+	MakeImage  *ImageParams     `json:"make_image,omitempty"` // image
+	Reboot     *RebootParams    `json:"reboot,omitempty"`     // reboot
+	Adopted    *AdoptedResource `json:"adopted,omitempty"`    // adopt: what was found
+	Check      *CheckSpec       `json:"check,omitempty"`      // check: the rollout's health check
 	// Declared is what the state records with a resource this action
 	// creates (state.Resource.Declared): the file's values the cloud does
 	// not report back, compared with the file by later plans. An adopt of
@@ -131,8 +120,6 @@ type Action struct {
 	Replace   bool       `json:"replace,omitempty"`    // half of a create-then-delete replacement
 	Role      ActionRole `json:"role,omitempty"`       // the old half of a replacement, or a duplicate
 	Requested bool       `json:"requested,omitempty"`  // the new half of a replacement --replace asked for
-	Hard      bool       `json:"hard,omitempty"`       // reboot: NHN Cloud HARD reboot
-	Check     *CheckSpec `json:"check,omitempty"`      // check: the rollout's health check
 	Group     string     `json:"group,omitempty"`      // server group, for rollouts
 	Batch     int        `json:"batch,omitempty"`      // rollout batch, 1-based; 0 when not batched
 	DependsOn []string   `json:"depends_on,omitempty"` // sorted

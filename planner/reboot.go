@@ -143,7 +143,7 @@ func BuildReboot(in RebootInput) (*Plan, spec.Diagnostics) {
 			batches = batch
 			p.Actions = append(p.Actions, Action{
 				ID: ActionID(Reboot, m.r.Address, RoleDeclared, ""), Type: Reboot, Kind: addrs.KindServer, Address: m.r.Address,
-				Provider: m.r.Provider, CloudID: m.r.ID, Group: gname, Batch: batch, Hard: in.Hard, Reason: rebootReason(fleet, m.r.Provider, in.Hard),
+				Provider: m.r.Provider, CloudID: m.r.ID, Group: gname, Batch: batch, Reboot: &RebootParams{Hard: in.Hard}, Reason: rebootReason(fleet, m.r.Provider, in.Hard),
 			})
 			if check != nil {
 				p.Actions = append(p.Actions, Action{

@@ -23,7 +23,7 @@ func RenderDOT(w io.Writer, p *Plan) error {
 		a := &p.Actions[i]
 		label := a.Symbol() + " " + a.Label() + "\n" + a.Shown()
 		if a.IsBatch() {
-			label += fmt.Sprintf("\none call for %d servers", len(a.Members))
+			label += fmt.Sprintf("\none call for %d servers", len(a.BatchMembers()))
 		}
 		if a.Batch > 0 {
 			label += fmt.Sprintf("\nbatch %d", a.Batch)

@@ -148,11 +148,11 @@ func renderJSON(w io.Writer, p *Plan, diags spec.Diagnostics, errored bool) erro
 		a := &p.Actions[i]
 		ja := jsonAction{
 			ID: a.ID, Address: a.Address, Kind: a.Kind, Provider: a.Provider, Type: a.Type,
-			Actions: terraformActions(a), CloudID: a.CloudID, NewAddress: a.NewAddress, Replace: a.Replace,
+			Actions: terraformActions(a), CloudID: a.CloudID, NewAddress: a.NewAddress(), Replace: a.Replace,
 			Requested: a.Requested, Group: a.Group, Batch: a.Batch, Blocked: a.Blocked, Changes: a.Changes, Reason: a.Reason,
 			Stuck: a.Stuck, Check: a.Check, DependsOn: a.DependsOn, Attributes: createAttributes(a),
 		}
-		for _, m := range a.Members {
+		for _, m := range a.BatchMembers() {
 			ja.Members = append(ja.Members, m.Address.String())
 		}
 		if ja.Changes == nil {

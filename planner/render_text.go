@@ -60,8 +60,8 @@ func (a *Action) Detail() string {
 	switch {
 	case a.IsBatch():
 		parts = append(parts, a.batchDetail())
-	case a.Type == Create && !a.Replace && a.Server != nil:
-		parts = append(parts, describeNewServer(a.Server))
+	case a.Type == Create && !a.Replace && a.NewServer() != nil:
+		parts = append(parts, describeNewServer(a.NewServer()))
 	}
 	if len(a.Changes) > 0 {
 		parts = append(parts, describeChanges(a.Changes))
@@ -119,10 +119,10 @@ func displayOrder(p *Plan) []*Action {
 	}
 	key := func(a *Action) string {
 		switch {
-		case !a.NewAddress.IsZero():
-			return a.NewAddress.String()
+		case !a.NewAddress().IsZero():
+			return a.NewAddress().String()
 		case a.IsBatch():
-			return a.Members[0].Address.String() // heads its first member's lines
+			return a.BatchMembers()[0].Address.String() // heads its first member's lines
 		}
 		return a.Address.String()
 	}

@@ -194,7 +194,7 @@ func TestPublicIPUpdate(t *testing.T) {
 				t.Fatalf("actions: %v", p.Actions)
 			}
 			a := p.Actions[0]
-			if a.Type != Update || a.PublicIP == nil || *a.PublicIP != tc.on || a.PublicNet != "Public Network" {
+			if a.Type != Update || a.Update.PublicIP == nil || *a.Update.PublicIP != tc.on || a.Update.PublicNet != "Public Network" {
 				t.Fatalf("action %+v, want an update with public_ip %v", a, tc.on)
 			}
 			if d := cmp.Diff([]FieldChange{tc.change}, a.Changes); d != "" {

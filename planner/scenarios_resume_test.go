@@ -42,8 +42,8 @@ func resumeScenarios() map[string]scenario {
 				noErrors(t, d)
 				wantIDs(t, p, "rename server/web-2", "rename server/web-3")
 				for _, a := range p.Actions {
-					if a.NewAddress != a.Address || a.NewName != strings.TrimPrefix(a.Address.String(), "server/") {
-						t.Errorf("%s renames to %s at %s, want its own address", a.ID, a.NewName, a.NewAddress)
+					if a.NewAddress() != a.Address || a.Rename.NewName != strings.TrimPrefix(a.Address.String(), "server/") {
+						t.Errorf("%s renames to %s at %s, want its own address", a.ID, a.Rename.NewName, a.NewAddress())
 					}
 				}
 			},
@@ -206,8 +206,8 @@ func resumeScenarios() map[string]scenario {
 			check: func(t *testing.T, p *Plan, d spec.Diagnostics) {
 				noErrors(t, d)
 				wantIDs(t, p, "stop server/web-3", "resize server/web-3", "start server/web-3")
-				if a := p.Actions[position(t, p, "resize server/web-3")]; a.NewType != "s4-g2-s50" {
-					t.Errorf("resize to %q, want the spec code", a.NewType)
+				if a := p.Actions[position(t, p, "resize server/web-3")]; a.Resize.NewType != "s4-g2-s50" {
+					t.Errorf("resize to %q, want the spec code", a.Resize.NewType)
 				}
 			},
 		},

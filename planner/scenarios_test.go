@@ -154,8 +154,8 @@ func scenarios() map[string]scenario {
 				before(t, p, "detach volume/web-2/data", "delete volume/web-2/data (replaced)")
 				before(t, p, "detach volume/web-1/data", "update volume/web-1/data")
 				before(t, p, "update volume/web-1/data", "attach volume/web-1/data")
-				if a := p.Actions[position(t, p, "update volume/web-1/data")]; a.VolumeSize != 200 {
-					t.Errorf("grow to %d", a.VolumeSize)
+				if a := p.Actions[position(t, p, "update volume/web-1/data")]; a.Update.VolumeSize != 200 {
+					t.Errorf("grow to %d", a.Update.VolumeSize)
 				}
 			},
 		},

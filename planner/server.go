@@ -79,7 +79,7 @@ func (b *builder) createServer(sp *serverPlan, replace bool) {
 	b.defaultRoot(&copyD)
 	sp.create = b.add(&Action{
 		Type: Create, Kind: addrs.KindServer, Address: sp.addr, Provider: d.Provider,
-		Server: providers.NewServerSpec(&copyD), Group: d.Group, Replace: replace, Declared: b.recordOf(&copyD),
+		Create: &CreateParams{Server: providers.NewServerSpec(&copyD)}, Group: d.Group, Replace: replace, Declared: b.recordOf(&copyD),
 	})
 	switch desiredPower(d) {
 	case spec.PowerStopped:
@@ -105,7 +105,7 @@ func (b *builder) renameServer(sp *serverPlan) {
 	}
 	b.add(&Action{
 		Type: Rename, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
-		NewName: d.Name, NewAddress: sp.addr, Group: d.Group,
+		Rename: &RenameParams{NewName: d.Name, NewAddress: sp.addr}, Group: d.Group,
 		Changes: []FieldChange{{Path: FieldName, From: c.Server.Name, To: d.Name}},
 		Reason:  "the cloud's name differs from the declared one",
 	})
@@ -140,7 +140,7 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 			a.DependsOn = []string{prev}
 		}
 		if t == Resize {
-			a.NewType = b.typeName(c.Provider, d.Type)
+			a.Resize = &ResizeParams{NewType: b.typeName(c.Provider, d.Type)}
 			if typeCh != nil {
 				a.Changes = []FieldChange{*typeCh}
 			}
@@ -183,19 +183,20 @@ func (b *builder) changeServer(sp *serverPlan, diff serverDiff) {
 	}
 	if diff.update && len(upd) > 0 {
 		a := &Action{Type: Update, Kind: addrs.KindServer, Address: sp.addr, Provider: c.Provider, CloudID: c.ID,
-			Group: d.Group, Changes: upd}
+			Group: d.Group, Changes: upd, Update: &UpdateParams{}}
+		u := a.Update
 		for _, ch := range upd {
 			switch {
 			case ch.Path == FieldProtect:
 				v := d.Protect
-				a.Protect = &v
+				u.Protect = &v
 			case ch.Path == FieldPublicIP:
 				v := d.PublicIP
-				a.PublicIP, a.PublicNet = &v, d.PublicNetwork
+				u.PublicIP, u.PublicNet = &v, d.PublicNetwork
 			case ch.Path == FieldSecurityGroups:
-				a.SecGroups = append([]string{}, d.Network.SecurityGroups...)
+				u.SecGroups = append([]string{}, d.Network.SecurityGroups...)
 			case ch.Path.InMetadata():
-				a.Metadata = keepIgnoredMetadata(d, d.Metadata, c.Server.Metadata)
+				u.Metadata = keepIgnoredMetadata(d, d.Metadata, c.Server.Metadata)
 			}
 		}
 		b.add(a)
@@ -285,7 +286,7 @@ func (b *builder) replaceServer(sp *serverPlan, diff serverDiff) {
 	if c.Server.Protect && !d.Protect { // when d.Protect, the replacement is blocked below
 		off := false
 		id := b.add(&Action{Role: RoleReplaced, Type: Update, Kind: addrs.KindServer, Address: sp.addr,
-			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, Protect: &off, DependsOn: slices.Clone(first),
+			Provider: c.Provider, CloudID: c.ID, Group: d.Group, Replace: true, Update: &UpdateParams{Protect: &off}, DependsOn: slices.Clone(first),
 			Changes: []FieldChange{{Path: FieldProtect, From: "true", To: "false"}}, Reason: "lift termination protection of the replaced server"})
 		deps = append(deps, id)
 		sp.batched = append(sp.batched, id)

@@ -73,7 +73,7 @@ func (b *builder) applyTargets() {
 	keep := map[string]bool{}
 	var stack []string
 	for _, a := range b.actions {
-		if match(a.Address) || !a.NewAddress.IsZero() && match(a.NewAddress) {
+		if match(a.Address) || !a.NewAddress().IsZero() && match(a.NewAddress()) {
 			keep[a.ID] = true
 			stack = append(stack, a.ID)
 		}

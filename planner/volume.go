@@ -52,10 +52,10 @@ func (b *builder) newVolume(addr addrs.Address, dv desiredVolume, sp *serverPlan
 	serverDeps := []string{sp.create}
 	serverDeps = append(serverDeps, b.base[sp.addr]...)
 	create = b.add(&Action{Type: Create, Kind: addrs.KindVolume, Address: addr, Provider: dv.server.Provider,
-		Volume: &v, ServerAddr: sp.addr, ServerID: srvID, Replace: replace, Group: dv.server.Group,
+		Create: &CreateParams{Volume: &v, ServerAddr: sp.addr, ServerID: srvID}, Replace: replace, Group: dv.server.Group,
 		Changes: forced, DependsOn: serverDeps})
 	attach = b.add(&Action{Type: Attach, Kind: addrs.KindVolume, Address: addr, Provider: dv.server.Provider,
-		ServerAddr: sp.addr, ServerID: srvID, Group: dv.server.Group, DependsOn: append([]string{create}, serverDeps...)})
+		Attachment: &AttachParams{ServerAddr: sp.addr, ServerID: srvID}, Group: dv.server.Group, DependsOn: append([]string{create}, serverDeps...)})
 	if sp.powerOff != "" {
 		b.dependOn(sp.powerOff, attach)
 	}
@@ -126,13 +126,13 @@ func (b *builder) changeVolume(addr addrs.Address, dv desiredVolume, sp *serverP
 	}
 	if grow {
 		upd := b.add(&Action{Type: Update, Kind: addrs.KindVolume, Address: addr, Provider: c.Provider, CloudID: c.ID,
-			VolumeSize: want.Size, Group: dv.server.Group, DependsOn: append([]string(nil), deps[1:]...),
+			Update: &UpdateParams{VolumeSize: want.Size}, Group: dv.server.Group, DependsOn: append([]string(nil), deps[1:]...),
 			Changes: []FieldChange{{Path: FieldSize, From: strconv.Itoa(have.Size), To: strconv.Itoa(want.Size)}}})
 		deps = append(deps, upd)
 		steps = append(steps, upd)
 	}
 	attach := b.add(&Action{Type: Attach, Kind: addrs.KindVolume, Address: addr, Provider: c.Provider, CloudID: c.ID,
-		ServerAddr: sp.addr, ServerID: srvID, Group: dv.server.Group, DependsOn: deps})
+		Attachment: &AttachParams{ServerAddr: sp.addr, ServerID: srvID}, Group: dv.server.Group, DependsOn: deps})
 	if sp.powerOff != "" {
 		b.dependOn(sp.powerOff, attach)
 	}
@@ -154,5 +154,5 @@ func (b *builder) detach(v, srv *current, replace bool) string {
 		deps = append(deps, sp.stopID)
 	}
 	return b.add(&Action{Type: Detach, Kind: addrs.KindVolume, Address: v.Address, Provider: v.Provider, CloudID: v.ID,
-		ServerAddr: srv.Address, ServerID: srv.ID, Replace: replace, DependsOn: deps})
+		Attachment: &AttachParams{ServerAddr: srv.Address, ServerID: srv.ID}, Replace: replace, DependsOn: deps})
 }

@@ -219,10 +219,11 @@ func transition(status string) string {
 // Actions at the waiting address wait through base.
 func (b *builder) wireWaits() {
 	for _, a := range b.actions {
-		if a.Type == Wait || a.ServerID == "" {
+		_, sid := a.OnServer()
+		if a.Type == Wait || sid == "" {
 			continue
 		}
-		if w := b.waits[cloudRef{a.Provider, a.ServerID}]; w != "" {
+		if w := b.waits[cloudRef{a.Provider, sid}]; w != "" {
 			b.dependOn(a.ID, w)
 		}
 	}

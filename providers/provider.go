@@ -258,65 +258,14 @@ type CreateResponse struct {
 	PrivateKey string // generated keypairs only; shown once, never stored
 }
 
-// UpdateRequest changes one thing about an existing resource: exactly one
-// change field is set.
+// UpdateRequest changes one thing about an existing resource: Change,
+// one of the change types in change.go.
 type UpdateRequest struct {
 	Kind    addrs.Kind
 	ID      string
 	Address string // for error messages
-
-	Resize         *Resize         // server: new type (spec code / flavor name)
-	Power          *PowerChange    // server: start, stop, shelve, unshelve
-	Reboot         *Reboot         // server: reboot a running server
-	Attach         *Attachment     // volume: attach to a server
-	Detach         *Attachment     // volume: detach from a server
-	Rename         *Rename         // server: new name and owner address
-	Protect        *bool           // server: termination protection
-	SecurityGroups *SecurityGroups // server: the complete new list
-	Metadata       *Metadata       // server: the complete new user metadata
-	ExtendVolume   *int            // volume: new size in GB (grow only)
-	Tag            *Owner          // server, volume: put fleet's owner tag on a resource made by other means (import)
-	PublicIP       *PublicIPChange // server: allocate and associate, or disassociate and release, its public address
+	Change  Change
 }
-
-// PublicIPChange turns a server's public address on or off. On: an owned
-// address left unassociated (Server.PublicIPPending) is adopted, else one is
-// allocated with Owner's tag and associated. Off: the associated address
-// and any pending one are disassociated and released.
-type PublicIPChange struct {
-	On      bool
-	Owner   Owner  // the tag a new address carries (NCP publicIpDescription, NHN floating IP description)
-	Network string // NHN: the external network to allocate from, by name or id; "" when there is one
-}
-
-// Resize changes a server's type.
-type Resize struct{ Type string }
-
-// PowerChange moves a server to spec.PowerRunning, PowerStopped or PowerShelved.
-type PowerChange struct{ To spec.Power }
-
-// Reboot restarts a running server. Hard is NHN Cloud's HARD reboot (a
-// power cycle); NCP has one kind of reboot and ignores it.
-type Reboot struct{ Hard bool }
-
-// Attachment names a volume and a server.
-type Attachment struct{ VolumeID, ServerID string }
-
-// Rename gives a server a new name and owner address.
-type Rename struct {
-	Name  string
-	Owner Owner
-	// NameOnly: the address stays (a batch member getting its declared
-	// name), and the owner tag already yields it from the new name, so only
-	// the name is sent.
-	NameOnly bool
-}
-
-// SecurityGroups is a server's complete list of security groups / ACGs.
-type SecurityGroups struct{ Names []string }
-
-// Metadata is a server's complete user metadata.
-type Metadata struct{ Values map[string]string }
 
 // UpdateResponse carries what an update learned.
 type UpdateResponse struct {

@@ -38,13 +38,15 @@ func (p *Provider) Create(ctx context.Context, req providers.CreateRequest) (pro
 // progress to end first, since NCP refuses control calls meanwhile.
 func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (providers.UpdateResponse, error) {
 	var err error
+	_, tag := req.Change.(providers.Tag)
+	ipc, publicIP := req.Change.(providers.PublicIPChange)
 	switch {
-	case req.Tag != nil:
+	case tag:
 		// The owner tag lives in the description, which NCP sets at create
 		// and offers no call to change.
 		err = fmt.Errorf("ncloud: %s: NCP cannot change the description of an existing %s, where fleet's owner tag lives: %w", req.Address, req.Kind, providers.ErrUnsupported)
-	case req.Kind == addrs.KindServer && req.PublicIP != nil:
-		ip, err := p.publicIP(ctx, req.ID, req.Address, *req.PublicIP)
+	case req.Kind == addrs.KindServer && publicIP:
+		ip, err := p.publicIP(ctx, req.ID, req.Address, ipc)
 		return providers.UpdateResponse{PublicIP: ip}, err
 	case req.Kind == addrs.KindServer:
 		err = p.updateServer(ctx, req)

@@ -40,7 +40,7 @@ func TestServerActionListRefusedGoesOneByOne(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: "server/web-" + id, Power: &providers.PowerChange{To: spec.PowerStopped}})
+			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: "server/web-" + id, Change: providers.PowerChange{To: spec.PowerStopped}})
 			mu.Lock()
 			errs[id] = err
 			mu.Unlock()

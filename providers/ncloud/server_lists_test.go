@@ -63,7 +63,7 @@ func TestServerActionsInListCalls(t *testing.T) {
 
 			sim.Stats().Reset()
 			each(func(ctx context.Context, id, addr string) error {
-				_, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: addr, Power: &providers.PowerChange{To: spec.PowerStopped}})
+				_, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: addr, Change: providers.PowerChange{To: spec.PowerStopped}})
 				return err
 			})
 			each(wait(providers.TargetStopped))

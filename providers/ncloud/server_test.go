@@ -191,7 +191,6 @@ func replaceSpec(s, code string) string {
 }
 
 func TestUpdateServer(t *testing.T) {
-	yes := true
 	tests := map[string]struct {
 		req       providers.UpdateRequest
 		setup     func(f *fakeAPI)
@@ -199,7 +198,7 @@ func TestUpdateServer(t *testing.T) {
 		wantErr   error
 	}{
 		"resize running: stop, change, start": {
-			providers.UpdateRequest{Resize: &providers.Resize{Type: "s4-g2-s50"}},
+			providers.UpdateRequest{Change: providers.Resize{Type: "s4-g2-s50"}},
 			func(f *fakeAPI) {
 				f.on("getServerInstanceDetail", detail("1", "RUN", "NULL"))
 				f.on("stopServerInstances", ok("stopServerInstances", ""))
@@ -212,7 +211,7 @@ func TestUpdateServer(t *testing.T) {
 			nil,
 		},
 		"resize stopped stays stopped": {
-			providers.UpdateRequest{Resize: &providers.Resize{Type: "s4-g2-s50"}},
+			providers.UpdateRequest{Change: providers.Resize{Type: "s4-g2-s50"}},
 			func(f *fakeAPI) {
 				f.on("getServerInstanceDetail", detail("1", "NSTOP", "NULL"))
 				f.on("changeServerInstanceSpec", ok("changeServerInstanceSpec", ""))
@@ -222,17 +221,17 @@ func TestUpdateServer(t *testing.T) {
 			nil,
 		},
 		"resize to the current type": {
-			providers.UpdateRequest{Resize: &providers.Resize{Type: "s2-g2-s50"}},
+			providers.UpdateRequest{Change: providers.Resize{Type: "s2-g2-s50"}},
 			func(f *fakeAPI) { f.on("getServerInstanceDetail", detail("1", "RUN", "NULL")) },
 			[]string{"getServerInstanceDetail"}, nil,
 		},
 		"start a running server": {
-			providers.UpdateRequest{Power: &providers.PowerChange{To: spec.PowerRunning}},
+			providers.UpdateRequest{Change: providers.PowerChange{To: spec.PowerRunning}},
 			func(f *fakeAPI) { f.on("getServerInstanceDetail", detail("1", "RUN", "NULL")) },
 			[]string{"getServerInstanceDetail"}, nil,
 		},
 		"stop waits for setup to end": {
-			providers.UpdateRequest{Power: &providers.PowerChange{To: spec.PowerStopped}},
+			providers.UpdateRequest{Change: providers.PowerChange{To: spec.PowerStopped}},
 			func(f *fakeAPI) {
 				f.on("getServerInstanceDetail", detail("1", "RUN", "SETUP"), detail("1", "RUN", "NULL"))
 				f.on("getServerInstanceList", listed("1", "RUN", "NULL", ""))
@@ -241,11 +240,11 @@ func TestUpdateServer(t *testing.T) {
 			[]string{"getServerInstanceDetail", "getServerInstanceList", "getServerInstanceDetail", "stopServerInstances"}, nil,
 		},
 		"shelve is not NCP": {
-			providers.UpdateRequest{Power: &providers.PowerChange{To: spec.PowerShelved}},
+			providers.UpdateRequest{Change: providers.PowerChange{To: spec.PowerShelved}},
 			func(f *fakeAPI) {}, nil, providers.ErrConflict,
 		},
 		"protect": {
-			providers.UpdateRequest{Protect: &yes},
+			providers.UpdateRequest{Change: providers.Protect{On: true}},
 			func(f *fakeAPI) {
 				f.on("getServerInstanceDetail", detail("1", "RUN", "NULL"))
 				f.on("setProtectServerTermination", ok("setProtectServerTermination", ""))
@@ -253,7 +252,7 @@ func TestUpdateServer(t *testing.T) {
 			[]string{"getServerInstanceDetail", "setProtectServerTermination"}, nil,
 		},
 		"rename": {
-			providers.UpdateRequest{Rename: &providers.Rename{Name: "api-1", Owner: providers.Owner{Fleet: "shop", Address: "server/api-1"}}},
+			providers.UpdateRequest{Change: providers.Rename{Name: "api-1", Owner: providers.Owner{Fleet: "shop", Address: "server/api-1"}}},
 			func(f *fakeAPI) {
 				f.on("getServerInstanceDetail", detail("1", "RUN", "NULL"))
 				f.on("changeServerInstanceName", ok("changeServerInstanceName", ""))
@@ -261,17 +260,17 @@ func TestUpdateServer(t *testing.T) {
 			[]string{"getServerInstanceDetail", "changeServerInstanceName"}, nil,
 		},
 		"rename a batch member: name only, no read": {
-			providers.UpdateRequest{Rename: &providers.Rename{Name: "web-1", Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, NameOnly: true}},
+			providers.UpdateRequest{Change: providers.Rename{Name: "web-1", Owner: providers.Owner{Fleet: "shop", Address: "server/web-1"}, NameOnly: true}},
 			func(f *fakeAPI) { f.on("changeServerInstanceName", ok("changeServerInstanceName", "")) },
 			[]string{"changeServerInstanceName"}, nil,
 		},
 		"security groups need a replace": {
-			providers.UpdateRequest{SecurityGroups: &providers.SecurityGroups{Names: []string{"44"}}},
+			providers.UpdateRequest{Change: providers.SecurityGroups{Names: []string{"44"}}},
 			func(f *fakeAPI) { f.on("getServerInstanceDetail", detail("1", "RUN", "NULL")) },
 			[]string{"getServerInstanceDetail"}, providers.ErrConflict,
 		},
 		"missing server": {
-			providers.UpdateRequest{Power: &providers.PowerChange{To: spec.PowerStopped}},
+			providers.UpdateRequest{Change: providers.PowerChange{To: spec.PowerStopped}},
 			func(f *fakeAPI) { f.on("getServerInstanceDetail", ok("getServerInstanceDetail", serverList())) },
 			[]string{"getServerInstanceDetail"}, providers.ErrNotFound,
 		},
@@ -298,7 +297,7 @@ func TestUpdateServerForms(t *testing.T) {
 	f.on("changeServerInstanceSpec", ok("changeServerInstanceSpec", ""))
 	f.on("getServerInstanceList", listed("1", "NSTOP", "NULL", "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002"))
 	p := f.provider(nil)
-	req := providers.UpdateRequest{Kind: addrs.KindServer, ID: "1", Address: "server/web-1", Resize: &providers.Resize{Type: "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002"}}
+	req := providers.UpdateRequest{Kind: addrs.KindServer, ID: "1", Address: "server/web-1", Change: providers.Resize{Type: "SVR.VSVR.STAND.C004.M016.NET.SSD.B050.G002"}}
 	if _, err := p.Update(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}

@@ -53,28 +53,28 @@ func (p *Provider) serverAction(ctx context.Context, op, id, addr string) error 
 
 func (p *Provider) updateServer(ctx context.Context, req providers.UpdateRequest) error {
 	id, addr := req.ID, req.Address
-	switch {
-	case req.Resize != nil:
-		return p.resize(ctx, id, addr, req.Resize.Type)
-	case req.Power != nil:
-		return p.power(ctx, id, addr, req.Power.To)
-	case req.Reboot != nil:
+	switch c := req.Change.(type) {
+	case providers.Resize:
+		return p.resize(ctx, id, addr, c.Type)
+	case providers.PowerChange:
+		return p.power(ctx, id, addr, c.To)
+	case providers.Reboot:
 		return p.reboot(ctx, id, addr)
-	case req.Protect != nil:
+	case providers.Protect:
 		s, err := p.server(ctx, id, addr)
-		if err != nil || s.IsProtectServerTermination == *req.Protect {
+		if err != nil || s.IsProtectServerTermination == c.On {
 			return err
 		}
-		f := newForm().set("serverInstanceNo", id).setBool("isProtectServerTermination", *req.Protect)
+		f := newForm().set("serverInstanceNo", id).setBool("isProtectServerTermination", c.On)
 		return withAddress(p.c.call(ctx, "setProtectServerTermination", f, nil), addr)
-	case req.Rename != nil:
-		return p.rename(ctx, id, addr, req.Rename)
-	case req.SecurityGroups != nil:
+	case providers.Rename:
+		return p.rename(ctx, id, addr, c)
+	case providers.SecurityGroups:
 		if _, err := p.server(ctx, id, addr); err != nil {
 			return err
 		}
 		return conflict(addr, "the ACGs of a server's network interface cannot be changed through the server API; replace the server")
-	case req.Metadata != nil:
+	case providers.Metadata:
 		return conflict(addr, "NCP servers have no metadata; use description or init_script")
 	}
 	return fmt.Errorf("ncloud: %s: update names no change", addr)
@@ -85,7 +85,7 @@ func (p *Provider) updateServer(ctx context.Context, req providers.UpdateRequest
 // serverOwner). A batch member getting its declared name (NameOnly) skips
 // the read that spares renaming to the current name: it would double the
 // calls of a batch's renames.
-func (p *Provider) rename(ctx context.Context, id, addr string, r *providers.Rename) error {
+func (p *Provider) rename(ctx context.Context, id, addr string, r providers.Rename) error {
 	if !r.NameOnly {
 		s, err := p.server(ctx, id, addr)
 		if err != nil || s.ServerName == r.Name {

@@ -72,26 +72,26 @@ func (p *Provider) updateVolume(ctx context.Context, req providers.UpdateRequest
 	if err != nil {
 		return err
 	}
-	switch {
-	case req.Attach != nil:
+	switch c := req.Change.(type) {
+	case providers.Attach:
 		if v.Status.Code == "ATTAC" {
-			if v.ServerInstanceNo == req.Attach.ServerID {
+			if v.ServerInstanceNo == c.ServerID {
 				return nil
 			}
-			return conflict(addr, "volume %s is attached to server %s, not %s; detach it first", id, v.ServerInstanceNo, req.Attach.ServerID)
+			return conflict(addr, "volume %s is attached to server %s, not %s; detach it first", id, v.ServerInstanceNo, c.ServerID)
 		}
-		f := newForm().set("serverInstanceNo", req.Attach.ServerID).set("blockStorageInstanceNo", id)
+		f := newForm().set("serverInstanceNo", c.ServerID).set("blockStorageInstanceNo", id)
 		return withAddress(p.c.call(ctx, "attachBlockStorageInstance", f, nil), addr)
-	case req.Detach != nil:
+	case providers.Detach:
 		if v.Status.Code != "ATTAC" {
 			return nil
 		}
-		if req.Detach.ServerID != "" && v.ServerInstanceNo != req.Detach.ServerID {
-			return conflict(addr, "volume %s is attached to server %s, not %s", id, v.ServerInstanceNo, req.Detach.ServerID)
+		if c.ServerID != "" && v.ServerInstanceNo != c.ServerID {
+			return conflict(addr, "volume %s is attached to server %s, not %s", id, v.ServerInstanceNo, c.ServerID)
 		}
 		return p.serverAction(ctx, "detachBlockStorageInstances", id, addr)
-	case req.ExtendVolume != nil:
-		cur, want := int(v.BlockStorageSize/gib), *req.ExtendVolume
+	case providers.ExtendVolume:
+		cur, want := int(v.BlockStorageSize/gib), c.Size
 		if want == cur {
 			return nil
 		}

@@ -31,7 +31,6 @@ func TestCreateVolumeForm(t *testing.T) {
 func TestUpdateVolume(t *testing.T) {
 	attached := ok("getBlockStorageInstanceDetail", volumeList(volumeJSON("11", "1", "SVRBS", "fleet:shop volume/web-1/data", "ATTAC", "NULL", 100)))
 	detached := ok("getBlockStorageInstanceDetail", volumeList(volumeJSON("11", "", "SVRBS", "fleet:shop volume/web-1/data", "CREAT", "NULL", 100)))
-	size := func(n int) *int { return &n }
 	tests := map[string]struct {
 		req      providers.UpdateRequest
 		detail   responder
@@ -39,15 +38,15 @@ func TestUpdateVolume(t *testing.T) {
 		wantForm map[string]string
 		wantErr  error
 	}{
-		"attach":                  {providers.UpdateRequest{Attach: &providers.Attachment{VolumeID: "11", ServerID: "1"}}, detached, "attachBlockStorageInstance", map[string]string{"serverInstanceNo": "1", "blockStorageInstanceNo": "11"}, nil},
-		"attach already":          {providers.UpdateRequest{Attach: &providers.Attachment{VolumeID: "11", ServerID: "1"}}, attached, "", nil, nil},
-		"attach elsewhere":        {providers.UpdateRequest{Attach: &providers.Attachment{VolumeID: "11", ServerID: "2"}}, attached, "", nil, providers.ErrConflict},
-		"detach":                  {providers.UpdateRequest{Detach: &providers.Attachment{VolumeID: "11", ServerID: "1"}}, attached, "detachBlockStorageInstances", map[string]string{"blockStorageInstanceNoList.1": "11"}, nil},
-		"detach already":          {providers.UpdateRequest{Detach: &providers.Attachment{VolumeID: "11", ServerID: "1"}}, detached, "", nil, nil},
-		"extend":                  {providers.UpdateRequest{ExtendVolume: size(200)}, attached, "changeBlockStorageVolumeSize", map[string]string{"blockStorageInstanceNo": "11", "blockStorageSize": "200"}, nil},
-		"extend to the same size": {providers.UpdateRequest{ExtendVolume: size(100)}, attached, "", nil, nil},
-		"shrink":                  {providers.UpdateRequest{ExtendVolume: size(50)}, attached, "", nil, providers.ErrConflict},
-		"missing":                 {providers.UpdateRequest{ExtendVolume: size(50)}, ok("getBlockStorageInstanceDetail", volumeList()), "", nil, providers.ErrNotFound},
+		"attach":                  {providers.UpdateRequest{Change: providers.Attach{VolumeID: "11", ServerID: "1"}}, detached, "attachBlockStorageInstance", map[string]string{"serverInstanceNo": "1", "blockStorageInstanceNo": "11"}, nil},
+		"attach already":          {providers.UpdateRequest{Change: providers.Attach{VolumeID: "11", ServerID: "1"}}, attached, "", nil, nil},
+		"attach elsewhere":        {providers.UpdateRequest{Change: providers.Attach{VolumeID: "11", ServerID: "2"}}, attached, "", nil, providers.ErrConflict},
+		"detach":                  {providers.UpdateRequest{Change: providers.Detach{VolumeID: "11", ServerID: "1"}}, attached, "detachBlockStorageInstances", map[string]string{"blockStorageInstanceNoList.1": "11"}, nil},
+		"detach already":          {providers.UpdateRequest{Change: providers.Detach{VolumeID: "11", ServerID: "1"}}, detached, "", nil, nil},
+		"extend":                  {providers.UpdateRequest{Change: providers.ExtendVolume{Size: 200}}, attached, "changeBlockStorageVolumeSize", map[string]string{"blockStorageInstanceNo": "11", "blockStorageSize": "200"}, nil},
+		"extend to the same size": {providers.UpdateRequest{Change: providers.ExtendVolume{Size: 100}}, attached, "", nil, nil},
+		"shrink":                  {providers.UpdateRequest{Change: providers.ExtendVolume{Size: 50}}, attached, "", nil, providers.ErrConflict},
+		"missing":                 {providers.UpdateRequest{Change: providers.ExtendVolume{Size: 50}}, ok("getBlockStorageInstanceDetail", volumeList()), "", nil, providers.ErrNotFound},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

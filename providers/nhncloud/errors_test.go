@@ -55,7 +55,7 @@ func TestErrorMapping(t *testing.T) {
 				reply(w, tc.status, tc.body)
 			})
 			p := f.provider(t, func(c *Config) { c.MaxRetries = -1 })
-			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindServer, ID: "s1", Address: "server/web-1", Power: &providers.PowerChange{To: "stopped"}})
+			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindServer, ID: "s1", Address: "server/web-1", Change: providers.PowerChange{To: "stopped"}})
 			var ae *providers.APIError
 			if !errors.As(err, &ae) {
 				t.Fatalf("err = %v (%T), want *providers.APIError", err, err)

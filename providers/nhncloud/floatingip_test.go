@@ -35,7 +35,7 @@ func TestPublicNetwork(t *testing.T) {
 	}
 	set := func(on bool, network string) (string, error) {
 		r, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(),
-			PublicIP: &providers.PublicIPChange{On: on, Owner: owner, Network: network}})
+			Change: providers.PublicIPChange{On: on, Owner: owner, Network: network}})
 		return r.PublicIP, err
 	}
 	tests := map[string]struct {

@@ -80,7 +80,7 @@ func TestRetry(t *testing.T) {
 				mu.Unlock()
 				return nil
 			}
-			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindServer, ID: "s1", Address: "server/web-1", Power: &providers.PowerChange{To: "stopped"}})
+			_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindServer, ID: "s1", Address: "server/web-1", Change: providers.PowerChange{To: "stopped"}})
 			var ae *providers.APIError
 			switch {
 			case tc.wantStatus == 0 && err != nil:

@@ -71,7 +71,7 @@ func TestResizeConfirmAgainstSim(t *testing.T) {
 					break
 				}
 			}
-			if _, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(), Resize: &providers.Resize{Type: to}}); err != nil {
+			if _, err := p.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: res.ID, Address: s.Address().String(), Change: providers.Resize{Type: to}}); err != nil {
 				t.Fatal(err)
 			}
 			wait.Type = to

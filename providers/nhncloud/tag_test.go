@@ -21,7 +21,7 @@ func TestTagVolumeKeepsMetadata(t *testing.T) {
 		http.StatusOK, `{"volume": {"id": "v1", "status": "in-use", "size": 100}}`)
 	p := f.provider(t)
 	_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindVolume, ID: "v1", Address: "volume/db/data",
-		Tag: &providers.Owner{Fleet: "shop", Address: "volume/db/data"}})
+		Change: providers.Tag{Owner: providers.Owner{Fleet: "shop", Address: "volume/db/data"}}})
 	if err != nil {
 		t.Fatalf("tag: %v", err)
 	}
@@ -38,7 +38,7 @@ func TestTagVolumeOfAnotherFleet(t *testing.T) {
 	f.handle("PUT "+volumePath("/volumes/v1"), "", http.StatusOK, `{"volume": {"id": "v1"}}`)
 	p := f.provider(t)
 	_, err := p.Update(context.Background(), providers.UpdateRequest{Kind: addrs.KindVolume, ID: "v1", Address: "volume/db/data",
-		Tag: &providers.Owner{Fleet: "shop", Address: "volume/db/data"}})
+		Change: providers.Tag{Owner: providers.Owner{Fleet: "shop", Address: "volume/db/data"}}})
 	if !errors.Is(err, providers.ErrConflict) {
 		t.Errorf("tag another fleet's volume: %v, want ErrConflict", err)
 	}

@@ -20,31 +20,31 @@ import (
 // so a change already in effect costs no mutating call.
 func (p *Provider) Update(ctx context.Context, req providers.UpdateRequest) (providers.UpdateResponse, error) {
 	var err error
-	switch {
-	case req.Resize != nil:
-		err = p.resize(ctx, req.ID, req.Address, req.Resize.Type)
-	case req.Power != nil:
-		err = p.power(ctx, req.ID, req.Address, req.Power.To)
-	case req.Reboot != nil:
-		err = p.reboot(ctx, req.ID, req.Address, req.Reboot.Hard)
-	case req.Rename != nil:
-		err = p.rename(ctx, req.ID, req.Address, req.Rename)
-	case req.Protect != nil:
-		err = p.protect(ctx, req.ID, req.Address, *req.Protect)
-	case req.SecurityGroups != nil:
-		err = p.securityGroups(ctx, req.ID, req.Address, req.SecurityGroups.Names)
-	case req.Metadata != nil:
-		err = p.metadata(ctx, req.ID, req.Address, req.Metadata.Values)
-	case req.Attach != nil:
-		err = p.attach(ctx, req.Address, *req.Attach)
-	case req.Detach != nil:
-		err = p.detach(ctx, req.Address, *req.Detach)
-	case req.ExtendVolume != nil:
-		err = p.extend(ctx, req.ID, req.Address, *req.ExtendVolume)
-	case req.Tag != nil:
-		err = p.tag(ctx, req.Kind, req.ID, req.Address, *req.Tag)
-	case req.PublicIP != nil:
-		ip, err := p.publicIP(ctx, req.ID, req.Address, *req.PublicIP)
+	switch c := req.Change.(type) {
+	case providers.Resize:
+		err = p.resize(ctx, req.ID, req.Address, c.Type)
+	case providers.PowerChange:
+		err = p.power(ctx, req.ID, req.Address, c.To)
+	case providers.Reboot:
+		err = p.reboot(ctx, req.ID, req.Address, c.Hard)
+	case providers.Rename:
+		err = p.rename(ctx, req.ID, req.Address, c)
+	case providers.Protect:
+		err = p.protect(ctx, req.ID, req.Address, c.On)
+	case providers.SecurityGroups:
+		err = p.securityGroups(ctx, req.ID, req.Address, c.Names)
+	case providers.Metadata:
+		err = p.metadata(ctx, req.ID, req.Address, c.Values)
+	case providers.Attach:
+		err = p.attach(ctx, req.Address, providers.Attachment(c))
+	case providers.Detach:
+		err = p.detach(ctx, req.Address, providers.Attachment(c))
+	case providers.ExtendVolume:
+		err = p.extend(ctx, req.ID, req.Address, c.Size)
+	case providers.Tag:
+		err = p.tag(ctx, req.Kind, req.ID, req.Address, c.Owner)
+	case providers.PublicIPChange:
+		ip, err := p.publicIP(ctx, req.ID, req.Address, c)
 		return providers.UpdateResponse{PublicIP: ip}, err
 	default:
 		err = fmt.Errorf("%s: nhncloud: update request names no change", req.Address)
@@ -179,7 +179,7 @@ func (p *Provider) reboot(ctx context.Context, id, address string, hard bool) er
 // (a batch member taking its declared name) the group tag stays: it reads
 // the same address from the new name. A member renamed otherwise (moved)
 // leaves its group for a tag of its own.
-func (p *Provider) rename(ctx context.Context, id, address string, r *providers.Rename) error {
+func (p *Provider) rename(ctx context.Context, id, address string, r providers.Rename) error {
 	if _, err := servers.Update(ctx, p.compute, id, servers.UpdateOpts{Name: r.Name}).Extract(); err != nil {
 		return apiError("PUT /servers/{id}", address, err)
 	}

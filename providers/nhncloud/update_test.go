@@ -30,99 +30,99 @@ func TestUpdate(t *testing.T) {
 		wantErr error
 	}{
 		"resize": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, Resize: &providers.Resize{Type: "m2.c8m16"}}, get: active,
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.Resize{Type: "m2.c8m16"}}, get: active,
 			calls: []call{{"POST " + computePath("/servers/s1/action"), `{"resize": {"flavorRef": "` + flavorM2C8M16 + `"}}`}},
 		},
-		"resize to the current flavor": {req: providers.UpdateRequest{Kind: addrs.KindServer, Resize: &providers.Resize{Type: "m2.c4m8"}}, get: active},
+		"resize to the current flavor": {req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.Resize{Type: "m2.c4m8"}}, get: active},
 		"stop": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, Power: &providers.PowerChange{To: "stopped"}}, get: active,
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.PowerChange{To: "stopped"}}, get: active,
 			calls: []call{{"POST " + computePath("/servers/s1/action"), `{"os-stop": null}`}},
 		},
 		"start": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, Power: &providers.PowerChange{To: "running"}}, get: shutoff,
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.PowerChange{To: "running"}}, get: shutoff,
 			calls: []call{{"POST " + computePath("/servers/s1/action"), `{"os-start": null}`}},
 		},
 		"start a shelved server unshelves": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, Power: &providers.PowerChange{To: "running"}}, get: shelved,
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.PowerChange{To: "running"}}, get: shelved,
 			calls: []call{{"POST " + computePath("/servers/s1/action"), `{"unshelve": null}`}},
 		},
 		"shelve": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, Power: &providers.PowerChange{To: "shelved"}}, get: active,
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.PowerChange{To: "shelved"}}, get: active,
 			calls: []call{{"POST " + computePath("/servers/s1/action"), `{"shelve": null}`}},
 		},
-		"stop a stopped server": {req: providers.UpdateRequest{Kind: addrs.KindServer, Power: &providers.PowerChange{To: "stopped"}}, get: shutoff},
+		"stop a stopped server": {req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.PowerChange{To: "stopped"}}, get: shutoff},
 		"stop a server powering off": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, Power: &providers.PowerChange{To: "stopped"}},
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.PowerChange{To: "stopped"}},
 			get: `{"server": ` + serverJSON("s1", "web-1", "ACTIVE", "powering-off", flavorM2C4M8, md) + `}`,
 		},
 		"start a server powering off": {
-			req:   providers.UpdateRequest{Kind: addrs.KindServer, Power: &providers.PowerChange{To: "running"}},
+			req:   providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.PowerChange{To: "running"}},
 			get:   `{"server": ` + serverJSON("s1", "web-1", "ACTIVE", "powering-off", flavorM2C4M8, md) + `}`,
 			calls: []call{{"POST " + computePath("/servers/s1/action"), `{"os-start": null}`}},
 		},
 		"rename moves the owner address": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, Rename: &providers.Rename{Name: "api-1", Owner: providers.Owner{Fleet: "shop", Address: "server/api-1"}}},
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.Rename{Name: "api-1", Owner: providers.Owner{Fleet: "shop", Address: "server/api-1"}}},
 			calls: []call{
 				{"PUT " + computePath("/servers/s1"), `{"server": {"name": "api-1"}}`},
 				{"PUT " + computePath("/servers/s1/metadata/fleet-address"), `{"meta": {"fleet-address": "server/api-1"}}`},
 			},
 		},
 		"rename a batch member keeps its group tag": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, Rename: &providers.Rename{
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.Rename{
 				Name: "web-13", Owner: providers.Owner{Fleet: "shop", Address: "server/web-13"}, NameOnly: true}},
 			calls: []call{{"PUT " + computePath("/servers/s1"), `{"server": {"name": "web-13"}}`}},
 		},
 		"security groups are diffed": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, SecurityGroups: &providers.SecurityGroups{Names: []string{"default", "db"}}}, get: active,
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.SecurityGroups{Names: []string{"default", "db"}}}, get: active,
 			calls: []call{
 				{"POST " + computePath("/servers/s1/action"), `{"addSecurityGroup": {"name": "db"}}`},
 				{"POST " + computePath("/servers/s1/action"), `{"removeSecurityGroup": {"name": "web"}}`},
 			},
 		},
 		"metadata keeps tags and NHN keys": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, Metadata: &providers.Metadata{Values: map[string]string{"role": "api"}}}, get: active,
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.Metadata{Values: map[string]string{"role": "api"}}}, get: active,
 			calls: []call{{"PUT " + computePath("/servers/s1/metadata"),
 				`{"metadata": {"fleet": "shop", "fleet-address": "server/web-1", "os_distro": "ubuntu", "role": "api"}}`}},
 		},
 		"metadata may not set fleet's keys": {
-			req: providers.UpdateRequest{Kind: addrs.KindServer, Metadata: &providers.Metadata{Values: map[string]string{"fleet": "x"}}}, get: active,
+			req: providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.Metadata{Values: map[string]string{"fleet": "x"}}}, get: active,
 			wantErr: errAny,
 		},
 		"protect": {
-			req:   providers.UpdateRequest{Kind: addrs.KindServer, Protect: ptr(true)},
+			req:   providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.Protect{On: true}},
 			calls: []call{{"PUT " + computePath("/servers/s1/metadata/fleet-protect"), `{"meta": {"fleet-protect": "true"}}`}},
 		},
 		"unprotect": {
-			req:   providers.UpdateRequest{Kind: addrs.KindServer, Protect: ptr(false)},
+			req:   providers.UpdateRequest{Kind: addrs.KindServer, Change: providers.Protect{On: false}},
 			calls: []call{{"DELETE " + computePath("/servers/s1/metadata/fleet-protect"), ""}},
 		},
 		"attach": {
-			req: providers.UpdateRequest{Kind: addrs.KindVolume, Attach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}, get: volume("available", "", 20),
+			req: providers.UpdateRequest{Kind: addrs.KindVolume, Change: providers.Attach{VolumeID: "v1", ServerID: "s1"}}, get: volume("available", "", 20),
 			calls: []call{{"POST " + computePath("/servers/s1/os-volume_attachments"), `{"volumeAttachment": {"volumeId": "v1"}}`}},
 		},
 		"attach when attached": {
-			req: providers.UpdateRequest{Kind: addrs.KindVolume, Attach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}, get: volume("in-use", "s1", 20),
+			req: providers.UpdateRequest{Kind: addrs.KindVolume, Change: providers.Attach{VolumeID: "v1", ServerID: "s1"}}, get: volume("in-use", "s1", 20),
 		},
 		"attach when attached elsewhere": {
-			req: providers.UpdateRequest{Kind: addrs.KindVolume, Attach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}, get: volume("in-use", "s9", 20),
+			req: providers.UpdateRequest{Kind: addrs.KindVolume, Change: providers.Attach{VolumeID: "v1", ServerID: "s1"}}, get: volume("in-use", "s9", 20),
 			wantErr: providers.ErrConflict,
 		},
 		"detach": {
-			req: providers.UpdateRequest{Kind: addrs.KindVolume, Detach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}, get: volume("in-use", "s1", 20),
+			req: providers.UpdateRequest{Kind: addrs.KindVolume, Change: providers.Detach{VolumeID: "v1", ServerID: "s1"}}, get: volume("in-use", "s1", 20),
 			calls: []call{{"DELETE " + computePath("/servers/s1/os-volume_attachments/v1"), ""}},
 		},
 		"detach while detaching sends nothing": {
-			req: providers.UpdateRequest{Kind: addrs.KindVolume, Detach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}, get: volume("detaching", "s1", 20),
+			req: providers.UpdateRequest{Kind: addrs.KindVolume, Change: providers.Detach{VolumeID: "v1", ServerID: "s1"}}, get: volume("detaching", "s1", 20),
 		},
 		"detach when detached": {
-			req: providers.UpdateRequest{Kind: addrs.KindVolume, Detach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}, get: volume("available", "", 20),
+			req: providers.UpdateRequest{Kind: addrs.KindVolume, Change: providers.Detach{VolumeID: "v1", ServerID: "s1"}}, get: volume("available", "", 20),
 		},
 		"extend": {
-			req: providers.UpdateRequest{Kind: addrs.KindVolume, ExtendVolume: ptr(30)}, get: volume("available", "", 20),
+			req: providers.UpdateRequest{Kind: addrs.KindVolume, Change: providers.ExtendVolume{Size: 30}}, get: volume("available", "", 20),
 			calls: []call{{"POST " + volumePath("/volumes/v1/action"), `{"os-extend": {"new_size": 30}}`}},
 		},
-		"extend to the current size": {req: providers.UpdateRequest{Kind: addrs.KindVolume, ExtendVolume: ptr(20)}, get: volume("available", "", 20)},
-		"shrink":                     {req: providers.UpdateRequest{Kind: addrs.KindVolume, ExtendVolume: ptr(10)}, get: volume("available", "", 20), wantErr: providers.ErrConflict},
+		"extend to the current size": {req: providers.UpdateRequest{Kind: addrs.KindVolume, Change: providers.ExtendVolume{Size: 20}}, get: volume("available", "", 20)},
+		"shrink":                     {req: providers.UpdateRequest{Kind: addrs.KindVolume, Change: providers.ExtendVolume{Size: 10}}, get: volume("available", "", 20), wantErr: providers.ErrConflict},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -217,7 +217,7 @@ func TestDetachWaitsOutAttaching(t *testing.T) {
 			f.handle("DELETE "+computePath("/servers/s1/os-volume_attachments/v1"), "", http.StatusAccepted, "")
 			p := f.provider(t)
 			req := providers.UpdateRequest{Kind: addrs.KindVolume, ID: "v1", Address: "volume/web-1/data",
-				Detach: &providers.Attachment{VolumeID: "v1", ServerID: "s1"}}
+				Change: providers.Detach{VolumeID: "v1", ServerID: "s1"}}
 			if _, err := p.Update(context.Background(), req); err != nil {
 				t.Fatalf("update: %v", err)
 			}

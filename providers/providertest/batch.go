@@ -100,12 +100,12 @@ func testBatch(t *testing.T, ctx context.Context, e Env) {
 	for i, c := range created {
 		if c.Name != ms[i].Name {
 			update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: c.ID, Address: ms[i].Address().String(),
-				Rename: &providers.Rename{Name: ms[i].Name, Owner: owner(e, ms[i]), NameOnly: true}})
+				Change: providers.Rename{Name: ms[i].Name, Owner: owner(e, ms[i]), NameOnly: true}})
 		}
 	}
 	moved := e.Server("ptmoved-1")
 	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: created[4].ID, Address: ms[4].Address().String(),
-		Rename: &providers.Rename{Name: moved.Name, Owner: owner(e, moved)}})
+		Change: providers.Rename{Name: moved.Name, Owner: owner(e, moved)}})
 	inv = byID(inventory(t, ctx, e, false))
 	for i, c := range created {
 		want, wantName := owner(e, ms[i]), ms[i].Name

@@ -16,7 +16,7 @@ func testFaults(t *testing.T, ctx context.Context, e Env) {
 	e.SetBehaviour(simcore.Behaviour{ThrottleRate: 0.25, ErrorRate: 0.15, Seed: 7})
 	s := e.Server("pt-faults")
 	id := createServer(t, ctx, e, s)
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Power: &providers.PowerChange{To: spec.PowerStopped}})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Change: providers.PowerChange{To: spec.PowerStopped}})
 	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Target: providers.TargetStopped})
 	if n := countAddress(inventory(t, ctx, e, false), s.Address().String()); n != 1 {
 		t.Fatalf("%d servers carry %s after retried calls, want 1", n, s.Address())

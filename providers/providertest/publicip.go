@@ -18,7 +18,7 @@ func testPublicIP(t *testing.T, ctx context.Context, e Env) {
 	set := func(on bool) string {
 		t.Helper()
 		res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(),
-			PublicIP: &providers.PublicIPChange{On: on, Owner: o}})
+			Change: providers.PublicIPChange{On: on, Owner: o}})
 		if err != nil {
 			t.Fatalf("public_ip %v: %v", on, err)
 		}
@@ -84,7 +84,7 @@ func testPublicIP(t *testing.T, ctx context.Context, e Env) {
 	rid := created.ID
 	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: rid, Address: s.Address().String(), Target: providers.TargetRunning})
 	res, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: rid, Address: s.Address().String(),
-		PublicIP: &providers.PublicIPChange{On: true, Owner: o}})
+		Change: providers.PublicIPChange{On: true, Owner: o}})
 	if err != nil || res.PublicIP == "" {
 		t.Fatalf("the replacement's public IP: %q %v", res.PublicIP, err)
 	}

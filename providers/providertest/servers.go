@@ -76,7 +76,7 @@ func testNotFound(t *testing.T, ctx context.Context, e Env) {
 	id := e.MissingID
 	_, err := e.Provider.Delete(ctx, providers.DeleteRequest{Kind: addrs.KindServer, ID: id, Address: "server/ghost"})
 	wantErr(t, "delete missing server", err, providers.ErrNotFound)
-	_, err = e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: "server/ghost", Power: &providers.PowerChange{To: spec.PowerStopped}})
+	_, err = e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: "server/ghost", Change: providers.PowerChange{To: spec.PowerStopped}})
 	wantErr(t, "stop missing server", err, providers.ErrNotFound)
 	_, err = e.Provider.Wait(ctx, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: "server/ghost", Target: providers.TargetRunning})
 	wantErr(t, "wait for missing server to run", err, providers.ErrNotFound)
@@ -107,8 +107,8 @@ func testResize(t *testing.T, ctx context.Context, e Env) {
 	to := inv.Catalog.Types[i].Name
 
 	// Resizing to the current type is already in effect.
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Resize: &providers.Resize{Type: s.Type}})
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Resize: &providers.Resize{Type: to}})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Change: providers.Resize{Type: s.Type}})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Change: providers.Resize{Type: to}})
 	res := waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Target: providers.TargetRunning, Type: to})
 	if res.Server == nil || res.Server.Type != to {
 		t.Fatalf("wait returned %+v, want a server of type %q", res.Server, to)
@@ -124,7 +124,7 @@ func testStopStart(t *testing.T, ctx context.Context, e Env) {
 	id := createServer(t, ctx, e, s)
 	power := func(to spec.Power, target providers.Target) {
 		t.Helper()
-		update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Power: &providers.PowerChange{To: to}})
+		update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Change: providers.PowerChange{To: to}})
 		waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Target: target})
 		got := findServer(inventory(t, ctx, e, false), id)
 		if got == nil || got.Power != to {
@@ -153,7 +153,7 @@ func testProtected(t *testing.T, ctx context.Context, e Env) {
 		t.Fatalf("protected server %s disappeared after a refused delete", id)
 	}
 	off := false
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Protect: &off})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Change: providers.Protect{On: off}})
 	del(t, ctx, e, addrs.KindServer, id, s.Address().String())
 }
 
@@ -163,7 +163,7 @@ func testShrink(t *testing.T, ctx context.Context, e Env) {
 	id := createServer(t, ctx, e, s)
 	vid := createVolume(t, ctx, e, id, s.Name, 20)
 	shrink := 10
-	_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addrs.Volume(s.Name, "data").String(), ExtendVolume: &shrink})
+	_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addrs.Volume(s.Name, "data").String(), Change: providers.ExtendVolume{Size: shrink}})
 	wantErr(t, "shrink volume", err, providers.ErrConflict)
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.Size != 20 {
 		t.Fatalf("volume after a refused shrink: %+v, want 20 GB", v)

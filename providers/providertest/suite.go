@@ -26,6 +26,7 @@ func Run(t *testing.T, h Harness) {
 		{"resize", testResize},
 		{"stop_start", testStopStart},
 		{"reboot", testReboot},
+		{"no_change", testNoChange},
 		{"volume", testVolume},
 		{"image", testImage},
 		{"keypair", testKeypair},

@@ -25,7 +25,7 @@ func testTag(t *testing.T, ctx context.Context, e Env) {
 	}
 
 	tag := func(o providers.Owner) error {
-		_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Tag: &o})
+		_, err := e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: id, Address: s.Address().String(), Change: providers.Tag{Owner: o}})
 		return err
 	}
 	err = tag(owner(e, s))
@@ -44,7 +44,7 @@ func testTag(t *testing.T, ctx context.Context, e Env) {
 		t.Errorf("after the tag calls the server is %+v, want owned by %+v", got, owner(e, s))
 	}
 	if !unsupported {
-		_, err = e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: e.MissingID, Address: "server/ghost", Tag: &providers.Owner{Fleet: e.Fleet, Address: "server/ghost"}})
+		_, err = e.Provider.Update(ctx, providers.UpdateRequest{Kind: addrs.KindServer, ID: e.MissingID, Address: "server/ghost", Change: providers.Tag{Owner: providers.Owner{Fleet: e.Fleet, Address: "server/ghost"}}})
 		wantErr(t, "tag a missing server", err, providers.ErrNotFound)
 	}
 	del(t, ctx, e, addrs.KindServer, id, s.Address().String())

@@ -27,7 +27,7 @@ func createVolume(t *testing.T, ctx context.Context, e Env, serverID, serverName
 	attached := providers.WaitRequest{Kind: addrs.KindVolume, ID: res.ID, Address: addr.String(), Target: providers.TargetAttached, ServerID: serverID}
 	if !e.VolumeAttachedAtCreate {
 		waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindVolume, ID: res.ID, Address: addr.String(), Target: providers.TargetAvailable})
-		update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: res.ID, Address: addr.String(), Attach: &providers.Attachment{VolumeID: res.ID, ServerID: serverID}})
+		update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: res.ID, Address: addr.String(), Change: providers.Attach{VolumeID: res.ID, ServerID: serverID}})
 	}
 	waitFor(t, ctx, e, attached)
 	return res.ID
@@ -48,17 +48,17 @@ func testVolume(t *testing.T, ctx context.Context, e Env) {
 		t.Fatalf("server %s does not list volume %s as attached: %+v", id, vid, srv)
 	}
 
-	att := &providers.Attachment{VolumeID: vid, ServerID: id}
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Attach: att}) // already attached
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Detach: att})
+	att := providers.Attachment{VolumeID: vid, ServerID: id}
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Change: providers.Attach(att)}) // already attached
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Change: providers.Detach(att)})
 	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Target: providers.TargetAvailable})
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.ServerID != "" {
 		t.Fatalf("detached volume read back as %+v", v)
 	}
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Detach: att}) // already detached
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Change: providers.Detach(att)}) // already detached
 
 	grow := 30
-	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), ExtendVolume: &grow})
+	update(t, ctx, e, providers.UpdateRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Change: providers.ExtendVolume{Size: grow}})
 	waitFor(t, ctx, e, providers.WaitRequest{Kind: addrs.KindVolume, ID: vid, Address: addr.String(), Target: providers.TargetAvailable})
 	if v := findVolume(inventory(t, ctx, e, false), vid); v == nil || v.Size != 30 {
 		t.Fatalf("extended volume read back as %+v, want 30 GB", v)
