@@ -41,6 +41,9 @@ func decode(data []byte) (*State, error) {
 	}
 	var s State
 	if err := json.Unmarshal(data, &s); err != nil {
+		if bad := badAddress(data); bad != nil {
+			return nil, bad
+		}
 		return nil, fmt.Errorf("parse state document: %w", err)
 	}
 	switch {

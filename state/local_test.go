@@ -31,6 +31,15 @@ func TestLocalReadErrors(t *testing.T) {
 		"empty":         {content: "", want: "the state document is empty"},
 		"no version":    {content: `{"serial": 3}`, want: `not a fleet state document: no "version"`},
 		"newer version": {content: `{"version": 99, "serial": 3}`, want: "state format version 99 is newer than this fleet supports (1)"},
+		// An earlier fleet adopted resources from owner tags it checked
+		// only by their kind's prefix: their addresses no longer read.
+		"volume without its server": {content: `{"version": 1, "resources": [{"address": "server/web", "kind": "server", "provider": "p", "id": "s-1"},
+			{"address": "volume/data", "kind": "volume", "provider": "p", "id": "v-1"}]}`,
+			want: `resources[1] (volume, id v-1): address "volume/data": want volume/SERVER/NAME; fleet cannot manage a resource at this address`},
+		"server with a slash": {content: `{"version": 1, "resources": [{"address": "server/a/b", "kind": "server", "provider": "p", "id": "s-1"}]}`,
+			want: `resources[0] (server, id s-1): address "server/a/b": want server/NAME with no further /; fleet cannot`},
+		"intent with an empty name": {content: `{"version": 1, "resources": [], "intents": [{"action": "create server/", "address": "server/", "provider": "p", "op": "create", "started": "2026-01-01T00:00:00Z"}]}`,
+			want: `intents[0] (create server/): address "server/": empty name; fleet cannot`},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
