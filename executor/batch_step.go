@@ -22,8 +22,9 @@ const renameHeight = -1
 // (their intents stored first, in one write), each member's id is recorded
 // under the name the cloud gave it, and each is brought to its declared
 // state as createServer does. The renames those names need are actions of
-// their own, after this one. The plan decided the batch; the walk only
-// runs it.
+// their own, after this one in the plan; each may start once its member is
+// recorded (recordedMember), while the others still build. The plan
+// decided the batch; the walk only runs it.
 func (s *step) createBatch() (string, error) {
 	b, ok := s.prov.(providers.ServerBatcher)
 	if !ok { // buildGraph refuses such a plan; this keeps the step honest
@@ -65,6 +66,7 @@ func (s *step) createBatch() (string, error) {
 			errs[k] = fmt.Errorf("%s: %w", m.a.Address, why)
 			continue
 		}
+		m.recorded = func() { s.w.recorded <- recordedMember{node: s.i, member: m.a.Address} }
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

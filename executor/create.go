@@ -62,6 +62,9 @@ func (s *step) settleCreated(created providers.CreatedServer) (string, error) {
 	if err := s.commit(func(st *state.State) { st.Put(rec) }); err != nil {
 		return id, err
 	}
+	if s.recorded != nil {
+		s.recorded()
+	}
 	seen, err := s.wait(providers.WaitRequest{Kind: addrs.KindServer, ID: id, Target: providers.TargetRunning})
 	if err != nil {
 		return id, fmt.Errorf("wait for %s to run: %w", s.a.Address, err)
@@ -75,12 +78,12 @@ func (s *step) settleCreated(created providers.CreatedServer) (string, error) {
 	case spec.PowerStopped, spec.PowerShelved:
 		// Both clouds build servers running; the declared power state is a
 		// second call, under its own intent.
-		if err := s.commit(s.refresh(seen, nil)); err != nil {
+		if err := s.commit(s.refreshCreated(seen, created.Name)); err != nil {
 			return id, err
 		}
 		return id, s.powerOf(id, srv.Power, targetOfPower[srv.Power])
 	}
-	return id, s.finish(s.refresh(seen, nil))
+	return id, s.finish(s.refreshCreated(seen, created.Name))
 }
 
 // publicIPAfterCreate gives a new server its public address where the

@@ -29,8 +29,10 @@
 // with Create.Members, decided by the planner) is a step of its own: the intents
 // of all its members in one write, one providers.ServerBatcher call, then
 // each member recorded and waited for as a single create is; the renames
-// the cloud's names need are the plan's rename actions after it. The
-// tally counts a batch's members: a batch of 20 is 20 created servers.
+// the cloud's names need are the plan's rename actions after it, each
+// started as soon as its member is recorded, while the others still build
+// (both clouds rename a server in any state). The tally counts a batch's
+// members: a batch of 20 is 20 created servers.
 //
 // Apply's error is non-nil only when it refused the plan, could not save
 // the state, or was cancelled. A failed action is a Failure (action,

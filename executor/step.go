@@ -42,6 +42,9 @@ type step struct {
 	// settled is the addresses of a batch create's members brought to
 	// their declared state, set once they all ended.
 	settled []addrs.Address
+	// recorded, for a batch member, tells the walk that its id is in the
+	// state (see createBatch); nil for other steps.
+	recorded func()
 
 	mu      sync.Mutex // guards the fields below against the still-running timer
 	started bool

@@ -59,6 +59,13 @@ type walker struct {
 	up    map[int]map[addrs.Address]bool
 	cause []string // walk loop only: the failed action at the root of a skip
 	why   []error  // walk loop only
+	// recorded carries, from a running batch create, each member whose id
+	// is in the state: its rename may go then, as a member created alone
+	// was renamed right after its call, not after the batch's builds.
+	recorded chan recordedMember
+	// early is, by node, the batch create whose member's recording
+	// started it before that batch ended (walk loop only).
+	early map[int]int
 }
 
 func newWalker(ctx context.Context, g *graph, opt Options) *walker {
@@ -71,6 +78,9 @@ func newWalker(ctx context.Context, g *graph, opt Options) *walker {
 		up:    map[int]map[addrs.Address]bool{},
 		cause: make([]string, len(g.nodes)),
 		why:   make([]error, len(g.nodes)),
+
+		recorded: make(chan recordedMember),
+		early:    map[int]int{},
 	}
 	for _, n := range g.nodes {
 		if n.action != nil && w.slots[n.action.Provider] == nil {
@@ -151,6 +161,8 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 				CloudID: f.cloudID, Elapsed: f.elapsed, Err: f.err, Cause: f.cause})
 		}
 		for _, u := range nodes[i].users {
+			// A rename that started early was counted down then; it is
+			// below zero now and does not start twice.
 			if pending[u]--; pending[u] == 0 {
 				ready = append(ready, u)
 			}
@@ -183,6 +195,8 @@ func (w *walker) walk(ctx context.Context) (Result, error) {
 			stop = ctx.Done()
 		}
 		select {
+		case r := <-w.recorded:
+			ready = append(ready, w.release(r, pending)...)
 		case f := <-results:
 			inflight--
 			if f.stateErr != nil && halt == nil {
@@ -234,6 +248,9 @@ func (w *walker) held(i int, halt error) (finished, bool) {
 	var notStarted error
 	for _, d := range w.g.nodes[i].deps {
 		o := w.out[d]
+		if e, ok := w.early[i]; ok && e == d {
+			continue // the batch create still runs; its member is recorded
+		}
 		if o == outSucceeded || o == outFailed && w.memberUp(d, i) {
 			continue
 		}

@@ -188,10 +188,11 @@
 // are the servers and whose Address is their group tag
 // (server/web-[1-20]); members in a rollout batch or a replacement go
 // alone. Each member the cloud names otherwise (BatchMemberName) gets a
-// rename action after the batch, and what waited for a member's create
-// waits for its batch and its rename. So the plan lists every call apply
-// makes; the text shows "+ server/web-1 … web-20  create  one call for 20
-// servers, …", and the summary counts the members.
+// rename action after the batch (the executor starts it once that member
+// is recorded, before the batch's builds end), and what waited for a
+// member's create waits for its batch and its rename. So the plan lists
+// every call apply makes; the text shows "+ server/web-1 … web-20  create
+// one call for 20 servers, …", and the summary counts the members.
 //
 // # Protect
 //
