@@ -25,7 +25,7 @@ func loadSavedPlan(path string, files []string) (*planfile.Plan, error) {
 			files = ve.FleetFiles
 		}
 		return nil, userError(fmt.Sprintf("cannot read saved plan %s", path), ve.Error()+
-			"; plans cannot move between fleet versions.\n\nMake a new plan with \"fleet plan "+fileFlags(files)+varFileFlags(ve.VarFiles)+"--out "+shellQuote(path)+"\" and apply that.")
+			"; plans cannot move between fleet versions.\n\n"+remakeHint(files, ve.VarFiles, planOptions{refresh: true}, path))
 	case err != nil:
 		return nil, userError(fmt.Sprintf("cannot read saved plan %s", path), err.Error())
 	}
@@ -55,8 +55,10 @@ func (ws *workspace) verifySaved(ctx context.Context, saved *planfile.Plan, path
 	}
 	remake := remakeHint(files, ws.io.vars.Files, o, path)
 	header := saved.Header()
-	fingerprint := planner.InventoryFingerprint(inv)
-	if err := header.CheckFresh(st, ws.fleet, fingerprint, version); err != nil {
+	// Build fingerprints the inventory it plans from: CheckFresh reads that
+	// rather than hashing every server a second time.
+	plan, diags := planner.Build(ws.planInput(o, st, inv))
+	if err := header.CheckFresh(st, ws.fleet, plan.InventoryFingerprint, version); err != nil {
 		var stale *planner.StaleError
 		if !errors.As(err, &stale) {
 			return nil, nil, err
@@ -65,7 +67,6 @@ func (ws *workspace) verifySaved(ctx context.Context, saved *planfile.Plan, path
 			return nil, nil, userError("Saved plan is stale", stale.Reason()+"\n\n"+remake)
 		}
 	}
-	plan, diags := planner.Build(ws.planInput(o, st, inv))
 	differs := "Saved plan differs from what the files and the clouds give now"
 	if diags.HasErrors() {
 		ws.io.report(diags, ws.sources, ws.ui.style)
