@@ -125,7 +125,8 @@ func Validate(doc any) ([]Error, error) {
 const parallelMin = 512
 
 // validateParallel checks the document without its server entries, and
-// the server entries in chunks, one goroutine per core.
+// the server entries in chunks, one goroutine per core, each distinct
+// entry once per goroutine.
 func validateParallel(doc any, servers map[string]any, out *[]Error) error {
 	names := slices.Sorted(maps.Keys(servers))
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
@@ -136,11 +137,29 @@ func validateParallel(doc any, servers map[string]any, out *[]Error) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// each distinct entry is validated once (see shapeKey); its
+			// findings, pointers relative to the entry, are reused
+			seen := map[string][]Error{}
+			var key []byte
 			for i := w; i < len(names); i += workers {
+				v := servers[names[i]]
+				var ok bool
+				key, ok = shapeKey(key[:0], v)
+				found, hit := seen[string(key)]
+				if !ok || !hit {
+					found = nil
+					if err := run(server, v, "", &found); err != nil {
+						errs[w] = err
+						return
+					}
+					if ok {
+						seen[string(key)] = found
+					}
+				}
 				prefix := "/servers/" + escape(names[i])
-				if err := run(server, servers[names[i]], prefix, &results[w]); err != nil {
-					errs[w] = err
-					return
+				for _, e := range found {
+					e.Pointer = prefix + e.Pointer
+					results[w] = append(results[w], e)
 				}
 			}
 		}()
