@@ -19,7 +19,6 @@ import (
 // the Server API: the gateway routes each under its own path.
 var vpcAPI = map[string]bool{"getSubnetList": true, "getVpcList": true}
 
-
 // send makes one signed HTTP attempt of op and decodes the answer into out
 // (the inner object of the envelope). Every failure is an *providers.APIError.
 func (c *client) send(ctx context.Context, op string, f *form, out any) error {
@@ -98,4 +97,3 @@ func (c *client) log(ctx context.Context, op, path string, status int, start tim
 	}
 	c.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "ncloud "+op, attrs...)
 }
-
