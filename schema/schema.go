@@ -137,24 +137,16 @@ func validateParallel(doc any, servers map[string]any, out *[]Error) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// each distinct entry is validated once (see shapeKey); its
-			// findings, pointers relative to the entry, are reused
-			seen := map[string][]Error{}
-			var key []byte
+			var alike shapes
 			for i := w; i < len(names); i += workers {
 				v := servers[names[i]]
-				var ok bool
-				key, ok = shapeKey(key[:0], v)
-				found, hit := seen[string(key)]
-				if !ok || !hit {
-					found = nil
+				found, hit := alike.lookup(v)
+				if !hit {
 					if err := run(server, v, "", &found); err != nil {
 						errs[w] = err
 						return
 					}
-					if ok {
-						seen[string(key)] = found
-					}
+					alike.store(found)
 				}
 				prefix := "/servers/" + escape(names[i])
 				for _, e := range found {

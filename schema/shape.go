@@ -40,7 +40,8 @@ func shapeKey(b []byte, v any) ([]byte, bool) {
 		return b, true
 	case map[string]any:
 		b = strconv.AppendInt(append(b, '{'), int64(len(x)), 10)
-		keys := make([]string, 0, len(x))
+		var buf [16]string // a server entry's keys, without allocating
+		keys := buf[:0]
 		for k := range x {
 			keys = append(keys, k)
 		}
@@ -61,4 +62,47 @@ func shapeKey(b []byte, v any) ([]byte, bool) {
 func appendString(b []byte, s string) []byte {
 	b = strconv.AppendInt(b, int64(len(s)), 10)
 	return append(append(b, ':'), s...)
+}
+
+// shapes holds the findings of the server entries one goroutine has
+// validated, by shapeKey, so that each distinct entry is validated once.
+type shapes struct {
+	seen        map[string][]Error
+	key         []byte // the last entry's key, when keyed
+	keyed, hits int
+}
+
+// keyedMisses is how many entries are keyed without finding two alike
+// before looking stops: when every entry differs (each its own
+// description, say), keying them all would only add work.
+const keyedMisses = 256
+
+// lookup returns the findings, pointers relative to the entry, of an
+// entry like v validated before.
+func (c *shapes) lookup(v any) (found []Error, hit bool) {
+	c.key = c.key[:0]
+	if c.hits == 0 && c.keyed >= keyedMisses {
+		return nil, false
+	}
+	key, ok := shapeKey(c.key, v)
+	c.keyed++
+	if !ok {
+		return nil, false
+	}
+	c.key = key
+	if found, hit = c.seen[string(key)]; hit {
+		c.hits++
+	}
+	return found, hit
+}
+
+// store records the findings of the entry lookup last missed.
+func (c *shapes) store(found []Error) {
+	if len(c.key) == 0 {
+		return
+	}
+	if c.seen == nil {
+		c.seen = map[string][]Error{}
+	}
+	c.seen[string(c.key)] = found
 }

@@ -41,3 +41,29 @@ func TestShapeKey(t *testing.T) {
 		t.Error("shapeKey took an int, which the loader never produces")
 	}
 }
+
+// TestShapesLookup checks the cache the server entries are validated
+// through: alike entries hit, and keying stops when none are alike.
+func TestShapesLookup(t *testing.T) {
+	var c shapes
+	entry := func(i int) map[string]any { return map[string]any{"type": "t", "count": int64(i)} }
+	if _, hit := c.lookup(entry(1)); hit {
+		t.Fatal("hit in an empty cache")
+	}
+	c.store([]Error{{Pointer: "/count", Keyword: "minimum"}})
+	if found, hit := c.lookup(entry(1)); !hit || len(found) != 1 || found[0].Pointer != "/count" {
+		t.Errorf("an alike entry: hit %v, found %v", hit, found)
+	}
+	if _, hit := c.lookup(entry(2)); hit {
+		t.Error("a different entry hit")
+	}
+
+	var distinct shapes
+	for i := range keyedMisses {
+		distinct.lookup(entry(i))
+		distinct.store(nil)
+	}
+	if _, hit := distinct.lookup(entry(0)); hit {
+		t.Errorf("still keying after %d entries that all differ", keyedMisses)
+	}
+}
