@@ -238,12 +238,20 @@ func getNetworkInterfaceList(s *Sim, c *call) (result, error) {
 	}
 	var out []*nicRef
 	total := 0
+	// Filters on rendered fields compare the view, which is built only when
+	// one of them is given: not for every NIC of the region on every page.
+	byView := dev != "" || name != "" || status != "" || wantDefault
 	for _, r := range refs {
-		n, v := r.nic(), nicView(r)
-		if (ip != "" && n.IP != ip) || (dev != "" && v.DeviceName != dev) || (name != "" && v.NetworkInterfaceName != name) ||
-			(srvName != "" && (r.srv == nil || r.srv.Name != srvName)) || (status != "" && v.NetworkInterfaceStatus.Code != status) ||
-			(wantDefault && v.IsDefault != isDefault) {
+		n := r.nic()
+		if (ip != "" && n.IP != ip) || (srvName != "" && (r.srv == nil || r.srv.Name != srvName)) {
 			continue
+		}
+		if byView {
+			v := nicView(r)
+			if (dev != "" && v.DeviceName != dev) || (name != "" && v.NetworkInterfaceName != name) ||
+				(status != "" && v.NetworkInterfaceStatus.Code != status) || (wantDefault && v.IsDefault != isDefault) {
+				continue
+			}
 		}
 		if subnetName != "" {
 			if sn := c.region.subnet(n.Subnet); sn == nil || sn.Name != subnetName {
