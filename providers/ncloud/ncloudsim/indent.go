@@ -72,8 +72,7 @@ func newIndentEncoder(t reflect.Type) indentEncoder {
 	if t == objectType {
 		return encodeObject
 	}
-	if t.Implements(marshalerType) || t.Implements(textMarshalerType) ||
-		(t.Kind() != reflect.Pointer && (reflect.PointerTo(t).Implements(marshalerType) || reflect.PointerTo(t).Implements(textMarshalerType))) {
+	if marshals(t) {
 		return encodeByJSON
 	}
 	switch t.Kind() {
@@ -113,6 +112,12 @@ func newIndentEncoder(t reflect.Type) indentEncoder {
 		}
 	}
 	return encodeByJSON
+}
+
+// marshals reports whether t (or *t) has its own JSON or text form.
+func marshals(t reflect.Type) bool {
+	return t.Implements(marshalerType) || t.Implements(textMarshalerType) ||
+		(t.Kind() != reflect.Pointer && (reflect.PointerTo(t).Implements(marshalerType) || reflect.PointerTo(t).Implements(textMarshalerType)))
 }
 
 // encodeByJSON is the fallback: encoding/json's bytes, indented. The
@@ -185,12 +190,28 @@ func newListEncoder(t reflect.Type) indentEncoder {
 }
 
 // structField is one encoded field: its index, its quoted key, whether
-// omitempty drops it when empty, and its type's encoder.
+// omitempty drops it when empty, and its type's encoder. Strings, bools
+// and ints without a form of their own (scalar) are written in the loop,
+// which saves a call per field of every record.
 type structField struct {
 	index     int
 	key       []byte
 	omitEmpty bool
+	scalar    reflect.Kind // String, Bool, Int64 for every int kind; else Invalid
 	enc       indentEncoder
+}
+
+func scalarKind(t reflect.Type) reflect.Kind {
+	if marshals(t) {
+		return reflect.Invalid
+	}
+	switch k := t.Kind(); k {
+	case reflect.String, reflect.Bool:
+		return k
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return reflect.Int64
+	}
+	return reflect.Invalid
 }
 
 // newStructEncoder handles structs of exported, non-embedded fields with
@@ -227,7 +248,8 @@ func newStructEncoder(t reflect.Type) (indentEncoder, bool) {
 			return nil, false
 		}
 		seen[name] = true
-		fields = append(fields, structField{index: i, key: appendJSONString(nil, name), omitEmpty: omitEmpty, enc: encoderOf(sf.Type)})
+		fields = append(fields, structField{index: i, key: appendJSONString(nil, name), omitEmpty: omitEmpty,
+			scalar: scalarKind(sf.Type), enc: encoderOf(sf.Type)})
 	}
 	return func(e *indentState, v reflect.Value, depth int) {
 		e.b = append(e.b, '{')
@@ -244,7 +266,16 @@ func newStructEncoder(t reflect.Type) (indentEncoder, bool) {
 			e.newline(depth + 1)
 			e.b = append(e.b, f.key...)
 			e.b = append(e.b, ':', ' ')
-			f.enc(e, fv, depth+1)
+			switch f.scalar {
+			case reflect.String:
+				e.b = appendJSONString(e.b, fv.String())
+			case reflect.Bool:
+				e.b = strconv.AppendBool(e.b, fv.Bool())
+			case reflect.Int64:
+				e.b = strconv.AppendInt(e.b, fv.Int(), 10)
+			default:
+				f.enc(e, fv, depth+1)
+			}
 		}
 		if n > 0 {
 			e.newline(depth)
@@ -316,7 +347,7 @@ func isEmptyValue(v reflect.Value) bool {
 // quoted by encoding/json itself, so escapes stay the same.
 func appendJSONString(b []byte, s string) []byte {
 	for i := range len(s) {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+		if !plainByte[s[i]] {
 			q, _ := json.Marshal(s) // a string always marshals
 			return append(b, q...)
 		}
@@ -325,3 +356,11 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, s...)
 	return append(b, '"')
 }
+
+// plainByte marks the bytes a JSON string holds unescaped.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c <= 0x7e; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
