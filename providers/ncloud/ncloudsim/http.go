@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/fleet-iac/fleet/providers/ncloud/signature"
@@ -116,20 +115,14 @@ func (s *Sim) serveOp(w http.ResponseWriter, op string, fn operation, p params) 
 	} else {
 		inner = append(res.fields, common...)
 	}
-	buf := bodies.Get().(*[]byte)
-	defer bodies.Put(buf)
-	body, err := appendEnvelope((*buf)[:0], op+"Response", inner)
+	body, err := appendEnvelope(bodies.get(op), op+"Response", inner)
 	if err != nil {
 		writeAPIError(w, &apiError{Status: http.StatusInternalServerError, Code: "1000", Message: err.Error()})
 		return
 	}
 	writeBody(w, http.StatusOK, body)
-	*buf = body
+	bodies.put(op, body)
 }
-
-// bodies are answer buffers, reused: a page of 1,000 servers is megabytes,
-// and growing a new buffer for each page cost more than writing it.
-var bodies = sync.Pool{New: func() any { return new([]byte) }}
 
 func (s *Sim) run(fn operation, p params) (result, string, error) {
 	s.mu.Lock()
