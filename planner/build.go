@@ -53,7 +53,12 @@ type Input struct {
 // when they contain errors (blocked actions, cycles, unknown types), so that
 // it can be shown, but such a plan must not be applied.
 func Build(in Input) (*Plan, spec.Diagnostics) {
+	// The fingerprint only reads the inventory: hashing 10,000 servers
+	// took a tenth of a no-change plan's time, now spent beside planning.
+	fingerprint := make(chan string, 1)
+	go func() { fingerprint <- InventoryFingerprint(in.Inventory) }()
 	b := newBuilder(in)
+	defer func() { b.plan.InventoryFingerprint = <-fingerprint }()
 	b.loadCurrent()
 	b.applyMoved()
 	b.resolveLookups()
@@ -146,14 +151,13 @@ func newBuilder(in Input) *builder {
 		}
 	}
 	b.plan = &Plan{
-		FormatVersion:        FormatVersion,
-		FleetVersion:         in.FleetVersion,
-		Fleet:                fleet.Name,
-		SpecDigest:           fleet.Digest,
-		Environment:          EnvironmentOf(fleet),
-		InventoryFingerprint: InventoryFingerprint(in.Inventory),
-		Refreshed:            len(in.Inventory) > 0,
-		Actions:              []Action{},
+		FormatVersion: FormatVersion,
+		FleetVersion:  in.FleetVersion,
+		Fleet:         fleet.Name,
+		SpecDigest:    fleet.Digest,
+		Environment:   EnvironmentOf(fleet),
+		Refreshed:     len(in.Inventory) > 0,
+		Actions:       []Action{},
 	}
 	if in.State != nil {
 		b.plan.StateLineage = in.State.Lineage

@@ -117,7 +117,7 @@ func decodeSuccess(op string, body []byte, out any) (common, error) {
 		return c, fmt.Errorf("no %sResponse object", op)
 	}
 	env := envelopeFor(op, out)
-	if err := json.Unmarshal(body, env.Addr().Interface()); err != nil {
+	if err := providers.DecodeAnswer(body, env.Addr().Interface()); err != nil {
 		return c, err
 	}
 	inner := env.Field(0)

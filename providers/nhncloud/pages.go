@@ -6,6 +6,8 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v2/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
+
+	"github.com/fleet-iac/fleet/providers"
 )
 
 // The server and volume lists page by hand: gophercloud's pager decodes
@@ -70,7 +72,7 @@ func (p *Provider) listVolumes(ctx context.Context) ([]wireVolume, error) {
 func eachPage[T any](ctx context.Context, c *gophercloud.ServiceClient, url string, rows func(*T) (int, []gophercloud.Link)) error {
 	for url != "" {
 		var pg T
-		if _, err := c.Get(ctx, url, &pg, nil); err != nil {
+		if err := getPage(ctx, c, url, &pg); err != nil {
 			return err
 		}
 		n, links := rows(&pg)
@@ -85,4 +87,20 @@ func eachPage[T any](ctx context.Context, c *gophercloud.ServiceClient, url stri
 		}
 	}
 	return nil
+}
+
+// getPage GETs one page and decodes it with providers.DecodeAnswer:
+// gophercloud's own decoding (encoding/json's Decoder) scans the page for
+// validity before it decodes it.
+func getPage(ctx context.Context, c *gophercloud.ServiceClient, url string, out any) error {
+	resp, err := c.Get(ctx, url, nil, &gophercloud.RequestOpts{KeepResponseBody: true})
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := providers.ReadAnswer(resp)
+	if err != nil {
+		return err
+	}
+	return providers.DecodeAnswer(body, out)
 }

@@ -1,0 +1,32 @@
+package providers
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+
+	jsonv1 "github.com/go-json-experiment/json/v1"
+)
+
+// MaxAnswer bounds what is read of one cloud answer: a 1,000-server page
+// is a few MB.
+const MaxAnswer = 64 << 20
+
+// ReadAnswer reads an answer of up to MaxAnswer bytes into one buffer of
+// its Content-Length when given: io.ReadAll's doubling copied and cleared a
+// 1,000-server page's megabytes a dozen times.
+func ReadAnswer(resp *http.Response) ([]byte, error) {
+	size := int64(512)
+	if n := resp.ContentLength; n > 0 {
+		size = min(n, MaxAnswer) + bytes.MinRead
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err := buf.ReadFrom(io.LimitReader(resp.Body, MaxAnswer))
+	return buf.Bytes(), err
+}
+
+// DecodeAnswer unmarshals a cloud's JSON answer into v with encoding/json's
+// semantics on the encoding/json/v2 engine: one pass over the bytes, where
+// the standard decoder first scans the whole answer for validity. List
+// pages are large, and decoding them was most of a 10,000-server refresh.
+func DecodeAnswer(data []byte, v any) error { return jsonv1.Unmarshal(data, v) }
