@@ -60,6 +60,12 @@ func TestWireGolden(t *testing.T) {
 	record("getServerInstanceDetail", "serverInstanceNo", "999999")
 	record("getBlockStorageInstanceDetail", "blockStorageInstanceNo", vol)
 	record("getNetworkInterfaceList", "instanceNo", b)
+	// Filters on rendered fields, and one on a stored field, with paging.
+	record("getNetworkInterfaceList", "isDefault", "false")
+	record("getNetworkInterfaceList", "deviceName", "eth0", "pageNo", "2", "pageSize", "1")
+	record("getNetworkInterfaceList", "networkInterfaceStatusCode", "NOTUSED")
+	record("getNetworkInterfaceList", "networkInterfaceName", "nic-"+nic)
+	record("getNetworkInterfaceList", "serverName", "wire-b", "isDefault", "true")
 	record("getPublicIpInstanceList")
 	record("getLoginKeyList")
 	record("getMemberServerImageInstanceList")
