@@ -3,6 +3,7 @@ package ncloudsim
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -60,6 +61,19 @@ type indentPlain struct {
 	Odd     string         `json:"odd name"`
 }
 
+// indentTree is recursive: its encoder meets its own placeholder.
+type indentTree struct {
+	Name string       `json:"name"`
+	Kids []indentTree `json:"kids,omitempty"`
+	Up   *indentTree  `json:"up"`
+}
+
+// indentPtrMarshaler marshals through a pointer receiver, which encoding/json
+// calls only for addressable values (slice elements, not map values).
+type indentPtrMarshaler struct{ N int }
+
+func (m *indentPtrMarshaler) MarshalJSON() ([]byte, error) { return []byte(`{"n": "custom"}`), nil }
+
 func TestAppendIndentedMatchesEncodingJSON(t *testing.T) {
 	when := time.Date(2026, 12, 7, 19, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -85,18 +99,21 @@ func TestAppendIndentedMatchesEncodingJSON(t *testing.T) {
 		{"pointer to struct", &indentInner{A: "p"}},
 		{"server", serverJSON{ServerInstanceNo: "1", NetworkInterfaceNoList: []string{"2", "3"},
 			BlockDevicePartitionList: []partition{{"/", "50"}}, EventList: []string{}}},
+		{"recursive type", indentTree{Name: "root", Kids: []indentTree{{Name: "a", Kids: []indentTree{{Name: "b"}}}}, Up: &indentTree{Name: "up"}}},
+		{"pointer-receiver marshaler", object{{"addressable", []indentPtrMarshaler{{1}}}, {"not", indentPtrMarshaler{2}},
+			{"in a map", map[string]indentPtrMarshaler{"k": {3}}}}},
 		{"nic without instance", nicJSON{NetworkInterfaceNo: "9", AccessControlGroupNoList: []string{"43"}}},
 	}
 	for _, tt := range tests {
 		for _, depth := range []int{0, 1, 3} {
-			t.Run(tt.name, func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/depth %d", tt.name, depth), func(t *testing.T) {
 				want := indentReference(t, tt.v, depth)
 				got, err := appendIndented([]byte("prefix:"), tt.v, depth)
 				if err != nil {
 					t.Fatal(err)
 				}
 				if string(got) != "prefix:"+want {
-					t.Errorf("depth %d:\ngot  %s\nwant prefix:%s", depth, got, want)
+					t.Errorf("\ngot  %s\nwant prefix:%s", got, want)
 				}
 			})
 		}
