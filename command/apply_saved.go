@@ -44,12 +44,8 @@ func loadSavedPlan(path string, files []string) (*planfile.Plan, error) {
 // on by itself (INIT, then CREAT) and would make such a plan stale at once.
 // Its actions must still equal the new plan's, and every other check holds.
 func (ws *workspace) verifySaved(ctx context.Context, saved *planfile.Plan, path string, files []string) (*planner.Plan, *state.State, error) {
-	st, err := ws.backend.Read(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read state: %w", err)
-	}
 	o := planOptionsOf(saved.Options)
-	inv, err := ws.refreshIf(ctx, o.refresh, st)
+	st, inv, err := ws.readAndRefresh(ctx, o.refresh)
 	if err != nil {
 		return nil, nil, err
 	}

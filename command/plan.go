@@ -13,7 +13,6 @@ import (
 
 	"github.com/fleet-iac/fleet/planfile"
 	"github.com/fleet-iac/fleet/planner"
-	"github.com/fleet-iac/fleet/providers"
 	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/state"
 )
@@ -172,11 +171,7 @@ type planOptions struct {
 // makePlan reads the state, refreshes the inventory and builds the plan.
 // Blocked actions make it fail after the plan was printed to stderr.
 func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan, *state.State, error) {
-	st, err := ws.backend.Read(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read state: %w", err)
-	}
-	inv, err := ws.refreshIf(ctx, o.refresh, st)
+	st, inv, err := ws.readAndRefresh(ctx, o.refresh)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -194,13 +189,6 @@ func (ws *workspace) makePlan(ctx context.Context, o planOptions) (*planner.Plan
 		return nil, nil, exitCode(ExitError)
 	}
 	return plan, st, nil
-}
-
-func (ws *workspace) refreshIf(ctx context.Context, refresh bool, st *state.State) (map[string]providers.InventoryResponse, error) {
-	if !refresh {
-		return nil, nil
-	}
-	return ws.refresh(ctx, st)
 }
 
 func renderPlan(s *Streams, u ui, plan *planner.Plan, format string) error {

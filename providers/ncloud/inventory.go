@@ -30,8 +30,9 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	// The lists are independent: they are sent at once, so a refresh takes
 	// about as long as its slowest list, not their sum. Network interfaces
 	// and pending public IPs are needed only when the fleet has a server:
-	// when the state records resources they go with the others, else they
-	// follow the servers. The catalog follows the member images.
+	// when the state records resources (or may: it is read while the lists
+	// are out) they go with the others, else they follow the servers. The
+	// catalog follows the member images.
 	var (
 		srvs    []serverInstance
 		vols    []blockStorageInstance
@@ -41,7 +42,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		pending map[string]string
 		catalog *providers.Catalog
 	)
-	early := len(req.Known) > 0
+	early := req.MayKnow()
 	g, gctx := errgroup.WithContext(ctx)
 	if early {
 		g.Go(func() (err error) { nics, err = c.interfaces(gctx, nil); return err })
@@ -74,7 +75,7 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 		return out, err
 	}
 	known := map[addrs.Kind]map[string]bool{}
-	for _, k := range req.Known {
+	for _, k := range req.KnownNow() {
 		if known[k.Kind] == nil {
 			known[k.Kind] = map[string]bool{}
 		}

@@ -37,13 +37,6 @@ const pageSize = 1000
 // treats those its file declares as its own.
 func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest) (providers.InventoryResponse, error) {
 	var resp providers.InventoryResponse
-	known := map[addrs.Kind]map[string]bool{}
-	for _, k := range req.Known {
-		if known[k.Kind] == nil {
-			known[k.Kind] = map[string]bool{}
-		}
-		known[k.Kind][k.ID] = true
-	}
 	// The lists are independent: they are sent at once, so a refresh takes
 	// about as long as its slowest list (paged servers), not their sum.
 	var (
@@ -69,6 +62,13 @@ func (p *Provider) Inventory(ctx context.Context, req providers.InventoryRequest
 	}
 	if err := g.Wait(); err != nil {
 		return resp, err
+	}
+	known := map[addrs.Kind]map[string]bool{}
+	for _, k := range req.KnownNow() {
+		if known[k.Kind] == nil {
+			known[k.Kind] = map[string]bool{}
+		}
+		known[k.Kind][k.ID] = true
 	}
 	byID := make(map[string]wireVolume, len(vols))
 	for _, v := range vols {

@@ -44,36 +44,33 @@ func (o object) MarshalJSON() ([]byte, error) {
 // envelope renders `{"<name>": ` + 2-space pretty JSON + `}` with no trailing
 // newline. The official SDK parses body[i-1:len-1] where i is the inner
 // '{' (ncp.md §1.4): it needs a whitespace byte before the inner '{' and the
-// outer '}' as the very last byte. The fields are written one by one, each
-// marshalled once, so a page of 100 servers costs one pass of encoding/json.
+// outer '}' as the very last byte.
 func envelope(name string, inner object) ([]byte, error) {
-	var b bytes.Buffer
-	k, _ := json.Marshal(name)
-	b.WriteByte('{')
-	b.Write(k)
-	b.WriteString(": {")
+	return appendEnvelope(nil, name, inner)
+}
+
+// appendEnvelope appends the envelope to b. Each field is written indented
+// in one pass (appendIndented), the bytes json.Indent gave before.
+func appendEnvelope(b []byte, name string, inner object) ([]byte, error) {
+	b = append(b, '{')
+	b = appendJSONString(b, name)
+	b = append(b, ": {"...)
 	for i, f := range inner {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		k, _ := json.Marshal(f.Key)
-		v, err := json.Marshal(f.Value)
-		if err != nil {
-			return nil, fmt.Errorf("field %s: %w", f.Key, err)
-		}
-		b.WriteString("\n  ")
-		b.Write(k)
-		b.WriteString(": ")
-		b.Grow(len(v) * 3 / 2) // indentation adds about half
-		if err := json.Indent(&b, v, "  ", "  "); err != nil {
+		b = append(b, "\n  "...)
+		b = appendJSONString(b, f.Key)
+		b = append(b, ": "...)
+		var err error
+		if b, err = appendIndented(b, f.Value, 1); err != nil {
 			return nil, fmt.Errorf("field %s: %w", f.Key, err)
 		}
 	}
 	if len(inner) > 0 {
-		b.WriteByte('\n')
+		b = append(b, '\n')
 	}
-	b.WriteString("}}")
-	return b.Bytes(), nil
+	return append(b, "}}"...), nil
 }
 
 // apiError is a service error of vserver itself: HTTP 400 (or 500) with

@@ -115,12 +115,13 @@ func (s *Sim) serveOp(w http.ResponseWriter, op string, fn operation, p params) 
 	} else {
 		inner = append(res.fields, common...)
 	}
-	body, err := envelope(op+"Response", inner)
+	body, err := appendEnvelope(bodies.get(op), op+"Response", inner)
 	if err != nil {
 		writeAPIError(w, &apiError{Status: http.StatusInternalServerError, Code: "1000", Message: err.Error()})
 		return
 	}
 	writeBody(w, http.StatusOK, body)
+	bodies.put(op, body)
 }
 
 func (s *Sim) run(fn operation, p params) (result, string, error) {

@@ -2,7 +2,6 @@ package ncloudsim
 
 import (
 	"encoding/binary"
-	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -161,11 +160,11 @@ func nicView(r *nicRef) nicJSON {
 	}
 	j := nicJSON{NetworkInterfaceNo: n.No, NetworkInterfaceName: name, SubnetNo: n.Subnet,
 		DeleteOnTermination: !n.Keep, NetworkInterfaceStatus: nicNotUsed, IP: n.IP,
-		MacAddress:                  fmt.Sprintf("F2:20:%02X:%02X:%02X:%02X", byte(no>>24), byte(no>>16), byte(no>>8), byte(no)),
+		MacAddress:                  macAddress(no),
 		AccessControlGroupNoList:    slices.Clone(n.ACGs),
 		NetworkInterfaceDescription: n.Description, SecondaryIPList: []string{}}
 	if r.srv != nil {
-		j.IsDefault, j.DeviceName = n.Order == 0, fmt.Sprintf("eth%d", n.Order)
+		j.IsDefault, j.DeviceName = n.Order == 0, "eth"+strconv.Itoa(n.Order)
 		j.InstanceType, j.InstanceNo = &code{"VSVR", "Server"}, r.srv.No
 		j.NetworkInterfaceStatus = nicUsed
 		if r.srv.Status == "INIT" {
@@ -173,6 +172,17 @@ func nicView(r *nicRef) nicJSON {
 		}
 	}
 	return j
+}
+
+// macAddress is F2:20 and the NIC number's low four bytes, in upper-case hex.
+func macAddress(no uint64) string {
+	const hex = "0123456789ABCDEF"
+	b := []byte("F2:20:00:00:00:00")
+	for i := range 4 {
+		x := byte(no >> (24 - 8*i))
+		b[6+3*i], b[7+3*i] = hex[x>>4], hex[x&0xf]
+	}
+	return string(b)
 }
 
 func nicList(list []*nicRef, total int) result {
@@ -238,12 +248,20 @@ func getNetworkInterfaceList(s *Sim, c *call) (result, error) {
 	}
 	var out []*nicRef
 	total := 0
+	// Filters on rendered fields compare the view, which is built only when
+	// one of them is given: not for every NIC of the region on every page.
+	byView := dev != "" || name != "" || status != "" || wantDefault
 	for _, r := range refs {
-		n, v := r.nic(), nicView(r)
-		if (ip != "" && n.IP != ip) || (dev != "" && v.DeviceName != dev) || (name != "" && v.NetworkInterfaceName != name) ||
-			(srvName != "" && (r.srv == nil || r.srv.Name != srvName)) || (status != "" && v.NetworkInterfaceStatus.Code != status) ||
-			(wantDefault && v.IsDefault != isDefault) {
+		n := r.nic()
+		if (ip != "" && n.IP != ip) || (srvName != "" && (r.srv == nil || r.srv.Name != srvName)) {
 			continue
+		}
+		if byView {
+			v := nicView(r)
+			if (dev != "" && v.DeviceName != dev) || (name != "" && v.NetworkInterfaceName != name) ||
+				(status != "" && v.NetworkInterfaceStatus.Code != status) || (wantDefault && v.IsDefault != isDefault) {
+				continue
+			}
 		}
 		if subnetName != "" {
 			if sn := c.region.subnet(n.Subnet); sn == nil || sn.Name != subnetName {
