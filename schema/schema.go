@@ -125,7 +125,8 @@ func Validate(doc any) ([]Error, error) {
 const parallelMin = 512
 
 // validateParallel checks the document without its server entries, and
-// the server entries in chunks, one goroutine per core.
+// the server entries in chunks, one goroutine per core, each distinct
+// entry once per goroutine.
 func validateParallel(doc any, servers map[string]any, out *[]Error) error {
 	names := slices.Sorted(maps.Keys(servers))
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8))
@@ -136,11 +137,21 @@ func validateParallel(doc any, servers map[string]any, out *[]Error) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var alike shapes
 			for i := w; i < len(names); i += workers {
+				v := servers[names[i]]
+				found, hit := alike.lookup(v)
+				if !hit {
+					if err := run(server, v, "", &found); err != nil {
+						errs[w] = err
+						return
+					}
+					alike.store(found)
+				}
 				prefix := "/servers/" + escape(names[i])
-				if err := run(server, servers[names[i]], prefix, &results[w]); err != nil {
-					errs[w] = err
-					return
+				for _, e := range found {
+					e.Pointer = prefix + e.Pointer
+					results[w] = append(results[w], e)
 				}
 			}
 		}()

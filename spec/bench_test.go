@@ -27,14 +27,32 @@ func fleetOf(n int) []byte {
 	return []byte(b.String())
 }
 
+// entriesOf returns a fleet file declaring n servers one entry a line, as
+// a fleet file generated from an inventory does (e2e's entriesFleet).
+func entriesOf(n int) []byte {
+	var b strings.Builder
+	b.WriteString("version: 1\nname: bench\n\nproviders:\n  ncp:\n    type: ncloud\n    region: KR\n\nservers:\n")
+	const line = `{ provider: ncp, image: SW.VSVR.OS.LNX64.UBNTU.SVR2004.B050, type: s2-g2-s50, network: { vpc: "75", subnet: "36", security_groups: ["43"] } }`
+	for i := range n {
+		fmt.Fprintf(&b, "  tier%d-%d: %s\n", i/1000, i%1000+1, line)
+	}
+	return []byte(b.String())
+}
+
 // BenchmarkLoad10000Servers is load + schema + semantic checks of a
 // 10,000-server file (about 3 MB: MB/s times s/op). Goal: under 500 ms
 // and 200 MiB. Measure with
 // go test -run '^$' -bench Load10000Servers -benchtime 3x ./spec/
-func BenchmarkLoad10000Servers(b *testing.B) {
+func BenchmarkLoad10000Servers(b *testing.B) { benchmarkLoad(b, fleetOf(10000)) }
+
+// BenchmarkLoad10000Entries is the same for 10,000 one-line entries (about
+// 1.5 MB), the shape of /tmp/w10k/entries.yaml. Goal: under 200 ms.
+// go test -run '^$' -bench Load10000Entries -benchtime 5x ./spec/
+func BenchmarkLoad10000Entries(b *testing.B) { benchmarkLoad(b, entriesOf(10000)) }
+
+func benchmarkLoad(b *testing.B, data []byte) {
 	dir := b.TempDir()
 	p := filepath.Join(dir, "fleet.yaml")
-	data := fleetOf(10000)
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		b.Fatal(err)
 	}

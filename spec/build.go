@@ -124,8 +124,7 @@ func (l *loader) buildGroup(f *Fleet, name string, v any) {
 	if tmpl.Power == "" {
 		tmpl.Power = PowerRunning
 	}
-	tmpl.Fields = map[string]Range{}
-	l.fieldRanges(tmpl.Fields, ptr, "", g)
+	tmpl.fields = &fieldIndex{pos: l.positions(), ptr: ptr, group: g}
 	if rv, ok := g["root_volume"].(map[string]any); ok {
 		tmpl.RootVolume = &RootVolume{Size: integer(rv, "size"), Type: str(rv, "type"), Encrypted: boolean(rv, "encrypted")}
 	}

@@ -54,6 +54,7 @@ type loader struct {
 	trees      map[*source]*yaml.Node        // each file's parsed tree, for locate
 	keys       map[*yaml.Node]map[string]int // locate's index of a large mapping's own keys (see keyIn)
 	failed     bool                          // a file could not be parsed: the merged fleet is incomplete
+	pos        *positions                    // what the fleet's lazily found positions read, once built
 	doc        map[string]any                // all files merged
 	diags      Diagnostics
 }

@@ -50,6 +50,10 @@ func (s *source) offset(line, col int) int {
 	}
 	b := s.lines[line-1]
 	for c := 1; c < col && b < len(s.data) && s.data[b] != '\n'; c++ {
+		if s.data[b] < utf8.RuneSelf {
+			b++ // ASCII, most of a fleet file: no need to decode
+			continue
+		}
 		_, w := utf8.DecodeRune(s.data[b:])
 		b += w
 	}

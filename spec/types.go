@@ -149,7 +149,9 @@ type Server struct {
 	Range  Range // where the group was declared
 	// Fields is where each field of the group was written, by dotted path
 	// ("type", "network.ip"); shared by the group's instances: read only.
+	// Load leaves it nil and FieldRange finds the positions when asked.
 	Fields map[string]Range `json:"-"`
+	fields *fieldIndex      // Load's positions of the group's fields, found on first use
 
 	// SensitiveUserData: the user data holds a sensitive variable. (A
 	// saved plan holds no user data at all, only its digest.)
@@ -161,6 +163,11 @@ type Server struct {
 func (s *Server) FieldRange(path string) Range {
 	if r, ok := s.Fields[path]; ok {
 		return r
+	}
+	if s.fields != nil {
+		if r, ok := s.fields.get(path); ok {
+			return r
+		}
 	}
 	return s.Range
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -77,6 +78,11 @@ var parserProblems = map[string]string{
 // parseYAML parses one file into its document node, reporting syntax
 // errors at their line.
 func (l *loader) parseYAML(src *source) (*yaml.Node, bool) {
+	if len(src.data) >= splitMin {
+		if doc, ok := parseSplit(src.data, min(runtime.GOMAXPROCS(0), 8)); ok {
+			return doc, true
+		}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(src.data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
