@@ -111,11 +111,13 @@ func getPage[T any](ctx context.Context, c *gophercloud.ServiceClient, url strin
 			if err = providers.DecodeAnswer(body, pg); err == nil {
 				return pg, nil
 			}
-			// gophercloud's json.Decoder's verdict, which is what RetryFunc
-			// judges (a page that ends early is io.ErrUnexpectedEOF, worth a
-			// second try); only on this rare path
-			if derr := json.NewDecoder(bytes.NewReader(body)).Decode(new(T)); derr != nil {
-				err = derr
+			// gophercloud's json.Decoder's verdict, only on this rare path:
+			// it reads the first value and no further, and the error it gives
+			// is what RetryFunc judges (a page that ends early is
+			// io.ErrUnexpectedEOF, worth a second try)
+			pg = new(T)
+			if err = json.NewDecoder(bytes.NewReader(body)).Decode(pg); err == nil {
+				return pg, nil
 			}
 		}
 		retry := c.ProviderClient.RetryFunc

@@ -211,6 +211,7 @@ func TestPageCutShortIsRetried(t *testing.T) {
 		"every time":       {replies: []func(http.ResponseWriter, *http.Request){cut}, wantGets: 4, wantErr: true},
 		// as gophercloud's json.Decoder saw it: ended early, a transient failure
 		"whole but ending early": {replies: []func(http.ResponseWriter, *http.Request){answer(200, `{"servers": [`), answer(200, page)}, wantGets: 2},
+		"data after the page":    {replies: []func(http.ResponseWriter, *http.Request){answer(200, page+` x`)}, wantGets: 1},
 		"not JSON":               {replies: []func(http.ResponseWriter, *http.Request){answer(200, `{"servers": x}`)}, wantGets: 1, wantErr: true},
 	}
 	for name, tc := range tests {
