@@ -310,34 +310,40 @@ func (ws *workspace) refresh(ctx context.Context, st *state.State) (map[string]p
 // while they are out (decoding a 10,000-server state took a tenth of a
 // second before any list could start). The providers pick the resources
 // the state records out of their pages once both are in. A failed read
-// cancels the lists and is the error returned.
+// cancels the lists and is the error returned, whatever the lists did: the
+// state was read before the lists, and its problems (a newer format, a
+// broken file) are what to fix first. A failed list does not cancel the
+// read, which would turn it into a "context canceled".
 func (ws *workspace) readAndRefresh(ctx context.Context, refresh bool) (*state.State, map[string]providers.InventoryResponse, error) {
 	if !refresh {
 		st, err := ws.readState(ctx)
 		return st, nil, err
 	}
-	var st *state.State
+	var (
+		st      *state.State
+		readErr error
+	)
 	read := make(chan struct{})
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
+	lctx, cancelLists := context.WithCancel(ctx)
+	defer cancelLists()
+	go func() {
 		defer close(read)
-		var err error
-		st, err = ws.readState(gctx)
-		return err
-	})
+		if st, readErr = ws.readState(ctx); readErr != nil {
+			cancelLists()
+		}
+	}()
 	known := sync.OnceValue(func() map[string][]providers.Known {
 		<-read
 		return knownByProvider(st)
 	})
-	var inv map[string]providers.InventoryResponse
-	g.Go(func() error {
-		var err error
-		inv, err = ws.inventories(gctx, func(name string, req *providers.InventoryRequest) {
-			req.KnownLater = func() []providers.Known { return known()[name] }
-		})
-		return err
+	inv, err := ws.inventories(lctx, func(name string, req *providers.InventoryRequest) {
+		req.KnownLater = func() []providers.Known { return known()[name] }
 	})
-	if err := g.Wait(); err != nil {
+	<-read
+	if readErr != nil {
+		return nil, nil, readErr
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 	return st, inv, nil

@@ -2,8 +2,10 @@ package providers
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
+	"reflect"
 
 	jsonv1 "github.com/go-json-experiment/json/v1"
 )
@@ -29,4 +31,16 @@ func ReadAnswer(resp *http.Response) ([]byte, error) {
 // semantics on the encoding/json/v2 engine: one pass over the bytes, where
 // the standard decoder first scans the whole answer for validity. List
 // pages are large, and decoding them was most of a 10,000-server refresh.
-func DecodeAnswer(data []byte, v any) error { return jsonv1.Unmarshal(data, v) }
+// An answer it refuses is decoded again by encoding/json, whose verdict and
+// wording are what fleet gave before (the v2 engine words type errors
+// differently); only failures take that second pass.
+func DecodeAnswer(data []byte, v any) error {
+	err := jsonv1.Unmarshal(data, v)
+	if err == nil {
+		return nil
+	}
+	if p := reflect.ValueOf(v); p.Kind() == reflect.Pointer && !p.IsNil() {
+		p.Elem().SetZero()
+	}
+	return json.Unmarshal(data, v)
+}

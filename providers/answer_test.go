@@ -35,6 +35,9 @@ func TestDecodeAnswerAsEncodingJSON(t *testing.T) {
 		{name: "number for a string", body: `{"serverInstanceList":[{"serverInstanceNo":5}]}`, wantErr: true},
 		{name: "truncated", body: `{"totalRows":1,"serverInstanceList":[`, wantErr: true},
 		{name: "trailing garbage", body: `{"totalRows":1} x`, wantErr: true},
+		{name: "a string for a number", body: `{"totalRows":"2"}`, wantErr: true},
+		{name: "an object for a list", body: `{"serverInstanceList":{"a":1}}`, wantErr: true},
+		{name: "a byte order mark", body: "\ufeff{}", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,6 +48,9 @@ func TestDecodeAnswerAsEncodingJSON(t *testing.T) {
 				t.Fatalf("errors: encoding/json %v, DecodeAnswer %v; want error %v", wantErr, gotErr, tt.wantErr)
 			}
 			if tt.wantErr {
+				if gotErr.Error() != wantErr.Error() {
+					t.Errorf("error %q, want encoding/json's %q", gotErr, wantErr)
+				}
 				return
 			}
 			if d := cmp.Diff(want, got); d != "" {

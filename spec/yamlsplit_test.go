@@ -93,6 +93,12 @@ func FuzzParseSplit(f *testing.F) {
 	f.Add(append(entriesOf(5), "keypairs:\n  k: { provider: ncp }\n"...))
 	f.Add([]byte(strings.ReplaceAll(string(entriesOf(4)), "{ provider: ncp,", "{ provider: ncp,\n  ")))
 	f.Add([]byte("version: 1\nservers:\n  a: 1\n  b:\n    c: 2\n  d: [\n   1]\n  e: 'x\n   y'\n#\nz: 1\n"))
+	// a second engineer's review: quoted scalars whose next line looks like
+	// an entry, comments at column 1 inside an entry, lists at the entries'
+	// indentation, explicit keys, a dedented flow continuation, servers twice
+	f.Add([]byte("version: 1\nservers:\n  a: \"foo\n  b: c\"\n  c: 'x\n  d: y'\n  e: 1\n  f: 2\n"))
+	f.Add([]byte("version: 1\nservers:\n  a:\n    x: 1\n# c\n    y: 2\n  b:\n  - 1\n  - 2\n  c: 3\n  d:\n  e: 4\n"))
+	f.Add([]byte("version: 1\nservers:\n  a: 1\n  ? b\n  : 2\n  c: {x: 1,\n y: 2}\n  d: 4\nservers:\n  e: 5\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for pieces := 2; pieces <= 4; pieces++ {
 			got, ok := parseSplit(data, pieces)

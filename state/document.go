@@ -47,10 +47,15 @@ func decode(data []byte) (*State, error) {
 	// state (11 MB, 144 → 60 ms), the time a 10,000-server plan spent
 	// reading its state before anything else could start.
 	if err := jsonv1.Unmarshal(data, &s); err != nil {
-		if bad := badAddress(data); bad != nil {
-			return nil, bad
+		// encoding/json's verdict and wording, as before (the v2 engine
+		// words type errors differently); only a failed read pays for it
+		s = State{}
+		if err := json.Unmarshal(data, &s); err != nil {
+			if bad := badAddress(data); bad != nil {
+				return nil, bad
+			}
+			return nil, fmt.Errorf("parse state document: %w", err)
 		}
-		return nil, fmt.Errorf("parse state document: %w", err)
 	}
 	switch {
 	case s.Version == 0:

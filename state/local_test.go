@@ -27,10 +27,14 @@ func TestLocalReadErrors(t *testing.T) {
 		content string
 		want    string
 	}{
-		"not json":      {content: "servers: [web]\n", want: "parse state document"},
-		"empty":         {content: "", want: "the state document is empty"},
-		"no version":    {content: `{"serial": 3}`, want: `not a fleet state document: no "version"`},
-		"newer version": {content: `{"version": 99, "serial": 3}`, want: "state format version 99 is newer than this fleet supports (1)"},
+		"not json": {content: "servers: [web]\n", want: "parse state document"},
+		"empty":    {content: "", want: "the state document is empty"},
+		// encoding/json's wording, as before the one-pass decoder
+		"a number for a string": {content: `{"version": 1, "resources": [{"address": "server/web", "kind": "server", "id": 5}]}`,
+			want: "parse state document: json: cannot unmarshal number into Go struct field Resource.resources.id of type string"},
+		"a byte order mark": {content: "\ufeff{\"version\": 1}", want: "parse state document: invalid character 'ï' looking for beginning of value"},
+		"no version":        {content: `{"serial": 3}`, want: `not a fleet state document: no "version"`},
+		"newer version":     {content: `{"version": 99, "serial": 3}`, want: "state format version 99 is newer than this fleet supports (1)"},
 		// An earlier fleet adopted resources from owner tags it checked
 		// only by their kind's prefix: their addresses no longer read.
 		"volume without its server": {content: `{"version": 1, "resources": [{"address": "server/web", "kind": "server", "provider": "p", "id": "s-1"},

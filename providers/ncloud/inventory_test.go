@@ -163,27 +163,50 @@ func TestInventoryFailsOnListError(t *testing.T) {
 }
 
 // TestInventoryKnown: resources the state records come back tagged or not,
-// picked out of the same pages.
+// picked out of the same pages, whether the request names them (Known) or
+// gives them once the lists are in (KnownLater, plan's state read while
+// the lists are out).
 func TestInventoryKnown(t *testing.T) {
-	f := newFake(t)
-	f.on("getServerInstanceList", ok("getServerInstanceList", serverList(serverJSON("3", "manual", "made by hand", "RUN", "NULL"), serverJSON("4", "other", "", "RUN", "NULL"))))
-	f.on("getBlockStorageInstanceList", ok("getBlockStorageInstanceList", volumeList(volumeJSON("12", "3", "SVRBS", "", "ATTAC", "NULL", 100), volumeJSON("13", "4", "SVRBS", "", "ATTAC", "NULL", 100))))
-	f.on("getNetworkInterfaceList", ok("getNetworkInterfaceList", `"totalRows": 0, "networkInterfaceList": []`))
-	f.on("getMemberServerImageInstanceList", ok("getMemberServerImageInstanceList", `"totalRows": 0, "memberServerImageInstanceList": []`))
-	f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 0, "loginKeyList": []`))
-	f.on("getPublicIpInstanceList", ok("getPublicIpInstanceList", `"totalRows": 0, "publicIpInstanceList": []`))
-	p := f.provider(nil)
-	got, err := p.Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop", Known: []providers.Known{{Kind: addrs.KindServer, ID: "3"}, {Kind: addrs.KindVolume, ID: "12"}}})
-	if err != nil {
-		t.Fatal(err)
+	known := []providers.Known{{Kind: addrs.KindServer, ID: "3"}, {Kind: addrs.KindVolume, ID: "12"}}
+	tests := []struct {
+		name string
+		req  func(p *Provider) providers.InventoryRequest
+	}{
+		{name: "known", req: func(*Provider) providers.InventoryRequest {
+			return providers.InventoryRequest{Fleet: "shop", Known: known}
+		}},
+		{name: "known later", req: func(p *Provider) providers.InventoryRequest {
+			return providers.InventoryRequest{Fleet: "shop", KnownLater: func() []providers.Known {
+				if n := p.Calls(); n != 6 {
+					t.Errorf("KnownLater asked after %d calls, want all 6 lists in", n)
+				}
+				return known
+			}}
+		}},
 	}
-	if len(got.Servers) != 1 || got.Servers[0].ID != "3" || got.Servers[0].Owner != (providers.Owner{}) {
-		t.Errorf("servers = %+v, want only the known untagged server 3", got.Servers)
-	}
-	if len(got.Volumes) != 1 || got.Volumes[0].ID != "12" {
-		t.Errorf("volumes = %+v, want only the known volume 12", got.Volumes)
-	}
-	if p.Calls() != 6 { // servers, volumes, interfaces, public IPs, images, keys
-		t.Errorf("calls = %d, want 6", p.Calls())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFake(t)
+			f.on("getServerInstanceList", ok("getServerInstanceList", serverList(serverJSON("3", "manual", "made by hand", "RUN", "NULL"), serverJSON("4", "other", "", "RUN", "NULL"))))
+			f.on("getBlockStorageInstanceList", ok("getBlockStorageInstanceList", volumeList(volumeJSON("12", "3", "SVRBS", "", "ATTAC", "NULL", 100), volumeJSON("13", "4", "SVRBS", "", "ATTAC", "NULL", 100))))
+			f.on("getNetworkInterfaceList", ok("getNetworkInterfaceList", `"totalRows": 0, "networkInterfaceList": []`))
+			f.on("getMemberServerImageInstanceList", ok("getMemberServerImageInstanceList", `"totalRows": 0, "memberServerImageInstanceList": []`))
+			f.on("getLoginKeyList", ok("getLoginKeyList", `"totalRows": 0, "loginKeyList": []`))
+			f.on("getPublicIpInstanceList", ok("getPublicIpInstanceList", `"totalRows": 0, "publicIpInstanceList": []`))
+			p := f.provider(nil)
+			got, err := p.Inventory(context.Background(), tt.req(p))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got.Servers) != 1 || got.Servers[0].ID != "3" || got.Servers[0].Owner != (providers.Owner{}) {
+				t.Errorf("servers = %+v, want only the known untagged server 3", got.Servers)
+			}
+			if len(got.Volumes) != 1 || got.Volumes[0].ID != "12" {
+				t.Errorf("volumes = %+v, want only the known volume 12", got.Volumes)
+			}
+			if p.Calls() != 6 { // servers, volumes, interfaces, public IPs, images, keys
+				t.Errorf("calls = %d, want 6", p.Calls())
+			}
+		})
 	}
 }

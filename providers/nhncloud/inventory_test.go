@@ -2,6 +2,7 @@ package nhncloud
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -12,7 +13,15 @@ import (
 	"github.com/fleet-iac/fleet/providers"
 )
 
+// TestInventory also asks with KnownLater (plan reads its state while the
+// lists are out): the same untagged resources are picked out of the pages.
 func TestInventory(t *testing.T) {
+	for _, later := range []bool{false, true} {
+		t.Run(fmt.Sprintf("known later %v", later), func(t *testing.T) { testInventory(t, later) })
+	}
+}
+
+func testInventory(t *testing.T, later bool) {
 	f := newFake(t)
 	web1 := serverJSON("s1", "web-1", "ACTIVE", "", flavorM2C4M8, map[string]string{
 		"fleet": "shop", "fleet-address": "server/web-1", "role": "web", "os_distro": "ubuntu", "image_name": "Ubuntu 24.04", "login_username": "ubuntu"})
@@ -50,7 +59,11 @@ func TestInventory(t *testing.T) {
 	p := f.provider(t)
 	// s3 and vol-x carry no tag, but the state knows them (fleet import).
 	known := []providers.Known{{Kind: addrs.KindServer, ID: "s3"}, {Kind: addrs.KindVolume, ID: "vol-x"}, {Kind: addrs.KindImage, ID: "img-gone"}}
-	got, err := p.Inventory(context.Background(), providers.InventoryRequest{Fleet: "shop", Known: known})
+	req := providers.InventoryRequest{Fleet: "shop", Known: known}
+	if later {
+		req = providers.InventoryRequest{Fleet: "shop", KnownLater: func() []providers.Known { return known }}
+	}
+	got, err := p.Inventory(context.Background(), req)
 	if err != nil {
 		t.Fatalf("inventory: %v", err)
 	}

@@ -1,7 +1,10 @@
 package nhncloud
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
 
 	"github.com/gophercloud/gophercloud/v2"
 	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v2/volumes"
@@ -71,11 +74,11 @@ func (p *Provider) listVolumes(ctx context.Context) ([]wireVolume, error) {
 // many rows it held and its links.
 func eachPage[T any](ctx context.Context, c *gophercloud.ServiceClient, url string, rows func(*T) (int, []gophercloud.Link)) error {
 	for url != "" {
-		var pg T
-		if err := getPage(ctx, c, url, &pg); err != nil {
+		pg, err := getPage[T](ctx, c, url)
+		if err != nil {
 			return err
 		}
-		n, links := rows(&pg)
+		n, links := rows(pg)
 		if n == 0 {
 			return nil
 		}
@@ -91,16 +94,38 @@ func eachPage[T any](ctx context.Context, c *gophercloud.ServiceClient, url stri
 
 // getPage GETs one page and decodes it with providers.DecodeAnswer:
 // gophercloud's own decoding (encoding/json's Decoder) scans the page for
-// validity before it decodes it.
-func getPage(ctx context.Context, c *gophercloud.ServiceClient, url string, out any) error {
-	resp, err := c.Get(ctx, url, nil, &gophercloud.RequestOpts{KeepResponseBody: true})
-	if err != nil {
-		return err
+// validity before it decodes it. A body that fails to arrive or to decode
+// goes to the client's RetryFunc, as gophercloud's decoding sent it: a
+// connection dropped mid-page is asked for again.
+func getPage[T any](ctx context.Context, c *gophercloud.ServiceClient, url string) (*T, error) {
+	opts := &gophercloud.RequestOpts{KeepResponseBody: true}
+	for failed := uint(1); ; failed++ {
+		resp, err := c.Get(ctx, url, nil, opts)
+		if err != nil {
+			return nil, err // gophercloud has retried what it retries
+		}
+		pg := new(T)
+		body, err := providers.ReadAnswer(resp)
+		resp.Body.Close()
+		if err == nil {
+			if err = providers.DecodeAnswer(body, pg); err == nil {
+				return pg, nil
+			}
+			// gophercloud's json.Decoder's verdict, only on this rare path:
+			// it reads the first value and no further, and the error it gives
+			// is what RetryFunc judges (a page that ends early is
+			// io.ErrUnexpectedEOF, worth a second try)
+			pg = new(T)
+			if err = json.NewDecoder(bytes.NewReader(body)).Decode(pg); err == nil {
+				return pg, nil
+			}
+		}
+		retry := c.ProviderClient.RetryFunc
+		if retry == nil {
+			return nil, err
+		}
+		if err := retry(ctx, http.MethodGet, url, opts, err, failed); err != nil {
+			return nil, err
+		}
 	}
-	defer resp.Body.Close()
-	body, err := providers.ReadAnswer(resp)
-	if err != nil {
-		return err
-	}
-	return providers.DecodeAnswer(body, out)
 }

@@ -3,8 +3,10 @@ package nhncloud
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -182,6 +184,51 @@ func TestTokenRequestsRetried(t *testing.T) {
 			}
 			if got, want := f.count("POST /identity/v2.0/tokens"), 2+len(tc.login)+len(tc.reauth); got != want {
 				t.Errorf("%d token requests, want %d", got, want)
+			}
+		})
+	}
+}
+
+// TestPageCutShortIsRetried: a list page whose connection drops before its
+// body is all in is asked for again, as gophercloud's decoding did (its
+// RetryFunc saw the read error) before the pages were decoded by hand.
+func TestPageCutShortIsRetried(t *testing.T) {
+	page := `{"servers": [` + serverJSON("s1", "web-1", "ACTIVE", "", flavorM2C4M8, nil) + `], "servers_links": []}`
+	cut := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(page)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, page[:len(page)/2])
+		w.(http.Flusher).Flush()
+		panic(http.ErrAbortHandler) // the connection drops mid-body
+	}
+	tests := map[string]struct {
+		replies  []func(http.ResponseWriter, *http.Request)
+		wantGets int
+		wantErr  bool
+	}{
+		"once, then whole": {replies: []func(http.ResponseWriter, *http.Request){cut, answer(200, page)}, wantGets: 2},
+		"every time":       {replies: []func(http.ResponseWriter, *http.Request){cut}, wantGets: 4, wantErr: true},
+		// as gophercloud's json.Decoder saw it: ended early, a transient failure
+		"whole but ending early": {replies: []func(http.ResponseWriter, *http.Request){answer(200, `{"servers": [`), answer(200, page)}, wantGets: 2},
+		"data after the page":    {replies: []func(http.ResponseWriter, *http.Request){answer(200, page+` x`)}, wantGets: 1},
+		"not JSON":               {replies: []func(http.ResponseWriter, *http.Request){answer(200, `{"servers": x}`)}, wantGets: 1, wantErr: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := newFake(t)
+			f.mux.HandleFunc("GET "+computePath("/servers/detail"), f.check("", sequence(tc.replies...)))
+			p := f.provider(t)
+			p.retry.sleep = func(context.Context, time.Duration) error { return nil }
+			got, err := p.listServers(context.Background(), nil)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("listServers: %v, want error %v", err, tc.wantErr)
+			}
+			if !tc.wantErr && (len(got) != 1 || got[0].ID != "s1") {
+				t.Errorf("servers %+v, want s1", got)
+			}
+			if n := f.count("GET " + computePath("/servers/detail")); n != tc.wantGets {
+				t.Errorf("%d GETs, want %d", n, tc.wantGets)
 			}
 		})
 	}
