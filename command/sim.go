@@ -49,11 +49,13 @@ gateway at the root, NHN Cloud under /nhn, and the admin API under /_sim
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:0", Usage: "listen address (loopback; port 0 picks a free one)"},
 			&cli.StringFlag{Name: "data", Usage: "keep the simulated clouds' data in this directory (default: memory only)"},
 			&cli.StringFlag{Name: "env-file", Usage: "write the endpoints, credentials and fixture ids to this file"},
+			&cli.DurationFlag{Name: "lock-timeout", Usage: "how long to wait for the --data directory held by another simulator or run", Action: nonNegativeDuration("lock-timeout")},
 		}, simFlags()...),
 		Action: func(c *cli.Context) error {
 			ctx, cancel := signalContext()
 			defer cancel()
-			srv, err := sim.Start(sim.Config{Addr: c.String("addr"), Dir: c.String("data"), Behaviour: behaviourFrom(c)})
+			srv, err := sim.Start(sim.Config{Addr: c.String("addr"), Dir: c.String("data"), Behaviour: behaviourFrom(c),
+				LockTimeout: c.Duration("lock-timeout"), Context: ctx})
 			if err != nil {
 				return err
 			}
