@@ -25,11 +25,15 @@ func (b *builder) resolveRequested() map[addrs.Address]bool {
 	}
 	for _, text := range b.in.Replace {
 		r, err := addrs.Parse(text)
+		if err != nil {
+			b.errorText(text, "--replace "+text+" is not an address", err.Error()+"; "+replaceHint(addrs.Address{Kind: addrs.KindServer}))
+			continue
+		}
 		members := groups[r]
 		if c, ok := b.cur[r]; ok && c.Server != nil && b.desiredServers[r] != nil {
 			members = []addrs.Address{r}
 		}
-		if err != nil || len(members) == 0 {
+		if len(members) == 0 {
 			b.errorText(text, "--replace "+text+" matches no server fleet manages",
 				replaceHint(r)+"; \"fleet output\" lists the servers fleet manages")
 			continue

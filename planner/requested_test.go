@@ -56,6 +56,11 @@ func TestRequestedReplace(t *testing.T) {
 			replace: []string{"server/web-9"},
 			err:     "--replace server/web-9 matches no server fleet manages",
 		},
+		"not an address": {
+			fleet:   func() *spec.Fleet { return webAndDB(nil, nil) },
+			replace: []string{"web-1"},
+			err:     `--replace web-1 is not an address address "web-1": want KIND/NAME, such as server/web-1`,
+		},
 		"not a server": {
 			fleet:   func() *spec.Fleet { return webAndDB(nil, nil) },
 			replace: []string{"keypair/access-key"},

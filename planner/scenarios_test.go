@@ -332,16 +332,17 @@ func scenarios() map[string]scenario {
 		},
 		"target": {
 			// Of a shrink and a resize, only web-2's resize is targeted; a
-			// second target matches nothing.
+			// second target matches nothing, a third is not an address.
 			in: func() Input {
 				st, inv := world(webAndDB(nil, nil))
 				f := webAndDB(func(s *spec.Server) { s.Type = "s4-g2-s50" }, nil)
 				f.Groups[1].Count = 2
 				f.Servers = removeServer(f.Servers, "web-3")
-				return Input{Fleet: f, State: st, Inventory: inv, Targets: []string{"server/web-2", "server/web-9"}}
+				return Input{Fleet: f, State: st, Inventory: inv, Targets: []string{"server/web-2", "server/web-9", "web-2"}}
 			}(),
 			check: func(t *testing.T, p *Plan, d spec.Diagnostics) {
 				wantError(t, d, "target server/web-9 matches nothing")
+				wantError(t, d, `target web-2 is not an address address "web-2": want KIND/NAME, such as server/web-1; a target is server/NAME`)
 				wantIDs(t, p, "stop server/web-2", "resize server/web-2", "start server/web-2")
 			},
 		},

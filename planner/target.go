@@ -40,7 +40,9 @@ func (b *builder) applyTargets() {
 	for _, text := range b.in.Targets {
 		t, err := addrs.Parse(text)
 		if err != nil {
-			t = addrs.Address{}
+			b.errorText(text, "target "+text+" is not an address",
+				err.Error()+"; a target is server/NAME, server/GROUP, volume/SERVER/NAME, keypair/NAME or image/NAME (\"fleet state list\" shows the managed ones)")
+			continue
 		}
 		matched := known[t]
 		exact[t] = true
