@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fleet-iac/fleet/providers"
+	"github.com/fleet-iac/fleet/spec"
 	"github.com/fleet-iac/fleet/style"
 )
 
@@ -49,7 +50,13 @@ func (a *Action) Label() string {
 
 // Detail is the explanation after the label: the attribute changes and the
 // reason (each renderer adds the batch and the blocked marker its own way).
-func (a *Action) Detail() string {
+//
+// It is escaped with spec.Printable: values in it come from the fleet
+// files, the clouds and, for `fleet show PLAN`, a saved plan anyone may
+// have edited, and must not reach the terminal as control sequences.
+func (a *Action) Detail() string { return spec.Printable(a.detail()) }
+
+func (a *Action) detail() string {
 	if a.Type == Wait {
 		return a.Reason // "still building (INIT), started by an earlier apply"
 	}

@@ -433,3 +433,29 @@ func TestReplaceFreesWhatTheNewServerTakes(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderTextEscapesValues: a wait's reason and a change's values come
+// from the clouds or an edited saved plan (`fleet show PLAN`); what a
+// terminal would act on is shown escaped, never sent to it.
+func TestRenderTextEscapesValues(t *testing.T) {
+	p := &Plan{Actions: []Action{
+		{ID: "wait server/web-1", Type: Wait, Address: addrs.Server("web-1"), Reason: "still building\x1b[2J (INIT)"},
+		{ID: "update server/web-2", Type: Update, Address: addrs.Server("web-2"), Update: &UpdateParams{},
+			Changes: []FieldChange{{Path: FieldDescription, From: "old\u202e", To: "new\x07"}}},
+	}}
+	var out bytes.Buffer
+	if err := RenderText(&out, p, style.Style{}); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, raw := range []string{"\x1b", "\u202e", "\x07"} {
+		if strings.Contains(text, raw) {
+			t.Errorf("output holds %q raw:\n%s", raw, text)
+		}
+	}
+	for _, want := range []string{`still building\u001b[2J (INIT)`, `old\u202e`, `new\u0007`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output lacks %s:\n%s", want, text)
+		}
+	}
+}
