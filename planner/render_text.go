@@ -164,7 +164,7 @@ func (d Drift) Line() string {
 	if d.Kind == DriftDeleted {
 		return "deleted outside fleet"
 	}
-	return describeChanges(d.Changes)
+	return spec.Printable(describeChanges(d.Changes)) // the cloud's values, escaped as in Detail
 }
 
 // RenderText writes the plan as a reviewer reads it: the drift and the

@@ -442,7 +442,7 @@ func TestRenderTextEscapesValues(t *testing.T) {
 		{ID: "wait server/web-1", Type: Wait, Address: addrs.Server("web-1"), Reason: "still building\x1b[2J (INIT)"},
 		{ID: "update server/web-2", Type: Update, Address: addrs.Server("web-2"), Update: &UpdateParams{},
 			Changes: []FieldChange{{Path: FieldDescription, From: "old\u202e", To: "new\x07"}}},
-	}}
+	}, Drift: []Drift{{Address: addrs.Server("db"), Kind: DriftChanged, Changes: []FieldChange{{Path: FieldType, From: "m2", To: "m4\x1b]0;title\x07"}}}}}
 	var out bytes.Buffer
 	if err := RenderText(&out, p, style.Style{}); err != nil {
 		t.Fatal(err)
@@ -453,7 +453,7 @@ func TestRenderTextEscapesValues(t *testing.T) {
 			t.Errorf("output holds %q raw:\n%s", raw, text)
 		}
 	}
-	for _, want := range []string{`still building\u001b[2J (INIT)`, `old\u202e`, `new\u0007`} {
+	for _, want := range []string{`still building\u001b[2J (INIT)`, `old\u202e`, `new\u0007`, `m4\u001b]0;title\u0007`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %s:\n%s", want, text)
 		}
