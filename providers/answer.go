@@ -27,20 +27,34 @@ func ReadAnswer(resp *http.Response) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// DecodeAnswer unmarshals a cloud's JSON answer into v with encoding/json's
-// semantics on the encoding/json/v2 engine: one pass over the bytes, where
-// the standard decoder first scans the whole answer for validity. List
-// pages are large, and decoding them was most of a 10,000-server refresh.
-// An answer it refuses is decoded again by encoding/json, whose verdict and
-// wording are what fleet gave before (the v2 engine words type errors
-// differently); only failures take that second pass.
-func DecodeAnswer(data []byte, v any) error {
-	err := jsonv1.Unmarshal(data, v)
-	if err == nil {
+// DecodeAnswer unmarshals a cloud's JSON answer, or fleet's own state, into
+// v with encoding/json's semantics on the encoding/json/v2 engine: one pass
+// over the bytes, where the standard decoder first scans the whole document
+// for validity. List pages and a 10,000-server state are large, and
+// decoding them was most of a big no-change plan. A document it refuses is
+// decoded again by json.Unmarshal, whose verdict and wording are what fleet
+// gave before (the v2 engine words type errors differently); only failures
+// take that second pass.
+func DecodeAnswer(data []byte, v any) error { return decodeOnePass(data, v, json.Unmarshal) }
+
+// DecodeFirstValue is DecodeAnswer for an answer a client used to read with
+// json.Decoder (gophercloud): a refused answer is judged by the Decoder,
+// which ignores data after the first value and calls a page that ends
+// early io.ErrUnexpectedEOF, the error gophercloud's retry hook retries.
+func DecodeFirstValue(data []byte, v any) error {
+	return decodeOnePass(data, v, func(data []byte, v any) error {
+		return json.NewDecoder(bytes.NewReader(data)).Decode(v)
+	})
+}
+
+// decodeOnePass decodes data with the v2 engine, and when that fails,
+// from a zero v again with standard, whose result stands.
+func decodeOnePass(data []byte, v any, standard func([]byte, any) error) error {
+	if jsonv1.Unmarshal(data, v) == nil {
 		return nil
 	}
 	if p := reflect.ValueOf(v); p.Kind() == reflect.Pointer && !p.IsNil() {
 		p.Elem().SetZero()
 	}
-	return json.Unmarshal(data, v)
+	return standard(data, v)
 }

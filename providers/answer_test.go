@@ -2,6 +2,8 @@ package providers
 
 import (
 	"encoding/json"
+	"errors"
+	"io"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -57,5 +59,21 @@ func TestDecodeAnswerAsEncodingJSON(t *testing.T) {
 				t.Errorf("DecodeAnswer differs from encoding/json (-want +got):\n%s", d)
 			}
 		})
+	}
+}
+
+// TestDecodeFirstValueAsJSONDecoder: an answer read as gophercloud read it
+// keeps json.Decoder's verdicts: data after the first value is ignored,
+// and a page that ends early is io.ErrUnexpectedEOF (retried).
+func TestDecodeFirstValueAsJSONDecoder(t *testing.T) {
+	type page struct {
+		Servers []struct{ ID string } `json:"servers"`
+	}
+	var got page
+	if err := DecodeFirstValue([]byte(`{"servers":[{"id":"a"}]} trailing`), &got); err != nil || len(got.Servers) != 1 || got.Servers[0].ID != "a" {
+		t.Errorf("trailing data: %+v, %v; want the first value", got, err)
+	}
+	if err := DecodeFirstValue([]byte(`{"servers":[{"id":"a"},`), &got); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("cut short: %v, want io.ErrUnexpectedEOF", err)
 	}
 }

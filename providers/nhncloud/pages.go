@@ -1,9 +1,7 @@
 package nhncloud
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -92,7 +90,7 @@ func eachPage[T any](ctx context.Context, c *gophercloud.ServiceClient, url stri
 	return nil
 }
 
-// getPage GETs one page and decodes it with providers.DecodeAnswer:
+// getPage GETs one page and decodes it with providers.DecodeFirstValue:
 // gophercloud's own decoding (encoding/json's Decoder) scans the page for
 // validity before it decodes it. A body that fails to arrive or to decode
 // goes to the client's RetryFunc, as gophercloud's decoding sent it: a
@@ -108,15 +106,7 @@ func getPage[T any](ctx context.Context, c *gophercloud.ServiceClient, url strin
 		body, err := providers.ReadAnswer(resp)
 		resp.Body.Close()
 		if err == nil {
-			if err = providers.DecodeAnswer(body, pg); err == nil {
-				return pg, nil
-			}
-			// gophercloud's json.Decoder's verdict, only on this rare path:
-			// it reads the first value and no further, and the error it gives
-			// is what RetryFunc judges (a page that ends early is
-			// io.ErrUnexpectedEOF, worth a second try)
-			pg = new(T)
-			if err = json.NewDecoder(bytes.NewReader(body)).Decode(pg); err == nil {
+			if err = providers.DecodeFirstValue(body, pg); err == nil {
 				return pg, nil
 			}
 		}
