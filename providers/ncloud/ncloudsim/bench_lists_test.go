@@ -3,13 +3,10 @@ package ncloudsim
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/fleet-iac/fleet/providers/ncloud/signature"
 )
 
 // processCPU is the process's user and system CPU time so far. On a busy
@@ -27,15 +24,8 @@ func processCPU() time.Duration {
 // The body is counted, not kept, as a connection would take it, so the
 // allocations reported are the simulator's own.
 func serveSigned(tb testing.TB, s *Sim, op, query string) {
-	uri := prefixVserver + op + "?" + query
-	req := httptest.NewRequest(http.MethodGet, uri, nil)
-	ak, sk := s.Credentials()
-	ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	req.Header.Set(signature.HeaderTimestamp, ts)
-	req.Header.Set(signature.HeaderAccessKey, ak)
-	req.Header.Set(signature.HeaderSignatureV2, signature.Sign(http.MethodGet, uri, ts, ak, sk))
 	w := &countingWriter{header: http.Header{}}
-	s.ServeHTTP(w, req)
+	s.ServeHTTP(w, signedGet(s, prefixVserver+op+"?"+query))
 	if w.status != http.StatusOK || w.n == 0 {
 		tb.Fatalf("%s: status %d, %d bytes", op, w.status, w.n)
 	}

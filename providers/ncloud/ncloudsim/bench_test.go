@@ -38,16 +38,21 @@ func populate(tb testing.TB, n int) *Sim {
 	return s
 }
 
-// listPage serves one signed getServerInstanceList GET without a network
-// and returns totalRows, the page length and the time ServeHTTP took.
-func listPage(tb testing.TB, s *Sim, query string) (total, n int, served time.Duration) {
-	uri := prefixVserver + "getServerInstanceList?responseFormatType=json&" + query
+// signedGet is a GET of uri signed with s's credentials, as a client sends it.
+func signedGet(s *Sim, uri string) *http.Request {
 	req := httptest.NewRequest(http.MethodGet, uri, nil)
 	ak, sk := s.Credentials()
 	ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
 	req.Header.Set(signature.HeaderTimestamp, ts)
 	req.Header.Set(signature.HeaderAccessKey, ak)
 	req.Header.Set(signature.HeaderSignatureV2, signature.Sign(http.MethodGet, uri, ts, ak, sk))
+	return req
+}
+
+// listPage serves one signed getServerInstanceList GET without a network
+// and returns totalRows, the page length and the time ServeHTTP took.
+func listPage(tb testing.TB, s *Sim, query string) (total, n int, served time.Duration) {
+	req := signedGet(s, prefixVserver+"getServerInstanceList?responseFormatType=json&"+query)
 	w := httptest.NewRecorder()
 	start := time.Now()
 	s.ServeHTTP(w, req)
