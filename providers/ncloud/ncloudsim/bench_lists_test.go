@@ -6,7 +6,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
 )
 
 // processCPU is the process's user and system CPU time so far. On a busy
