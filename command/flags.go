@@ -3,7 +3,6 @@ package command
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -78,10 +77,10 @@ func lockAndReadState(ctx context.Context, ws *workspace, operation string, time
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := ws.backend.Read(ctx)
+	st, err := ws.readState(ctx)
 	if err != nil {
 		unlock()
-		return nil, nil, fmt.Errorf("read state: %w", err)
+		return nil, nil, err
 	}
 	return st, unlock, nil
 }

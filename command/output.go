@@ -110,9 +110,9 @@ func (h outputHost) reach() string {
 // outputHosts lists the state's servers, sorted by address; with refresh
 // each one as the cloud reports it now.
 func (ws *workspace) outputHosts(ctx context.Context, refresh bool) ([]outputHost, error) {
-	st, err := ws.backend.Read(ctx)
+	st, err := ws.readState(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read state: %w", err)
+		return nil, err
 	}
 	var live map[string]map[string]*providers.Server // provider, id
 	if refresh {

@@ -105,9 +105,9 @@ func readStateIn(c *cli.Context, s *Streams) (*state.State, *planner.Environment
 		return nil, nil, err
 	}
 	defer ws.Close()
-	st, err := ws.backend.Read(ctx)
+	st, err := ws.readState(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read state: %w", err)
+		return nil, nil, err
 	}
 	return st, planner.EnvironmentOf(ws.fleet), nil
 }
