@@ -145,6 +145,25 @@ func (w *world) readJSON(path string, v any) {
 }
 
 // readState parses fleet.lock.
+// records reports whether the state file, as written so far, records
+// every one of addrs; a state not written yet records nothing.
+func (w *world) records(want ...addrs.Address) bool {
+	b, err := os.ReadFile(filepath.Join(w.dir, "fleet.lock"))
+	if err != nil {
+		return false
+	}
+	var st state.State
+	if json.Unmarshal(b, &st) != nil {
+		return false
+	}
+	for _, a := range want {
+		if st.Lookup(a) == nil {
+			return false
+		}
+	}
+	return true
+}
+
 func (w *world) readState() *state.State {
 	w.t.Helper()
 	b, err := os.ReadFile(filepath.Join(w.dir, "fleet.lock"))

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleet-iac/fleet/addrs"
 	"github.com/fleet-iac/fleet/providers/simcore"
 )
 
@@ -198,12 +199,16 @@ func TestStuckBuildPastLimit(t *testing.T) {
 			w.writeFleet(group{name: "web", cloud: cloud, count: 1})
 			c := w.start("apply", "--auto-approve")
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			made := waitFor(ctx, func() bool { return len(w.cloud()) == 1 })
+			// Killed once the state records the server and the keypair
+			// (the server then builds for ever): killed as soon as the cloud
+			// had the server, a run could die before either was recorded,
+			// and its plan adopted and created besides the wait.
+			made := waitFor(ctx, func() bool { return w.records(addrs.Server("web-1"), addrs.Keypair("e2e-key")) })
 			cancel()
 			c.Kill()
 			c.wait(t, 30*time.Second)
 			if !made {
-				t.Fatalf("the apply made no server within 30s:\n%s", c.Stdout.String())
+				t.Fatalf("the apply recorded no server and keypair within 30s:\n%s", c.Stdout.String())
 			}
 			clock.Advance(2 * time.Hour)
 
